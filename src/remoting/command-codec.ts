@@ -1,0 +1,41 @@
+import { FrameError, HeaderDecodeError } from './errors.js';
+import { decodeJsonHeader, encodeJsonHeader } from './json-header.js';
+import { SerializeType, type RemotingCommand } from './remoting-command.js';
+import { decodeRocketMqHeader, encodeRocketMqHeader } from './rocketmq-header.js';
+
+/**
+ * Decodes a frame's content (the bytes after the 4-byte length prefix): the header-length word
+ * (high byte = serialize type, low 24 bits = header length), the header, the body.
+ */
+export function decodeCommand(frame: Buffer): RemotingCommand {
+  if (frame.length < 4) throw new FrameError(`frame of ${frame.length} bytes has no header-length word`);
+  const word = frame.readUInt32BE(0);
+  const serializeType = word >>> 24;
+  const headerLength = word & 0xffffff;
+  if (headerLength > frame.length - 4) {
+    throw new FrameError(`header length ${headerLength} is larger than the frame's ${frame.length - 4} remaining bytes`);
+  }
+  const headerBytes = frame.subarray(4, 4 + headerLength);
+  let header;
+  if (serializeType === SerializeType.JSON) header = decodeJsonHeader(headerBytes);
+  else if (serializeType === SerializeType.ROCKETMQ) header = decodeRocketMqHeader(headerBytes);
+  else throw new HeaderDecodeError(`unknown serialize type ${serializeType}`);
+  const bodyStart = 4 + headerLength;
+  return {
+    ...header,
+    serializeType,
+    body: frame.length > bodyStart ? frame.subarray(bodyStart) : null,
+  };
+}
+
+/** Encodes a whole frame, length prefix included. */
+export function encodeCommand(cmd: RemotingCommand): Buffer {
+  const header = cmd.serializeType === SerializeType.ROCKETMQ ? encodeRocketMqHeader(cmd) : encodeJsonHeader(cmd);
+  const bodyLength = cmd.body?.length ?? 0;
+  const frame = Buffer.allocUnsafe(8 + header.length + bodyLength);
+  frame.writeInt32BE(4 + header.length + bodyLength, 0);
+  frame.writeUInt32BE(((cmd.serializeType & 0xff) << 24 | header.length) >>> 0, 4);
+  header.copy(frame, 8);
+  if (cmd.body) cmd.body.copy(frame, 8 + header.length);
+  return frame;
+}
