@@ -78,6 +78,13 @@ export class RemotingServer {
     return this.connections.size;
   }
 
+  /** Closes one connection (a broker that expired, say); false when it is already gone. */
+  closeConnection(id: number, reason: CloseReason): boolean {
+    const connection = this.connections.get(id);
+    connection?.close(reason);
+    return Boolean(connection);
+  }
+
   /** Stops accepting, closes every connection, and resolves when the listener is closed. */
   close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -1,0 +1,106 @@
+import os from 'node:os';
+import { USAGE } from '../namesrv/config/command-line.js';
+import { ConfigError } from '../namesrv/config/config-error.js';
+import type { Configuration } from '../namesrv/config/configuration.js';
+import { loadConfiguration } from '../namesrv/config/load-configuration.js';
+import { KvStoreLoadError } from '../namesrv/kv/kv-store.js';
+import { createLogger, type Logger } from '../util/logger.js';
+
+interface Startable {
+  start(): Promise<{ address: string; port: number }>;
+  shutdown(): Promise<void>;
+}
+
+/** `mqnamesrv`: the Java NameServer's command line, config files and start-up line. */
+export async function main(argv: string[]): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfiguration({ argv, env: process.env, homeDir: os.homedir() });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const hint = error.isUsageError ? ' (mqnamesrv -h shows the options)' : '';
+    return fail(`mqnamesrv: ${error.message}${hint}`);
+  }
+  const { configuration, configFile } = loaded;
+  if (loaded.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (configFile !== undefined) process.stdout.write(`load config properties file OK, ${configFile}\n`);
+  if (loaded.printConfig) {
+    process.stdout.write(configuration.formatAll());
+    return;
+  }
+  await run(configuration);
+}
+
+async function run(configuration: Configuration): Promise<void> {
+  let logger: Logger;
+  try {
+    logger = createLogger({ level: configuration.logLevel, logDir: configuration.logDir });
+  } catch (error) {
+    return fail(`cannot write logs to ${configuration.logDir}: ${(error as Error).message}`);
+  }
+  logger.info({ settings: Object.fromEntries(configuration.entries()) }, 'name server configuration');
+
+  // Loaded here so that -h and -p work without the server's modules.
+  const { NameServer } = await import('../namesrv/nameserver.js');
+  const server: Startable = new NameServer({ configuration, logger });
+  let address;
+  try {
+    address = await server.start();
+  } catch (error) {
+    await server.shutdown().catch(() => undefined);
+    return fail(startFailure(error, configuration), logger);
+  }
+
+  const tip = `The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`;
+  logger.info(tip);
+  process.stdout.write(`${tip}\n`);
+  stopOnSignals(server, logger);
+}
+
+function startFailure(error: unknown, configuration: Configuration): string {
+  const { listenPort, bindAddress } = configuration.netty;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${listenPort} is already in use (bindAddress ${bindAddress})`;
+  if (code === 'EACCES') return `no permission to listen on port ${listenPort} (bindAddress ${bindAddress})`;
+  if (code === 'EADDRNOTAVAIL') return `bindAddress ${bindAddress} is not an address of this host`;
+  if (error instanceof KvStoreLoadError) return error.message;
+  return `failed to start: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function stopOnSignals(server: Startable, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info(`${signal} received, shutting down`);
+    server.shutdown().then(
+      () => exitWhenIdle(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        exitWhenIdle(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+const FORCED_EXIT_DELAY_MS = 5000;
+
+/**
+ * Lets the process end by itself once the server's sockets and timers are gone, so the logger can
+ * finish writing; forces the exit if something still holds it open after a while.
+ */
+function exitWhenIdle(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), FORCED_EXIT_DELAY_MS).unref();
+}
+
+function fail(message: string, logger?: Logger): void {
+  process.stderr.write(`${message}\n`);
+  logger?.error(message);
+  exitWhenIdle(1);
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { parseCommandLine } from './command-line.js';
+import { ConfigError } from './config-error.js';
+import { Configuration } from './configuration.js';
+import { parseProperties, PropertiesSyntaxError } from './properties.js';
+import { InvalidPropertyError, resolveProperty } from './property-value.js';
+import { applyProperty, defaultSettings, type Settings } from './settings.js';
+
+export interface LoadConfigurationOptions {
+  argv: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Stands for Java's `user.home`: kvConfig.json, namesrv.properties and logs default to folders under it. */
+  homeDir?: string;
+}
+
+export interface LoadedConfiguration {
+  configuration: Configuration;
+  printConfig: boolean;
+  help: boolean;
+  /** The `-c` file that was read, if any. */
+  configFile?: string;
+}
+
+/**
+ * Settings from, lowest first: defaults; ROCKETMQ_HOME (or --rocketmq.home.dir); the `-c` file, after
+ * which configStorePath is that file, as in Java; then `--<property>` options.
+ * Throws ConfigError with a one-line message.
+ */
+export function loadConfiguration(options: LoadConfigurationOptions): LoadedConfiguration {
+  const env = options.env ?? process.env;
+  const homeDir = options.homeDir ?? os.homedir();
+  const commandLine = parseCommandLine(options.argv);
+  const settings = defaultSettings(homeDir);
+  const { help, printConfig } = commandLine;
+  if (help) return { configuration: toConfiguration(homeDir, settings), help, printConfig };
+
+  settings.namesrv.rocketmqHome = (commandLine.rocketmqHomeProperty ?? env.ROCKETMQ_HOME ?? '').trim();
+
+  const file = commandLine.configFile;
+  if (file !== undefined) {
+    for (const [name, raw] of readPropertiesFile(file)) {
+      apply(settings, name, raw, (message) => `${message} in config file ${file}`);
+    }
+    settings.namesrv.configStorePath = file;
+  }
+  for (const [name, raw] of commandLine.properties) {
+    apply(settings, name, raw, (message) => `${message} (option --${name})`);
+  }
+
+  const loaded: LoadedConfiguration = { configuration: toConfiguration(homeDir, settings), help, printConfig };
+  if (file !== undefined) loaded.configFile = file;
+  return loaded;
+}
+
+function toConfiguration(homeDir: string, settings: Settings): Configuration {
+  return new Configuration({ homeDir, ...settings, ...settings.extras });
+}
+
+function apply(settings: Settings, name: string, raw: string, describe: (message: string) => string): void {
+  try {
+    applyProperty(settings, resolveProperty(name, raw));
+  } catch (error) {
+    if (error instanceof InvalidPropertyError) throw new ConfigError(describe(error.message));
+    throw error;
+  }
+}
+
+function readPropertiesFile(file: string): Map<string, string> {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ConfigError(`config file not found: ${file}`);
+    if (code === 'EISDIR') throw new ConfigError(`config file is a directory: ${file}`);
+    throw new ConfigError(`cannot read config file ${file}: ${code ?? (error as Error).message}`);
+  }
+  try {
+    return parseProperties(decode(bytes));
+  } catch (error) {
+    if (error instanceof PropertiesSyntaxError) throw new ConfigError(`${error.message} in config file ${file}`);
+    throw error;
+  }
+}
+
+/** UTF-8, or ISO-8859-1 (what Java's `Properties.load` reads) when the bytes are not valid UTF-8. */
+function decode(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}

@@ -1,0 +1,102 @@
+import type { NamesrvConfig } from './namesrv-config.js';
+import type { NettyServerConfig } from './netty-server-config.js';
+import { FRAME_MAX_LENGTH_PROPERTY, LOG_LEVELS, type ServerExtrasConfig } from './server-extras-config.js';
+
+/** Value types as Java's `MixAll.properties2Object` converts them (int, long, boolean, trimmed String). */
+export type ValueType = 'int' | 'long' | 'boolean' | 'string';
+
+export type PropertyGroup = 'namesrv' | 'netty' | 'extras';
+
+export interface PropertySpec {
+  readonly name: string;
+  readonly group: PropertyGroup;
+  readonly type: ValueType;
+  /** Accepted values beyond the type, with how to describe them in an error. */
+  readonly check?: { test(value: number | string): boolean; expected: string };
+}
+
+const NAMESRV_TYPES: Record<keyof NamesrvConfig, ValueType> = {
+  rocketmqHome: 'string',
+  kvConfigPath: 'string',
+  configStorePath: 'string',
+  productEnvName: 'string',
+  clusterTest: 'boolean',
+  orderMessageEnable: 'boolean',
+  returnOrderTopicConfigToBroker: 'boolean',
+  clientRequestThreadPoolNums: 'int',
+  defaultThreadPoolNums: 'int',
+  clientRequestThreadPoolQueueCapacity: 'int',
+  defaultThreadPoolQueueCapacity: 'int',
+  scanNotActiveBrokerInterval: 'long',
+  unRegisterBrokerQueueCapacity: 'int',
+  supportActingMaster: 'boolean',
+  enableAllTopicList: 'boolean',
+  enableTopicList: 'boolean',
+  notifyMinBrokerIdChanged: 'boolean',
+  enableControllerInNamesrv: 'boolean',
+  needWaitForService: 'boolean',
+  waitSecondsForService: 'int',
+  deleteTopicWithBrokerRegistration: 'boolean',
+  configBlackList: 'string',
+};
+
+const NETTY_TYPES: Record<keyof NettyServerConfig, ValueType> = {
+  bindAddress: 'string',
+  listenPort: 'int',
+  serverWorkerThreads: 'int',
+  serverCallbackExecutorThreads: 'int',
+  serverSelectorThreads: 'int',
+  serverOnewaySemaphoreValue: 'int',
+  serverAsyncSemaphoreValue: 'int',
+  serverChannelMaxIdleTimeSeconds: 'int',
+  serverSocketSndBufSize: 'int',
+  serverSocketRcvBufSize: 'int',
+  writeBufferHighWaterMark: 'int',
+  writeBufferLowWaterMark: 'int',
+  serverSocketBacklog: 'int',
+  serverNettyWorkerGroupEnable: 'boolean',
+  serverPooledByteBufAllocatorEnable: 'boolean',
+  enableShutdownGracefully: 'boolean',
+  shutdownWaitTimeSeconds: 'int',
+  useEpollNativeSelector: 'boolean',
+};
+
+const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
+  frameMaxLength: 'int',
+  logDir: 'string',
+  logLevel: 'string',
+};
+
+const CHECKS: Record<string, PropertySpec['check']> = {
+  listenPort: { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' },
+  frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
+  logLevel: { test: (v) => (LOG_LEVELS as readonly string[]).includes(String(v)), expected: `one of ${LOG_LEVELS.join(', ')}` },
+};
+
+function specsOf(group: PropertyGroup, types: Record<string, ValueType>): PropertySpec[] {
+  return Object.entries(types).map(([name, type]) => {
+    const check = CHECKS[name];
+    return check ? { name, group, type, check } : { name, group, type };
+  });
+}
+
+export const PROPERTY_SPECS: ReadonlyMap<string, PropertySpec> = new Map(
+  [...specsOf('namesrv', NAMESRV_TYPES), ...specsOf('netty', NETTY_TYPES), ...specsOf('extras', EXTRAS_TYPES)].map((s) => [s.name, s]),
+);
+
+/** Other names accepted for a property, e.g. Java's system-property name of frameMaxLength. */
+const ALIASES: ReadonlyMap<string, string> = new Map([[FRAME_MAX_LENGTH_PROPERTY, 'frameMaxLength']]);
+
+export const TLS_PREFIX = 'tls.';
+
+export function isTlsProperty(name: string): boolean {
+  return name.startsWith(TLS_PREFIX) && name.length > TLS_PREFIX.length;
+}
+
+export function canonicalPropertyName(name: string): string {
+  return ALIASES.get(name) ?? name;
+}
+
+export function findPropertySpec(name: string): PropertySpec | undefined {
+  return PROPERTY_SPECS.get(canonicalPropertyName(name));
+}

@@ -1,0 +1,25 @@
+import path from 'node:path';
+
+/**
+ * Settings of this NameServer that Java's NamesrvConfig and NettyServerConfig do not have.
+ * Java takes the first from a system property and the other two from its logback configuration.
+ */
+export interface ServerExtrasConfig {
+  /** Largest frame accepted, in bytes. Java's `-Dcom.rocketmq.remoting.frameMaxLength`. */
+  frameMaxLength: number;
+  /** Folder of `namesrv.log`; Java writes its logs to `~/logs/rocketmqlogs`. */
+  logDir: string;
+  logLevel: string;
+}
+
+export const FRAME_MAX_LENGTH_PROPERTY = 'com.rocketmq.remoting.frameMaxLength';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function defaultServerExtrasConfig(homeDir: string): ServerExtrasConfig {
+  return {
+    frameMaxLength: 16777216,
+    logDir: path.join(homeDir, 'logs', 'rocketmqlogs'),
+    logLevel: 'info',
+  };
+}

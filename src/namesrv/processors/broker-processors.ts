@@ -1,0 +1,120 @@
+import { crc32 } from 'node:zlib';
+import {
+  decodeDataVersion,
+  decodeRegisterBrokerBody,
+  decodeTopicConfigSerializeWrapper,
+  encodeBrokerMemberGroupResponse,
+  encodeDataVersion,
+  encodeKvTable,
+} from '../../protocol/bodies/index.js';
+import { decodeHeader, encodeHeader } from '../../protocol/custom-header.js';
+import {
+  BrokerHeartbeatHeader,
+  GetBrokerMemberGroupHeader,
+  QueryDataVersionHeader,
+  RegisterBrokerHeader,
+  UnregisterBrokerHeader,
+} from '../../protocol/namesrv-headers.js';
+import { MQVersion } from '../../protocol/mq-version.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import { BodyDecodeError } from '../../protocol/request-error.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { RegisterBrokerBody } from '../../protocol/route-types.js';
+import { hashMapOrder } from '../../json/java-hash-order.js';
+import type { RemotingCommand } from '../../remoting/remoting-command.js';
+import { OK, type Processor } from './context.js';
+
+/** The KV namespace holding order-topic configs ("brokerName:queueNums;..."). */
+export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
+
+
+const registerBroker: Processor = (request, ctx, connection) => {
+  const header = decodeHeader(RegisterBrokerHeader, request.extFields);
+  if (header.bodyCrc32 && !crcMatches(request.body, header.bodyCrc32)) {
+    ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
+    return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
+  }
+  const body = registerBodyOf(request, header.compressed === true);
+  const result = ctx.registry.registerBroker({
+    clusterName: header.clusterName,
+    brokerAddr: header.brokerAddr,
+    brokerName: header.brokerName,
+    brokerId: header.brokerId,
+    haServerAddr: header.haServerAddr,
+    zoneName: header.zoneName ?? null,
+    heartbeatTimeoutMillis: header.heartbeatTimeoutMillis ?? null,
+    enableActingMaster: header.enableActingMaster ?? null,
+    topicConfigWrapper: body.topicConfigSerializeWrapper,
+    filterServerList: body.filterServerList,
+    connectionId: connection.id,
+  });
+  if (!result) return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed', extFields: {} };
+
+  const values: Record<string, string | null> = { haServerAddr: result.haServerAddr, masterAddr: result.masterAddr };
+  const extFields = encodeHeader(Object.fromEntries(hashMapOrder(Object.keys(values)).map((k) => [k, values[k]])));
+  let replyBody: Buffer | null = null;
+  if (ctx.config.namesrv.returnOrderTopicConfigToBroker) {
+    const table = ctx.kv.namespace(ORDER_TOPIC_CONFIG_NAMESPACE);
+    if (table) replyBody = encodeKvTable(new Map(table));
+  }
+  return { code: ResponseCode.SUCCESS, extFields, body: replyBody };
+};
+
+/** Java compares the signed 32-bit CRC the broker computed with its own. */
+function crcMatches(body: Buffer | null, expected: number): boolean {
+  return (crc32(body ?? Buffer.alloc(0)) | 0) === (expected | 0);
+}
+
+function registerBodyOf(request: RemotingCommand, compressed: boolean): RegisterBrokerBody {
+  if (!request.body) {
+    return {
+      topicConfigSerializeWrapper: { dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicConfigTable: new Map() },
+      filterServerList: [],
+    };
+  }
+  // Brokers older than 3.0.11 send only the topic config wrapper.
+  if (request.version >= MQVersion.V3_0_11) return decodeRegisterBrokerBody(request.body, compressed);
+  return { topicConfigSerializeWrapper: decodeTopicConfigSerializeWrapper(request.body), filterServerList: [] };
+}
+
+const unregisterBroker: Processor = (request, ctx, connection) => {
+  const header = decodeHeader(UnregisterBrokerHeader, request.extFields);
+  if (!ctx.registry.submitUnregister(header)) {
+    ctx.logger.warn({ remote: connection.remoteAddress, ...header }, 'unregister queue is full, request dropped');
+    return { code: ResponseCode.SYSTEM_ERROR };
+  }
+  return OK;
+};
+
+const brokerHeartbeat: Processor = (request, ctx) => {
+  const { clusterName, brokerAddr } = decodeHeader(BrokerHeartbeatHeader, request.extFields);
+  ctx.registry.touchBroker(clusterName, brokerAddr);
+  return OK;
+};
+
+const queryDataVersion: Processor = (request, ctx) => {
+  const { clusterName, brokerAddr } = decodeHeader(QueryDataVersionHeader, request.extFields);
+  if (!request.body) throw new BodyDecodeError('QUERY_DATA_VERSION needs the broker\'s DataVersion as body');
+  const dataVersion = decodeDataVersion(request.body);
+  const changed = ctx.registry.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
+  ctx.registry.touchBroker(clusterName, brokerAddr);
+  const ours = ctx.registry.queryBrokerDataVersion(clusterName, brokerAddr);
+  return {
+    code: ResponseCode.SUCCESS,
+    extFields: { changed: String(changed) },
+    body: ours ? encodeDataVersion(ours) : null,
+  };
+};
+
+const getBrokerMemberGroup: Processor = (request, ctx) => {
+  const { clusterName, brokerName } = decodeHeader(GetBrokerMemberGroupHeader, request.extFields);
+  return { code: ResponseCode.SUCCESS, body: encodeBrokerMemberGroupResponse(ctx.registry.brokerMemberGroup(clusterName, brokerName)) };
+};
+
+export const brokerProcessors: ReadonlyArray<[number, Processor]> = [
+  [RequestCode.REGISTER_BROKER, registerBroker],
+  [RequestCode.UNREGISTER_BROKER, unregisterBroker],
+  [RequestCode.BROKER_HEARTBEAT, brokerHeartbeat],
+  [RequestCode.QUERY_DATA_VERSION, queryDataVersion],
+  [RequestCode.GET_BROKER_MEMBER_GROUP, getBrokerMemberGroup],
+];

@@ -1,0 +1,22 @@
+import { RequestCode } from '../../protocol/request-code.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import { OK, type Processor } from './context.js';
+
+const updateNamesrvConfig: Processor = (request, ctx, connection) => {
+  ctx.logger.info({ remote: connection.remoteAddress }, 'update namesrv config');
+  if (!request.body) return OK;
+  ctx.config.update(ctx.parseProperties(request.body.toString('utf8')));
+  // Switches such as orderMessageEnable and supportActingMaster shape cached answers.
+  ctx.cache.clear();
+  return OK;
+};
+
+const getNamesrvConfig: Processor = (_request, ctx) => {
+  const content = ctx.config.formatAll();
+  return { code: ResponseCode.SUCCESS, body: content.trim() === '' ? null : Buffer.from(content, 'utf8') };
+};
+
+export const configProcessors: ReadonlyArray<[number, Processor]> = [
+  [RequestCode.UPDATE_NAMESRV_CONFIG, updateNamesrvConfig],
+  [RequestCode.GET_NAMESRV_CONFIG, getNamesrvConfig],
+];

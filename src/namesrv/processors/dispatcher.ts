@@ -1,0 +1,38 @@
+import { RequestError } from '../../protocol/request-error.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import { requestCodeName } from '../../protocol/request-code.js';
+import { createResponse, type RemotingCommand } from '../../remoting/remoting-command.js';
+import type { Connection, RequestHandler } from '../../remoting/remoting-server.js';
+import type { NamesrvContext, Processor, Reply } from './context.js';
+
+/**
+ * Routes each request to the processor registered for its code and turns what it answers, or
+ * the RequestError it throws, into a response. This is the one place where failures become
+ * response codes.
+ */
+export function createDispatcher(
+  processors: ReadonlyMap<number, Processor>,
+  ctx: NamesrvContext,
+  serverVersion: number,
+): RequestHandler {
+  return (request: RemotingCommand, connection: Connection) => {
+    const processor = processors.get(request.code);
+    let reply: Reply;
+    if (!processor) {
+      ctx.logger.warn({ code: request.code, remote: connection.remoteAddress }, 'request code not supported');
+      reply = { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark: ` request type ${request.code} not supported` };
+    } else {
+      try {
+        reply = processor(request, ctx, connection);
+      } catch (err) {
+        if (!(err instanceof RequestError)) throw err; // the transport answers SYSTEM_ERROR and logs it
+        ctx.logger.warn(
+          { code: requestCodeName(request.code), remote: connection.remoteAddress, remark: err.remark },
+          'request refused',
+        );
+        reply = { code: err.code, remark: err.remark };
+      }
+    }
+    return createResponse(request, reply, serverVersion);
+  };
+}

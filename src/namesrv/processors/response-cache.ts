@@ -1,0 +1,87 @@
+export type RouteFlavor = 'standard' | 'fastjson';
+
+interface RouteEntry {
+  standard?: Buffer;
+  fastjson?: Buffer;
+  /** The KV version the entry was built against (routes may carry order-topic config from KV). */
+  kvVersion: number;
+}
+
+/** Default budget for cached route bodies. */
+export const DEFAULT_ROUTE_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Encoded answers kept as bytes until what they were built from changes: a route lookup for an
+ * unchanged topic costs a map lookup, not a walk of the registry and a JSON encoding.
+ * The registry reports changes per topic, or `null` for changes that may touch every topic
+ * (brokers joining or leaving), which drop everything.
+ */
+export class ResponseCache {
+  private readonly routes = new Map<string, RouteEntry>();
+  private routeBytes = 0;
+  private clusterInfoBytes: Buffer | null = null;
+  private allTopicsBytes: Buffer | null = null;
+
+  constructor(private readonly maxRouteBytes = DEFAULT_ROUTE_CACHE_BYTES) {}
+
+  route(topic: string, flavor: RouteFlavor, kvVersion: number, build: () => Buffer | null): Buffer | null {
+    let entry = this.routes.get(topic);
+    if (entry && entry.kvVersion !== kvVersion) {
+      this.dropRoute(topic);
+      entry = undefined;
+    }
+    const cached = entry?.[flavor];
+    if (cached) return cached;
+    const built = build();
+    if (!built) return null;
+    if (!entry) this.routes.set(topic, (entry = { kvVersion }));
+    entry[flavor] = built;
+    this.routeBytes += built.length;
+    this.evictOverBudget();
+    return built;
+  }
+
+  clusterInfo(build: () => Buffer): Buffer {
+    return (this.clusterInfoBytes ??= build());
+  }
+
+  allTopics(build: () => Buffer): Buffer {
+    return (this.allTopicsBytes ??= build());
+  }
+
+  /** A topic's route changed; `null` means any topic's may have. */
+  routeChanged(topic: string | null): void {
+    if (topic === null) {
+      this.clear();
+      return;
+    }
+    this.dropRoute(topic);
+    this.allTopicsBytes = null;
+  }
+
+  clear(): void {
+    this.routes.clear();
+    this.routeBytes = 0;
+    this.clusterInfoBytes = null;
+    this.allTopicsBytes = null;
+  }
+
+  get cachedRouteBytes(): number {
+    return this.routeBytes;
+  }
+
+  private dropRoute(topic: string): void {
+    const entry = this.routes.get(topic);
+    if (!entry) return;
+    this.routeBytes -= (entry.standard?.length ?? 0) + (entry.fastjson?.length ?? 0);
+    this.routes.delete(topic);
+  }
+
+  /** Oldest entries go first (Map iteration is insertion order). */
+  private evictOverBudget(): void {
+    for (const topic of this.routes.keys()) {
+      if (this.routeBytes <= this.maxRouteBytes) return;
+      this.dropRoute(topic);
+    }
+  }
+}

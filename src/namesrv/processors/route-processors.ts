@@ -1,0 +1,69 @@
+import { encodeTopicRouteData } from '../../protocol/bodies/index.js';
+import { decodeHeader } from '../../protocol/custom-header.js';
+import { GetRouteInfoHeader } from '../../protocol/namesrv-headers.js';
+import { MQVersion } from '../../protocol/mq-version.js';
+import { RequestCode } from '../../protocol/request-code.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import { MASTER_ID, type TopicRouteData } from '../../protocol/route-types.js';
+import { ORDER_TOPIC_CONFIG_NAMESPACE } from './broker-processors.js';
+import type { NamesrvContext, Processor } from './context.js';
+import type { RouteFlavor } from './response-cache.js';
+
+
+const FAQ_SUGGESTION = '\nSee http://rocketmq.apache.org/docs/faq/ for further details.';
+
+const getRouteInfoByTopic: Processor = (request, ctx) => {
+  const header = decodeHeader(GetRouteInfoHeader, request.extFields);
+  const switches = ctx.config.namesrv;
+  if (switches.needWaitForService && ctx.clock.now() - ctx.startedAt < switches.waitSecondsForService * 1000) {
+    return { code: ResponseCode.SYSTEM_ERROR, remark: 'name server not ready' };
+  }
+  const flavor: RouteFlavor = request.version >= MQVersion.V4_9_4 || header.acceptStandardJsonOnly === true ? 'standard' : 'fastjson';
+  const zoneName = header.zoneMode ? header.zoneName?.trim() : undefined;
+  const body = zoneName
+    ? encodeRoute(ctx, header.topic, flavor, (route) => filterByZone(route, zoneName))
+    : ctx.cache.route(header.topic, flavor, ctx.kv.version, () => encodeRoute(ctx, header.topic, flavor));
+  if (!body) {
+    return {
+      code: ResponseCode.TOPIC_NOT_EXIST,
+      remark: `No topic route info in name server for the topic: ${header.topic}${FAQ_SUGGESTION}`,
+    };
+  }
+  return { code: ResponseCode.SUCCESS, body };
+};
+
+function encodeRoute(
+  ctx: NamesrvContext,
+  topic: string,
+  flavor: RouteFlavor,
+  shape?: (route: TopicRouteData) => TopicRouteData,
+): Buffer | null {
+  let route = ctx.registry.pickupTopicRoute(topic);
+  if (!route) return null;
+  if (ctx.config.namesrv.orderMessageEnable) route.orderTopicConf = ctx.kv.get(ORDER_TOPIC_CONFIG_NAMESPACE, topic) ?? null;
+  if (shape) route = shape(route);
+  return encodeTopicRouteData(route, flavor);
+}
+
+/**
+ * Zone routing (Java's ZoneRouteRPCHook): keep the brokers of the caller's zone, plus any group
+ * whose master is down, so that consumers can still read from its slaves.
+ */
+function filterByZone(route: TopicRouteData, zoneName: string): TopicRouteData {
+  const wanted = zoneName.toLowerCase();
+  const removed = route.brokerDatas.filter(
+    (b) => b.brokerAddrs.has(MASTER_ID) && (b.zoneName ?? '').toLowerCase() !== wanted,
+  );
+  if (removed.length === 0) return route;
+  const removedNames = new Set(removed.map((b) => b.brokerName));
+  const filterServerTable = new Map(route.filterServerTable);
+  for (const b of removed) for (const addr of b.brokerAddrs.values()) filterServerTable.delete(addr);
+  return {
+    ...route,
+    brokerDatas: route.brokerDatas.filter((b) => !removedNames.has(b.brokerName)),
+    queueDatas: route.queueDatas.filter((q) => !removedNames.has(q.brokerName)),
+    filterServerTable,
+  };
+}
+
+export const routeProcessors: ReadonlyArray<[number, Processor]> = [[RequestCode.GET_ROUTEINFO_BY_TOPIC, getRouteInfoByTopic]];

@@ -1,0 +1,102 @@
+import { crc32 } from 'node:zlib';
+import { encodeRegisterBrokerBody } from '../../src/protocol/bodies/index.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import type { DataVersion, TopicConfig } from '../../src/protocol/route-types.js';
+import type { ClientConnection } from '../../src/remoting/remoting-client.js';
+import type { RemotingCommand } from '../../src/remoting/remoting-command.js';
+import { call } from './nameserver-harness.js';
+
+export interface FakeBrokerOptions {
+  clusterName?: string;
+  brokerName?: string;
+  brokerId?: number;
+  brokerAddr?: string;
+  haServerAddr?: string;
+  topics?: TopicConfig[];
+  enableActingMaster?: boolean;
+  zoneName?: string;
+  heartbeatTimeoutMillis?: number;
+  filterServerList?: string[];
+}
+
+export function topic(topicName: string, overrides: Partial<TopicConfig> = {}): TopicConfig {
+  return {
+    topicName,
+    readQueueNums: 4,
+    writeQueueNums: 4,
+    perm: 6,
+    topicFilterType: 'SINGLE_TAG',
+    topicSysFlag: 0,
+    order: false,
+    ...overrides,
+  };
+}
+
+/** A broker as the NameServer sees one: it registers, heartbeats, queries and unregisters over one connection. */
+export class FakeBroker {
+  readonly clusterName: string;
+  readonly brokerName: string;
+  readonly brokerId: number;
+  readonly brokerAddr: string;
+  topics: TopicConfig[];
+  dataVersion: DataVersion = { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 };
+
+  constructor(
+    readonly connection: ClientConnection,
+    private readonly options: FakeBrokerOptions = {},
+  ) {
+    this.clusterName = options.clusterName ?? 'DefaultCluster';
+    this.brokerName = options.brokerName ?? 'broker-a';
+    this.brokerId = options.brokerId ?? 0;
+    this.brokerAddr = options.brokerAddr ?? '127.0.0.1:10911';
+    this.topics = options.topics ?? [topic('TopicA'), topic('TopicB')];
+  }
+
+  /** Changes the topic set and bumps the data version, as a broker does when a topic is created. */
+  setTopics(topics: TopicConfig[]): void {
+    this.topics = topics;
+    this.dataVersion = { ...this.dataVersion, counter: this.dataVersion.counter + 1 };
+  }
+
+  register(extra: { compressed?: boolean; rocketmq?: boolean; corruptCrc?: boolean; version?: number } = {}): Promise<RemotingCommand> {
+    const body = encodeRegisterBrokerBody(
+      {
+        topicConfigSerializeWrapper: { dataVersion: this.dataVersion, topicConfigTable: new Map(this.topics.map((t) => [t.topicName, t])) },
+        filterServerList: this.options.filterServerList ?? [],
+      },
+      extra.compressed === true,
+    );
+    const crc = crc32(body) | 0;
+    const extFields: Record<string, string> = {
+      ...this.identity(),
+      haServerAddr: this.options.haServerAddr ?? this.brokerAddr.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 1}`),
+      compressed: String(extra.compressed === true),
+      bodyCrc32: String(extra.corruptCrc ? crc ^ 1 : crc),
+    };
+    if (this.options.enableActingMaster !== undefined) extFields.enableActingMaster = String(this.options.enableActingMaster);
+    if (this.options.zoneName) extFields.zoneName = this.options.zoneName;
+    if (this.options.heartbeatTimeoutMillis) extFields.heartbeatTimeoutMillis = String(this.options.heartbeatTimeoutMillis);
+    return call(this.connection, RequestCode.REGISTER_BROKER, { extFields, body, rocketmq: extra.rocketmq, version: extra.version });
+  }
+
+  unregister(): Promise<RemotingCommand> {
+    return call(this.connection, RequestCode.UNREGISTER_BROKER, { extFields: this.identity() });
+  }
+
+  heartbeat(): Promise<RemotingCommand> {
+    return call(this.connection, RequestCode.BROKER_HEARTBEAT, { extFields: this.identity() });
+  }
+
+  queryDataVersion(dataVersion: DataVersion = this.dataVersion): Promise<RemotingCommand> {
+    return call(this.connection, RequestCode.QUERY_DATA_VERSION, { extFields: this.identity(), body: JSON.stringify(dataVersion) });
+  }
+
+  private identity(): Record<string, string> {
+    return {
+      brokerId: String(this.brokerId),
+      clusterName: this.clusterName,
+      brokerAddr: this.brokerAddr,
+      brokerName: this.brokerName,
+    };
+  }
+}
