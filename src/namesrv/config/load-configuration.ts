@@ -54,7 +54,8 @@ export function loadConfiguration(options: LoadConfigurationOptions): LoadedConf
 }
 
 function toConfiguration(homeDir: string, settings: Settings): Configuration {
-  return new Configuration({ homeDir, ...settings, ...settings.extras });
+  const { namesrv, netty, tls, extras } = settings;
+  return new Configuration({ homeDir, namesrv, netty, tls, ...extras });
 }
 
 function apply(settings: Settings, name: string, raw: string, describe: (message: string) => string): void {

@@ -20,6 +20,15 @@ export interface ServerMaterial {
   validTo: string;
 }
 
+/** How errors name the certificate, key and trust certificate (property and path, say). */
+export interface MaterialLabels {
+  cert: string;
+  key: string;
+  trust: string;
+}
+
+const DEFAULT_LABELS: MaterialLabels = { cert: 'certificate', key: 'private key', trust: 'trust certificate' };
+
 /** Why material cannot be used; names the file or property at fault. */
 export class TlsMaterialError extends Error {
   override name = 'TlsMaterialError';
@@ -43,7 +52,7 @@ export async function readText(file: string, what: string): Promise<string> {
  * Checks that the certificate parses, the key parses (decrypting it with the passphrase) and belongs
  * to the certificate, and the trust certificates parse, then builds the secure-context options.
  */
-export function buildServerMaterial(identity: IdentityPems, trustPem: string | null, labels = { cert: 'certificate', key: 'private key', trust: 'trust certificate' }): ServerMaterial {
+export function buildServerMaterial(identity: IdentityPems, trustPem: string | null, labels: MaterialLabels = DEFAULT_LABELS): ServerMaterial {
   const chain = parseCertificates(identity.cert, labels.cert);
   const leaf = chain[0];
   let key: crypto.KeyObject;

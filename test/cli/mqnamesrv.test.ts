@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseProperties } from '../../src/namesrv/config/properties.js';
+import { tempDir, writeFile } from '../config/helpers.js';
+
+// Compiled tests run from dist/test/cli; the launcher stays in the source tree.
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const BIN = path.join(REPO, 'bin', 'mqnamesrv.js');
+
+function cleanEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
+  delete env.ROCKETMQ_HOME;
+  delete env.NAMESRV_LOG_LEVEL;
+  return env;
+}
+
+function run(args: string[], home = tempDir('namesrv-cli-')) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: cleanEnv(home), encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, home };
+}
+
+describe('mqnamesrv command line', () => {
+  it('-h prints usage and exits 0', () => {
+    const { code, stdout } = run(['-h']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^usage: mqnamesrv/);
+    assert.match(stdout, /-c,--configFile/);
+  });
+
+  it('-p prints every effective setting and exits 0', () => {
+    const { code, stdout, home } = run(['-p', '--listenPort=12345']);
+    assert.equal(code, 0);
+    const settings = parseProperties(stdout);
+    assert.equal(settings.get('listenPort'), '12345');
+    assert.equal(settings.get('serverWorkerThreads'), '8');
+    assert.equal(settings.get('kvConfigPath'), path.join(home, 'namesrv', 'kvConfig.json'));
+    assert.equal(settings.get('configBlackList'), 'configBlackList;configStorePath;kvConfigPath');
+    assert.equal(fs.existsSync(path.join(home, 'namesrv')), false, '-p writes nothing');
+  });
+
+  it('-p with -c shows the file settings and the file as configStorePath', () => {
+    const file = writeFile(tempDir('namesrv-cli-'), 'ns.properties', 'listenPort=23456\n');
+    const { code, stdout } = run(['-c', file, '-p']);
+    assert.equal(code, 0);
+    assert.match(stdout, new RegExp(`^load config properties file OK, ${file}$`, 'm'));
+    const settings = parseProperties(stdout);
+    assert.equal(settings.get('listenPort'), '23456');
+    assert.equal(settings.get('configStorePath'), file);
+  });
+
+  it('a missing -c file is one line on stderr and exit code 1', () => {
+    const { code, stdout, stderr } = run(['-c', '/no/such/namesrv.properties']);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.equal(stderr, 'mqnamesrv: config file not found: /no/such/namesrv.properties\n');
+  });
+
+  it('a malformed value in the -c file names the key and the expected type', () => {
+    const file = writeFile(tempDir('namesrv-cli-'), 'ns.properties', 'orderMessageEnable=maybe\n');
+    const { code, stderr } = run(['-c', file]);
+    assert.equal(code, 1);
+    assert.match(stderr, /^mqnamesrv: invalid value "maybe" for orderMessageEnable: expected true or false in config file .*\n$/);
+  });
+
+  it('an unknown option is a usage error without a stack trace', () => {
+    const { code, stderr } = run(['--noSuchOption=1']);
+    assert.equal(code, 1);
+    assert.match(stderr, /^mqnamesrv: unknown option --noSuchOption \(mqnamesrv -h shows the options\)\n$/);
+    assert.doesNotMatch(stderr, /\s+at /);
+  });
+});
+
+/** Starts the server, resolves with the boot line; the child is killed if the test fails first. */
+function startServer(args: string[], home: string) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const booted = new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const line = stdout.split('\n').find((l) => l.startsWith('The Name Server boot success.'));
+      if (line) resolve(line);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    void exited.then((code) => reject(new Error(`exited with ${code} before booting: ${stderr}`)));
+  });
+  // Tests that expect no boot await `exited` instead.
+  booted.catch(() => undefined);
+  return { child, booted, exited, stderr: () => stderr };
+}
+
+describe('mqnamesrv server process', () => {
+  it('boots on --listenPort=0, prints the bound address, and exits 0 on SIGTERM', async (t) => {
+    const home = tempDir('namesrv-cli-');
+    const server = startServer(['--listenPort=0', '--bindAddress=127.0.0.1'], home);
+    t.after(() => server.child.kill('SIGKILL'));
+    const line = await server.booted;
+    const match = /^The Name Server boot success\. serializeType=JSON, address 127\.0\.0\.1:(\d+)$/.exec(line);
+    assert.ok(match, line);
+    const port = Number(match[1]);
+    assert.ok(port > 0);
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(resolve)).on('error', reject);
+    });
+    assert.ok(fs.existsSync(path.join(home, 'logs', 'rocketmqlogs', 'namesrv.log')));
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+  });
+
+  it('reports a port in use in one line and exits 1', async (t) => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    t.after(() => blocker.close());
+    const port = (blocker.address() as net.AddressInfo).port;
+    const server = startServer([`--listenPort=${port}`, '--bindAddress=127.0.0.1'], tempDir('namesrv-cli-'));
+    t.after(() => server.child.kill('SIGKILL'));
+    assert.equal(await server.exited, 1);
+    assert.equal(server.stderr(), `port ${port} is already in use (bindAddress 127.0.0.1)\n`);
+  });
+});
