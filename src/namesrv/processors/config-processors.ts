@@ -5,7 +5,13 @@ import { OK, type Processor } from './context.js';
 const updateNamesrvConfig: Processor = (request, ctx, connection) => {
   ctx.logger.info({ remote: connection.remoteAddress }, 'update namesrv config');
   if (!request.body) return OK;
-  ctx.config.update(ctx.parseProperties(request.body.toString('utf8')));
+  let properties: Map<string, string>;
+  try {
+    properties = ctx.parseProperties(request.body.toString('utf8'));
+  } catch {
+    return { code: ResponseCode.SYSTEM_ERROR, remark: 'string2Properties error' };
+  }
+  ctx.config.update(properties);
   // Switches such as orderMessageEnable and supportActingMaster shape cached answers.
   ctx.cache.clear();
   return OK;
