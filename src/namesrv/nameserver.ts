@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
+import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { notifyMinBrokerIdChanged } from './broker-notifier.js';
@@ -17,6 +18,8 @@ export interface NameServerOptions {
   configuration: Configuration;
   logger: Logger;
   clock?: Clock;
+  /** Where TLS settings may also come from (`TLS_SERVER_MODE`...); the process environment by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
@@ -34,6 +37,7 @@ export class NameServer {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private server: RemotingServer | null = null;
+  private tls: ServerTls | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: NameServerOptions) {
@@ -56,6 +60,8 @@ export class NameServer {
   async start(): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
     this.kv.load();
+    this.tls = await createServerTls({ properties: this.options.configuration.tls, env: this.options.env ?? process.env, logger: this.logger });
+    const tls = this.tls;
     const ctx: NamesrvContext = {
       registry: this.registry,
       kv: this.kv,
@@ -76,11 +82,17 @@ export class NameServer {
       logger: this.logger,
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION),
       listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
+      prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
     });
     const address = await this.server.listen();
     this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.registry.scanNotActiveBrokers());
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;
+  }
+
+  /** The TLS side of the listener (null when `tls.server.mode=disabled`). */
+  get serverTls(): ServerTls | null {
+    return this.tls;
   }
 
   get address(): net.AddressInfo | null {
@@ -92,7 +104,9 @@ export class NameServer {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.registry.stop();
-    await this.server?.close();
+    // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
+    await Promise.all([this.tls?.close(), this.server?.close()]);
+    this.tls = null;
     this.server = null;
     this.logger.info('name server shut down');
   }

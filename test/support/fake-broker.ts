@@ -1,5 +1,5 @@
-import { crc32 } from 'node:zlib';
 import { encodeRegisterBrokerBody } from '../../src/protocol/bodies/index.js';
+import { bodyCrc32 } from '../../src/protocol/body-crc.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import type { DataVersion, TopicConfig } from '../../src/protocol/route-types.js';
 import type { ClientConnection } from '../../src/remoting/remoting-client.js';
@@ -66,7 +66,7 @@ export class FakeBroker {
       },
       extra.compressed === true,
     );
-    const crc = crc32(body) | 0;
+    const crc = bodyCrc32(body);
     const extFields: Record<string, string> = {
       ...this.identity(),
       haServerAddr: this.options.haServerAddr ?? this.brokerAddr.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 1}`),

@@ -37,7 +37,8 @@ export async function startNameServer(init: ConfigurationInit = {}): Promise<Run
     netty: { listenPort: 0, bindAddress: '127.0.0.1', ...init.netty },
   });
   const clock = new ManualClock(Date.now());
-  const server = new NameServer({ configuration, logger: silentLogger(), clock });
+  // An empty environment: TLS_* variables of the machine must not change what tests see.
+  const server = new NameServer({ configuration, logger: silentLogger(), clock, env: {} });
   const address = await server.start();
   const clients: ClientConnection[] = [];
   return {

@@ -1,4 +1,3 @@
-import { crc32 } from 'node:zlib';
 import {
   decodeDataVersion,
   decodeRegisterBrokerBody,
@@ -7,6 +6,7 @@ import {
   encodeDataVersion,
   encodeKvTable,
 } from '../../protocol/bodies/index.js';
+import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { decodeHeader, encodeHeader } from '../../protocol/custom-header.js';
 import {
   BrokerHeartbeatHeader,
@@ -30,7 +30,7 @@ export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
 
 const registerBroker: Processor = (request, ctx, connection) => {
   const header = decodeHeader(RegisterBrokerHeader, request.extFields);
-  if (header.bodyCrc32 && !crcMatches(request.body, header.bodyCrc32)) {
+  if (header.bodyCrc32 && bodyCrc32(request.body) !== header.bodyCrc32) {
     ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
     return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
   }
@@ -59,11 +59,6 @@ const registerBroker: Processor = (request, ctx, connection) => {
   }
   return { code: ResponseCode.SUCCESS, extFields, body: replyBody };
 };
-
-/** Java compares the signed 32-bit CRC the broker computed with its own. */
-function crcMatches(body: Buffer | null, expected: number): boolean {
-  return (crc32(body ?? Buffer.alloc(0)) | 0) === (expected | 0);
-}
 
 function registerBodyOf(request: RemotingCommand, compressed: boolean): RegisterBrokerBody {
   if (!request.body) {

@@ -59,7 +59,8 @@ export async function createServerTls(options: ServerTlsOptions): Promise<Server
 
 type IdentitySource =
   | { kind: 'files'; certPath: string; keyPath: string; passphrase: string | null }
-  | { kind: 'generated'; pems: IdentityPems };
+  /** Made on first use: start-up does not pay for key generation when nobody connects over TLS. */
+  | { kind: 'generated'; pems: () => Promise<IdentityPems> };
 
 interface PendingHandshake {
   finish(socket: tls.TLSSocket | null): void;
@@ -103,9 +104,9 @@ class TlsGate implements ServerTls {
     if (server.needClientAuth !== 'none' && !server.authClient) {
       logger.warn('client certificates are requested but not verified (tls.server.authClient is false), as Apache RocketMQ does');
     }
-    const gate = new TlsGate(settings, await chooseIdentity(settings, logger), trustPath, options);
+    const gate = new TlsGate(settings, chooseIdentity(settings, logger), trustPath, options);
     try {
-      gate.install(await gate.loadMaterial(true));
+      if (gate.identitySource?.kind !== 'generated') gate.install(await gate.loadMaterial(true));
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'no usable TLS certificate: TLS connections are refused until the files are fixed');
       gate.certPending = gate.keyPending = true;
@@ -145,6 +146,7 @@ class TlsGate implements ServerTls {
         resumeOnFirstDataListener(socket);
         return socket;
       }
+      if (!this.material && this.identitySource?.kind === 'generated') await this.installGenerated();
       if (!this.material) {
         this.options.logger.error({ remote: remoteOf(socket) }, 'refusing a TLS connection: no usable certificate');
         return null;
@@ -153,6 +155,16 @@ class TlsGate implements ServerTls {
     } finally {
       this.inProgress.delete(socket);
     }
+  }
+
+  private generating: Promise<void> | null = null;
+
+  private installGenerated(): Promise<void> {
+    this.generating ??= this.loadMaterial(true).then(
+      (material) => this.install(material),
+      (err: unknown) => this.options.logger.error({ err: (err as Error).message }, 'could not generate the self-signed certificate'),
+    );
+    return this.generating;
   }
 
   async close(): Promise<void> {
@@ -214,7 +226,7 @@ class TlsGate implements ServerTls {
     const source = this.identitySource;
     if (!source) throw new Error('no certificate configured (tls.server.certPath, tls.server.keyPath) and tls.test.mode.enable is false');
     let identity: IdentityPems;
-    if (source.kind === 'generated') identity = source.pems;
+    if (source.kind === 'generated') identity = await source.pems();
     else if (readIdentity || !this.material) identity = await readIdentityFiles(source.certPath, source.keyPath, source.passphrase);
     else identity = this.material.identity;
     const trustPem = this.trustPath ? await readText(this.trustPath, 'tls.server.trustCertPath') : null;
@@ -268,7 +280,7 @@ class TlsGate implements ServerTls {
   }
 }
 
-async function chooseIdentity(settings: TlsSettings, logger: Logger): Promise<IdentitySource | null> {
+function chooseIdentity(settings: TlsSettings, logger: Logger): IdentitySource | null {
   const { certPath, keyPath, keyPassword } = settings.server;
   if (certPath && keyPath) {
     if (settings.testModeEnable) {
@@ -278,8 +290,8 @@ async function chooseIdentity(settings: TlsSettings, logger: Logger): Promise<Id
   }
   if (certPath || keyPath) logger.warn('only one of tls.server.certPath and tls.server.keyPath is set; both are needed');
   if (!settings.testModeEnable) return null;
-  logger.info('tls.test.mode.enable: serving a self-signed certificate generated at start-up');
-  return { kind: 'generated', pems: await generateSelfSignedIdentity() };
+  logger.info('tls.test.mode.enable: TLS clients get a self-signed certificate, generated at the first TLS connection');
+  return { kind: 'generated', pems: () => generateSelfSignedIdentity() };
 }
 
 function connectionKey(socket: net.Socket): string {

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { ClientConnection } from '../../src/remoting/remoting-client.js';
+import { call, startNameServer } from '../support/nameserver-harness.js';
+
+describe('TLS on the NameServer port', () => {
+  it('by default (permissive, test mode) serves plain and TLS clients on one port', async () => {
+    const ns = await startNameServer();
+    try {
+      const plain = await ns.connect();
+      assert.equal((await call(plain, RequestCode.GET_BROKER_CLUSTER_INFO)).code, ResponseCode.SUCCESS);
+      const secure = await ClientConnection.connect({ host: '127.0.0.1', port: ns.port, tls: { rejectUnauthorized: false } });
+      try {
+        assert.equal((await call(secure, RequestCode.GET_BROKER_CLUSTER_INFO)).code, ResponseCode.SUCCESS);
+        const fingerprint = (secure.rawSocket as import('node:tls').TLSSocket).getPeerX509Certificate()?.fingerprint256;
+        assert.equal(fingerprint, ns.server.serverTls?.fingerprint);
+      } finally {
+        secure.close();
+      }
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('with tls.server.mode=enforcing refuses plain clients', async () => {
+    const ns = await startNameServer({ tls: { 'tls.server.mode': 'enforcing' } });
+    try {
+      const plain = await ns.connect();
+      await assert.rejects(call(plain, RequestCode.GET_BROKER_CLUSTER_INFO));
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('with tls.server.mode=disabled serves plain clients only', async () => {
+    const ns = await startNameServer({ tls: { 'tls.server.mode': 'disabled' } });
+    try {
+      assert.equal(ns.server.serverTls, null);
+      assert.equal((await call(await ns.connect(), RequestCode.GET_BROKER_CLUSTER_INFO)).code, ResponseCode.SUCCESS);
+      await assert.rejects(ClientConnection.connect({ host: '127.0.0.1', port: ns.port, tls: { rejectUnauthorized: false }, connectTimeoutMs: 2000 }));
+    } finally {
+      await ns.stop();
+    }
+  });
+});
