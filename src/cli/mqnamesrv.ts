@@ -31,10 +31,10 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(configuration.formatAll());
     return;
   }
-  await run(configuration);
+  await run(configuration, loaded.ignored);
 }
 
-async function run(configuration: Configuration): Promise<void> {
+async function run(configuration: Configuration, ignoredProperties: string[]): Promise<void> {
   let logger: Logger;
   try {
     logger = createLogger({ level: configuration.logLevel, logDir: configuration.logDir });
@@ -42,6 +42,9 @@ async function run(configuration: Configuration): Promise<void> {
     return fail(`cannot write logs to ${configuration.logDir}: ${(error as Error).message}`);
   }
   logger.info({ settings: Object.fromEntries(configuration.entries()) }, 'name server configuration');
+  if (ignoredProperties.length > 0) {
+    logger.warn({ properties: ignoredProperties }, 'config file properties for the Java NameServer\'s remoting client or controller are ignored');
+  }
 
   // Loaded here so that -h and -p work without the server's modules.
   const { NameServer } = await import('../namesrv/nameserver.js');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseCommandLine } from './command-line.js';
 import { ConfigError } from './config-error.js';
+import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
 import { Configuration } from './configuration.js';
 import { parseProperties, PropertiesSyntaxError } from './properties.js';
 import { InvalidPropertyError, resolveProperty } from './property-value.js';
@@ -20,6 +21,8 @@ export interface LoadedConfiguration {
   help: boolean;
   /** The `-c` file that was read, if any. */
   configFile?: string;
+  /** Properties of that file meant for parts of Java's NameServer this one does not have; skipped. */
+  ignored: string[];
 }
 
 /**
@@ -33,13 +36,18 @@ export function loadConfiguration(options: LoadConfigurationOptions): LoadedConf
   const commandLine = parseCommandLine(options.argv);
   const settings = defaultSettings(homeDir);
   const { help, printConfig } = commandLine;
-  if (help) return { configuration: toConfiguration(homeDir, settings), help, printConfig };
+  if (help) return { configuration: toConfiguration(homeDir, settings), help, printConfig, ignored: [] };
 
   settings.namesrv.rocketmqHome = (commandLine.rocketmqHomeProperty ?? env.ROCKETMQ_HOME ?? '').trim();
 
   const file = commandLine.configFile;
+  const ignored: string[] = [];
   if (file !== undefined) {
     for (const [name, raw] of readPropertiesFile(file)) {
+      if (JAVA_ONLY_PROPERTIES.has(name)) {
+        ignored.push(name);
+        continue;
+      }
       apply(settings, name, raw, (message) => `${message} in config file ${file}`);
     }
     settings.namesrv.configStorePath = file;
@@ -48,7 +56,7 @@ export function loadConfiguration(options: LoadConfigurationOptions): LoadedConf
     apply(settings, name, raw, (message) => `${message} (option --${name})`);
   }
 
-  const loaded: LoadedConfiguration = { configuration: toConfiguration(homeDir, settings), help, printConfig };
+  const loaded: LoadedConfiguration = { configuration: toConfiguration(homeDir, settings), help, printConfig, ignored };
   if (file !== undefined) loaded.configFile = file;
   return loaded;
 }
