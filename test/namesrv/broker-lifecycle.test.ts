@@ -158,3 +158,34 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 2000): Pro
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('identical re-registrations', () => {
+  it('a topic deleted on the NameServer comes back with the broker\'s next identical registration, as in Java', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      const broker = new FakeBroker(client, { topics: [topic('Keep'), topic('Gone')] });
+      await broker.register();
+      await broker.register(); // the unchanged body, recognised
+      await call(client, RequestCode.DELETE_TOPIC_IN_NAMESRV, { extFields: { topic: 'Gone' } });
+      assert.equal((await routeOf(ns, 'Gone')).code, ResponseCode.TOPIC_NOT_EXIST);
+      await broker.register();
+      assert.equal((await routeOf(ns, 'Gone')).code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('a changed body with the same length is decoded again', async () => {
+    const ns = await startNameServer();
+    try {
+      const broker = new FakeBroker(await ns.connect(), { topics: [topic('AAAA'), topic('BBBB')] });
+      await broker.register();
+      broker.topics = [topic('AAAA'), topic('CCCC')]; // same length, same data version
+      await broker.register();
+      assert.equal((await routeOf(ns, 'CCCC')).code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+});

@@ -282,3 +282,43 @@ describe('route registry: admin operations and lists', () => {
     assert.equal(registry.brokerMemberGroup('DefaultCluster', 'none').brokerAddrs.size, 0);
   });
 });
+
+describe('route registry: re-registration of an unchanged body', () => {
+  const key = { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 };
+
+  it('recognises the body of the last registration while nothing touched the broker\'s topics', () => {
+    const { registry } = makeRegistry();
+    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), null, 'unknown broker');
+    registry.registerBroker(registration({ bodyDigest: 'd1', dataVersion: version(3) }));
+    assert.deepEqual(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), version(3));
+    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd2' }), null, 'another body');
+    assert.equal(registry.unchangedRegistration({ ...key, brokerId: 1, bodyDigest: 'd1' }), null, 'another broker id');
+  });
+
+  it('stops recognising it once the broker\'s topics changed on the NameServer', () => {
+    const { registry } = makeRegistry();
+    registry.registerBroker(registration({ bodyDigest: 'd1' }));
+    registry.deleteTopic('TopicA');
+    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), null);
+    registry.registerBroker(registration({ bodyDigest: 'd1' }));
+    assert.ok(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), 'a full registration re-arms it');
+    assert.ok(registry.pickupTopicRoute('TopicA'));
+  });
+
+  it('an unchanged re-registration refreshes liveness without walking the topics', () => {
+    const { registry, clock } = makeRegistry();
+    registry.registerBroker(registration({ bodyDigest: 'd1', heartbeatTimeoutMillis: 10_000 }));
+    clock.advance(9_000);
+    const dataVersion = registry.unchangedRegistration({ ...key, bodyDigest: 'd1' })!;
+    const result = registry.registerBroker({
+      ...registration({ bodyDigest: 'd1', heartbeatTimeoutMillis: 10_000, topics: [] }),
+      topicConfigWrapper: { dataVersion, topicConfigTable: new Map() },
+      topicsUnchanged: true,
+      filterServerList: null,
+    });
+    assert.ok(result);
+    clock.advance(9_000);
+    assert.equal(registry.scanNotActiveBrokers(), 0);
+    assert.ok(registry.pickupTopicRoute('TopicB'), 'topics kept');
+  });
+});

@@ -30,11 +30,16 @@ export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
 
 const registerBroker: Processor = (request, ctx, connection) => {
   const header = decodeHeader(RegisterBrokerHeader, request.extFields);
-  if (header.bodyCrc32 && bodyCrc32(request.body) !== header.bodyCrc32) {
+  const crc = bodyCrc32(request.body);
+  if (header.bodyCrc32 && crc !== header.bodyCrc32) {
     ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
     return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
   }
-  const body = registerBodyOf(request, header.compressed === true);
+  const compressed = header.compressed === true;
+  const bodyDigest = request.body ? `${compressed ? 'z' : 'j'}${request.version >= MQVersion.V3_0_11 ? '' : 'o'}:${request.body.length}:${crc}` : null;
+  // Brokers re-send the same body every 30 s; when nothing changed, its topics need no decoding.
+  const unchangedVersion = bodyDigest ? ctx.registry.unchangedRegistration({ ...header, bodyDigest }) : null;
+  const body: RegisterBrokerBody | null = unchangedVersion ? null : registerBodyOf(request, compressed);
   const result = ctx.registry.registerBroker({
     clusterName: header.clusterName,
     brokerAddr: header.brokerAddr,
@@ -44,9 +49,11 @@ const registerBroker: Processor = (request, ctx, connection) => {
     zoneName: header.zoneName ?? null,
     heartbeatTimeoutMillis: header.heartbeatTimeoutMillis ?? null,
     enableActingMaster: header.enableActingMaster ?? null,
-    topicConfigWrapper: body.topicConfigSerializeWrapper,
-    filterServerList: body.filterServerList,
+    topicConfigWrapper: body?.topicConfigSerializeWrapper ?? { dataVersion: unchangedVersion!, topicConfigTable: new Map() },
+    filterServerList: body?.filterServerList ?? null,
+    topicsUnchanged: body === null,
     connectionId: connection.id,
+    bodyDigest,
   });
   if (!result) return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed', extFields: {} };
 

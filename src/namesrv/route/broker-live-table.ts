@@ -13,6 +13,11 @@ export interface BrokerLiveInfo {
   /** The connection the broker registered over; closing it unregisters the broker. */
   connectionId: number | null;
   haServerAddr: string;
+  /**
+   * Identifies the body of the broker's last full registration, and the topic epoch of its
+   * broker name right after it; lets an identical re-registration skip decoding its topics.
+   */
+  bodyDigest: { digest: string; topicEpoch: number } | null;
 }
 
 export function liveKey(clusterName: string, brokerAddr: string): string {

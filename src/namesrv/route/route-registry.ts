@@ -55,8 +55,16 @@ export interface RegisterBrokerRequest {
   /** Undefined for brokers older than 5.0, which do not send it. */
   enableActingMaster?: boolean | null;
   topicConfigWrapper: TopicConfigSerializeWrapper;
+  /** Null leaves the broker's filter servers as they are. */
   filterServerList?: string[] | null;
   connectionId: number | null;
+  /** Identifies the request body (see `unchangedRegistration`). */
+  bodyDigest?: string | null;
+  /**
+   * The body is the one of the broker's last registration (`unchangedRegistration` said so):
+   * `topicConfigWrapper` then carries the data version only, and the topic table is not walked.
+   */
+  topicsUnchanged?: boolean;
 }
 
 export interface RegisterBrokerResult {
@@ -81,6 +89,8 @@ export class RouteRegistry {
   private readonly topicQueueMappingInfoTable = new Map<string, Map<string, TopicQueueMappingInfo>>();
   /** broker name → topics it serves; keeps per-broker work proportional to that broker's topics. */
   private readonly topicsOfBroker = new Map<string, Set<string>>();
+  /** broker name → a counter bumped whenever that broker's queue data change. */
+  private readonly topicEpochs = new Map<string, number>();
   private readonly unregistrations: UnregistrationQueue;
 
   constructor(
@@ -161,7 +171,7 @@ export class RouteRegistry {
     const isPrimeSlave = !isOldVersionBroker && !isMaster && brokerId === minKey(addrs);
     const brokerConfigChanged = this.isBrokerTopicConfigChanged(clusterName, brokerAddr, topicConfigWrapper.dataVersion);
 
-    if (isMaster || isPrimeSlave) {
+    if ((isMaster || isPrimeSlave) && !req.topicsUnchanged) {
       const mappings = topicConfigWrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
       const tcTable = topicConfigWrapper.topicConfigTable;
       if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
@@ -200,6 +210,7 @@ export class RouteRegistry {
       dataVersion: { ...topicConfigWrapper.dataVersion },
       connectionId: req.connectionId,
       haServerAddr: req.haServerAddr,
+      bodyDigest: req.bodyDigest ? { digest: req.bodyDigest, topicEpoch: this.topicEpochs.get(brokerName) ?? 0 } : null,
     });
     if (!previous) this.logger.info({ clusterName, brokerAddr, haServerAddr: req.haServerAddr }, 'new broker registered');
 
@@ -240,6 +251,19 @@ export class RouteRegistry {
     for (const q of queueDatas) this.putQueueData(topic, { ...q });
     this.logger.info({ topic, brokers: queueDatas.map((q) => q.brokerName) }, 'topic route registered');
     return true;
+  }
+
+  /**
+   * The data version to re-register with when a broker re-sends, byte for byte, the body of its
+   * last registration and nothing has touched its topics since: a full registration would then
+   * change no topic, so decoding the body can be skipped. Null when that is not certain.
+   */
+  unchangedRegistration(req: { clusterName: string; brokerAddr: string; brokerName: string; brokerId: number; bodyDigest: string }): DataVersion | null {
+    const live = this.liveTable.get(req.clusterName, req.brokerAddr);
+    if (!live?.bodyDigest || live.bodyDigest.digest !== req.bodyDigest) return null;
+    if (live.bodyDigest.topicEpoch !== (this.topicEpochs.get(req.brokerName) ?? 0)) return null;
+    if (this.brokerAddrTable.get(req.brokerName)?.brokerAddrs.get(req.brokerId) !== req.brokerAddr) return null;
+    return live.dataVersion;
   }
 
   // ---- unregistration and liveness ----------------------------------------------------------
@@ -513,6 +537,7 @@ export class RouteRegistry {
     const existing = byBroker.get(queueData.brokerName);
     if (existing && sameQueueData(existing, queueData)) return;
     byBroker.set(queueData.brokerName, queueData);
+    this.bumpTopicEpoch(queueData.brokerName);
     let topics = this.topicsOfBroker.get(queueData.brokerName);
     if (!topics) this.topicsOfBroker.set(queueData.brokerName, (topics = new Set()));
     topics.add(topic);
@@ -522,6 +547,7 @@ export class RouteRegistry {
   private removeQueueData(topic: string, brokerName: string, why: string): void {
     const byBroker = this.topicQueueTable.get(topic);
     if (!byBroker?.delete(brokerName)) return;
+    this.bumpTopicEpoch(brokerName);
     this.topicsOfBroker.get(brokerName)?.delete(topic);
     if (this.topicsOfBroker.get(brokerName)?.size === 0) this.topicsOfBroker.delete(brokerName);
     if (byBroker.size === 0) {
@@ -529,6 +555,10 @@ export class RouteRegistry {
       this.logger.debug({ topic, why }, 'topic removed');
     }
     this.changed(topic);
+  }
+
+  private bumpTopicEpoch(brokerName: string): void {
+    this.topicEpochs.set(brokerName, (this.topicEpochs.get(brokerName) ?? 0) + 1);
   }
 
   private isNoMasterExists(brokerName: string): boolean {
