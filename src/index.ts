@@ -13,3 +13,4 @@ export { ResponseCode } from './protocol/response-code.js';
 export * from './protocol/route-types.js';
 export * from './protocol/bodies/index.js';
 export { createLogger, silentLogger, type Logger } from './util/logger.js';
+export * from './client/index.js';

@@ -127,7 +127,8 @@ export class BrokerRegistration {
     this.registerTimer = this.heartbeatTimer = null;
     await this.inFlight?.catch(() => undefined);
     const request = clientRequest(RequestCode.UNREGISTER_BROKER, this.identity(), null, this.brokerVersion);
-    await Promise.all(this.nameServers.map((ns) => this.invoke(ns, request).catch(() => undefined)));
+    const timeoutMs = Math.min(this.options.timeoutMs ?? 6000, 3000);
+    await Promise.all(this.nameServers.map((ns) => this.invoke(ns, request, timeoutMs).catch(() => undefined)));
     await this.pool.close();
   }
 
@@ -177,7 +178,7 @@ export class BrokerRegistration {
     const modern = this.brokerVersion >= MQVersion.V5_0_0;
     const { clusterName, brokerAddr, brokerName, brokerId } = this.identity();
     const request = modern
-      ? clientRequest(RequestCode.BROKER_HEARTBEAT, { clusterName, brokerAddr, brokerName, brokerId }, null, this.brokerVersion)
+      ? clientRequest(RequestCode.BROKER_HEARTBEAT, { clusterName, brokerAddr, brokerName }, null, this.brokerVersion)
       : clientRequest(
           RequestCode.QUERY_DATA_VERSION,
           { brokerAddr, brokerId, brokerName, clusterName },
@@ -192,9 +193,9 @@ export class BrokerRegistration {
     }
   }
 
-  private async invoke(nameServer: string, request: RemotingCommand): Promise<RemotingCommand> {
+  private async invoke(nameServer: string, request: RemotingCommand, timeoutMs = this.options.timeoutMs ?? 6000): Promise<RemotingCommand> {
     const connection = await this.pool.get(nameServer);
-    return connection.invoke(request, this.options.timeoutMs ?? 6000);
+    return connection.invoke(request, timeoutMs);
   }
 
   private identity(): { brokerAddr: string; brokerId: number; brokerName: string; clusterName: string } {

@@ -43,7 +43,7 @@ export function readTopicConfigSerializeWrapper(value: unknown, path: string, wh
   if (table) {
     for (const name in table) {
       if (!Object.prototype.hasOwnProperty.call(table, name) || table[name] === null) continue;
-      topicConfigTable.set(name, readTopicConfig(table[name], name, `${path}.topicConfigTable.${name}`, what));
+      topicConfigTable.set(name, readTopicConfig(table[name], name, () => `${path}.topicConfigTable.${name}`, what));
     }
   }
 
