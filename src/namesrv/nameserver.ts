@@ -11,6 +11,7 @@ import { KvStore } from './kv/kv-store.js';
 import type { NamesrvContext } from './processors/context.js';
 import { createDispatcher } from './processors/dispatcher.js';
 import { namesrvProcessors } from './processors/index.js';
+import { RegisterBodyDecoder } from './processors/register-body-decoder.js';
 import { ResponseCache } from './processors/response-cache.js';
 import { RouteRegistry } from './route/route-registry.js';
 
@@ -34,6 +35,7 @@ export class NameServer {
   readonly registry: RouteRegistry;
   readonly kv: KvStore;
   readonly cache = new ResponseCache();
+  private readonly registerBodies: RegisterBodyDecoder;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private server: RemotingServer | null = null;
@@ -44,6 +46,7 @@ export class NameServer {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     const { configuration } = options;
+    this.registerBodies = new RegisterBodyDecoder(this.logger);
     this.kv = new KvStore({ path: configuration.namesrv.kvConfigPath, logger: this.logger });
     this.registry = new RouteRegistry(configuration.namesrv, this.clock, this.logger, {
       closeConnection: (id) => this.server?.closeConnection(id, 'expired'),
@@ -70,6 +73,8 @@ export class NameServer {
       clock: this.clock,
       logger: this.logger,
       startedAt: this.clock.now(),
+      registerBodies: this.registerBodies,
+      pendingRegistrations: new Map(),
       parseProperties,
     };
     this.server = new RemotingServer({
@@ -105,7 +110,7 @@ export class NameServer {
     this.timers.clear();
     this.registry.stop();
     // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
-    await Promise.all([this.tls?.close(), this.server?.close()]);
+    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close()]);
     this.tls = null;
     this.server = null;
     this.logger.info('name server shut down');

@@ -11,6 +11,8 @@ export interface Connection {
   readonly id: number;
   /** `host:port` of the peer. */
   readonly remoteAddress: string;
+  /** False once the connection has closed. */
+  readonly isOpen: boolean;
   send(cmd: RemotingCommand): void;
   /** Closes the connection; `reason` is what close listeners are told. */
   close(reason: CloseReason): void;
@@ -143,6 +145,10 @@ class ServerConnection implements Connection {
         this.close('idle');
       });
     }
+  }
+
+  get isOpen(): boolean {
+    return !this.socket.destroyed;
   }
 
   send(cmd: RemotingCommand): void {

@@ -14,15 +14,17 @@ import {
   QueryDataVersionHeader,
   RegisterBrokerHeader,
   UnregisterBrokerHeader,
+  type RegisterBrokerHeader as RegisterBrokerHeaderFields,
 } from '../../protocol/namesrv-headers.js';
 import { MQVersion } from '../../protocol/mq-version.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { RegisterBrokerBody } from '../../protocol/route-types.js';
+import type { DataVersion, RegisterBrokerBody } from '../../protocol/route-types.js';
 import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
-import { OK, type Processor } from './context.js';
+import type { Connection } from '../../remoting/remoting-server.js';
+import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
 
 /** The KV namespace holding order-topic configs ("brokerName:queueNums;..."). */
 export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
@@ -36,10 +38,56 @@ const registerBroker: Processor = (request, ctx, connection) => {
     return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
   }
   const compressed = header.compressed === true;
-  const bodyDigest = request.body ? `${compressed ? 'z' : 'j'}${request.version >= MQVersion.V3_0_11 ? '' : 'o'}:${request.body.length}:${crc}` : null;
+  const legacy = request.version < MQVersion.V3_0_11;
+  const bodyDigest = request.body ? `${compressed ? 'z' : 'j'}${legacy ? 'o' : ''}:${request.body.length}:${crc}` : null;
+  const registration: Registration = { header, body: request.body, compressed, legacy, bodyDigest };
+
+  // A broker's registrations apply in the order they came, even when one waits for its body to decode.
+  const key = `${header.clusterName}\u0000${header.brokerAddr}`;
+  const before = ctx.pendingRegistrations.get(key);
+  const reply = before ? before.then(() => register(ctx, connection, registration)) : register(ctx, connection, registration);
+  if (reply instanceof Promise) {
+    const settled = reply.catch(() => undefined);
+    ctx.pendingRegistrations.set(key, settled);
+    void settled.then(() => {
+      if (ctx.pendingRegistrations.get(key) === settled) ctx.pendingRegistrations.delete(key);
+    });
+  }
+  return reply;
+};
+
+interface Registration {
+  header: RegisterBrokerHeaderFields;
+  body: Buffer | null;
+  compressed: boolean;
+  /** From a broker older than 3.0.11, whose body is only the topic config wrapper. */
+  legacy: boolean;
+  bodyDigest: string | null;
+}
+
+function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
+  const { header, bodyDigest } = registration;
   // Brokers re-send the same body every 30 s; when nothing changed, its topics need no decoding.
   const unchangedVersion = bodyDigest ? ctx.registry.unchangedRegistration({ ...header, bodyDigest }) : null;
-  const body: RegisterBrokerBody | null = unchangedVersion ? null : registerBodyOf(request, compressed);
+  if (unchangedVersion) return apply(ctx, connection, registration, null, unchangedVersion);
+  const decoded = decodeBody(ctx, registration);
+  if (!(decoded instanceof Promise)) return apply(ctx, connection, registration, decoded, null);
+  return decoded.then((body) => {
+    if (!connection.isOpen) {
+      // Its routes would outlive the connection they belong to until the expiry scan.
+      return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} };
+    }
+    return apply(ctx, connection, registration, body, null);
+  });
+}
+
+function apply(
+  ctx: NamesrvContext,
+  connection: Connection,
+  { header, bodyDigest }: Registration,
+  body: RegisterBrokerBody | null,
+  unchangedVersion: DataVersion | null,
+): Reply {
   const result = ctx.registry.registerBroker({
     clusterName: header.clusterName,
     brokerAddr: header.brokerAddr,
@@ -65,18 +113,17 @@ const registerBroker: Processor = (request, ctx, connection) => {
     if (table) replyBody = encodeKvTable(new Map(table));
   }
   return { code: ResponseCode.SUCCESS, extFields, body: replyBody };
-};
+}
 
-function registerBodyOf(request: RemotingCommand, compressed: boolean): RegisterBrokerBody {
-  if (!request.body) {
+function decodeBody(ctx: NamesrvContext, { body, compressed, legacy }: Registration): RegisterBrokerBody | Promise<RegisterBrokerBody> {
+  if (!body) {
     return {
       topicConfigSerializeWrapper: { dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicConfigTable: new Map() },
       filterServerList: [],
     };
   }
-  // Brokers older than 3.0.11 send only the topic config wrapper.
-  if (request.version >= MQVersion.V3_0_11) return decodeRegisterBrokerBody(request.body, compressed);
-  return { topicConfigSerializeWrapper: decodeTopicConfigSerializeWrapper(request.body), filterServerList: [] };
+  if (legacy) return { topicConfigSerializeWrapper: decodeTopicConfigSerializeWrapper(body), filterServerList: [] };
+  return ctx.registerBodies.decode(body, compressed);
 }
 
 const unregisterBroker: Processor = (request, ctx, connection) => {

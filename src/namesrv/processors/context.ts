@@ -3,6 +3,7 @@ import type { RemotingCommand, ExtFields } from '../../remoting/remoting-command
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { RouteRegistry } from '../route/route-registry.js';
+import type { RegisterBodyDecoder } from './register-body-decoder.js';
 import type { ResponseCache } from './response-cache.js';
 
 /** The NamesrvConfig switches request handlers read, live (run-time updates apply at once). */
@@ -37,6 +38,9 @@ export interface NamesrvContext {
   readonly kv: KvAccess;
   readonly config: ConfigAccess;
   readonly cache: ResponseCache;
+  readonly registerBodies: RegisterBodyDecoder;
+  /** Registrations waiting for their body to decode, by broker, so that each broker's apply in order. */
+  readonly pendingRegistrations: Map<string, Promise<unknown>>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** When the server started, for `needWaitForService`. */
@@ -54,6 +58,7 @@ export interface Reply {
   body?: Buffer | null;
 }
 
-export type Processor = (request: RemotingCommand, ctx: NamesrvContext, connection: Connection) => Reply;
+/** Most handlers answer at once; a large registration answers once its body is decoded. */
+export type Processor = (request: RemotingCommand, ctx: NamesrvContext, connection: Connection) => Reply | Promise<Reply>;
 
 export const OK: Reply = Object.freeze({ code: 0 });

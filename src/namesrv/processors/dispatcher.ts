@@ -15,23 +15,29 @@ export function createDispatcher(
   ctx: NamesrvContext,
   serverVersion: number,
 ): RequestHandler {
+  const refused = (request: RemotingCommand, connection: Connection, err: unknown): Reply => {
+    if (!(err instanceof RequestError)) throw err; // the transport answers SYSTEM_ERROR and logs it
+    ctx.logger.warn({ code: requestCodeName(request.code), remote: connection.remoteAddress, remark: err.remark }, 'request refused');
+    return { code: err.code, remark: err.remark };
+  };
   return (request: RemotingCommand, connection: Connection) => {
     const processor = processors.get(request.code);
-    let reply: Reply;
     if (!processor) {
       ctx.logger.warn({ code: request.code, remote: connection.remoteAddress }, 'request code not supported');
-      reply = { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark: ` request type ${request.code} not supported` };
-    } else {
-      try {
-        reply = processor(request, ctx, connection);
-      } catch (err) {
-        if (!(err instanceof RequestError)) throw err; // the transport answers SYSTEM_ERROR and logs it
-        ctx.logger.warn(
-          { code: requestCodeName(request.code), remote: connection.remoteAddress, remark: err.remark },
-          'request refused',
-        );
-        reply = { code: err.code, remark: err.remark };
-      }
+      const remark = ` request type ${request.code} not supported`;
+      return createResponse(request, { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark }, serverVersion);
+    }
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply = processor(request, ctx, connection);
+    } catch (err) {
+      reply = refused(request, connection, err);
+    }
+    if (reply instanceof Promise) {
+      return reply.then(
+        (r) => createResponse(request, r, serverVersion),
+        (err: unknown) => createResponse(request, refused(request, connection, err), serverVersion),
+      );
     }
     return createResponse(request, reply, serverVersion);
   };

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeRegisterBrokerBody } from '../../src/protocol/bodies/index.js';
+import { bodyCrc32 } from '../../src/protocol/body-crc.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { topic } from '../support/fake-broker.js';
+import { call, startNameServer } from '../support/nameserver-harness.js';
+
+function largeRegistration(topicCount: number, counter: number, compressed = false) {
+  const topics = Array.from({ length: topicCount }, (_, i) => topic(`Large-${i}`));
+  const body = encodeRegisterBrokerBody(
+    {
+      topicConfigSerializeWrapper: { dataVersion: { counter, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) },
+      filterServerList: [],
+    },
+    compressed,
+  );
+  const extFields = {
+    brokerId: '0',
+    clusterName: 'DefaultCluster',
+    brokerAddr: '127.0.0.1:10911',
+    brokerName: 'big-broker',
+    haServerAddr: '127.0.0.1:10912',
+    compressed: String(compressed),
+    bodyCrc32: String(bodyCrc32(body)),
+  };
+  return { extFields, body };
+}
+
+describe('a registration with tens of thousands of topics', () => {
+  it('is decoded off the event loop: a lookup sent right after it is answered first', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      await call(client, RequestCode.REGISTER_BROKER, largeRegistration(20_000, 1));
+      const order: string[] = [];
+      const registration = call(client, RequestCode.REGISTER_BROKER, largeRegistration(20_000, 2)).then((r) => {
+        order.push('register');
+        return r;
+      });
+      const lookup = call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Large-19999' } }).then((r) => {
+        order.push('lookup');
+        return r;
+      });
+      const [registered, route] = await Promise.all([registration, lookup]);
+      assert.equal(registered.code, ResponseCode.SUCCESS);
+      assert.equal(route.code, ResponseCode.SUCCESS);
+      assert.deepEqual(order, ['lookup', 'register']);
+      assert.deepEqual(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911'), { counter: 2, timestamp: 1, stateVersion: 0 });
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('registers compressed bodies through the same path', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      assert.equal((await call(client, RequestCode.REGISTER_BROKER, largeRegistration(30_000, 1, true))).code, ResponseCode.SUCCESS);
+      assert.equal((await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Large-29999' } })).code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('answers a large body that does not decode with an error and keeps serving', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      const { extFields, body } = largeRegistration(20_000, 1);
+      const broken = body.subarray(0, body.length - 10);
+      const response = await call(client, RequestCode.REGISTER_BROKER, { extFields: { ...extFields, bodyCrc32: String(bodyCrc32(broken)) }, body: broken });
+      assert.equal(response.code, ResponseCode.SYSTEM_ERROR);
+      assert.match(response.remark ?? '', /RegisterBrokerBody/);
+      assert.equal((await call(client, RequestCode.GET_BROKER_CLUSTER_INFO)).code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('a broker\'s registrations apply in the order they were sent', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      // The large one waits for the worker; the small one, sent after it, must not overtake it.
+      const [first, second] = await Promise.all([
+        call(client, RequestCode.REGISTER_BROKER, largeRegistration(20_000, 1)),
+        call(client, RequestCode.REGISTER_BROKER, largeRegistration(3, 2)),
+      ]);
+      assert.equal(first.code, ResponseCode.SUCCESS);
+      assert.equal(second.code, ResponseCode.SUCCESS);
+      assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, 2, 'the later registration wins');
+    } finally {
+      await ns.stop();
+    }
+  });
+});
