@@ -1,5 +1,5 @@
 import { FrameError, HeaderDecodeError } from './errors.js';
-import { decodeJsonHeader, encodeJsonHeader } from './json-header.js';
+import { decodeJsonHeader, jsonHeaderText } from './json-header.js';
 import { SerializeType, type RemotingCommand } from './remoting-command.js';
 import { decodeRocketMqHeader, encodeRocketMqHeader } from './rocketmq-header.js';
 
@@ -22,7 +22,13 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
   else throw new HeaderDecodeError(`unknown serialize type ${serializeType}`);
   const bodyStart = 4 + headerLength;
   return {
-    ...header,
+    code: header.code,
+    language: header.language,
+    version: header.version,
+    opaque: header.opaque,
+    flag: header.flag,
+    remark: header.remark,
+    extFields: header.extFields,
     serializeType,
     body: frame.length > bodyStart ? frame.subarray(bodyStart) : null,
   };
@@ -30,12 +36,26 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
 
 /** Encodes a whole frame, length prefix included. */
 export function encodeCommand(cmd: RemotingCommand): Buffer {
-  const header = cmd.serializeType === SerializeType.ROCKETMQ ? encodeRocketMqHeader(cmd) : encodeJsonHeader(cmd);
+  if (cmd.serializeType !== SerializeType.ROCKETMQ) return encodeJsonCommand(cmd);
+  const header = encodeRocketMqHeader(cmd);
   const bodyLength = cmd.body?.length ?? 0;
   const frame = Buffer.allocUnsafe(8 + header.length + bodyLength);
   frame.writeInt32BE(4 + header.length + bodyLength, 0);
   frame.writeUInt32BE(((cmd.serializeType & 0xff) << 24 | header.length) >>> 0, 4);
   header.copy(frame, 8);
   if (cmd.body) cmd.body.copy(frame, 8 + header.length);
+  return frame;
+}
+
+/** The JSON header is written straight into the frame: no intermediate buffer. */
+function encodeJsonCommand(cmd: RemotingCommand): Buffer {
+  const text = jsonHeaderText(cmd);
+  const headerLength = Buffer.byteLength(text, 'utf8');
+  const bodyLength = cmd.body?.length ?? 0;
+  const frame = Buffer.allocUnsafe(8 + headerLength + bodyLength);
+  frame.writeInt32BE(4 + headerLength + bodyLength, 0);
+  frame.writeUInt32BE(headerLength, 4);
+  frame.write(text, 8, 'utf8');
+  if (cmd.body) cmd.body.copy(frame, 8 + headerLength);
   return frame;
 }

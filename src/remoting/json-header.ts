@@ -10,12 +10,16 @@ export type HeaderFields = Omit<RemotingCommand, 'body' | 'serializeType'>;
  * extFields left out, `serializeTypeCurrentRPC` always present.
  */
 export function encodeJsonHeader(cmd: HeaderFields): Buffer {
+  return Buffer.from(jsonHeaderText(cmd), 'utf8');
+}
+
+export function jsonHeaderText(cmd: HeaderFields): string {
   let text = `{"code":${cmd.code}`;
   if (cmd.extFields) text += `,"extFields":${encodeExtFields(cmd.extFields)}`;
   text += `,"flag":${cmd.flag},"language":${JSON.stringify(cmd.language)},"opaque":${cmd.opaque}`;
   if (cmd.remark != null) text += `,"remark":${JSON.stringify(cmd.remark)}`;
   text += `,"serializeTypeCurrentRPC":"JSON","version":${cmd.version}}`;
-  return Buffer.from(text, 'utf8');
+  return text;
 }
 
 function encodeExtFields(fields: ExtFields): string {
@@ -52,6 +56,12 @@ export function decodeJsonHeader(bytes: Buffer): HeaderFields {
   };
 }
 
+/** The usual case (every value a string, as Java writes them): the parsed object serves as is. */
+function allStrings(obj: Record<string, unknown>): boolean {
+  for (const key in obj) if (typeof obj[key] !== 'string') return false;
+  return true;
+}
+
 function intField(h: Record<string, unknown>, name: string, required: boolean): number {
   const value = h[name];
   if (value == null && !required) return 0;
@@ -64,6 +74,7 @@ function intField(h: Record<string, unknown>, name: string, required: boolean): 
 function extFieldsOf(value: unknown): ExtFields | null {
   if (value == null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) throw new HeaderDecodeError('JSON header field "extFields" is not an object');
+  if (allStrings(value as Record<string, unknown>)) return value as ExtFields;
   const fields: ExtFields = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (v == null) continue;
