@@ -189,3 +189,22 @@ describe('identical re-registrations', () => {
     }
   });
 });
+
+describe('re-registrations where only the data version moved', () => {
+  it('take the new data version and keep the routes', async () => {
+    const ns = await startNameServer();
+    try {
+      const broker = new FakeBroker(await ns.connect(), { topics: [topic('Stay1'), topic('Stay2')] });
+      await broker.register();
+      broker.setTopics(broker.topics); // same topics, next data version
+      assert.deepEqual((await broker.queryDataVersion()).extFields, { changed: 'true' });
+      await broker.register();
+      const query = await broker.queryDataVersion();
+      assert.deepEqual(query.extFields, { changed: 'false' });
+      assert.equal((bodyJson(query) as { counter: number }).counter, broker.dataVersion.counter);
+      assert.equal((await routeOf(ns, 'Stay2')).code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+});

@@ -8,7 +8,8 @@ import { topic } from '../support/fake-broker.js';
 import { call, startNameServer } from '../support/nameserver-harness.js';
 
 function largeRegistration(topicCount: number, counter: number, compressed = false) {
-  const topics = Array.from({ length: topicCount }, (_, i) => topic(`Large-${i}`));
+  // Each data version has different queue counts, so that its topics must be decoded again.
+  const topics = Array.from({ length: topicCount }, (_, i) => topic(`Large-${i}`, { writeQueueNums: counter }));
   const body = encodeRegisterBrokerBody(
     {
       topicConfigSerializeWrapper: { dataVersion: { counter, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) },

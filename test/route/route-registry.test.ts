@@ -322,3 +322,27 @@ describe('route registry: re-registration of an unchanged body', () => {
     assert.ok(registry.pickupTopicRoute('TopicB'), 'topics kept');
   });
 });
+
+describe('route registry: topic roles and skipped topic tables', () => {
+  it('does not skip the topic table of a slave that has become the prime slave', () => {
+    const { registry } = makeRegistry();
+    registry.registerBroker(registration({ enableActingMaster: true }));
+    const slave = { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.2:10911', brokerName: 'broker-a', brokerId: 2, enableActingMaster: true };
+    registry.registerBroker(registration({ ...slave, connectionId: 2, bodyDigest: 's' }));
+    registry.registerBroker(registration({ brokerId: 1, brokerAddr: '10.0.0.3:10911', enableActingMaster: true, connectionId: 3 }));
+    assert.ok(!registry.unchangedRegistration({ ...slave, bodyDigest: 's' }) === false, 'still a plain slave: skippable');
+    registry.unregisterBrokers([
+      { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 },
+      { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.3:10911', brokerName: 'broker-a', brokerId: 1 },
+    ]);
+    assert.equal(registry.unchangedRegistration({ ...slave, bodyDigest: 's' }), null, 'now the prime slave: its topics must be applied');
+  });
+
+  it('stops skipping after write permissions were changed by an admin', () => {
+    const { registry } = makeRegistry();
+    const key = { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 };
+    registry.registerBroker(registration({ bodyDigest: 'd' }));
+    registry.wipeWritePermOfBroker('broker-a');
+    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd' }), null);
+  });
+});

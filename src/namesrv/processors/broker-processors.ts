@@ -24,6 +24,7 @@ import type { DataVersion, RegisterBrokerBody } from '../../protocol/route-types
 import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
+import { registerBodyDigest, type RegisterBodyDigest } from './register-body-digest.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
 
 /** The KV namespace holding order-topic configs ("brokerName:queueNums;..."). */
@@ -39,8 +40,8 @@ const registerBroker: Processor = (request, ctx, connection) => {
   }
   const compressed = header.compressed === true;
   const legacy = request.version < MQVersion.V3_0_11;
-  const bodyDigest = request.body ? `${compressed ? 'z' : 'j'}${legacy ? 'o' : ''}:${request.body.length}:${crc}` : null;
-  const registration: Registration = { header, body: request.body, compressed, legacy, bodyDigest };
+  const digest = request.body ? registerBodyDigest(request.body, crc, { compressed, legacy }) : null;
+  const registration: Registration = { header, body: request.body, compressed, legacy, digest };
 
   // A broker's registrations apply in the order they came, even when one waits for its body to decode.
   const key = `${header.clusterName}\u0000${header.brokerAddr}`;
@@ -62,14 +63,14 @@ interface Registration {
   compressed: boolean;
   /** From a broker older than 3.0.11, whose body is only the topic config wrapper. */
   legacy: boolean;
-  bodyDigest: string | null;
+  digest: RegisterBodyDigest | null;
 }
 
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
-  const { header, bodyDigest } = registration;
-  // Brokers re-send the same body every 30 s; when nothing changed, its topics need no decoding.
-  const unchangedVersion = bodyDigest ? ctx.registry.unchangedRegistration({ ...header, bodyDigest }) : null;
-  if (unchangedVersion) return apply(ctx, connection, registration, null, unchangedVersion);
+  const { header, digest } = registration;
+  // Brokers re-send their topics every 30 s; when those did not change, they need no decoding.
+  const lastVersion = digest ? ctx.registry.unchangedRegistration({ ...header, bodyDigest: digest.digest }) : null;
+  if (lastVersion) return apply(ctx, connection, registration, null, digest!.dataVersion ?? lastVersion);
   const decoded = decodeBody(ctx, registration);
   if (!(decoded instanceof Promise)) return apply(ctx, connection, registration, decoded, null);
   return decoded.then((body) => {
@@ -84,7 +85,7 @@ function register(ctx: NamesrvContext, connection: Connection, registration: Reg
 function apply(
   ctx: NamesrvContext,
   connection: Connection,
-  { header, bodyDigest }: Registration,
+  { header, digest }: Registration,
   body: RegisterBrokerBody | null,
   unchangedVersion: DataVersion | null,
 ): Reply {
@@ -101,7 +102,7 @@ function apply(
     filterServerList: body?.filterServerList ?? null,
     topicsUnchanged: body === null,
     connectionId: connection.id,
-    bodyDigest,
+    bodyDigest: digest?.digest ?? null,
   });
   if (!result) return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed', extFields: {} };
 

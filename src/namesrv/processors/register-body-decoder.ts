@@ -23,6 +23,7 @@ interface PendingJob {
  */
 export class RegisterBodyDecoder {
   private worker: Worker | null = null;
+  private workerOnline = false;
   private readonly pending = new Map<number, PendingJob>();
   private nextId = 1;
 
@@ -34,7 +35,8 @@ export class RegisterBodyDecoder {
   decode(bytes: Buffer, compressed: boolean): RegisterBrokerBody | Promise<RegisterBrokerBody> {
     if (bytes.length < this.thresholdBytes) return decodeRegisterBrokerBody(bytes, compressed);
     const worker = this.ensureWorker();
-    if (!worker) return decodeRegisterBrokerBody(bytes, compressed);
+    // Until the worker is up (tens of ms after the first large body), decoding here is sooner.
+    if (!worker || !this.workerOnline) return decodeRegisterBrokerBody(bytes, compressed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -46,6 +48,7 @@ export class RegisterBodyDecoder {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.workerOnline = false;
     this.failAll(new Error('the NameServer is shutting down'));
     await worker?.terminate();
   }
@@ -55,11 +58,13 @@ export class RegisterBodyDecoder {
     try {
       const worker = new Worker(new URL('./register-body-worker.js', import.meta.url));
       worker.unref();
+      worker.once('online', () => (this.workerOnline = this.worker === worker));
       worker.on('message', (reply: WorkerReply) => this.onReply(reply));
       worker.on('error', (err) => {
         this.logger.error({ err }, 'register body decoder worker failed; decoding on the main thread');
         this.failAll(err);
         this.worker = null;
+        this.workerOnline = false;
       });
       this.worker = worker;
       return worker;

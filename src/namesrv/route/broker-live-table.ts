@@ -1,5 +1,8 @@
 import type { DataVersion } from '../../protocol/route-types.js';
 
+/** How a registration treats its topic table: a master's and a prime slave's are applied. */
+export type TopicRole = 'master' | 'prime-slave' | 'prime-slave-read-only' | 'slave';
+
 /** Java's default broker channel expiry: a broker silent for 2 minutes is dropped. */
 export const DEFAULT_BROKER_TIMEOUT_MS = 120_000;
 
@@ -17,7 +20,7 @@ export interface BrokerLiveInfo {
    * Identifies the body of the broker's last full registration, and the topic epoch of its
    * broker name right after it; lets an identical re-registration skip decoding its topics.
    */
-  bodyDigest: { digest: string; topicEpoch: number } | null;
+  bodyDigest: { digest: string; topicEpoch: number; role: TopicRole } | null;
 }
 
 export function liveKey(clusterName: string, brokerAddr: string): string {

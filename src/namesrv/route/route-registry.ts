@@ -14,7 +14,7 @@ import {
 } from '../../protocol/route-types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from './broker-live-table.js';
+import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo, type TopicRole } from './broker-live-table.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
@@ -210,7 +210,9 @@ export class RouteRegistry {
       dataVersion: { ...topicConfigWrapper.dataVersion },
       connectionId: req.connectionId,
       haServerAddr: req.haServerAddr,
-      bodyDigest: req.bodyDigest ? { digest: req.bodyDigest, topicEpoch: this.topicEpochs.get(brokerName) ?? 0 } : null,
+      bodyDigest: req.bodyDigest
+        ? { digest: req.bodyDigest, topicEpoch: this.topicEpochs.get(brokerName) ?? 0, role: topicRole(brokerData, brokerId, req.enableActingMaster) }
+        : null,
     });
     if (!previous) this.logger.info({ clusterName, brokerAddr, haServerAddr: req.haServerAddr }, 'new broker registered');
 
@@ -254,15 +256,26 @@ export class RouteRegistry {
   }
 
   /**
-   * The data version to re-register with when a broker re-sends, byte for byte, the body of its
-   * last registration and nothing has touched its topics since: a full registration would then
-   * change no topic, so decoding the body can be skipped. Null when that is not certain.
+   * Whether a registration can leave its topic table undecoded: the broker sends the topics of its
+   * last full registration again (same `bodyDigest`), nothing has touched its broker name's queues
+   * since, and it holds the same role. A full registration would then change no queue, whatever
+   * the data version says. Returns the data version of that last registration, or null.
    */
-  unchangedRegistration(req: { clusterName: string; brokerAddr: string; brokerName: string; brokerId: number; bodyDigest: string }): DataVersion | null {
+  unchangedRegistration(req: {
+    clusterName: string;
+    brokerAddr: string;
+    brokerName: string;
+    brokerId: number;
+    bodyDigest: string;
+    enableActingMaster?: boolean | null;
+  }): DataVersion | null {
     const live = this.liveTable.get(req.clusterName, req.brokerAddr);
-    if (!live?.bodyDigest || live.bodyDigest.digest !== req.bodyDigest) return null;
-    if (live.bodyDigest.topicEpoch !== (this.topicEpochs.get(req.brokerName) ?? 0)) return null;
-    if (this.brokerAddrTable.get(req.brokerName)?.brokerAddrs.get(req.brokerId) !== req.brokerAddr) return null;
+    const last = live?.bodyDigest;
+    if (!live || !last || last.digest !== req.bodyDigest) return null;
+    if (last.topicEpoch !== (this.topicEpochs.get(req.brokerName) ?? 0)) return null;
+    const brokerData = this.brokerAddrTable.get(req.brokerName);
+    if (!brokerData || brokerData.brokerAddrs.get(req.brokerId) !== req.brokerAddr) return null;
+    if (last.role !== topicRole(brokerData, req.brokerId, req.enableActingMaster)) return null;
     return live.dataVersion;
   }
 
@@ -407,6 +420,7 @@ export class RouteRegistry {
       if (!q) continue;
       q.perm = update(q.perm);
       count++;
+      this.bumpTopicEpoch(brokerName);
       this.changed(topic);
     }
     return count;
@@ -532,7 +546,7 @@ export class RouteRegistry {
     let byBroker = this.topicQueueTable.get(topic);
     if (!byBroker) {
       this.topicQueueTable.set(topic, (byBroker = new Map()));
-      this.logger.debug({ topic, queueData }, 'new topic registered');
+      if (this.debugEnabled) this.logger.debug({ topic, queueData }, 'new topic registered');
     }
     const existing = byBroker.get(queueData.brokerName);
     if (existing && sameQueueData(existing, queueData)) return;
@@ -552,9 +566,14 @@ export class RouteRegistry {
     if (this.topicsOfBroker.get(brokerName)?.size === 0) this.topicsOfBroker.delete(brokerName);
     if (byBroker.size === 0) {
       this.topicQueueTable.delete(topic);
-      this.logger.debug({ topic, why }, 'topic removed');
+      if (this.debugEnabled) this.logger.debug({ topic, why }, 'topic removed');
     }
     this.changed(topic);
+  }
+
+  /** Per-topic debug lines would allocate on every topic of a 20,000-topic registration. */
+  private get debugEnabled(): boolean {
+    return this.logger.isLevelEnabled('debug');
   }
 
   private bumpTopicEpoch(brokerName: string): void {
@@ -609,6 +628,12 @@ function applyActingMaster(route: TopicRouteData): void {
     addrs.delete(minId);
     addrs.set(MASTER_ID, actingAddr);
   }
+}
+
+function topicRole(brokerData: BrokerData, brokerId: number, enableActingMaster: boolean | null | undefined): TopicRole {
+  if (brokerId === MASTER_ID) return 'master';
+  if (enableActingMaster == null || brokerId !== minKey(brokerData.brokerAddrs)) return 'slave';
+  return enableActingMaster ? 'prime-slave-read-only' : 'prime-slave';
 }
 
 function minKey(map: Map<number, unknown>): number {
