@@ -1,6 +1,6 @@
 import type tls from 'node:tls';
-import { crc32 } from 'node:zlib';
 import { decodeKvTable, encodeDataVersion, encodeRegisterBrokerBody } from '../../protocol/bodies/index.js';
+import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { MQVersion } from '../../protocol/mq-version.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
@@ -151,7 +151,7 @@ export class BrokerRegistration {
       haServerAddr: o.haServerAddr ?? defaultHaServerAddr(o.brokerAddr),
       enableActingMaster: o.enableActingMaster ?? false,
       compressed,
-      bodyCrc32: crc32(body) | 0,
+      bodyCrc32: bodyCrc32(body),
       heartbeatTimeoutMillis: o.heartbeatTimeoutMillis,
       zoneName: o.zoneName,
     };

@@ -139,6 +139,7 @@ export class NameServerClient {
 
   /** Sends a request to one NameServer (failing over as described above) and returns its answer, whatever its code. */
   async invoke(request: RemotingCommand, options: CallOptions = {}): Promise<RemotingCommand> {
+    if (this.isClosed) throw new NameServerUnavailableError('the client is closed');
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     if (options.address) return this.invokeAt(options.address, request, timeoutMs);
     await this.ensureAddresses();
@@ -163,7 +164,8 @@ export class NameServerClient {
 
   /** Sends a request to several NameServers in parallel; resolves with each one's answer or error. */
   async broadcast(request: RemotingCommand, options: BroadcastOptions = {}): Promise<Map<string, RemotingCommand | Error>> {
-    const addresses = options.addresses ? parseNameServerList(options.addresses) : (await this.ensureAddresses(), this.addressList);
+    if (!options.addresses) await this.ensureAddresses();
+    const addresses = options.addresses ? parseNameServerList(options.addresses) : this.addressList;
     if (addresses.length === 0) throw new NameServerUnavailableError('no NameServer address is configured');
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const answers = await Promise.all(
