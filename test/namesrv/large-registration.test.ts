@@ -97,3 +97,30 @@ describe('a registration with tens of thousands of topics', () => {
     }
   });
 });
+
+describe('a compressed registration whose topics did not change', () => {
+  it('takes the new data version without decoding the topics again', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      const topics = Array.from({ length: 2000 }, (_, i) => topic(`Zipped-${i}`));
+      const send = (counter: number) => {
+        const body = encodeRegisterBrokerBody(
+          { topicConfigSerializeWrapper: { dataVersion: { counter, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) }, filterServerList: [] },
+          true,
+        );
+        const extFields = { brokerId: '0', clusterName: 'DefaultCluster', brokerAddr: '127.0.0.1:10911', brokerName: 'zip-broker', haServerAddr: '127.0.0.1:10912', compressed: 'true', bodyCrc32: String(bodyCrc32(body)) };
+        return call(client, RequestCode.REGISTER_BROKER, { extFields, body });
+      };
+      assert.equal((await send(1)).code, ResponseCode.SUCCESS);
+      ns.server.registry.wipeWritePermOfBroker('zip-broker'); // would be undone by a full registration with a new version
+      assert.equal((await send(2)).code, ResponseCode.SUCCESS);
+      assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, 2);
+      assert.equal(ns.server.registry.pickupTopicRoute('Zipped-1')!.queueDatas[0]!.perm, 6, 'after an admin change the topics are applied again');
+      assert.equal((await send(3)).code, ResponseCode.SUCCESS);
+      assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, 3);
+    } finally {
+      await ns.stop();
+    }
+  });
+});
