@@ -34,6 +34,21 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
   };
 }
 
+/** Bodies at least this large are written after their header rather than copied behind it. */
+const SEPARATE_BODY_BYTES = 16 * 1024;
+
+/**
+ * A frame as the buffers to write: the length prefix and header, then (for a large body) the
+ * body itself, so that a cached answer of hundreds of kilobytes is not copied for every request.
+ */
+export function encodeCommandParts(cmd: RemotingCommand): [Buffer] | [Buffer, Buffer] {
+  const body = cmd.body;
+  if (!body || body.length < SEPARATE_BODY_BYTES) return [encodeCommand(cmd)];
+  const head = encodeCommand({ ...cmd, body: null });
+  head.writeInt32BE(head.readInt32BE(0) + body.length, 0);
+  return [head, body];
+}
+
 /** Encodes a whole frame, length prefix included. */
 export function encodeCommand(cmd: RemotingCommand): Buffer {
   if (cmd.serializeType !== SerializeType.ROCKETMQ) return encodeJsonCommand(cmd);

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Logger } from '../util/logger.js';
-import { decodeCommand, encodeCommand } from './command-codec.js';
+import { decodeCommand, encodeCommandParts } from './command-codec.js';
 import { DEFAULT_MAX_FRAME_LENGTH, FrameDecoder } from './frame-decoder.js';
 import { createResponse, isOneway, isResponse, type RemotingCommand } from './remoting-command.js';
 
@@ -152,7 +152,8 @@ class ServerConnection implements Connection {
   }
 
   send(cmd: RemotingCommand): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(encodeCommand(cmd));
+    if (this.socket.destroyed || !this.socket.writable) return;
+    for (const part of encodeCommandParts(cmd)) this.socket.write(part);
   }
 
   close(reason: CloseReason): void {

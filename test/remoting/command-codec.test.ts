@@ -68,3 +68,17 @@ describe('command codec on bad input', () => {
     assert.equal(cmd.opaque, 7);
   });
 });
+
+describe('command parts', () => {
+  it('writes a large body as its own buffer, the frame unchanged', async () => {
+    const { encodeCommandParts } = await import('../../src/remoting/command-codec.js');
+    const { createRequest } = await import('../../src/remoting/remoting-command.js');
+    const big = createRequest({ code: 0, body: Buffer.alloc(100_000, 7), opaque: 3 });
+    const parts = encodeCommandParts(big);
+    assert.equal(parts.length, 2);
+    assert.equal(parts[1], big.body, 'the body is not copied');
+    assert.deepEqual(Buffer.concat(parts), encodeCommand(big));
+    const small = createRequest({ code: 0, body: Buffer.from('x'), opaque: 3 });
+    assert.deepEqual(encodeCommandParts(small), [encodeCommand(small)]);
+  });
+});
