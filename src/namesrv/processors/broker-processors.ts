@@ -33,15 +33,12 @@ export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
 
 const registerBroker: Processor = (request, ctx, connection) => {
   const header = decodeHeader(RegisterBrokerHeader, request.extFields);
-  const crc = bodyCrc32(request.body);
-  if (header.bodyCrc32 && crc !== header.bodyCrc32) {
-    ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
-    return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
-  }
+  const { body } = request;
   const compressed = header.compressed === true;
   const legacy = request.version < MQVersion.V3_0_11;
-  const digest = request.body ? registerBodyDigest(request.body, crc, { compressed, legacy }) : null;
-  const registration: Registration = { header, body: request.body, compressed, legacy, digest };
+  const crc = lazy(() => bodyCrc32(body));
+  const digest = body ? registerBodyDigest(body, crc, { compressed, legacy }) : null;
+  const registration: Registration = { header, body, compressed, legacy, digest, crc };
 
   // A broker's registrations apply in the order they came, even when one waits for its body to decode.
   const key = `${header.clusterName}\u0000${header.brokerAddr}`;
@@ -57,6 +54,11 @@ const registerBroker: Processor = (request, ctx, connection) => {
   return reply;
 };
 
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | null = null;
+  return () => (value ??= { v: compute() }).v;
+}
+
 interface Registration {
   header: RegisterBrokerHeaderFields;
   body: Buffer | null;
@@ -64,13 +66,19 @@ interface Registration {
   /** From a broker older than 3.0.11, whose body is only the topic config wrapper. */
   legacy: boolean;
   digest: RegisterBodyDigest | null;
+  crc: () => number;
 }
 
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
   const { header, digest } = registration;
-  // Brokers re-send their topics every 30 s; when those did not change, they need no decoding.
+  // Brokers re-send their topics every 30 s; when those did not change, they need no decoding, and
+  // no checksum either: the same bytes were checked at the registration that brought them.
   const lastVersion = digest ? ctx.registry.unchangedRegistration({ ...header, bodyDigest: digest.digest }) : null;
   if (lastVersion) return apply(ctx, connection, registration, null, digest!.dataVersion ?? lastVersion);
+  if (header.bodyCrc32 && registration.crc() !== header.bodyCrc32) {
+    ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
+    return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
+  }
   const decoded = decodeBody(ctx, registration);
   if (!(decoded instanceof Promise)) return apply(ctx, connection, registration, decoded, null);
   return decoded.then((body) => {

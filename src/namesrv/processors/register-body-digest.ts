@@ -20,7 +20,7 @@ export interface RegisterBodyDigest {
  * to parsing it) to find its version. Bodies where the version cannot be found (old brokers')
  * are fingerprinted whole.
  */
-export function registerBodyDigest(body: Buffer, crc: number, form: { compressed: boolean; legacy: boolean }): RegisterBodyDigest {
+export function registerBodyDigest(body: Buffer, crc: () => number, form: { compressed: boolean; legacy: boolean }): RegisterBodyDigest {
   if (form.compressed && !form.legacy) return compressedDigest(body) ?? wholeBodyDigest(body, crc, form);
   if (!form.compressed && !form.legacy) {
     const at = body.indexOf(WRAPPER_DATA_VERSION);
@@ -41,8 +41,8 @@ export function registerBodyDigest(body: Buffer, crc: number, form: { compressed
   return wholeBodyDigest(body, crc, form);
 }
 
-function wholeBodyDigest(body: Buffer, crc: number, form: { compressed: boolean; legacy: boolean }): RegisterBodyDigest {
-  return { digest: `${form.compressed ? 'z' : 'j'}${form.legacy ? 'o' : ''}:${body.length}:${crc}`, dataVersion: null };
+function wholeBodyDigest(body: Buffer, crc: () => number, form: { compressed: boolean; legacy: boolean }): RegisterBodyDigest {
+  return { digest: `${form.compressed ? 'z' : 'j'}${form.legacy ? 'o' : ''}:${body.length}:${crc()}`, dataVersion: null };
 }
 
 /** The compressed form starts with an int32-length-prefixed DataVersion record. */
