@@ -34,10 +34,15 @@ export class ResponseCache {
     if (cached) return cached;
     const built = build();
     if (!built) return null;
+    // Over budget (a registry far larger than memory for its answers): start afresh. Cheaper than
+    // tracking recency on every hit, and lookups spread over that many topics rarely repeat anyway.
+    if (this.routeBytes + built.length > this.maxRouteBytes) {
+      this.clearRoutes();
+      entry = undefined;
+    }
     if (!entry) this.routes.set(topic, (entry = { kvVersion }));
     entry[flavor] = built;
     this.routeBytes += built.length;
-    this.evictOverBudget();
     return built;
   }
 
@@ -60,8 +65,7 @@ export class ResponseCache {
   }
 
   clear(): void {
-    this.routes.clear();
-    this.routeBytes = 0;
+    this.clearRoutes();
     this.clusterInfoBytes = null;
     this.allTopicsBytes = null;
   }
@@ -77,11 +81,8 @@ export class ResponseCache {
     this.routes.delete(topic);
   }
 
-  /** Oldest entries go first (Map iteration is insertion order). */
-  private evictOverBudget(): void {
-    for (const topic of this.routes.keys()) {
-      if (this.routeBytes <= this.maxRouteBytes) return;
-      this.dropRoute(topic);
-    }
+  private clearRoutes(): void {
+    this.routes.clear();
+    this.routeBytes = 0;
   }
 }

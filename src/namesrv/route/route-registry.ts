@@ -89,6 +89,11 @@ export class RouteRegistry {
   private readonly topicQueueMappingInfoTable = new Map<string, Map<string, TopicQueueMappingInfo>>();
   /** broker name → topics it serves; keeps per-broker work proportional to that broker's topics. */
   private readonly topicsOfBroker = new Map<string, Set<string>>();
+  /**
+   * One frozen QueueData per distinct value: a broker's topics mostly share their queue counts and
+   * permission, so a registry of millions of (topic, broker) pairs holds a handful of objects.
+   */
+  private readonly sharedQueueData = new Map<string, QueueData>();
   /** broker name → a counter bumped whenever that broker's queue data change. */
   private readonly topicEpochs = new Map<string, number>();
   private readonly unregistrations: UnregistrationQueue;
@@ -343,7 +348,7 @@ export class RouteRegistry {
       // The master is gone: its queues stay readable through the slaves, but not writable.
       for (const topic of this.topicsOfBroker.get(brokerName) ?? []) {
         const q = this.topicQueueTable.get(topic)?.get(brokerName);
-        if (q) q.perm &= ~Perm.WRITE;
+        if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
       }
     }
     this.changed(null);
@@ -418,10 +423,8 @@ export class RouteRegistry {
     for (const topic of this.topicsOfBroker.get(brokerName) ?? []) {
       const q = this.topicQueueTable.get(topic)?.get(brokerName);
       if (!q) continue;
-      q.perm = update(q.perm);
+      this.putQueueData(topic, { ...q, perm: update(q.perm) });
       count++;
-      this.bumpTopicEpoch(brokerName);
-      this.changed(topic);
     }
     return count;
   }
@@ -550,12 +553,28 @@ export class RouteRegistry {
     }
     const existing = byBroker.get(queueData.brokerName);
     if (existing && sameQueueData(existing, queueData)) return;
-    byBroker.set(queueData.brokerName, queueData);
+    byBroker.set(queueData.brokerName, this.intern(queueData));
     this.bumpTopicEpoch(queueData.brokerName);
     let topics = this.topicsOfBroker.get(queueData.brokerName);
     if (!topics) this.topicsOfBroker.set(queueData.brokerName, (topics = new Set()));
     topics.add(topic);
     this.changed(topic);
+  }
+
+  private intern(q: QueueData): QueueData {
+    const key = `${q.brokerName}\u0000${q.readQueueNums}\u0000${q.writeQueueNums}\u0000${q.perm}\u0000${q.topicSysFlag}`;
+    let shared = this.sharedQueueData.get(key);
+    if (!shared) {
+      shared = Object.freeze({
+        brokerName: q.brokerName,
+        readQueueNums: q.readQueueNums,
+        writeQueueNums: q.writeQueueNums,
+        perm: q.perm,
+        topicSysFlag: q.topicSysFlag,
+      });
+      this.sharedQueueData.set(key, shared);
+    }
+    return shared;
   }
 
   private removeQueueData(topic: string, brokerName: string, why: string): void {
