@@ -10,6 +10,9 @@ interface RouteEntry {
 /** Default budget for cached route bodies. */
 export const DEFAULT_ROUTE_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** How many once-asked topics are remembered before that memory starts afresh. */
+const SEEN_ONCE_LIMIT = 16_384;
+
 /**
  * Encoded answers kept as bytes until what they were built from changes: a route lookup for an
  * unchanged topic costs a map lookup, not a walk of the registry and a JSON encoding.
@@ -18,6 +21,12 @@ export const DEFAULT_ROUTE_CACHE_BYTES = 64 * 1024 * 1024;
  */
 export class ResponseCache {
   private readonly routes = new Map<string, RouteEntry>();
+  /**
+   * Topics asked for once since the cache last started afresh. An answer is kept only when its
+   * topic is asked for again: over a registry far larger than the budget, keeping every answer
+   * would churn megabytes of buffers (and the garbage collector) for answers never served twice.
+   */
+  private readonly seenOnce = new Set<string>();
   private routeBytes = 0;
   private clusterInfoBytes: Buffer | null = null;
   private allTopicsBytes: Buffer | null = null;
@@ -34,6 +43,11 @@ export class ResponseCache {
     if (cached) return cached;
     const built = build();
     if (!built) return null;
+    if (!entry && !this.seenOnce.has(topic)) {
+      if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce.clear();
+      this.seenOnce.add(topic);
+      return built;
+    }
     // Over budget (a registry far larger than memory for its answers): start afresh. Cheaper than
     // tracking recency on every hit, and lookups spread over that many topics rarely repeat anyway.
     if (this.routeBytes + built.length > this.maxRouteBytes) {
