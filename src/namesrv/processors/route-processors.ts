@@ -38,7 +38,7 @@ function encodeRoute(
   flavor: RouteFlavor,
   shape?: (route: TopicRouteData) => TopicRouteData,
 ): Buffer | null {
-  let route = ctx.registry.pickupTopicRoute(topic);
+  let route = ctx.registry.pickupTopicRoute(topic, { copies: false });
   if (!route) return null;
   if (ctx.config.namesrv.orderMessageEnable) route.orderTopicConf = ctx.kv.get(ORDER_TOPIC_CONFIG_NAMESPACE, topic) ?? null;
   if (shape) route = shape(route);

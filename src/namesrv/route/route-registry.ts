@@ -440,31 +440,38 @@ export class RouteRegistry {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  /** A topic's route, or null when no live broker serves it. Values are copies. */
-  pickupTopicRoute(topic: string): TopicRouteData | null {
+  /**
+   * A topic's route, or null when no live broker serves it. The route's lists are its own; with
+   * `{ copies: false }` the broker and queue entries in them are the registry's, to be read and
+   * encoded at once (a lookup over a large registry then allocates almost nothing).
+   */
+  pickupTopicRoute(topic: string, { copies = true }: { copies?: boolean } = {}): TopicRouteData | null {
     const queueDataMap = this.topicQueueTable.get(topic);
     if (!queueDataMap || queueDataMap.size === 0) return null;
+    const actingMaster = this.config.supportActingMaster && !topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX);
+    // Acting master rewrites the addresses of the route it returns.
+    const copy = copies || actingMaster;
     const brokerDatas: BrokerData[] = [];
     const filterServerTable = new Map<string, string[]>();
     for (const brokerName of queueDataMap.keys()) {
       const brokerData = this.brokerAddrTable.get(brokerName);
       if (!brokerData) continue;
-      const clone: BrokerData = { ...brokerData, brokerAddrs: new Map(brokerData.brokerAddrs) };
-      brokerDatas.push(clone);
+      brokerDatas.push(copy ? { ...brokerData, brokerAddrs: new Map(brokerData.brokerAddrs) } : brokerData);
       if (this.filterServerTable.size === 0) continue;
-      for (const addr of clone.brokerAddrs.values()) {
-        const servers = this.filterServerTable.get(`${clone.cluster}\u0000${addr}`)?.servers;
+      for (const addr of brokerData.brokerAddrs.values()) {
+        const servers = this.filterServerTable.get(`${brokerData.cluster}\u0000${addr}`)?.servers;
         if (servers) filterServerTable.set(addr, [...servers]);
       }
     }
     if (brokerDatas.length === 0) return null;
+    const queueDatas = [...queueDataMap.values()];
     const route: TopicRouteData = {
-      queueDatas: [...queueDataMap.values()].map((q) => ({ ...q })),
+      queueDatas: copy ? queueDatas.map((q) => ({ ...q })) : queueDatas,
       brokerDatas,
       filterServerTable,
       topicQueueMappingByBroker: this.topicQueueMappingInfoTable.get(topic) ?? null,
     };
-    if (this.config.supportActingMaster && !topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX)) applyActingMaster(route);
+    if (actingMaster) applyActingMaster(route);
     return route;
   }
 
