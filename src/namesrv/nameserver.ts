@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { notifyMinBrokerIdChanged } from './broker-notifier.js';
 import type { Configuration } from './config/configuration.js';
-import { parseProperties } from './config/properties.js';
+import { parseProperties } from '../util/java-properties.js';
 import { KvStore } from './kv/kv-store.js';
 import type { NamesrvContext } from './processors/context.js';
 import { createDispatcher } from './processors/dispatcher.js';

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseProperties } from '../../src/namesrv/config/properties.js';
+import { parseProperties } from '../../src/util/java-properties.js';
 import { tempDir, writeFile } from '../config/helpers.js';
 
 // Compiled tests run from dist/test/cli; the launcher stays in the source tree.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Configuration } from '../../src/namesrv/config/configuration.js';
 import { loadConfiguration } from '../../src/namesrv/config/load-configuration.js';
-import { parseProperties } from '../../src/namesrv/config/properties.js';
+import { parseProperties } from '../../src/util/java-properties.js';
 import { RequestError } from '../../src/protocol/request-error.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { findFrame } from '../fixtures/captures.js';

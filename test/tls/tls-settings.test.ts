@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { parseProperties } from '../../src/remoting/tls/properties-file.js';
+import { parseProperties as parsePropertiesMap } from '../../src/util/java-properties.js';
+
+const parseProperties = (text: string) => Object.fromEntries(parsePropertiesMap(text));
 import { clientTlsOptions, DEFAULT_TLS_CONFIG_FILE, resolveTlsSettings, tlsEnvName } from '../../src/remoting/tls/index.js';
 import { capturingLogger, isolated, makeLeaf, makeTempDir, WARN, writePems } from './tls-fixtures.js';
 

@@ -12,7 +12,7 @@ import {
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerMemberGroup, ClusterInfo, DataVersion, QueueData, TopicList, TopicRouteData } from '../../protocol/route-types.js';
-import { parseProperties } from '../../namesrv/config/properties.js';
+import { parseProperties } from '../../util/java-properties.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { parseNameServerList } from './address-list.js';

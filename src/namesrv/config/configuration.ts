@@ -4,7 +4,7 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import { writeFileAtomicSync } from '../../util/atomic-file.js';
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
-import { formatProperties } from './properties.js';
+import { formatProperties } from '../../util/java-properties.js';
 import { canonicalPropertyName } from './property-specs.js';
 import { InvalidPropertyError, resolveProperty, type ResolvedProperty } from './property-value.js';
 import type { ServerExtrasConfig } from './server-extras-config.js';

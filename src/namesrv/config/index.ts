@@ -3,5 +3,5 @@ export { ALWAYS_BLACKLISTED, BLACKLIST_REMARK, Configuration, type Configuration
 export { loadConfiguration, type LoadConfigurationOptions, type LoadedConfiguration } from './load-configuration.js';
 export { defaultNamesrvConfig, type NamesrvConfig } from './namesrv-config.js';
 export { DEFAULT_LISTEN_PORT, defaultNettyServerConfig, type NettyServerConfig } from './netty-server-config.js';
-export { formatProperties, parseProperties, PropertiesSyntaxError } from './properties.js';
+export { formatProperties, parseProperties, PropertiesSyntaxError } from '../../util/java-properties.js';
 export { USAGE } from './command-line.js';

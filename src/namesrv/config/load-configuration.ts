@@ -4,7 +4,7 @@ import { parseCommandLine } from './command-line.js';
 import { ConfigError } from './config-error.js';
 import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
 import { Configuration } from './configuration.js';
-import { parseProperties, PropertiesSyntaxError } from './properties.js';
+import { decodePropertiesBytes, parseProperties, PropertiesSyntaxError } from '../../util/java-properties.js';
 import { InvalidPropertyError, resolveProperty } from './property-value.js';
 import { applyProperty, defaultSettings, type Settings } from './settings.js';
 
@@ -86,18 +86,9 @@ function readPropertiesFile(file: string): Map<string, string> {
     throw new ConfigError(`cannot read config file ${file}: ${code ?? (error as Error).message}`);
   }
   try {
-    return parseProperties(decode(bytes));
+    return parseProperties(decodePropertiesBytes(bytes));
   } catch (error) {
     if (error instanceof PropertiesSyntaxError) throw new ConfigError(`${error.message} in config file ${file}`);
     throw error;
-  }
-}
-
-/** UTF-8, or ISO-8859-1 (what Java's `Properties.load` reads) when the bytes are not valid UTF-8. */
-function decode(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return bytes.toString('latin1');
   }
 }

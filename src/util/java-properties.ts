@@ -119,3 +119,12 @@ function escapeValue(value: string): string {
   // Leading blanks would be skipped on reading.
   return escapeControl(value).replace(/^ /, '\\ ');
 }
+
+/** A properties file's text: UTF-8 when the bytes are valid UTF-8, else ISO-8859-1 (what Java's `Properties.load` reads). */
+export function decodePropertiesBytes(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}

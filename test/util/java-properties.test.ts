@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatProperties, parseProperties, PropertiesSyntaxError } from '../../src/namesrv/config/properties.js';
+import { formatProperties, parseProperties, PropertiesSyntaxError } from '../../src/util/java-properties.js';
 
 describe('Java .properties reading', () => {
   it('accepts =, : and whitespace as separators and trims around them', () => {
