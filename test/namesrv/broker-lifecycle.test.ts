@@ -208,3 +208,25 @@ describe('re-registrations where only the data version moved', () => {
     }
   });
 });
+
+describe('a compressed body flagged as JSON', () => {
+  it('is recognised by its zlib header and registered', async () => {
+    const ns = await startNameServer();
+    try {
+      const { encodeRegisterBrokerBody } = await import('../../src/protocol/bodies/index.js');
+      const { bodyCrc32 } = await import('../../src/protocol/body-crc.js');
+      const body = encodeRegisterBrokerBody(
+        {
+          topicConfigSerializeWrapper: { dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map([topic('Z1'), topic('Z2')].map((t) => [t.topicName, t])) },
+          filterServerList: [],
+        },
+        true,
+      );
+      const extFields = { brokerId: '0', clusterName: 'DefaultCluster', brokerAddr: '127.0.0.1:10911', brokerName: 'broker-z', haServerAddr: '127.0.0.1:10912', compressed: 'false', bodyCrc32: String(bodyCrc32(body)) };
+      assert.equal((await call(await ns.connect(), RequestCode.REGISTER_BROKER, { extFields, body })).code, ResponseCode.SUCCESS);
+      assert.equal((await routeOf(ns, 'Z2')).code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+});

@@ -34,7 +34,8 @@ export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
 const registerBroker: Processor = (request, ctx, connection) => {
   const header = decodeHeader(RegisterBrokerHeader, request.extFields);
   const { body } = request;
-  const compressed = header.compressed === true;
+  // Some 5.x brokers send a compressed body flagged `compressed=false`; a JSON body starts with '{'.
+  const compressed = header.compressed === true || isZlibStream(body);
   const legacy = request.version < MQVersion.V3_0_11;
   const crc = lazy(() => bodyCrc32(body));
   const digest = body ? registerBodyDigest(body, crc, { compressed, legacy }) : null;
@@ -53,6 +54,11 @@ const registerBroker: Processor = (request, ctx, connection) => {
   }
   return reply;
 };
+
+/** A zlib stream header: deflate with a 32 KiB window (0x78), and the check bits that make it a multiple of 31. */
+function isZlibStream(body: Buffer | null): boolean {
+  return body !== null && body.length > 2 && body[0] === 0x78 && ((body[0] << 8) | body[1]!) % 31 === 0;
+}
 
 function lazy<T>(compute: () => T): () => T {
   let value: { v: T } | null = null;
