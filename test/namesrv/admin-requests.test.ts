@@ -191,3 +191,15 @@ describe('UPDATE_NAMESRV_CONFIG', () => {
     }
   });
 });
+
+describe('UPDATE_NAMESRV_CONFIG with settings of Java parts this server does not have', () => {
+  it('accepts them as Java does, changing nothing', async () => {
+    const ns = await startNameServer();
+    try {
+      const response = await call(await ns.connect(), RequestCode.UPDATE_NAMESRV_CONFIG, { body: 'clientWorkerThreads=4\n' });
+      assert.equal(response.code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { RequestError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { writeFileAtomicSync } from '../../util/atomic-file.js';
+import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
 import { formatProperties } from '../../util/java-properties.js';
@@ -103,6 +104,8 @@ export class Configuration {
     }
     const resolved: ResolvedProperty[] = [];
     for (const [name, raw] of properties) {
+      // Settings of Java's remoting client or controller: Java takes them, they change nothing here.
+      if (JAVA_ONLY_PROPERTIES.has(name)) continue;
       try {
         resolved.push(resolveProperty(name, raw));
       } catch (error) {
