@@ -33,31 +33,37 @@ export class ResponseCache {
 
   constructor(private readonly maxRouteBytes = DEFAULT_ROUTE_CACHE_BYTES) {}
 
-  route(topic: string, flavor: RouteFlavor, kvVersion: number, build: () => Buffer | null): Buffer | null {
+  /** The cached answer for a topic, if it was built against this KV version. */
+  getRoute(topic: string, flavor: RouteFlavor, kvVersion: number): Buffer | undefined {
+    const entry = this.routes.get(topic);
+    if (entry === undefined || entry.kvVersion !== kvVersion) return undefined;
+    return flavor === 'standard' ? entry.standard : entry.fastjson;
+  }
+
+  /** Offers an answer just built; it is kept once its topic has been asked for twice. */
+  putRoute(topic: string, flavor: RouteFlavor, kvVersion: number, bytes: Buffer): void {
     let entry = this.routes.get(topic);
     if (entry && entry.kvVersion !== kvVersion) {
       this.dropRoute(topic);
       entry = undefined;
     }
-    const cached = entry?.[flavor];
-    if (cached) return cached;
-    const built = build();
-    if (!built) return null;
     if (!entry && !this.seenOnce.has(topic)) {
       if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce.clear();
       this.seenOnce.add(topic);
-      return built;
+      return;
     }
     // Over budget (a registry far larger than memory for its answers): start afresh. Cheaper than
     // tracking recency on every hit, and lookups spread over that many topics rarely repeat anyway.
-    if (this.routeBytes + built.length > this.maxRouteBytes) {
+    if (this.routeBytes + bytes.length > this.maxRouteBytes) {
       this.clearRoutes();
       entry = undefined;
     }
     if (!entry) this.routes.set(topic, (entry = { kvVersion }));
-    entry[flavor] = built;
-    this.routeBytes += built.length;
-    return built;
+    const previous = flavor === 'standard' ? entry.standard : entry.fastjson;
+    if (previous) this.routeBytes -= previous.length;
+    if (flavor === 'standard') entry.standard = bytes;
+    else entry.fastjson = bytes;
+    this.routeBytes += bytes.length;
   }
 
   clusterInfo(build: () => Buffer): Buffer {

@@ -22,7 +22,7 @@ const getRouteInfoByTopic: Processor = (request, ctx) => {
   const zoneName = header.zoneMode ? header.zoneName?.trim() : undefined;
   const body = zoneName
     ? encodeRoute(ctx, header.topic, flavor, (route) => filterByZone(route, zoneName))
-    : ctx.cache.route(header.topic, flavor, ctx.kv.version, () => encodeRoute(ctx, header.topic, flavor));
+    : cachedRoute(ctx, header.topic, flavor);
   if (!body) {
     return {
       code: ResponseCode.TOPIC_NOT_EXIST,
@@ -31,6 +31,15 @@ const getRouteInfoByTopic: Processor = (request, ctx) => {
   }
   return { code: ResponseCode.SUCCESS, body };
 };
+
+function cachedRoute(ctx: NamesrvContext, topic: string, flavor: RouteFlavor): Buffer | null {
+  const kvVersion = ctx.kv.version;
+  const cached = ctx.cache.getRoute(topic, flavor, kvVersion);
+  if (cached) return cached;
+  const built = encodeRoute(ctx, topic, flavor);
+  if (built) ctx.cache.putRoute(topic, flavor, kvVersion, built);
+  return built;
+}
 
 function encodeRoute(
   ctx: NamesrvContext,
