@@ -15,6 +15,7 @@ import {
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo, type TopicRole } from './broker-live-table.js';
+import { TopicQueues } from './topic-queues.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
@@ -81,14 +82,12 @@ const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
  * (cluster, address). Knows nothing of sockets or bytes; the rules are Java 5.x's RouteInfoManager.
  */
 export class RouteRegistry {
-  private readonly topicQueueTable = new Map<string, Map<string, QueueData>>();
+  private readonly topicQueueTable = new Map<string, TopicQueues>();
   private readonly brokerAddrTable = new Map<string, BrokerData>();
   private readonly clusterAddrTable = new Map<string, Set<string>>();
   private readonly liveTable = new BrokerLiveTable();
   private readonly filterServerTable = new Map<string, { clusterName: string; brokerAddr: string; servers: string[] }>();
   private readonly topicQueueMappingInfoTable = new Map<string, Map<string, TopicQueueMappingInfo>>();
-  /** broker name → topics it serves; keeps per-broker work proportional to that broker's topics. */
-  private readonly topicsOfBroker = new Map<string, Set<string>>();
   /**
    * One frozen QueueData per distinct value: a broker's topics mostly share their queue counts and
    * permission, so a registry of millions of (topic, broker) pairs holds a handful of objects.
@@ -180,7 +179,7 @@ export class RouteRegistry {
       const mappings = topicConfigWrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
       const tcTable = topicConfigWrapper.topicConfigTable;
       if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
-        for (const topic of [...(this.topicsOfBroker.get(brokerName) ?? [])]) {
+        for (const topic of this.topicsOf(brokerName)) {
           if (!tcTable.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
         }
       }
@@ -339,16 +338,16 @@ export class RouteRegistry {
       }
     }
 
-    for (const brokerName of removedBrokers) {
-      for (const topic of [...(this.topicsOfBroker.get(brokerName) ?? [])]) this.removeQueueData(topic, brokerName, 'broker unregistered');
-    }
-    for (const brokerName of reducedBrokers) {
-      const brokerData = this.brokerAddrTable.get(brokerName);
-      if (!brokerData?.enableActingMaster || !this.isNoMasterExists(brokerName)) continue;
-      // The master is gone: its queues stay readable through the slaves, but not writable.
-      for (const topic of this.topicsOfBroker.get(brokerName) ?? []) {
-        const q = this.topicQueueTable.get(topic)?.get(brokerName);
-        if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
+    // One pass over the topics for the whole batch, as Java's cleanTopicByUnRegisterRequests.
+    const readOnly = [...reducedBrokers].filter((name) => this.brokerAddrTable.get(name)?.enableActingMaster && this.isNoMasterExists(name));
+    if (removedBrokers.size > 0 || readOnly.length > 0) {
+      for (const [topic, queues] of [...this.topicQueueTable]) {
+        for (const brokerName of removedBrokers) this.removeQueueData(topic, brokerName, 'broker unregistered');
+        // The master is gone: its queues stay readable through the slaves, but not writable.
+        for (const brokerName of readOnly) {
+          const q = queues.get(brokerName);
+          if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
+        }
       }
     }
     this.changed(null);
@@ -420,7 +419,7 @@ export class RouteRegistry {
 
   private operateWritePerm(brokerName: string, update: (perm: number) => number): number {
     let count = 0;
-    for (const topic of this.topicsOfBroker.get(brokerName) ?? []) {
+    for (const topic of this.topicsOf(brokerName)) {
       const q = this.topicQueueTable.get(topic)?.get(brokerName);
       if (!q) continue;
       this.putQueueData(topic, { ...q, perm: update(q.perm) });
@@ -432,7 +431,7 @@ export class RouteRegistry {
   /** Deletes a topic everywhere, or only from one cluster's brokers. */
   deleteTopic(topic: string, clusterName?: string | null): void {
     if (!clusterName) {
-      for (const brokerName of [...(this.topicQueueTable.get(topic)?.keys() ?? [])]) this.removeQueueData(topic, brokerName, 'deleted');
+      for (const brokerName of this.topicQueueTable.get(topic)?.brokerNames() ?? []) this.removeQueueData(topic, brokerName, 'deleted');
       return;
     }
     for (const brokerName of this.clusterAddrTable.get(clusterName) ?? []) this.removeQueueData(topic, brokerName, 'deleted');
@@ -453,7 +452,7 @@ export class RouteRegistry {
     const copy = copies || actingMaster;
     const brokerDatas: BrokerData[] = [];
     const filterServerTable = new Map<string, string[]>();
-    for (const brokerName of queueDataMap.keys()) {
+    for (const brokerName of queueDataMap.brokerNames()) {
       const brokerData = this.brokerAddrTable.get(brokerName);
       if (!brokerData) continue;
       brokerDatas.push(copy ? { ...brokerData, brokerAddrs: new Map(brokerData.brokerAddrs) } : brokerData);
@@ -464,7 +463,7 @@ export class RouteRegistry {
       }
     }
     if (brokerDatas.length === 0) return null;
-    const queueDatas = [...queueDataMap.values()];
+    const queueDatas = queueDataMap.values();
     const route: TopicRouteData = {
       queueDatas: copy ? queueDatas.map((q) => ({ ...q })) : queueDatas,
       brokerDatas,
@@ -486,9 +485,16 @@ export class RouteRegistry {
   topicsByCluster(clusterName: string): string[] {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names) return [];
-    const topics = new Set<string>();
-    for (const name of names) for (const topic of this.topicsOfBroker.get(name) ?? []) topics.add(topic);
-    return [...topics];
+    const topics: string[] = [];
+    for (const [topic, queues] of this.topicQueueTable) {
+      for (const name of names) {
+        if (queues.has(name)) {
+          topics.push(topic);
+          break;
+        }
+      }
+    }
+    return topics;
   }
 
   /** Cluster and broker names (the topics brokers create for themselves) and one broker address. */
@@ -546,8 +552,8 @@ export class RouteRegistry {
   private topicsWhereFirstQueue(test: (topicSysFlag: number) => boolean): string[] {
     const out: string[] = [];
     for (const [topic, byBroker] of this.topicQueueTable) {
-      const first = byBroker.values().next();
-      if (!first.done && test(first.value.topicSysFlag)) out.push(topic);
+      const first = byBroker.first();
+      if (first && test(first.topicSysFlag)) out.push(topic);
     }
     return out;
   }
@@ -555,16 +561,13 @@ export class RouteRegistry {
   private putQueueData(topic: string, queueData: QueueData): void {
     let byBroker = this.topicQueueTable.get(topic);
     if (!byBroker) {
-      this.topicQueueTable.set(topic, (byBroker = new Map()));
+      this.topicQueueTable.set(topic, (byBroker = new TopicQueues()));
       if (this.debugEnabled) this.logger.debug({ topic, queueData }, 'new topic registered');
     }
     const existing = byBroker.get(queueData.brokerName);
     if (existing && sameQueueData(existing, queueData)) return;
-    byBroker.set(queueData.brokerName, this.intern(queueData));
+    byBroker.set(this.intern(queueData));
     this.bumpTopicEpoch(queueData.brokerName);
-    let topics = this.topicsOfBroker.get(queueData.brokerName);
-    if (!topics) this.topicsOfBroker.set(queueData.brokerName, (topics = new Set()));
-    topics.add(topic);
     this.changed(topic);
   }
 
@@ -588,8 +591,6 @@ export class RouteRegistry {
     const byBroker = this.topicQueueTable.get(topic);
     if (!byBroker?.delete(brokerName)) return;
     this.bumpTopicEpoch(brokerName);
-    this.topicsOfBroker.get(brokerName)?.delete(topic);
-    if (this.topicsOfBroker.get(brokerName)?.size === 0) this.topicsOfBroker.delete(brokerName);
     if (byBroker.size === 0) {
       this.topicQueueTable.delete(topic);
       if (this.debugEnabled) this.logger.debug({ topic, why }, 'topic removed');
@@ -600,6 +601,13 @@ export class RouteRegistry {
   /** Per-topic debug lines would allocate on every topic of a 20,000-topic registration. */
   private get debugEnabled(): boolean {
     return this.logger.isLevelEnabled('debug');
+  }
+
+  /** The topics a broker name serves: a pass over every topic, as Java makes for per-broker operations. */
+  private topicsOf(brokerName: string): string[] {
+    const topics: string[] = [];
+    for (const [topic, queues] of this.topicQueueTable) if (queues.has(brokerName)) topics.push(topic);
+    return topics;
   }
 
   private bumpTopicEpoch(brokerName: string): void {
