@@ -6,13 +6,9 @@ import type { ExtFields, RemotingCommand } from './remoting-command.js';
 export type HeaderFields = Omit<RemotingCommand, 'body' | 'serializeType'>;
 
 /**
- * Writes a JSON header as fastjson does: keys in alphabetical order, null remark and null
+ * A JSON header as fastjson writes it: keys in alphabetical order, null remark and null
  * extFields left out, `serializeTypeCurrentRPC` always present.
  */
-export function encodeJsonHeader(cmd: HeaderFields): Buffer {
-  return Buffer.from(jsonHeaderText(cmd), 'utf8');
-}
-
 export function jsonHeaderText(cmd: HeaderFields): string {
   let text = `{"code":${cmd.code}`;
   if (cmd.extFields) text += `,"extFields":${encodeExtFields(cmd.extFields)}`;
