@@ -20,8 +20,8 @@ import { readTopicQueueMappingInfo, topicQueueMappingInfoJson } from './topic-qu
  * present, so bodies from 4.9.x brokers (which end after the filter server list) decode as well.
  */
 
-/** Inflated bodies larger than this are refused (a 20,000-topic body inflates to about 1.5 MB). */
-export const MAX_INFLATED_REGISTER_BODY = 256 * 1024 * 1024;
+/** Inflated bodies larger than this are refused (a 20,000-topic body inflates to about 1.5 MB; this allows ~800,000). */
+export const MAX_INFLATED_REGISTER_BODY = 64 * 1024 * 1024;
 
 const WHAT = 'compressed RegisterBrokerBody';
 
