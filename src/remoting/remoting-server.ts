@@ -37,6 +37,11 @@ export interface RemotingServerOptions {
   /** Version written into answers the transport makes itself (errors). */
   serverVersion: number;
   maxFrameLength?: number;
+  /**
+   * Stop reading a connection while this many bytes of its answers wait to be sent (a client that
+   * pipelines requests but does not read the answers must not grow the server's memory).
+   */
+  maxPendingWriteBytes?: number;
   /** Close connections with no traffic either way for this long; 0 disables. */
   idleTimeoutMs?: number;
   backlog?: number;
@@ -48,6 +53,7 @@ export interface RemotingServerOptions {
 }
 
 const SYSTEM_ERROR = 1;
+const DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 
 /** Accepts connections, splits them into commands, and answers each request with its handler's response. */
 export class RemotingServer {
@@ -173,6 +179,14 @@ class ServerConnection implements Connection {
     } finally {
       this.socket.uncork();
     }
+    this.throttleIfBacklogged();
+  }
+
+  private throttleIfBacklogged(): void {
+    const limit = this.options.maxPendingWriteBytes ?? DEFAULT_MAX_PENDING_WRITE_BYTES;
+    if (this.socket.writableLength <= limit || this.socket.isPaused()) return;
+    this.socket.pause();
+    this.socket.once('drain', () => this.socket.resume());
   }
 
   private onFrame(frame: Buffer): void {
