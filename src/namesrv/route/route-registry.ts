@@ -93,6 +93,7 @@ export class RouteRegistry {
    * permission, so a registry of millions of (topic, broker) pairs holds a handful of objects.
    */
   private readonly sharedQueueData = new Map<string, QueueData>();
+  private lastShared: QueueData | null = null;
   /** broker name → a counter bumped whenever that broker's queue data change. */
   private readonly topicEpochs = new Map<string, number>();
   private readonly unregistrations: UnregistrationQueue;
@@ -341,8 +342,11 @@ export class RouteRegistry {
     // One pass over the topics for the whole batch, as Java's cleanTopicByUnRegisterRequests.
     const readOnly = [...reducedBrokers].filter((name) => this.brokerAddrTable.get(name)?.enableActingMaster && this.isNoMasterExists(name));
     if (removedBrokers.size > 0 || readOnly.length > 0) {
-      for (const [topic, queues] of [...this.topicQueueTable]) {
-        for (const brokerName of removedBrokers) this.removeQueueData(topic, brokerName, 'broker unregistered');
+      // Deleting the entry being visited is safe in a Map iteration; entries are only updated otherwise.
+      for (const [topic, queues] of this.topicQueueTable) {
+        for (const brokerName of queues.brokerNames()) {
+          if (removedBrokers.has(brokerName)) this.removeQueueData(topic, brokerName, 'broker unregistered');
+        }
         // The master is gone: its queues stay readable through the slaves, but not writable.
         for (const brokerName of readOnly) {
           const q = queues.get(brokerName);
@@ -572,6 +576,9 @@ export class RouteRegistry {
   }
 
   private intern(q: QueueData): QueueData {
+    // A registration's topics mostly share one value: the last one answers without building a key.
+    const last = this.lastShared;
+    if (last && sameQueueData(last, q)) return last;
     const key = `${q.brokerName}\u0000${q.readQueueNums}\u0000${q.writeQueueNums}\u0000${q.perm}\u0000${q.topicSysFlag}`;
     let shared = this.sharedQueueData.get(key);
     if (!shared) {
@@ -584,6 +591,7 @@ export class RouteRegistry {
       });
       this.sharedQueueData.set(key, shared);
     }
+    this.lastShared = shared;
     return shared;
   }
 
