@@ -35,7 +35,7 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
 }
 
 /** Bodies at least this large are written after their header rather than copied behind it. */
-const SEPARATE_BODY_BYTES = 16 * 1024;
+const SEPARATE_BODY_BYTES = 1024;
 
 /**
  * A frame as the buffers to write: the length prefix and header, then (for a large body) the

@@ -1,4 +1,5 @@
 import { FrameError } from './errors.js';
+import type { GatherBufferPool } from './gather-buffer-pool.js';
 
 /** Java's NettyDecoder limit: a frame, its 4-byte length prefix included, is at most 16 MiB. */
 export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
@@ -13,7 +14,9 @@ const LENGTH_PREFIX = 4;
  *
  * Frames handed out are views of buffers this decoder never writes again, so a handler may keep
  * them. A frame that spans chunks is gathered into one buffer sized for it when its length is known,
- * so a large body arriving in many chunks is copied once.
+ * so a large body arriving in many chunks is copied once. With a pool, that buffer comes from the
+ * pool, and `recycleGathered()` gives it back once the caller is done with the frame (until then
+ * it is never reused).
  */
 export class FrameDecoder {
   /** Bytes of an incomplete length prefix (fewer than 4). */
@@ -21,8 +24,19 @@ export class FrameDecoder {
   /** The frame being gathered across chunks, prefix included. */
   private pending: Buffer | null = null;
   private pendingFilled = 0;
+  /** The pooled buffer of the last gathered frame handed out, until recycled. */
+  private lastGathered: Buffer | null = null;
 
-  constructor(private readonly maxFrameLength: number = DEFAULT_MAX_FRAME_LENGTH) {}
+  constructor(
+    private readonly maxFrameLength: number = DEFAULT_MAX_FRAME_LENGTH,
+    private readonly pool: GatherBufferPool | null = null,
+  ) {}
+
+  /** The last frame handed out is no longer read by anyone: its gathering buffer may be reused. */
+  recycleGathered(): void {
+    if (this.lastGathered && this.pool) this.pool.release(this.lastGathered);
+    this.lastGathered = null;
+  }
 
   /** Feeds a chunk. Throws FrameError on a length outside the allowed range; the stream is then unusable. */
   push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
@@ -39,7 +53,9 @@ export class FrameDecoder {
       this.pending = null;
       this.pendingFilled = 0;
       offset = take;
+      this.lastGathered = this.pool ? frame : null;
       onFrame(frame.subarray(LENGTH_PREFIX));
+      this.lastGathered = null;
     } else if (this.prefix) {
       data = Buffer.concat([this.prefix, data]);
       this.prefix = null;
@@ -50,7 +66,7 @@ export class FrameDecoder {
       this.checkLength(contentLength);
       const total = LENGTH_PREFIX + contentLength;
       if (data.length - offset < total) {
-        this.pending = Buffer.allocUnsafe(total);
+        this.pending = this.pool ? this.pool.acquire(total) : Buffer.allocUnsafe(total);
         this.pendingFilled = data.copy(this.pending, 0, offset);
         return;
       }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { Logger } from '../util/logger.js';
 import { decodeCommand, encodeCommandParts } from './command-codec.js';
 import { DEFAULT_MAX_FRAME_LENGTH, FrameDecoder } from './frame-decoder.js';
+import { sharedGatherPool } from './gather-buffer-pool.js';
 import { createResponse, isOneway, isResponse, type RemotingCommand } from './remoting-command.js';
 
 /** Why a connection went away; the route registry drops a broker's routes in every case. */
@@ -139,7 +140,7 @@ class ServerConnection implements Connection {
     private readonly options: RemotingServerOptions,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.decoder = new FrameDecoder(options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
+    this.decoder = new FrameDecoder(options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH, sharedGatherPool);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
       this.options.logger.debug({ err, remote: this.remoteAddress }, 'connection error');
@@ -203,12 +204,14 @@ class ServerConnection implements Connection {
       return;
     }
     if (result instanceof Promise) {
+      // The handler may still read the request's bytes: its buffer is not reused.
       result.then(
         (response) => this.reply(cmd, response),
         (err: unknown) => this.fail(cmd, err),
       );
     } else {
       this.reply(cmd, result);
+      this.decoder.recycleGathered();
     }
   }
 

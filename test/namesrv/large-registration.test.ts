@@ -124,3 +124,27 @@ describe('a compressed registration whose topics did not change', () => {
     }
   });
 });
+
+describe('large registrations one after another', () => {
+  it('each is read from its own bytes, whichever buffer gathered it', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      for (let counter = 1; counter <= 6; counter++) {
+        // Alternate between unchanged topics (handled at once) and changed ones.
+        const queues = counter % 2 === 0 ? counter - 1 : counter;
+        const topics = Array.from({ length: 3000 }, (_, i) => topic(`Seq-${i}`, { writeQueueNums: queues }));
+        const body = encodeRegisterBrokerBody(
+          { topicConfigSerializeWrapper: { dataVersion: { counter, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) }, filterServerList: [] },
+          false,
+        );
+        const extFields = { brokerId: '0', clusterName: 'DefaultCluster', brokerAddr: '127.0.0.1:10911', brokerName: 'seq-broker', haServerAddr: '127.0.0.1:10912', compressed: 'false', bodyCrc32: String(bodyCrc32(body)) };
+        assert.equal((await call(client, RequestCode.REGISTER_BROKER, { extFields, body })).code, ResponseCode.SUCCESS);
+        assert.equal(ns.server.registry.pickupTopicRoute('Seq-2999')!.queueDatas[0]!.writeQueueNums, queues, `registration ${counter}`);
+        assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, counter);
+      }
+    } finally {
+      await ns.stop();
+    }
+  });
+});
