@@ -143,3 +143,22 @@ describe('route lookup switches', () => {
     }
   });
 });
+
+describe('cached answers after a broker changes', () => {
+  it('a broker\'s new zone and addresses show in the next lookup', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      const lookup = async () => (await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Moving' } })).body!.toString();
+      const topics = [topic('Moving'), topic('Other')];
+      await new FakeBroker(await ns.connect(), { brokerAddr: '127.0.0.1:5001', zoneName: 'east', topics }).register();
+      for (let i = 0; i < 3; i++) assert.match(await lookup(), /"zoneName":"east"/);
+      await new FakeBroker(await ns.connect(), { brokerAddr: '127.0.0.1:5001', zoneName: 'west', topics }).register();
+      assert.match(await lookup(), /"zoneName":"west"/);
+      await new FakeBroker(await ns.connect(), { brokerId: 1, brokerAddr: '127.0.0.1:5002', zoneName: 'west', topics }).register();
+      assert.match(await lookup(), /"1":"127\.0\.0\.1:5002"/);
+    } finally {
+      await ns.stop();
+    }
+  });
+});

@@ -1,3 +1,7 @@
+import { brokerDataJson } from '../../protocol/bodies/broker-data.js';
+import type { BrokerData } from '../../protocol/route-types.js';
+import type { FastjsonMode } from '../../json/fastjson-writer.js';
+
 export type RouteFlavor = 'standard' | 'fastjson';
 
 interface RouteEntry {
@@ -29,6 +33,11 @@ export class ResponseCache {
   private readonly seenOnce = new Set<string>();
   private routeBytes = 0;
   private clusterInfoBytes: Buffer | null = null;
+  /**
+   * Each broker's JSON, per mode, by object: a broker appears in the routes of all its topics, and
+   * a lookup that misses the route cache need not encode it again. Dropped with every broker change.
+   */
+  private brokerFragments = new WeakMap<BrokerData, { browserCompatible?: string; default?: string }>();
   private allTopicsBytes: Buffer | null = null;
 
   constructor(private readonly maxRouteBytes = DEFAULT_ROUTE_CACHE_BYTES) {}
@@ -66,6 +75,13 @@ export class ResponseCache {
     this.routeBytes += bytes.length;
   }
 
+  /** A broker's JSON for route bodies; pass to encodeTopicRouteData. */
+  readonly brokerJson = (broker: BrokerData, mode: FastjsonMode): string => {
+    let fragments = this.brokerFragments.get(broker);
+    if (!fragments) this.brokerFragments.set(broker, (fragments = {}));
+    return (fragments[mode] ??= brokerDataJson(broker, mode));
+  };
+
   clusterInfo(build: () => Buffer): Buffer {
     return (this.clusterInfoBytes ??= build());
   }
@@ -86,6 +102,7 @@ export class ResponseCache {
 
   clear(): void {
     this.clearRoutes();
+    this.brokerFragments = new WeakMap();
     this.clusterInfoBytes = null;
     this.allTopicsBytes = null;
   }

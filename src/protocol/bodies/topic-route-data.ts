@@ -5,7 +5,7 @@ import {
   mapSortFieldOrder,
   type FastjsonMode,
 } from '../../json/fastjson-writer.js';
-import type { QueueData, TopicQueueMappingInfo, TopicRouteData } from '../route-types.js';
+import type { BrokerData, QueueData, TopicQueueMappingInfo, TopicRouteData } from '../route-types.js';
 import { brokerDataJson, readBrokerData } from './broker-data.js';
 import {
   expectArray,
@@ -27,15 +27,19 @@ import { readTopicQueueMappingInfo, topicQueueMappingInfoJson } from './topic-qu
  *   are quoted (`{"0":"..."}`) and maps are sorted.
  * - 'fastjson': plain `encode()`: bare broker ids (`{0:"..."}`), maps in Java HashMap order.
  * Properties: brokerDatas, filterServerTable, orderTopicConf (when set), queueDatas,
- * topicQueueMappingByBroker (when set).
+ * topicQueueMappingByBroker (when set). `brokerJson` may serve brokers' JSON from a cache.
  */
-export function encodeTopicRouteData(route: TopicRouteData, flavor: 'standard' | 'fastjson'): Buffer {
+export function encodeTopicRouteData(
+  route: TopicRouteData,
+  flavor: 'standard' | 'fastjson',
+  brokerJson: (broker: BrokerData, mode: FastjsonMode) => string = brokerDataJson,
+): Buffer {
   const mode: FastjsonMode = flavor === 'standard' ? 'browserCompatible' : 'default';
   let out = '{"brokerDatas":[';
   const brokers = route.brokerDatas;
   for (let i = 0; i < brokers.length; i++) {
     if (i > 0) out += ',';
-    out += brokerDataJson(brokers[i]!, mode);
+    out += brokerJson(brokers[i]!, mode);
   }
   out += '],"filterServerTable":' + filterServerTableJson(route.filterServerTable, mode);
   if (route.orderTopicConf != null) out += ',"orderTopicConf":' + jsonString(route.orderTopicConf, mode);
