@@ -18,13 +18,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const streams: pino.StreamEntry[] = [];
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
   streams.push({
-    level: level as pino.Level,
+    // Streams take everything; the logger's own level filters, so it can change at run time.
+    level: 'trace',
     stream: usePretty ? pretty({ colorize: true, translateTime: 'SYS:standard', ignore: 'pid,hostname' }) : pino.destination({ fd: 1, sync: false }),
   });
   if (options.logDir) {
     fs.mkdirSync(options.logDir, { recursive: true });
     streams.push({
-      level: level as pino.Level,
+      level: 'trace',
       stream: pino.destination({ dest: path.join(options.logDir, 'namesrv.log'), sync: false, mkdir: true }),
     });
   }

@@ -203,3 +203,18 @@ describe('UPDATE_NAMESRV_CONFIG with settings of Java parts this server does not
     }
   });
 });
+
+describe('UPDATE_NAMESRV_CONFIG of logLevel', () => {
+  it('changes the level of the running logger', async () => {
+    const { pino } = await import('pino');
+    const logger = pino({ level: 'info' }, { write: () => undefined });
+    const ns = await startNameServer({}, logger);
+    try {
+      const response = await call(await ns.connect(), RequestCode.UPDATE_NAMESRV_CONFIG, { body: 'logLevel=debug\n' });
+      assert.equal(response.code, ResponseCode.SUCCESS);
+      assert.equal(logger.level, 'debug');
+    } finally {
+      await ns.stop();
+    }
+  });
+});

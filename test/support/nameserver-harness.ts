@@ -6,7 +6,7 @@ import { NameServer } from '../../src/namesrv/nameserver.js';
 import { createRequest, SerializeType, type ExtFields, type RemotingCommand } from '../../src/remoting/remoting-command.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/logger.js';
+import { silentLogger, type Logger } from '../../src/util/logger.js';
 
 export interface RunningNameServer {
   server: NameServer;
@@ -24,7 +24,7 @@ export function tempDir(prefix = 'namesrv-test-'): string {
 }
 
 /** Starts a NameServer on 127.0.0.1 and a free port, with its files in a fresh temp home. */
-export async function startNameServer(init: ConfigurationInit = {}): Promise<RunningNameServer> {
+export async function startNameServer(init: ConfigurationInit = {}, logger: Logger = silentLogger()): Promise<RunningNameServer> {
   const home = init.homeDir ?? tempDir();
   const configuration = new Configuration({
     ...init,
@@ -38,7 +38,7 @@ export async function startNameServer(init: ConfigurationInit = {}): Promise<Run
   });
   const clock = new ManualClock(Date.now());
   // An empty environment: TLS_* variables of the machine must not change what tests see.
-  const server = new NameServer({ configuration, logger: silentLogger(), clock, env: {} });
+  const server = new NameServer({ configuration, logger, clock, env: {} });
   const address = await server.start();
   const clients: ClientConnection[] = [];
   return {

@@ -14,6 +14,7 @@ const updateNamesrvConfig: Processor = (request, ctx, connection) => {
   ctx.config.update(properties);
   // Switches such as orderMessageEnable and supportActingMaster shape cached answers.
   ctx.cache.clear();
+  if (ctx.logger.level !== ctx.config.logLevel) ctx.logger.level = ctx.config.logLevel;
   return OK;
 };
 

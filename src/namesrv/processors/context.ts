@@ -30,6 +30,8 @@ export interface ConfigAccess {
   update(properties: Map<string, string>): void;
   /** The GET_NAMESRV_CONFIG body. */
   formatAll(): string;
+  /** pino level of the server's logger. */
+  readonly logLevel: string;
 }
 
 /** Everything a request handler may touch. */
