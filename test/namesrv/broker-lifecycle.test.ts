@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { SerializeType } from '../../src/remoting/remoting-command.js';
-import { FakeBroker, topic } from '../support/fake-broker.js';
+import { FakeBroker, registerRequest, topic } from '../support/fake-broker.js';
 import { bodyJson, call, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
 
 async function routeOf(ns: RunningNameServer, topicName: string) {
@@ -213,17 +213,14 @@ describe('a compressed body flagged as JSON', () => {
   it('is recognised by its zlib header and registered', async () => {
     const ns = await startNameServer();
     try {
-      const { encodeRegisterBrokerBody } = await import('../../src/protocol/bodies/index.js');
-      const { bodyCrc32 } = await import('../../src/protocol/body-crc.js');
-      const body = encodeRegisterBrokerBody(
-        {
-          topicConfigSerializeWrapper: { dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map([topic('Z1'), topic('Z2')].map((t) => [t.topicName, t])) },
-          filterServerList: [],
-        },
-        true,
-      );
-      const extFields = { brokerId: '0', clusterName: 'DefaultCluster', brokerAddr: '127.0.0.1:10911', brokerName: 'broker-z', haServerAddr: '127.0.0.1:10912', compressed: 'false', bodyCrc32: String(bodyCrc32(body)) };
-      assert.equal((await call(await ns.connect(), RequestCode.REGISTER_BROKER, { extFields, body })).code, ResponseCode.SUCCESS);
+      const request = registerRequest({
+        topics: [topic('Z1'), topic('Z2')],
+        dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 },
+        brokerName: 'broker-z',
+        compressed: true,
+        compressedFlag: false,
+      });
+      assert.equal((await call(await ns.connect(), RequestCode.REGISTER_BROKER, request)).code, ResponseCode.SUCCESS);
       assert.equal((await routeOf(ns, 'Z2')).code, ResponseCode.SUCCESS);
     } finally {
       await ns.stop();

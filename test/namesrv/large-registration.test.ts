@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeRegisterBrokerBody } from '../../src/protocol/bodies/index.js';
 import { bodyCrc32 } from '../../src/protocol/body-crc.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { topic } from '../support/fake-broker.js';
+import { registerRequest, topic } from '../support/fake-broker.js';
 import { call, startNameServer } from '../support/nameserver-harness.js';
 
 function largeRegistration(topicCount: number, counter: number, compressed = false) {
   // Each data version has different queue counts, so that its topics must be decoded again.
   const topics = Array.from({ length: topicCount }, (_, i) => topic(`Large-${i}`, { writeQueueNums: counter }));
-  const body = encodeRegisterBrokerBody(
-    {
-      topicConfigSerializeWrapper: { dataVersion: { counter, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) },
-      filterServerList: [],
-    },
-    compressed,
-  );
-  const extFields = {
-    brokerId: '0',
-    clusterName: 'DefaultCluster',
-    brokerAddr: '127.0.0.1:10911',
-    brokerName: 'big-broker',
-    haServerAddr: '127.0.0.1:10912',
-    compressed: String(compressed),
-    bodyCrc32: String(bodyCrc32(body)),
-  };
-  return { extFields, body };
+  return registerRequest({ topics, dataVersion: { counter, timestamp: 1, stateVersion: 0 }, brokerName: 'big-broker', compressed });
 }
 
 describe('a registration with tens of thousands of topics', () => {
@@ -104,14 +87,8 @@ describe('a compressed registration whose topics did not change', () => {
     try {
       const client = await ns.connect();
       const topics = Array.from({ length: 2000 }, (_, i) => topic(`Zipped-${i}`));
-      const send = (counter: number) => {
-        const body = encodeRegisterBrokerBody(
-          { topicConfigSerializeWrapper: { dataVersion: { counter, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) }, filterServerList: [] },
-          true,
-        );
-        const extFields = { brokerId: '0', clusterName: 'DefaultCluster', brokerAddr: '127.0.0.1:10911', brokerName: 'zip-broker', haServerAddr: '127.0.0.1:10912', compressed: 'true', bodyCrc32: String(bodyCrc32(body)) };
-        return call(client, RequestCode.REGISTER_BROKER, { extFields, body });
-      };
+      const send = (counter: number) =>
+        call(client, RequestCode.REGISTER_BROKER, registerRequest({ topics, dataVersion: { counter, timestamp: 1, stateVersion: 0 }, brokerName: 'zip-broker', compressed: true }));
       assert.equal((await send(1)).code, ResponseCode.SUCCESS);
       ns.server.registry.wipeWritePermOfBroker('zip-broker'); // would be undone by a full registration with a new version
       assert.equal((await send(2)).code, ResponseCode.SUCCESS);
@@ -134,12 +111,8 @@ describe('large registrations one after another', () => {
         // Alternate between unchanged topics (handled at once) and changed ones.
         const queues = counter % 2 === 0 ? counter - 1 : counter;
         const topics = Array.from({ length: 3000 }, (_, i) => topic(`Seq-${i}`, { writeQueueNums: queues }));
-        const body = encodeRegisterBrokerBody(
-          { topicConfigSerializeWrapper: { dataVersion: { counter, timestamp: 1, stateVersion: 0 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) }, filterServerList: [] },
-          false,
-        );
-        const extFields = { brokerId: '0', clusterName: 'DefaultCluster', brokerAddr: '127.0.0.1:10911', brokerName: 'seq-broker', haServerAddr: '127.0.0.1:10912', compressed: 'false', bodyCrc32: String(bodyCrc32(body)) };
-        assert.equal((await call(client, RequestCode.REGISTER_BROKER, { extFields, body })).code, ResponseCode.SUCCESS);
+        const request = registerRequest({ topics, dataVersion: { counter, timestamp: 1, stateVersion: 0 }, brokerName: 'seq-broker' });
+        assert.equal((await call(client, RequestCode.REGISTER_BROKER, request)).code, ResponseCode.SUCCESS);
         assert.equal(ns.server.registry.pickupTopicRoute('Seq-2999')!.queueDatas[0]!.writeQueueNums, queues, `registration ${counter}`);
         assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, counter);
       }

@@ -59,20 +59,18 @@ export class FakeBroker {
   }
 
   register(extra: { compressed?: boolean; rocketmq?: boolean; corruptCrc?: boolean; version?: number } = {}): Promise<RemotingCommand> {
-    const body = encodeRegisterBrokerBody(
-      {
-        topicConfigSerializeWrapper: { dataVersion: this.dataVersion, topicConfigTable: new Map(this.topics.map((t) => [t.topicName, t])) },
-        filterServerList: this.options.filterServerList ?? [],
-      },
-      extra.compressed === true,
-    );
-    const crc = bodyCrc32(body);
-    const extFields: Record<string, string> = {
-      ...this.identity(),
-      haServerAddr: this.options.haServerAddr ?? this.brokerAddr.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 1}`),
-      compressed: String(extra.compressed === true),
-      bodyCrc32: String(extra.corruptCrc ? crc ^ 1 : crc),
-    };
+    const { extFields, body } = registerRequest({
+      clusterName: this.clusterName,
+      brokerName: this.brokerName,
+      brokerId: this.brokerId,
+      brokerAddr: this.brokerAddr,
+      haServerAddr: this.options.haServerAddr,
+      topics: this.topics,
+      dataVersion: this.dataVersion,
+      filterServerList: this.options.filterServerList,
+      compressed: extra.compressed,
+    });
+    if (extra.corruptCrc) extFields.bodyCrc32 = String(Number(extFields.bodyCrc32) ^ 1);
     if (this.options.enableActingMaster !== undefined) extFields.enableActingMaster = String(this.options.enableActingMaster);
     if (this.options.zoneName) extFields.zoneName = this.options.zoneName;
     if (this.options.heartbeatTimeoutMillis) extFields.heartbeatTimeoutMillis = String(this.options.heartbeatTimeoutMillis);
@@ -99,4 +97,41 @@ export class FakeBroker {
       brokerName: this.brokerName,
     };
   }
+}
+
+export interface RegisterRequestSpec {
+  topics: TopicConfig[];
+  dataVersion: DataVersion;
+  clusterName?: string;
+  brokerName?: string;
+  brokerId?: number;
+  brokerAddr?: string;
+  haServerAddr?: string;
+  filterServerList?: string[];
+  compressed?: boolean;
+  /** The `compressed` header, when it should say otherwise than the body is. */
+  compressedFlag?: boolean;
+}
+
+/** The extFields and body of a REGISTER_BROKER as a Java broker sends them (masked CRC included). */
+export function registerRequest(spec: RegisterRequestSpec): { extFields: Record<string, string>; body: Buffer } {
+  const compressed = spec.compressed === true;
+  const body = encodeRegisterBrokerBody(
+    {
+      topicConfigSerializeWrapper: { dataVersion: spec.dataVersion, topicConfigTable: new Map(spec.topics.map((t) => [t.topicName, t])) },
+      filterServerList: spec.filterServerList ?? [],
+    },
+    compressed,
+  );
+  const brokerAddr = spec.brokerAddr ?? '127.0.0.1:10911';
+  const extFields: Record<string, string> = {
+    brokerId: String(spec.brokerId ?? 0),
+    clusterName: spec.clusterName ?? 'DefaultCluster',
+    brokerAddr,
+    brokerName: spec.brokerName ?? 'broker-a',
+    haServerAddr: spec.haServerAddr ?? brokerAddr.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 1}`),
+    compressed: String(spec.compressedFlag ?? compressed),
+    bodyCrc32: String(bodyCrc32(body)),
+  };
+  return { extFields, body };
 }

@@ -536,16 +536,6 @@ export class RouteRegistry {
     return { cluster: clusterName, brokerName, brokerAddrs: new Map(brokerData?.brokerAddrs ?? []) };
   }
 
-  /** Counts for metrics and the periodic status line. */
-  stats(): { clusters: number; brokerNames: number; liveBrokers: number; topics: number } {
-    return {
-      clusters: this.clusterAddrTable.size,
-      brokerNames: this.brokerAddrTable.size,
-      liveBrokers: this.liveTable.size,
-      topics: this.topicQueueTable.size,
-    };
-  }
-
   /** Drops pending unregistrations (at shutdown). */
   stop(): void {
     this.unregistrations.stop();
