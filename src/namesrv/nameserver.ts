@@ -89,7 +89,16 @@ export class NameServer {
       listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
     });
-    const address = await this.server.listen();
+    let address: net.AddressInfo;
+    try {
+      address = await this.server.listen();
+    } catch (err) {
+      // A port in use must not leave the certificate watcher keeping the process alive.
+      await this.tls?.close();
+      this.tls = null;
+      this.server = null;
+      throw err;
+    }
     this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.registry.scanNotActiveBrokers());
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;

@@ -45,3 +45,22 @@ describe('TLS on the NameServer port', () => {
     }
   });
 });
+
+describe('a port already in use', () => {
+  it('fails start-up and leaves nothing running that keeps the process alive', async () => {
+    const { Configuration } = await import('../../src/namesrv/config/configuration.js');
+    const { NameServer } = await import('../../src/namesrv/nameserver.js');
+    const { silentLogger } = await import('../../src/util/logger.js');
+    const { tempDir } = await import('../support/nameserver-harness.js');
+    const holder = await startNameServer();
+    try {
+      const configuration = new Configuration({ homeDir: tempDir(), netty: { listenPort: holder.port, bindAddress: '127.0.0.1' } });
+      const second = new NameServer({ configuration, logger: silentLogger(), env: {} });
+      await assert.rejects(second.start(), /EADDRINUSE/);
+      assert.equal(second.serverTls, null);
+      await second.shutdown();
+    } finally {
+      await holder.stop();
+    }
+  });
+});

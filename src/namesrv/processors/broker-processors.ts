@@ -30,7 +30,6 @@ import { OK, type NamesrvContext, type Processor, type Reply } from './context.j
 /** The KV namespace holding order-topic configs ("brokerName:queueNums;..."). */
 export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
 
-
 const registerBroker: Processor = (request, ctx, connection) => {
   const header = decodeHeader(RegisterBrokerHeader, request.extFields);
   const { body } = request;
