@@ -5,14 +5,20 @@ import type { Configuration } from '../namesrv/config/configuration.js';
 import { loadConfiguration } from '../namesrv/config/load-configuration.js';
 import { KvStoreLoadError } from '../namesrv/kv/kv-store.js';
 import { createLogger, type Logger } from '../util/logger.js';
+import { exitWhenIdle, StopOnSignals } from './stop-on-signals.js';
 
 interface Startable {
   start(): Promise<{ address: string; port: number }>;
   shutdown(): Promise<void>;
 }
 
-/** `mqnamesrv`: the Java NameServer's command line, config files and start-up line. */
-export async function main(argv: string[]): Promise<void> {
+/**
+ * `mqnamesrv`: the Java NameServer's command line, config files and start-up line.
+ * `earlySignal`: a SIGTERM or SIGINT that arrived while this module was loading.
+ */
+export async function main(argv: string[], earlySignal: NodeJS.Signals | null = null): Promise<void> {
+  const signals = new StopOnSignals(earlySignal);
+  if (signals.stopRequested) return;
   let loaded;
   try {
     loaded = loadConfiguration({ argv, env: process.env, homeDir: os.homedir() });
@@ -31,16 +37,17 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(configuration.formatAll());
     return;
   }
-  await run(configuration, loaded.ignored);
+  await run(configuration, loaded.ignored, signals);
 }
 
-async function run(configuration: Configuration, ignoredProperties: string[]): Promise<void> {
+async function run(configuration: Configuration, ignoredProperties: string[], signals: StopOnSignals): Promise<void> {
   let logger: Logger;
   try {
     logger = createLogger({ level: configuration.logLevel, logDir: configuration.logDir });
   } catch (error) {
     return fail(`cannot write logs to ${configuration.logDir}: ${(error as Error).message}`);
   }
+  signals.useLogger(logger);
   logger.info({ settings: Object.fromEntries(configuration.entries()) }, 'name server configuration');
   if (ignoredProperties.length > 0) {
     logger.warn({ properties: ignoredProperties }, 'config file properties for the Java NameServer\'s remoting client or controller are ignored');
@@ -48,19 +55,23 @@ async function run(configuration: Configuration, ignoredProperties: string[]): P
 
   // Loaded here so that -h and -p work without the server's modules.
   const { NameServer } = await import('../namesrv/nameserver.js');
+  if (signals.stopRequested) return;
   const server: Startable = new NameServer({ configuration, logger });
+  const starting = server.start();
+  signals.manage(server, starting);
   let address;
   try {
-    address = await server.start();
+    address = await starting;
   } catch (error) {
+    if (signals.stopRequested) return;
     await server.shutdown().catch(() => undefined);
     return fail(startFailure(error, configuration), logger);
   }
+  if (signals.stopRequested) return; // being shut down: never announced
 
   const tip = `The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`;
   logger.info(tip);
   process.stdout.write(`${tip}\n`);
-  stopOnSignals(server, logger);
 }
 
 function startFailure(error: unknown, configuration: Configuration): string {
@@ -71,35 +82,6 @@ function startFailure(error: unknown, configuration: Configuration): string {
   if (code === 'EADDRNOTAVAIL') return `bindAddress ${bindAddress} is not an address of this host`;
   if (error instanceof KvStoreLoadError) return error.message;
   return `failed to start: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-function stopOnSignals(server: Startable, logger: Logger): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    logger.info(`${signal} received, shutting down`);
-    server.shutdown().then(
-      () => exitWhenIdle(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        exitWhenIdle(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-}
-
-const FORCED_EXIT_DELAY_MS = 5000;
-
-/**
- * Lets the process end by itself once the server's sockets and timers are gone, so the logger can
- * finish writing; forces the exit if something still holds it open after a while.
- */
-function exitWhenIdle(code: number): void {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), FORCED_EXIT_DELAY_MS).unref();
 }
 
 function fail(message: string, logger?: Logger): void {

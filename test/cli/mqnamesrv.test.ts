@@ -75,6 +75,13 @@ describe('mqnamesrv command line', () => {
   });
 });
 
+function makeFifo(dir: string, name: string): string {
+  const file = path.join(dir, name);
+  const made = spawnSync('mkfifo', [file]);
+  assert.equal(made.status, 0, `mkfifo: ${made.stderr}`);
+  return file;
+}
+
 /** Starts the server, resolves with the boot line; the child is killed if the test fails first. */
 function startServer(args: string[], home: string) {
   const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,7 +99,7 @@ function startServer(args: string[], home: string) {
   });
   // Tests that expect no boot await `exited` instead.
   booted.catch(() => undefined);
-  return { child, booted, exited, stderr: () => stderr };
+  return { child, booted, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 describe('mqnamesrv server process', () => {
@@ -111,6 +118,37 @@ describe('mqnamesrv server process', () => {
     assert.ok(fs.existsSync(path.join(home, 'logs', 'rocketmqlogs', 'namesrv.log')));
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
+    assert.match(server.stdout(), /SIGTERM received, shutting down/);
+    assert.match(server.stdout(), /name server shut down/);
+  });
+
+  // A FIFO blocks the server at a known point of its start-up until the test writes to it; the
+  // signal is sent once the server has opened it, so the moment is exact, not timed.
+  it('a stop while the config file is still being read ends cleanly with exit 0', async (t) => {
+    const home = tempDir('namesrv-cli-');
+    const fifo = makeFifo(home, 'namesrv.properties');
+    const server = startServer(['-c', fifo, '--listenPort=0', '--bindAddress=127.0.0.1'], home);
+    t.after(() => server.child.kill('SIGKILL'));
+    const writer = await fs.promises.open(fifo, 'w'); // resolves once the server opened it for reading
+    server.child.kill('SIGTERM');
+    await writer.writeFile('listenPort=0\n');
+    await writer.close();
+    assert.equal(await server.exited, 0);
+    assert.match(server.stdout(), /SIGTERM received, shutting down/);
+  });
+
+  it('a stop while the server starts (loading its KV store) shuts it down once started, exit 0', async (t) => {
+    const home = tempDir('namesrv-cli-');
+    const fifo = makeFifo(home, 'kvConfig.json');
+    const server = startServer([`--kvConfigPath=${fifo}`, '--listenPort=0', '--bindAddress=127.0.0.1'], home);
+    t.after(() => server.child.kill('SIGKILL'));
+    const writer = await fs.promises.open(fifo, 'w');
+    server.child.kill('SIGTERM');
+    await writer.writeFile('{"configTable":{"NS":{"k":"v"}}}');
+    await writer.close();
+    assert.equal(await server.exited, 0);
+    assert.match(server.stdout(), /SIGTERM received, shutting down[^]*name server shut down/);
+    assert.ok(fs.statSync(fifo).isFIFO(), 'nothing written in its place');
   });
 
   it('reports a port in use in one line and exits 1', async (t) => {

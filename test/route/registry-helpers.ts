@@ -35,17 +35,14 @@ export function registration(spec: BrokerSpec = {}): RegisterBrokerRequest {
 
 export function makeRegistry(config: Partial<RouteRegistryConfig> = {}, hooks: RouteRegistryHooks = {}) {
   const clock = new ManualClock();
-  const registry = new RouteRegistry(
-    {
-      supportActingMaster: false,
-      deleteTopicWithBrokerRegistration: false,
-      notifyMinBrokerIdChanged: false,
-      unRegisterBrokerQueueCapacity: 3000,
-      ...config,
-    },
-    clock,
-    silentLogger(),
-    hooks,
-  );
-  return { registry, clock };
+  /** Live: tests may change a switch between calls, as UPDATE_NAMESRV_CONFIG does. */
+  const liveConfig: { -readonly [K in keyof RouteRegistryConfig]: RouteRegistryConfig[K] } = {
+    supportActingMaster: false,
+    deleteTopicWithBrokerRegistration: false,
+    notifyMinBrokerIdChanged: false,
+    unRegisterBrokerQueueCapacity: 3000,
+    ...config,
+  };
+  const registry = new RouteRegistry(liveConfig, clock, silentLogger(), hooks);
+  return { registry, clock, config: liveConfig };
 }

@@ -7,7 +7,7 @@ describe('route registry: registration', () => {
   it('a master registration makes its topics routable', () => {
     const { registry } = makeRegistry();
     const result = registry.registerBroker(registration());
-    assert.deepEqual(result, { haServerAddr: null, masterAddr: null });
+    assert.deepEqual(result, { outcome: 'applied', haServerAddr: null, masterAddr: null });
     const route = registry.pickupTopicRoute('TopicA');
     assert.ok(route);
     assert.deepEqual(route.queueDatas, [{ brokerName: 'broker-a', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]);
@@ -56,7 +56,7 @@ describe('route registry: registration', () => {
     const result = registry.registerBroker(
       registration({ brokerId: 1, brokerAddr: '10.0.0.2:10911', haServerAddr: '10.0.0.2:10912', connectionId: 2, topics: [topicConfig('SlaveOnly'), topicConfig('TopicA')] }),
     );
-    assert.deepEqual(result, { haServerAddr: '10.0.0.1:10912', masterAddr: '10.0.0.1:10911' });
+    assert.deepEqual(result, { outcome: 'applied', haServerAddr: '10.0.0.1:10912', masterAddr: '10.0.0.1:10911' });
     assert.equal(registry.pickupTopicRoute('SlaveOnly'), null);
     assert.deepEqual([...registry.pickupTopicRoute('TopicA')!.brokerDatas[0]!.brokerAddrs], [
       [0, '10.0.0.1:10911'],
@@ -67,7 +67,7 @@ describe('route registry: registration', () => {
   it('a slave registering before its master gets no master address', () => {
     const { registry } = makeRegistry();
     const result = registry.registerBroker(registration({ brokerId: 1, brokerAddr: '10.0.0.2:10911' }));
-    assert.deepEqual(result, { haServerAddr: null, masterAddr: null });
+    assert.deepEqual(result, { outcome: 'applied', haServerAddr: null, masterAddr: null });
   });
 
   it('switches an address from slave to master id', () => {
@@ -81,15 +81,17 @@ describe('route registry: registration', () => {
     const { registry } = makeRegistry();
     registry.registerBroker(registration({ dataVersion: version(1, 5) }));
     const result = registry.registerBroker(registration({ brokerAddr: '10.0.0.9:10911', dataVersion: version(1, 3), connectionId: 9 }));
-    assert.deepEqual(result, { haServerAddr: null, masterAddr: null });
+    assert.deepEqual(result, { outcome: 'ignored', haServerAddr: null, masterAddr: null });
     assert.deepEqual([...registry.clusterInfo().brokerAddrTable.get('broker-a')!.brokerAddrs], [[0, '10.0.0.1:10911']]);
     assert.equal(registry.queryBrokerDataVersion('DefaultCluster', '10.0.0.9:10911'), null);
   });
 
   it('refuses a single-topic registration from a broker that has not registered', () => {
     const { registry } = makeRegistry();
-    assert.equal(registry.registerBroker(registration({ topics: [topicConfig('Only')] })), null);
+    assert.equal(registry.registerBroker(registration({ topics: [topicConfig('Only')] })).outcome, 'refused');
     assert.equal(registry.pickupTopicRoute('Only'), null);
+    assert.equal(registry.clusterInfo().brokerAddrTable.size, 0, 'no empty broker entry is left behind');
+    assert.equal(registry.clusterInfo().clusterAddrTable.size, 0);
   });
 
   it('deletes topics missing from a registration when deleteTopicWithBrokerRegistration is on', () => {
@@ -283,66 +285,3 @@ describe('route registry: admin operations and lists', () => {
   });
 });
 
-describe('route registry: re-registration of an unchanged body', () => {
-  const key = { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 };
-
-  it('recognises the body of the last registration while nothing touched the broker\'s topics', () => {
-    const { registry } = makeRegistry();
-    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), null, 'unknown broker');
-    registry.registerBroker(registration({ bodyDigest: 'd1', dataVersion: version(3) }));
-    assert.deepEqual(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), version(3));
-    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd2' }), null, 'another body');
-    assert.equal(registry.unchangedRegistration({ ...key, brokerId: 1, bodyDigest: 'd1' }), null, 'another broker id');
-  });
-
-  it('stops recognising it once the broker\'s topics changed on the NameServer', () => {
-    const { registry } = makeRegistry();
-    registry.registerBroker(registration({ bodyDigest: 'd1' }));
-    registry.deleteTopic('TopicA');
-    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), null);
-    registry.registerBroker(registration({ bodyDigest: 'd1' }));
-    assert.ok(registry.unchangedRegistration({ ...key, bodyDigest: 'd1' }), 'a full registration re-arms it');
-    assert.ok(registry.pickupTopicRoute('TopicA'));
-  });
-
-  it('an unchanged re-registration refreshes liveness without walking the topics', () => {
-    const { registry, clock } = makeRegistry();
-    registry.registerBroker(registration({ bodyDigest: 'd1', heartbeatTimeoutMillis: 10_000 }));
-    clock.advance(9_000);
-    const dataVersion = registry.unchangedRegistration({ ...key, bodyDigest: 'd1' })!;
-    const result = registry.registerBroker({
-      ...registration({ bodyDigest: 'd1', heartbeatTimeoutMillis: 10_000, topics: [] }),
-      topicConfigWrapper: { dataVersion, topicConfigTable: new Map() },
-      topicsUnchanged: true,
-      filterServerList: null,
-    });
-    assert.ok(result);
-    clock.advance(9_000);
-    assert.equal(registry.scanNotActiveBrokers(), 0);
-    assert.ok(registry.pickupTopicRoute('TopicB'), 'topics kept');
-  });
-});
-
-describe('route registry: topic roles and skipped topic tables', () => {
-  it('does not skip the topic table of a slave that has become the prime slave', () => {
-    const { registry } = makeRegistry();
-    registry.registerBroker(registration({ enableActingMaster: true }));
-    const slave = { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.2:10911', brokerName: 'broker-a', brokerId: 2, enableActingMaster: true };
-    registry.registerBroker(registration({ ...slave, connectionId: 2, bodyDigest: 's' }));
-    registry.registerBroker(registration({ brokerId: 1, brokerAddr: '10.0.0.3:10911', enableActingMaster: true, connectionId: 3 }));
-    assert.ok(registry.unchangedRegistration({ ...slave, bodyDigest: 's' }), 'still a plain slave: skippable');
-    registry.unregisterBrokers([
-      { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 },
-      { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.3:10911', brokerName: 'broker-a', brokerId: 1 },
-    ]);
-    assert.equal(registry.unchangedRegistration({ ...slave, bodyDigest: 's' }), null, 'now the prime slave: its topics must be applied');
-  });
-
-  it('stops skipping after write permissions were changed by an admin', () => {
-    const { registry } = makeRegistry();
-    const key = { clusterName: 'DefaultCluster', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 };
-    registry.registerBroker(registration({ bodyDigest: 'd' }));
-    registry.wipeWritePermOfBroker('broker-a');
-    assert.equal(registry.unchangedRegistration({ ...key, bodyDigest: 'd' }), null);
-  });
-});

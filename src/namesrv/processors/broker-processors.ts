@@ -20,11 +20,12 @@ import { MQVersion } from '../../protocol/mq-version.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { DataVersion, RegisterBrokerBody } from '../../protocol/route-types.js';
+import type { RegisterBrokerBody } from '../../protocol/route-types.js';
+import type { BrokerRegistrationHeader, RegisterBrokerResult } from '../route/route-registry.js';
 import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
-import { registerBodyDigest, type RegisterBodyDigest } from './register-body-digest.js';
+import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
 
 /** The KV namespace holding order-topic configs ("brokerName:queueNums;..."). */
@@ -36,9 +37,8 @@ const registerBroker: Processor = (request, ctx, connection) => {
   // Some 5.x brokers send a compressed body flagged `compressed=false`; a JSON body starts with '{'.
   const compressed = header.compressed === true || isZlibStream(body);
   const legacy = request.version < MQVersion.V3_0_11;
-  const crc = lazy(() => bodyCrc32(body));
-  const digest = body ? registerBodyDigest(body, crc, { compressed, legacy }) : null;
-  const registration: Registration = { header, body, compressed, legacy, digest, crc };
+  const fingerprint = body ? registerBodyFingerprint(body, { compressed, legacy }) : null;
+  const registration: Registration = { header, body, compressed, legacy, fingerprint };
 
   // A broker's registrations apply in the order they came, even when one waits for its body to decode.
   const key = `${header.clusterName}\u0000${header.brokerAddr}`;
@@ -59,50 +59,49 @@ function isZlibStream(body: Buffer | null): boolean {
   return body !== null && body.length > 2 && body[0] === 0x78 && ((body[0] << 8) | body[1]!) % 31 === 0;
 }
 
-function lazy<T>(compute: () => T): () => T {
-  let value: { v: T } | null = null;
-  return () => (value ??= { v: compute() }).v;
-}
-
 interface Registration {
   header: RegisterBrokerHeaderFields;
   body: Buffer | null;
   compressed: boolean;
   /** From a broker older than 3.0.11, whose body is only the topic config wrapper. */
   legacy: boolean;
-  digest: RegisterBodyDigest | null;
-  crc: () => number;
+  fingerprint: RegisterBodyFingerprint | null;
 }
 
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
-  const { header, digest } = registration;
-  // Brokers re-send their topics every 30 s; when those did not change, they need no decoding, and
-  // no checksum either: the same bytes were checked at the registration that brought them.
-  const lastVersion = digest ? ctx.registry.unchangedRegistration({ ...header, bodyDigest: digest.digest }) : null;
-  if (lastVersion) return apply(ctx, connection, registration, null, digest!.dataVersion ?? lastVersion);
-  if (header.bodyCrc32 && registration.crc() !== header.bodyCrc32) {
+  const { header, body, fingerprint } = registration;
+  const broker = brokerOf(header, connection);
+  // Brokers re-send their topics every 30 s; when the registry has them as sent, they need no
+  // decoding, and no checksum either: the same bytes were checked at the registration that brought them.
+  const unchanged = fingerprint ? ctx.registry.registerUnchanged(broker, fingerprint.fingerprint, fingerprint.dataVersion) : null;
+  if (unchanged) return answer(ctx, unchanged);
+  if (header.bodyCrc32 && bodyCrc32(body) !== header.bodyCrc32) {
     ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
     return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
   }
+  const apply = (decoded: RegisterBrokerBody): Reply =>
+    answer(
+      ctx,
+      ctx.registry.registerBroker({
+        ...broker,
+        topicConfigWrapper: decoded.topicConfigSerializeWrapper,
+        filterServerList: decoded.filterServerList,
+        bodyFingerprint: fingerprint?.fingerprint ?? null,
+      }),
+    );
   const decoded = decodeBody(ctx, registration);
-  if (!(decoded instanceof Promise)) return apply(ctx, connection, registration, decoded, null);
+  if (!(decoded instanceof Promise)) return apply(decoded);
   return decoded.then((body) => {
     if (!connection.isOpen) {
       // Its routes would outlive the connection they belong to until the expiry scan.
       return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} };
     }
-    return apply(ctx, connection, registration, body, null);
+    return apply(body);
   });
 }
 
-function apply(
-  ctx: NamesrvContext,
-  connection: Connection,
-  { header, digest }: Registration,
-  body: RegisterBrokerBody | null,
-  unchangedVersion: DataVersion | null,
-): Reply {
-  const result = ctx.registry.registerBroker({
+function brokerOf(header: RegisterBrokerHeaderFields, connection: Connection): BrokerRegistrationHeader {
+  return {
     clusterName: header.clusterName,
     brokerAddr: header.brokerAddr,
     brokerName: header.brokerName,
@@ -111,14 +110,12 @@ function apply(
     zoneName: header.zoneName ?? null,
     heartbeatTimeoutMillis: header.heartbeatTimeoutMillis ?? null,
     enableActingMaster: header.enableActingMaster ?? null,
-    topicConfigWrapper: body?.topicConfigSerializeWrapper ?? { dataVersion: unchangedVersion!, topicConfigTable: new Map() },
-    filterServerList: body?.filterServerList ?? null,
-    topicsUnchanged: body === null,
     connectionId: connection.id,
-    bodyDigest: digest?.digest ?? null,
-  });
-  if (!result) return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed', extFields: {} };
+  };
+}
 
+function answer(ctx: NamesrvContext, result: RegisterBrokerResult): Reply {
+  if (result.outcome === 'refused') return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed', extFields: {} };
   const values: Record<string, string | null> = { haServerAddr: result.haServerAddr, masterAddr: result.masterAddr };
   const extFields = encodeHeader(Object.fromEntries(hashMapOrder(Object.keys(values)).map((k) => [k, values[k]])));
   let replyBody: Buffer | null = null;

@@ -1,8 +1,5 @@
 import type { DataVersion } from '../../protocol/route-types.js';
 
-/** How a registration treats its topic table: a master's and a prime slave's are applied. */
-export type TopicRole = 'master' | 'prime-slave' | 'prime-slave-read-only' | 'slave';
-
 /** Java's default broker channel expiry: a broker silent for 2 minutes is dropped. */
 export const DEFAULT_BROKER_TIMEOUT_MS = 120_000;
 
@@ -16,11 +13,6 @@ export interface BrokerLiveInfo {
   /** The connection the broker registered over; closing it unregisters the broker. */
   connectionId: number | null;
   haServerAddr: string;
-  /**
-   * Identifies the body of the broker's last full registration, and the topic epoch of its
-   * broker name right after it; lets an identical re-registration skip decoding its topics.
-   */
-  bodyDigest: { digest: string; topicEpoch: number; role: TopicRole } | null;
 }
 
 export function liveKey(clusterName: string, brokerAddr: string): string {
@@ -34,6 +26,11 @@ export class BrokerLiveTable {
 
   get size(): number {
     return this.byKey.size;
+  }
+
+  /** Connections with a broker registered over them. */
+  get connectionCount(): number {
+    return this.byConnection.size;
   }
 
   get(clusterName: string, brokerAddr: string): BrokerLiveInfo | undefined {

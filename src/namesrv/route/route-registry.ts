@@ -14,8 +14,10 @@ import {
 } from '../../protocol/route-types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo, type TopicRole } from './broker-live-table.js';
+import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from './broker-live-table.js';
+import { QueueDataPool, sameQueueData } from './queue-data-pool.js';
 import { TopicQueues } from './topic-queues.js';
+import { UnchangedRegistrations, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
@@ -45,7 +47,8 @@ export interface RouteRegistryHooks {
   routeChanged?(topic: string | null): void;
 }
 
-export interface RegisterBrokerRequest {
+/** Who is registering: the header fields of REGISTER_BROKER, and the connection it came over. */
+export interface BrokerRegistrationHeader {
   clusterName: string;
   brokerAddr: string;
   brokerName: string;
@@ -55,23 +58,35 @@ export interface RegisterBrokerRequest {
   heartbeatTimeoutMillis?: number | null;
   /** Undefined for brokers older than 5.0, which do not send it. */
   enableActingMaster?: boolean | null;
+  connectionId: number | null;
+}
+
+export interface RegisterBrokerRequest extends BrokerRegistrationHeader {
   topicConfigWrapper: TopicConfigSerializeWrapper;
   /** Null leaves the broker's filter servers as they are. */
   filterServerList?: string[] | null;
-  connectionId: number | null;
-  /** Identifies the request body (see `unchangedRegistration`). */
-  bodyDigest?: string | null;
-  /**
-   * The body is the one of the broker's last registration (`unchangedRegistration` said so):
-   * `topicConfigWrapper` then carries the data version only, and the topic table is not walked.
-   */
-  topicsUnchanged?: boolean;
+  /** Identifies the body these topics came from, so that a re-sent body can skip decoding (see UnchangedRegistrations). */
+  bodyFingerprint?: string | null;
 }
 
+/**
+ * - `applied`: registered, its topics taken as Java takes them;
+ * - `unchanged`: registered, its body recognised as one already applied (nothing to take);
+ * - `ignored`: the slot is held by a broker with a newer state version; answered as a success;
+ * - `refused`: a single-topic registration from a broker not registered yet ("register broker failed").
+ */
+export type RegisterBrokerOutcome = 'applied' | 'unchanged' | 'ignored' | 'refused';
+
 export interface RegisterBrokerResult {
+  outcome: RegisterBrokerOutcome;
   haServerAddr: string | null;
   masterAddr: string | null;
 }
+
+/** What a registration brings: a decoded topic table, or the word that it is the one applied last time. */
+type RegisteredTopics =
+  | { kind: 'decoded'; wrapper: TopicConfigSerializeWrapper; filterServerList: string[] | null; fingerprint: string | null }
+  | { kind: 'unchanged'; dataVersion: DataVersion };
 
 /** Prefix of the topics that sync broker member groups; they never get an acting master. */
 const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
@@ -80,6 +95,9 @@ const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
  * Which broker serves which topic, and which brokers are alive: clusters → broker names,
  * broker names → addresses by id, topics → queues per broker, and live brokers by
  * (cluster, address). Knows nothing of sockets or bytes; the rules are Java 5.x's RouteInfoManager.
+ *
+ * Every change goes through a small set of mutators below, which report it (`routeChanged`):
+ * broker-side changes as `null` (any route and the cluster info), queue changes per topic.
  */
 export class RouteRegistry {
   private readonly topicQueueTable = new Map<string, TopicQueues>();
@@ -88,14 +106,10 @@ export class RouteRegistry {
   private readonly liveTable = new BrokerLiveTable();
   private readonly filterServerTable = new Map<string, { clusterName: string; brokerAddr: string; servers: string[] }>();
   private readonly topicQueueMappingInfoTable = new Map<string, Map<string, TopicQueueMappingInfo>>();
-  /**
-   * One frozen QueueData per distinct value: a broker's topics mostly share their queue counts and
-   * permission, so a registry of millions of (topic, broker) pairs holds a handful of objects.
-   */
-  private readonly sharedQueueData = new Map<string, QueueData>();
-  private lastShared: QueueData | null = null;
-  /** broker name → a counter bumped whenever that broker's queue data change. */
-  private readonly topicEpochs = new Map<string, number>();
+  private readonly queuePool = new QueueDataPool();
+  /** broker name → how many topics it serves. */
+  private readonly topicCounts = new Map<string, number>();
+  private readonly unchanged = new UnchangedRegistrations();
   private readonly unregistrations: UnregistrationQueue;
 
   constructor(
@@ -112,98 +126,70 @@ export class RouteRegistry {
 
   // ---- registration -------------------------------------------------------------------------
 
-  /** Registers or refreshes a broker. Null means refused ("register broker failed"). */
-  registerBroker(req: RegisterBrokerRequest): RegisterBrokerResult | null {
-    const result: RegisterBrokerResult = { haServerAddr: null, masterAddr: null };
-    const { clusterName, brokerAddr, brokerName, brokerId, topicConfigWrapper } = req;
+  /** Registers or refreshes a broker with its decoded topic table. */
+  registerBroker(req: RegisterBrokerRequest): RegisterBrokerResult {
+    return this.register(req, {
+      kind: 'decoded',
+      wrapper: req.topicConfigWrapper,
+      filterServerList: req.filterServerList ?? null,
+      fingerprint: req.bodyFingerprint ?? null,
+    });
+  }
 
-    let brokerNames = this.clusterAddrTable.get(clusterName);
-    if (!brokerNames) this.clusterAddrTable.set(clusterName, (brokerNames = new Set()));
-    brokerNames.add(brokerName);
+  /**
+   * Registers a broker whose body has the fingerprint of one already applied, without its topic
+   * table, when that is safe (see UnchangedRegistrations). Null when it is not: decode the body
+   * and call registerBroker. `dataVersion` is the body's, or null when it could not be read
+   * without decoding (the body is then byte-identical to the applied one, and so is its version).
+   */
+  registerUnchanged(req: BrokerRegistrationHeader, fingerprint: string, dataVersion: DataVersion | null): RegisterBrokerResult | null {
+    const brokerData = this.brokerAddrTable.get(req.brokerName);
+    if (!brokerData || brokerData.brokerAddrs.get(req.brokerId) !== req.brokerAddr) return null;
+    const slot = { ...req, role: topicRole(brokerData, req.brokerId, req.enableActingMaster) };
+    if (!this.unchanged.canSkip(slot, fingerprint, this.config.deleteTopicWithBrokerRegistration)) return null;
+    const version = dataVersion ?? this.liveTable.get(req.clusterName, req.brokerAddr)?.dataVersion;
+    if (!version) return null;
+    return this.register(req, { kind: 'unchanged', dataVersion: version });
+  }
 
-    let registerFirst = false;
-    let brokerData = this.brokerAddrTable.get(brokerName);
-    if (!brokerData) {
-      registerFirst = true;
-      brokerData = { cluster: clusterName, brokerName, brokerAddrs: new Map(), enableActingMaster: false };
-      this.brokerAddrTable.set(brokerName, brokerData);
-    }
+  private register(req: BrokerRegistrationHeader, topics: RegisteredTopics): RegisterBrokerResult {
+    const { clusterName, brokerAddr, brokerName, brokerId } = req;
+    const dataVersion = topics.kind === 'decoded' ? topics.wrapper.dataVersion : topics.dataVersion;
+    const joinedCluster = this.addToCluster(clusterName, brokerName);
+    const existing = this.brokerAddrTable.get(brokerName);
+    const brokerData = existing ?? this.addBrokerData(clusterName, brokerName);
     const isOldVersionBroker = req.enableActingMaster == null;
-    const enableActingMaster = !isOldVersionBroker && req.enableActingMaster === true;
-    const zoneName = req.zoneName ?? null;
-    let brokersChanged = registerFirst || brokerData.enableActingMaster !== enableActingMaster || (brokerData.zoneName ?? null) !== zoneName;
-    brokerData.enableActingMaster = enableActingMaster;
-    brokerData.zoneName = zoneName;
+    this.setBrokerAttributes(brokerData, req.zoneName ?? null, !isOldVersionBroker && req.enableActingMaster === true);
 
     const addrs = brokerData.brokerAddrs;
     const prevMinBrokerId = addrs.size > 0 ? minKey(addrs) : 0;
-    const isMinBrokerIdChanged = brokerId < prevMinBrokerId;
-
     // A slave promoted to master (or the reverse) re-registers the same address under a new id.
-    for (const [id, addr] of addrs) {
-      if (addr === brokerAddr && id !== brokerId) {
-        addrs.delete(id);
-        brokersChanged = true;
-      }
-    }
+    this.removeBrokerAddr(brokerData, (id, addr) => addr === brokerAddr && id !== brokerId);
 
-    const oldBrokerAddr = addrs.get(brokerId);
-    if (oldBrokerAddr !== undefined && oldBrokerAddr !== brokerAddr) {
-      const oldLive = this.liveTable.get(clusterName, oldBrokerAddr);
-      if (oldLive && oldLive.dataVersion.stateVersion > topicConfigWrapper.dataVersion.stateVersion) {
-        this.logger.warn(
-          { clusterName, brokerName, brokerId, oldBrokerAddr, oldStateVersion: oldLive.dataVersion.stateVersion, brokerAddr },
-          'registering broker conflicts with the existing one (older state version), ignored',
-        );
-        this.liveTable.remove(clusterName, brokerAddr);
-        if (brokersChanged) this.changed(null);
-        return result;
-      }
+    if (this.heldByNewerState(req, dataVersion)) {
+      this.liveTable.remove(clusterName, brokerAddr);
+      this.unchanged.forget(clusterName, brokerAddr);
+      return { outcome: 'ignored', haServerAddr: null, masterAddr: null };
     }
-
-    if (!addrs.has(brokerId) && topicConfigWrapper.topicConfigTable.size === 1) {
+    const registerFirst = !existing || !addrs.has(brokerId);
+    if (registerFirst && topics.kind === 'decoded' && topics.wrapper.topicConfigTable.size === 1) {
       this.logger.warn({ brokerName, brokerId, brokerAddr }, 'single-topic registration refused: the broker has not registered yet');
-      if (brokersChanged) this.changed(null);
-      return null;
+      // Java leaves the entries it made on the way; a long-running server must not collect them.
+      if (!existing) this.removeBrokerData(brokerName);
+      if (joinedCluster) this.removeFromCluster(clusterName, brokerName);
+      return { outcome: 'refused', haServerAddr: null, masterAddr: null };
     }
+    this.setBrokerAddr(brokerData, brokerId, brokerAddr);
 
-    const oldAddr = addrs.get(brokerId);
-    addrs.set(brokerId, brokerAddr);
-    if (oldAddr !== brokerAddr) brokersChanged = true;
-    registerFirst = registerFirst || !oldAddr;
-
-    const isMaster = brokerId === MASTER_ID;
-    const isPrimeSlave = !isOldVersionBroker && !isMaster && brokerId === minKey(addrs);
-    const brokerConfigChanged = this.isBrokerTopicConfigChanged(clusterName, brokerAddr, topicConfigWrapper.dataVersion);
-
-    if ((isMaster || isPrimeSlave) && !req.topicsUnchanged) {
-      const mappings = topicConfigWrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
-      const tcTable = topicConfigWrapper.topicConfigTable;
-      if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
-        for (const topic of this.topicsOf(brokerName)) {
-          if (!tcTable.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
-        }
-      }
-      const wipeWrite = isPrimeSlave && brokerData.enableActingMaster;
-      for (const topicConfig of tcTable.values()) {
-        const topic = topicConfig.topicName;
-        if (registerFirst || brokerConfigChanged || !this.topicQueueTable.get(topic)?.has(brokerName)) {
-          this.putQueueData(topic, {
-            brokerName,
-            readQueueNums: topicConfig.readQueueNums,
-            writeQueueNums: topicConfig.writeQueueNums,
-            perm: wipeWrite ? topicConfig.perm & ~Perm.WRITE : topicConfig.perm,
-            topicSysFlag: topicConfig.topicSysFlag,
-          });
-        }
-      }
-      if (brokerConfigChanged || registerFirst) {
-        for (const [topic, info] of mappings) {
-          let byBroker = this.topicQueueMappingInfoTable.get(topic);
-          if (!byBroker) this.topicQueueMappingInfoTable.set(topic, (byBroker = new Map()));
-          byBroker.set(String(info.bname ?? brokerName), info);
-          this.changed(topic);
-        }
+    const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
+    if (topics.kind === 'decoded') {
+      const applyAll = registerFirst || this.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
+      const appliedWhole = this.applyTopics(brokerName, slot.role, topics.wrapper, applyAll);
+      if (topics.fingerprint && appliedWhole) {
+        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.wrapper.topicConfigTable.size;
+        this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
+      } else {
+        this.unchanged.forget(clusterName, brokerAddr);
       }
     }
 
@@ -212,39 +198,73 @@ export class RouteRegistry {
       brokerAddr,
       lastUpdateTimestamp: this.clock.now(),
       heartbeatTimeoutMillis: req.heartbeatTimeoutMillis ?? DEFAULT_BROKER_TIMEOUT_MS,
-      dataVersion: { ...topicConfigWrapper.dataVersion },
+      dataVersion: { ...dataVersion },
       connectionId: req.connectionId,
       haServerAddr: req.haServerAddr,
-      bodyDigest: req.bodyDigest
-        ? { digest: req.bodyDigest, topicEpoch: this.topicEpochs.get(brokerName) ?? 0, role: topicRole(brokerData, brokerId, req.enableActingMaster) }
-        : null,
     });
     if (!previous) this.logger.info({ clusterName, brokerAddr, haServerAddr: req.haServerAddr }, 'new broker registered');
+    if (topics.kind === 'decoded' && topics.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.filterServerList);
 
-    if (req.filterServerList) {
-      const key = `${clusterName}\u0000${brokerAddr}`;
-      const before = this.filterServerTable.get(key)?.servers;
-      if (req.filterServerList.length === 0) this.filterServerTable.delete(key);
-      else this.filterServerTable.set(key, { clusterName, brokerAddr, servers: [...req.filterServerList] });
-      if (!sameList(before, req.filterServerList.length === 0 ? undefined : req.filterServerList)) brokersChanged = true;
-    }
-
-    if (!isMaster) {
-      const masterAddr = addrs.get(MASTER_ID);
-      const masterLive = masterAddr === undefined ? undefined : this.liveTable.get(clusterName, masterAddr);
-      if (masterAddr !== undefined && masterLive) {
-        result.haServerAddr = masterLive.haServerAddr;
-        result.masterAddr = masterAddr;
-      }
-    }
-
-    if (brokersChanged) this.changed(null);
-
-    if (isMinBrokerIdChanged && this.config.notifyMinBrokerIdChanged) {
+    if (brokerId < prevMinBrokerId && this.config.notifyMinBrokerIdChanged) {
       // Java notifies on this path whatever the group's acting-master switch says.
       this.notifyMinBrokerIdChanged(brokerData, null, req.haServerAddr, false);
     }
-    return result;
+    return { outcome: topics.kind === 'decoded' ? 'applied' : 'unchanged', ...this.masterOf(brokerData, clusterName, brokerId) };
+  }
+
+  /** Java's guard against a stale broker taking over a slot: the one holding it has a newer state version. */
+  private heldByNewerState(req: BrokerRegistrationHeader, dataVersion: DataVersion): boolean {
+    const oldBrokerAddr = this.brokerAddrTable.get(req.brokerName)?.brokerAddrs.get(req.brokerId);
+    if (oldBrokerAddr === undefined || oldBrokerAddr === req.brokerAddr) return false;
+    const oldLive = this.liveTable.get(req.clusterName, oldBrokerAddr);
+    if (!oldLive || oldLive.dataVersion.stateVersion <= dataVersion.stateVersion) return false;
+    this.logger.warn(
+      { clusterName: req.clusterName, brokerName: req.brokerName, brokerId: req.brokerId, brokerAddr: req.brokerAddr, oldBrokerAddr, oldStateVersion: oldLive.dataVersion.stateVersion, stateVersion: dataVersion.stateVersion },
+      'registering broker conflicts with the existing one (older state version), ignored',
+    );
+    return true;
+  }
+
+  /**
+   * Takes a master's or prime slave's topics as Java does: all of them when the data version
+   * moved (or on first registration), otherwise only those the broker name does not serve yet;
+   * topics it lacks are deleted when deleteTopicWithBrokerRegistration is on. Returns whether
+   * the whole body was applied (what UnchangedRegistrations may then record).
+   */
+  private applyTopics(brokerName: string, role: TopicRole, wrapper: TopicConfigSerializeWrapper, applyAll: boolean): boolean {
+    if (role === 'slave') return true; // a plain slave's topics are not taken: there is nothing to apply
+    const mappings = wrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
+    const tcTable = wrapper.topicConfigTable;
+    if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
+      for (const topic of this.topicsOf(brokerName)) {
+        if (!tcTable.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
+      }
+    }
+    const wipeWrite = role === 'prime-slave-read-only';
+    for (const topicConfig of tcTable.values()) {
+      const topic = topicConfig.topicName;
+      if (!applyAll && this.topicQueueTable.get(topic)?.has(brokerName)) continue;
+      this.putQueueData(topic, {
+        brokerName,
+        readQueueNums: topicConfig.readQueueNums,
+        writeQueueNums: topicConfig.writeQueueNums,
+        perm: wipeWrite ? topicConfig.perm & ~Perm.WRITE : topicConfig.perm,
+        topicSysFlag: topicConfig.topicSysFlag,
+      });
+    }
+    if (!applyAll) return false;
+    for (const [topic, info] of mappings) this.setQueueMapping(topic, String(info.bname ?? brokerName), info);
+    // Static-topic mappings are not covered by queue epochs: such bodies are always decoded.
+    return mappings.size === 0;
+  }
+
+  /** A slave is told its master's address and HA address while the master is alive. */
+  private masterOf(brokerData: BrokerData, clusterName: string, brokerId: number): { haServerAddr: string | null; masterAddr: string | null } {
+    if (brokerId === MASTER_ID) return { haServerAddr: null, masterAddr: null };
+    const masterAddr = brokerData.brokerAddrs.get(MASTER_ID);
+    const masterLive = masterAddr === undefined ? undefined : this.liveTable.get(clusterName, masterAddr);
+    if (masterAddr === undefined || !masterLive) return { haServerAddr: null, masterAddr: null };
+    return { haServerAddr: masterLive.haServerAddr, masterAddr };
   }
 
   /** Registers a topic's queues on brokers that are already known (REGISTER_TOPIC_IN_NAMESRV). */
@@ -258,30 +278,6 @@ export class RouteRegistry {
     for (const q of queueDatas) this.putQueueData(topic, { ...q });
     this.logger.info({ topic, brokers: queueDatas.map((q) => q.brokerName) }, 'topic route registered');
     return true;
-  }
-
-  /**
-   * Whether a registration can leave its topic table undecoded: the broker sends the topics of its
-   * last full registration again (same `bodyDigest`), nothing has touched its broker name's queues
-   * since, and it holds the same role. A full registration would then change no queue, whatever
-   * the data version says. Returns the data version of that last registration, or null.
-   */
-  unchangedRegistration(req: {
-    clusterName: string;
-    brokerAddr: string;
-    brokerName: string;
-    brokerId: number;
-    bodyDigest: string;
-    enableActingMaster?: boolean | null;
-  }): DataVersion | null {
-    const live = this.liveTable.get(req.clusterName, req.brokerAddr);
-    const last = live?.bodyDigest;
-    if (!live || !last || last.digest !== req.bodyDigest) return null;
-    if (last.topicEpoch !== (this.topicEpochs.get(req.brokerName) ?? 0)) return null;
-    const brokerData = this.brokerAddrTable.get(req.brokerName);
-    if (!brokerData || brokerData.brokerAddrs.get(req.brokerId) !== req.brokerAddr) return null;
-    if (last.role !== topicRole(brokerData, req.brokerId, req.enableActingMaster)) return null;
-    return live.dataVersion;
   }
 
   // ---- unregistration and liveness ----------------------------------------------------------
@@ -310,33 +306,23 @@ export class RouteRegistry {
     const reducedBrokers = new Set<string>();
     for (const req of requests) {
       const live = this.liveTable.remove(req.clusterName, req.brokerAddr);
+      this.unchanged.forget(req.clusterName, req.brokerAddr);
       this.logger.info({ clusterName: req.clusterName, brokerAddr: req.brokerAddr, found: Boolean(live) }, 'unregister broker');
-      this.filterServerTable.delete(`${req.clusterName}\u0000${req.brokerAddr}`);
+      this.setFilterServers(req.clusterName, req.brokerAddr, []);
 
-      let removeBrokerName = false;
       const brokerData = this.brokerAddrTable.get(req.brokerName);
-      if (brokerData) {
-        const addrs = brokerData.brokerAddrs;
-        const wasMin = addrs.size > 0 && req.brokerId === minKey(addrs);
-        for (const [id, addr] of addrs) if (addr === req.brokerAddr) addrs.delete(id);
-        if (addrs.size === 0) {
-          this.brokerAddrTable.delete(req.brokerName);
-          removeBrokerName = true;
-        } else if (wasMin && this.config.notifyMinBrokerIdChanged) {
-          this.notifyMinBrokerIdChanged(brokerData, req.brokerAddr, null, true);
-        }
-      }
-      if (removeBrokerName) {
-        const names = this.clusterAddrTable.get(req.clusterName);
-        if (names) {
-          names.delete(req.brokerName);
-          if (names.size === 0) this.clusterAddrTable.delete(req.clusterName);
-        }
+      if (!brokerData) continue;
+      const wasMin = brokerData.brokerAddrs.size > 0 && req.brokerId === minKey(brokerData.brokerAddrs);
+      this.removeBrokerAddr(brokerData, (_id, addr) => addr === req.brokerAddr);
+      if (brokerData.brokerAddrs.size === 0) {
+        this.removeBrokerData(req.brokerName);
+        this.removeFromCluster(req.clusterName, req.brokerName);
         removedBrokers.add(req.brokerName);
         reducedBrokers.delete(req.brokerName);
-      } else if (!removedBrokers.has(req.brokerName)) {
-        reducedBrokers.add(req.brokerName);
+        continue;
       }
+      if (wasMin && this.config.notifyMinBrokerIdChanged) this.notifyMinBrokerIdChanged(brokerData, req.brokerAddr, null, true);
+      if (!removedBrokers.has(req.brokerName)) reducedBrokers.add(req.brokerName);
     }
 
     // One pass over the topics for the whole batch, as Java's cleanTopicByUnRegisterRequests.
@@ -354,7 +340,7 @@ export class RouteRegistry {
         }
       }
     }
-    this.changed(null);
+    for (const brokerName of removedBrokers) this.forgetBrokerName(brokerName);
   }
 
   /** A connection closed, errored or idled out: unregister the broker that registered over it. */
@@ -536,6 +522,25 @@ export class RouteRegistry {
     return { cluster: clusterName, brokerName, brokerAddrs: new Map(brokerData?.brokerAddrs ?? []) };
   }
 
+  /** How many entries each of the registry's tables holds: for leak checks and diagnostics. */
+  footprint(): Record<string, number> {
+    const unchanged = this.unchanged.size;
+    return {
+      topics: this.topicQueueTable.size,
+      brokerNames: this.brokerAddrTable.size,
+      clusters: this.clusterAddrTable.size,
+      liveBrokers: this.liveTable.size,
+      liveConnections: this.liveTable.connectionCount,
+      filterServers: this.filterServerTable.size,
+      queueMappings: this.topicQueueMappingInfoTable.size,
+      pooledQueueData: this.queuePool.size,
+      topicCounts: this.topicCounts.size,
+      unchangedRecords: unchanged.records,
+      queueEpochs: unchanged.epochs,
+      pendingUnregistrations: this.unregistrations.length,
+    };
+  }
+
   /** Drops pending unregistrations (at shutdown). */
   stop(): void {
     this.unregistrations.stop();
@@ -560,40 +565,100 @@ export class RouteRegistry {
     }
     const existing = byBroker.get(queueData.brokerName);
     if (existing && sameQueueData(existing, queueData)) return;
-    byBroker.set(this.intern(queueData));
-    this.bumpTopicEpoch(queueData.brokerName);
+    byBroker.set(this.queuePool.intern(queueData));
+    if (!existing) this.topicCounts.set(queueData.brokerName, (this.topicCounts.get(queueData.brokerName) ?? 0) + 1);
+    this.unchanged.queuesChanged(queueData.brokerName);
     this.changed(topic);
-  }
-
-  private intern(q: QueueData): QueueData {
-    // A registration's topics mostly share one value: the last one answers without building a key.
-    const last = this.lastShared;
-    if (last && sameQueueData(last, q)) return last;
-    const key = `${q.brokerName}\u0000${q.readQueueNums}\u0000${q.writeQueueNums}\u0000${q.perm}\u0000${q.topicSysFlag}`;
-    let shared = this.sharedQueueData.get(key);
-    if (!shared) {
-      shared = Object.freeze({
-        brokerName: q.brokerName,
-        readQueueNums: q.readQueueNums,
-        writeQueueNums: q.writeQueueNums,
-        perm: q.perm,
-        topicSysFlag: q.topicSysFlag,
-      });
-      this.sharedQueueData.set(key, shared);
-    }
-    this.lastShared = shared;
-    return shared;
   }
 
   private removeQueueData(topic: string, brokerName: string, why: string): void {
     const byBroker = this.topicQueueTable.get(topic);
     if (!byBroker?.delete(brokerName)) return;
-    this.bumpTopicEpoch(brokerName);
+    this.topicCounts.set(brokerName, (this.topicCounts.get(brokerName) ?? 1) - 1);
+    this.unchanged.queuesChanged(brokerName);
     if (byBroker.size === 0) {
       this.topicQueueTable.delete(topic);
+      // Java keeps a topic's static mappings for good; a topic that is gone everywhere needs none.
+      this.topicQueueMappingInfoTable.delete(topic);
       if (this.debugEnabled) this.logger.debug({ topic, why }, 'topic removed');
     }
     this.changed(topic);
+  }
+
+  private setQueueMapping(topic: string, brokerName: string, info: TopicQueueMappingInfo): void {
+    let byBroker = this.topicQueueMappingInfoTable.get(topic);
+    if (!byBroker) this.topicQueueMappingInfoTable.set(topic, (byBroker = new Map()));
+    byBroker.set(brokerName, info);
+    this.changed(topic);
+  }
+
+  // Broker-side mutators: each reports a change only when it made one.
+
+  /** Returns whether the broker name was new to the cluster. */
+  private addToCluster(clusterName: string, brokerName: string): boolean {
+    let brokerNames = this.clusterAddrTable.get(clusterName);
+    if (!brokerNames) this.clusterAddrTable.set(clusterName, (brokerNames = new Set()));
+    if (brokerNames.has(brokerName)) return false;
+    brokerNames.add(brokerName);
+    this.changed(null);
+    return true;
+  }
+
+  private removeFromCluster(clusterName: string, brokerName: string): void {
+    const names = this.clusterAddrTable.get(clusterName);
+    if (!names?.delete(brokerName)) return;
+    if (names.size === 0) this.clusterAddrTable.delete(clusterName);
+    this.changed(null);
+  }
+
+  private addBrokerData(clusterName: string, brokerName: string): BrokerData {
+    const brokerData: BrokerData = { cluster: clusterName, brokerName, brokerAddrs: new Map(), enableActingMaster: false, zoneName: null };
+    this.brokerAddrTable.set(brokerName, brokerData);
+    this.changed(null);
+    return brokerData;
+  }
+
+  private removeBrokerData(brokerName: string): void {
+    if (this.brokerAddrTable.delete(brokerName)) this.changed(null);
+  }
+
+  private setBrokerAttributes(brokerData: BrokerData, zoneName: string | null, enableActingMaster: boolean): void {
+    if ((brokerData.zoneName ?? null) === zoneName && brokerData.enableActingMaster === enableActingMaster) return;
+    brokerData.zoneName = zoneName;
+    brokerData.enableActingMaster = enableActingMaster;
+    this.changed(null);
+  }
+
+  private setBrokerAddr(brokerData: BrokerData, brokerId: number, brokerAddr: string): void {
+    if (brokerData.brokerAddrs.get(brokerId) === brokerAddr) return;
+    brokerData.brokerAddrs.set(brokerId, brokerAddr);
+    this.changed(null);
+  }
+
+  private removeBrokerAddr(brokerData: BrokerData, matches: (brokerId: number, brokerAddr: string) => boolean): void {
+    for (const [id, addr] of brokerData.brokerAddrs) {
+      if (!matches(id, addr)) continue;
+      brokerData.brokerAddrs.delete(id);
+      this.changed(null);
+    }
+  }
+
+  /** An empty list removes the broker's filter servers. */
+  private setFilterServers(clusterName: string, brokerAddr: string, servers: string[]): void {
+    const key = `${clusterName}\u0000${brokerAddr}`;
+    const before = this.filterServerTable.get(key)?.servers;
+    if (sameList(before ?? [], servers)) return;
+    if (servers.length === 0) this.filterServerTable.delete(key);
+    else this.filterServerTable.set(key, { clusterName, brokerAddr, servers: [...servers] });
+    this.changed(null);
+  }
+
+  /** Drops what the registry keeps per broker name once the name is gone for good. */
+  private forgetBrokerName(brokerName: string): void {
+    if (this.brokerAddrTable.has(brokerName)) return;
+    this.unchanged.brokerNameGone(brokerName);
+    this.queuePool.brokerNameGone(brokerName);
+    this.topicCounts.delete(brokerName);
   }
 
   /** Per-topic debug lines would allocate on every topic of a 20,000-topic registration. */
@@ -606,10 +671,6 @@ export class RouteRegistry {
     const topics: string[] = [];
     for (const [topic, queues] of this.topicQueueTable) if (queues.has(brokerName)) topics.push(topic);
     return topics;
-  }
-
-  private bumpTopicEpoch(brokerName: string): void {
-    this.topicEpochs.set(brokerName, (this.topicEpochs.get(brokerName) ?? 0) + 1);
   }
 
   private isNoMasterExists(brokerName: string): boolean {
@@ -672,16 +733,6 @@ function minKey(map: Map<number, unknown>): number {
   let min = Infinity;
   for (const k of map.keys()) if (k < min) min = k;
   return min;
-}
-
-function sameQueueData(a: QueueData, b: QueueData): boolean {
-  return (
-    a.brokerName === b.brokerName &&
-    a.readQueueNums === b.readQueueNums &&
-    a.writeQueueNums === b.writeQueueNums &&
-    a.perm === b.perm &&
-    a.topicSysFlag === b.topicSysFlag
-  );
 }
 
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
