@@ -57,11 +57,10 @@ describe('Configuration.update (UPDATE_NAMESRV_CONFIG)', () => {
   it('applies typed values to the live objects and persists every setting', () => {
     const { configuration, file } = withStore();
     const { namesrv } = configuration;
-    configuration.update(new Map([['serverWorkerThreads', '9'], ['orderMessageEnable', 'true'], ['logLevel', 'debug'], ['tls.server.mode', 'disabled']]));
+    configuration.update(new Map([['serverWorkerThreads', '9'], ['orderMessageEnable', 'true'], ['logLevel', 'debug']]));
     assert.equal(configuration.netty.serverWorkerThreads, 9);
     assert.equal(namesrv.orderMessageEnable, true, 'the object handed out earlier sees the change');
     assert.equal(configuration.logLevel, 'debug');
-    assert.equal(configuration.tls['tls.server.mode'], 'disabled');
     const written = fs.readFileSync(file, 'utf8');
     assert.equal(written, configuration.formatAll());
     assert.match(written, /^serverWorkerThreads=9$/m);
@@ -112,12 +111,43 @@ describe('Configuration.update (UPDATE_NAMESRV_CONFIG)', () => {
     assert.equal(configuration.namesrv.orderMessageEnable, false);
   });
 
-  it('refuses unknown keys and malformed values with SYSTEM_ERROR and changes nothing', () => {
+  it('refuses every tls.* setting with code 16 and Java\'s blacklist remark, whatever configBlackList says', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'namesrv.properties');
+    const configuration = new Configuration({ homeDir: dir, namesrv: { configBlackList: '', configStorePath: file }, tls: { 'tls.server.mode': 'enforcing' } });
+    for (const key of ['tls.server.mode', 'tls.enable', 'tls.server.keyPassword', 'tls.config.file', 'tls.anything']) {
+      const error = updateError(configuration, [['serverWorkerThreads', '9'], [key, 'disabled']]);
+      assert.equal(error.code, ResponseCode.NO_PERMISSION, key);
+      assert.equal(error.remark, 'Can not update config in black list.');
+    }
+    assert.equal(configuration.tls['tls.server.mode'], 'enforcing');
+    assert.equal(configuration.netty.serverWorkerThreads, 8);
+    assert.equal(fs.existsSync(file), false, 'nothing persisted');
+  });
+
+  it('ignores unknown keys, as Java does, applies the rest and names what it ignored', () => {
+    const { configuration } = withStore();
+    const { ignored } = configuration.update(new Map([['serverWorkerThreads', '9'], ['noSuchKey', '1'], ['brokerPermission', '6']]));
+    assert.deepEqual(ignored, ['noSuchKey', 'brokerPermission']);
+    assert.equal(configuration.netty.serverWorkerThreads, 9);
+    assert.ok(!configuration.formatAll().includes('noSuchKey'));
+  });
+
+  it('shows secrets redacted everywhere but in the file it persists', () => {
+    const { configuration, file } = withStore();
+    Object.assign(configuration.tls, { 'tls.server.keyPassword': 's3cret', 'tls.client.keyPassword': 'other' });
+    configuration.update(new Map([['serverWorkerThreads', '9']]));
+    assert.match(configuration.formatAll(), /^tls\.server\.keyPassword=\*{6}$/m);
+    assert.ok(!configuration.formatAll().includes('s3cret'));
+    assert.ok(!JSON.stringify(configuration.entries()).includes('other'));
+    assert.match(fs.readFileSync(file, 'utf8'), /^tls\.server\.keyPassword=s3cret$/m, 'the next start still has it');
+  });
+
+  it('refuses malformed values with SYSTEM_ERROR and changes nothing', () => {
     const { configuration, file } = withStore();
     const cases: Array<[Array<[string, string]>, RegExp]> = [
       [[['serverWorkerThreads', '9'], ['listenPort', 'abc']], /invalid value "abc" for listenPort/],
       [[['serverWorkerThreads', '9'], ['orderMessageEnable', 'maybe']], /invalid value "maybe" for orderMessageEnable: expected true or false/],
-      [[['serverWorkerThreads', '9'], ['noSuchKey', '1']], /unknown property "noSuchKey"/],
     ];
     for (const [entries, remark] of cases) {
       const error = updateError(configuration, entries);

@@ -176,13 +176,10 @@ describe('UPDATE_NAMESRV_CONFIG', () => {
     }
   });
 
-  it('refuses an unknown key or a malformed value with a remark', async () => {
+  it('refuses a malformed value with a remark', async () => {
     const ns = await startNameServer();
     try {
       const client = await ns.connect();
-      const unknown = await call(client, RequestCode.UPDATE_NAMESRV_CONFIG, { body: 'noSuchSetting=1\n' });
-      assert.equal(unknown.code, ResponseCode.SYSTEM_ERROR);
-      assert.match(unknown.remark!, /noSuchSetting/);
       const malformed = await call(client, RequestCode.UPDATE_NAMESRV_CONFIG, { body: 'scanNotActiveBrokerInterval=soon\n' });
       assert.equal(malformed.code, ResponseCode.SYSTEM_ERROR);
       assert.match(malformed.remark!, /scanNotActiveBrokerInterval/);

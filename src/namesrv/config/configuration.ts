@@ -6,7 +6,8 @@ import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
 import { formatProperties } from '../../util/java-properties.js';
-import { canonicalPropertyName } from './property-specs.js';
+import { canonicalPropertyName, findPropertySpec, isTlsProperty } from './property-specs.js';
+import { redactSecrets } from './secrets.js';
 import { InvalidPropertyError, resolveProperty, type ResolvedProperty } from './property-value.js';
 import type { ServerExtrasConfig } from './server-extras-config.js';
 import { applyProperty, copySettings, defaultSettings, settingEntries, type Settings } from './settings.js';
@@ -80,32 +81,46 @@ export class Configuration {
     return new Set([...names, ...ALWAYS_BLACKLISTED]);
   }
 
-  /** `[name, value]` of every effective setting, in the order `formatAll` writes them. */
+  /**
+   * `[name, value]` of every effective setting, in the order `formatAll` writes them, secrets
+   * redacted: this is what leaves the process (GET_NAMESRV_CONFIG, `-p`, the start-up log line).
+   */
   entries(): Array<[string, string]> {
-    return settingEntries(this.settings());
+    return redactSecrets(settingEntries(this.settings()));
   }
 
-  /** The GET_NAMESRV_CONFIG body, and what `persist` writes: `key=value\n` per setting. */
+  /** The GET_NAMESRV_CONFIG body: `key=value\n` per setting, secrets redacted. */
   formatAll(): string {
     return formatProperties(this.entries());
   }
 
-  /**
-   * UPDATE_NAMESRV_CONFIG: refuses blacklisted names (NO_PERMISSION), then unknown names and malformed
-   * values (SYSTEM_ERROR) before changing anything; then saves the new settings to configStorePath
-   * and applies them. If saving fails nothing changes.
-   */
-  update(properties: Map<string, string>): void {
+  /** Whether UPDATE_NAMESRV_CONFIG may never change `name`: blacklisted, or a TLS setting. */
+  isRefusedRemotely(name: string): boolean {
     const blackList = this.blackList;
+    // TLS settings are not part of Java's configuration objects at all; a remote caller must not
+    // be able to weaken them (e.g. tls.server.mode=disabled at the next start).
+    return blackList.has(name) || blackList.has(canonicalPropertyName(name)) || isTlsProperty(name);
+  }
+
+  /**
+   * UPDATE_NAMESRV_CONFIG: refuses blacklisted and TLS names (NO_PERMISSION), then malformed values
+   * (SYSTEM_ERROR) before changing anything; ignores names it does not know, as Java does, and
+   * returns them; then saves the new settings to configStorePath and applies them. If saving fails
+   * nothing changes.
+   */
+  update(properties: Map<string, string>): { ignored: string[] } {
     for (const name of properties.keys()) {
-      if (blackList.has(name) || blackList.has(canonicalPropertyName(name))) {
-        throw new RequestError(ResponseCode.NO_PERMISSION, BLACKLIST_REMARK);
-      }
+      if (this.isRefusedRemotely(name)) throw new RequestError(ResponseCode.NO_PERMISSION, BLACKLIST_REMARK);
     }
+    const ignored: string[] = [];
     const resolved: ResolvedProperty[] = [];
     for (const [name, raw] of properties) {
       // Settings of Java's remoting client or controller: Java takes them, they change nothing here.
       if (JAVA_ONLY_PROPERTIES.has(name)) continue;
+      if (!findPropertySpec(name)) {
+        ignored.push(name);
+        continue;
+      }
       try {
         resolved.push(resolveProperty(name, raw));
       } catch (error) {
@@ -115,7 +130,7 @@ export class Configuration {
         throw error;
       }
     }
-    if (resolved.length === 0) return;
+    if (resolved.length === 0) return { ignored };
 
     const next = copySettings(this.settings());
     for (const property of resolved) applyProperty(next, property);
@@ -129,6 +144,7 @@ export class Configuration {
     Object.assign(this.netty, next.netty);
     Object.assign(this.extras, next.extras);
     Object.assign(this.tls, next.tls);
+    return { ignored };
   }
 
   /** Writes every setting to configStorePath (atomically, the previous content kept as `.bak`). */

@@ -11,7 +11,8 @@ const updateNamesrvConfig: Processor = (request, ctx, connection) => {
   } catch {
     return { code: ResponseCode.SYSTEM_ERROR, remark: 'string2Properties error' };
   }
-  ctx.config.update(properties);
+  const { ignored } = ctx.config.update(properties);
+  if (ignored.length > 0) ctx.logger.warn({ remote: connection.remoteAddress, properties: ignored }, 'update namesrv config: unknown properties ignored');
   // Switches such as orderMessageEnable and supportActingMaster shape cached answers.
   ctx.cache.clear();
   if (ctx.logger.level !== ctx.config.logLevel) ctx.logger.level = ctx.config.logLevel;

@@ -26,8 +26,8 @@ export interface KvAccess {
 
 export interface ConfigAccess {
   readonly namesrv: ProcessorSwitches;
-  /** Applies and persists an UPDATE_NAMESRV_CONFIG; throws RequestError when refused. */
-  update(properties: Map<string, string>): void;
+  /** Applies and persists an UPDATE_NAMESRV_CONFIG; throws RequestError when refused. Returns the names it ignored. */
+  update(properties: Map<string, string>): { ignored: string[] };
   /** The GET_NAMESRV_CONFIG body. */
   formatAll(): string;
   /** pino level of the server's logger. */
