@@ -24,7 +24,13 @@ export function notifyMinBrokerIdChanged(change: MinBrokerIdChange, logger: Logg
     const [host, port] = splitAddress(address);
     ClientConnection.connect({ host, port, connectTimeoutMs: NOTIFY_TIMEOUT_MS })
       .then((connection) => {
-        connection.invokeOneway(createRequest({ code: RequestCode.NOTIFY_MIN_BROKER_ID_CHANGE, extFields, version: SERVER_VERSION }));
+        try {
+          connection.invokeOneway(createRequest({ code: RequestCode.NOTIFY_MIN_BROKER_ID_CHANGE, extFields, version: SERVER_VERSION }));
+        } catch (err) {
+          connection.close();
+          throw err;
+        }
+        // A moment for the oneway frame to leave before the connection closes.
         setTimeout(() => connection.close(), NOTIFY_TIMEOUT_MS).unref();
       })
       .catch((err: unknown) => logger.warn({ address, err: (err as Error).message }, 'could not notify broker of min broker id change'));

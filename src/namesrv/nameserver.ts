@@ -35,7 +35,8 @@ export class NameServer {
   readonly registry: RouteRegistry;
   readonly kv: KvStore;
   readonly cache = new ResponseCache();
-  private readonly registerBodies: RegisterBodyDecoder;
+  /** Decodes large register bodies on a worker thread. */
+  readonly registerBodies: RegisterBodyDecoder;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private server: RemotingServer | null = null;
@@ -120,6 +121,7 @@ export class NameServer {
     this.registry.stop();
     // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
     await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close()]);
+    await this.kv.idle(); // KV changes already acknowledged are on disk; this waits for any still being written
     this.tls = null;
     this.server = null;
     this.logger.info('name server shut down');

@@ -39,6 +39,58 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
   syncFolder(dir);
 }
 
+/**
+ * `writeFileAtomicSync` with the writes and fsyncs on libuv's thread pool, so the event loop keeps
+ * serving while the disk answers. Resolves once the new content (and the rename) is durable.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const dir = path.dirname(file);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const temp = tempPathFor(file);
+  try {
+    await writeAndSyncAsync(temp, data);
+    if (options.keepBackup) await backUpAsync(file);
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    throw error;
+  }
+  await syncFolderAsync(dir);
+}
+
+async function writeAndSyncAsync(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.promises.open(file, 'w', 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function backUpAsync(file: string): Promise<void> {
+  let previous: Buffer;
+  try {
+    previous = await fs.promises.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await writeFileAtomic(`${file}.bak`, previous);
+}
+
+async function syncFolderAsync(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort, as syncFolder
+  } finally {
+    await handle?.close();
+  }
+}
+
 function writeAndSync(file: string, data: string | Uint8Array): void {
   const fd = fs.openSync(file, 'w', 0o644);
   try {

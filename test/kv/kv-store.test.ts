@@ -24,12 +24,12 @@ function writeJavaFile(file: string, content: string): void {
 }
 
 describe('KvStore', () => {
-  it('starts empty when the file is missing, and creates folders at the first write', () => {
+  it('starts empty when the file is missing, and creates folders at the first write', async () => {
     const file = fileIn();
     const kv = store(file);
     kv.load();
     assert.equal(kv.namespace('NS'), undefined);
-    kv.put('NS', 'K', 'V');
+    await kv.put('NS', 'K', 'V');
     assert.equal(fs.readFileSync(file, 'utf8'), '{"configTable":{"NS":{"K":"V"}}}');
   });
 
@@ -45,68 +45,83 @@ describe('KvStore', () => {
     assert.deepEqual([...kv.namespace('NS')!].sort(), [['K', 'V'], ['K2', 'hello']]);
   });
 
-  it('writes byte for byte what Java wrote for the same puts, and keeps the previous file as .bak', () => {
+  it('writes byte for byte what Java wrote for the same puts, and keeps the previous file as .bak', async () => {
     const file = fileIn();
     writeJavaFile(file, JAVA_KV_BEFORE);
     const kv = store(file);
     kv.load();
-    kv.put('NS2', 'quote"key', 'v"q ü 中 \\\\ /');
+    await kv.put('NS2', 'quote"key', 'v"q ü 中 \\\\ /');
     assert.equal(fs.readFileSync(file, 'utf8'), JAVA_KV);
     assert.equal(fs.readFileSync(`${file}.bak`, 'utf8'), JAVA_KV_BEFORE);
   });
 
-  it('writes Java HashMap order whatever the order of the puts', () => {
+  it('writes Java HashMap order whatever the order of the puts', async () => {
     const file = fileIn();
     const kv = store(file);
-    kv.put('NS2', 'quote"key', 'v"q ü 中 \\\\ /');
-    kv.put('NS', 'K', 'V');
-    kv.put('NS', 'K2', 'hello');
-    kv.put('ORDER_TOPIC_CONFIG', 'CapRouteTopic', 'broker-a:4');
+    await kv.put('NS2', 'quote"key', 'v"q ü 中 \\\\ /');
+    await kv.put('NS', 'K', 'V');
+    await kv.put('NS', 'K2', 'hello');
+    await kv.put('ORDER_TOPIC_CONFIG', 'CapRouteTopic', 'broker-a:4');
     assert.equal(fs.readFileSync(file, 'utf8'), JAVA_KV);
   });
 
-  it('keeps a namespace whose last key was deleted as {}', () => {
+  it('keeps a namespace whose last key was deleted as {}', async () => {
     const file = fileIn();
     const kv = store(file);
-    kv.put('NS', 'K', 'V');
-    kv.delete('NS', 'K');
+    await kv.put('NS', 'K', 'V');
+    await kv.delete('NS', 'K');
     assert.equal(fs.readFileSync(file, 'utf8'), '{"configTable":{"NS":{}}}');
     assert.equal(kv.get('NS', 'K'), undefined);
     assert.equal(kv.namespace('NS')?.size, 0);
   });
 
-  it('bumps version on every change and not on reads or deleting a missing key', () => {
+  it('bumps version on every change and not on reads or deleting a missing key', async () => {
     const kv = store(fileIn());
     const v0 = kv.version;
-    kv.put('NS', 'K', 'V');
+    await kv.put('NS', 'K', 'V');
     const v1 = kv.version;
     assert.ok(v1 > v0);
     kv.get('NS', 'K');
-    kv.delete('NS', 'missing');
-    kv.delete('nope', 'missing');
+    await kv.delete('NS', 'missing');
+    await kv.delete('nope', 'missing');
     assert.equal(kv.version, v1);
-    kv.put('NS', 'K', 'V2');
-    kv.delete('NS', 'K');
+    await kv.put('NS', 'K', 'V2');
+    await kv.delete('NS', 'K');
     assert.equal(kv.version, v1 + 2);
   });
 
-  it('reloads what it wrote', () => {
+  it('reloads what it wrote', async () => {
     const file = fileIn();
     const kv = store(file);
-    kv.put('A', 'x', '1');
-    kv.put('B', 'y', 'two');
+    await kv.put('A', 'x', '1');
+    await kv.put('B', 'y', 'two');
     const again = store(file);
     again.load();
     assert.equal(again.get('A', 'x'), '1');
     assert.equal(again.get('B', 'y'), 'two');
   });
 
-  it('logs every entry in printAll', () => {
+  it('shows a change at once, answers it once it is on disk; concurrent changes keep their order', async () => {
+    const file = fileIn();
+    const kv = store(file);
+    const first = kv.put('NS', 'K', 'one');
+    assert.equal(kv.get('NS', 'K'), 'one', 'readers see it at once, as in Java');
+    assert.equal(fs.existsSync(file), false, 'not yet on disk');
+    const rest = [kv.put('NS', 'K', 'two'), kv.put('NS', 'K2', 'x'), kv.delete('NS', 'K2'), kv.put('NS', 'K', 'three')];
+    await first;
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).configTable.NS.K, 'one', 'the first write is on disk when it resolves');
+    await Promise.all(rest);
+    assert.equal(fs.readFileSync(file, 'utf8'), '{"configTable":{"NS":{"K":"three"}}}');
+    assert.equal(kv.get('NS', 'K'), 'three');
+    await kv.idle();
+  });
+
+  it('logs every entry in printAll', async () => {
     const lines: string[] = [];
     const logger = silentLogger();
     logger.info = ((msg: string) => void lines.push(msg)) as typeof logger.info;
     const kv = new KvStore({ path: fileIn(), logger });
-    kv.put('NS', 'K', 'V');
+    await kv.put('NS', 'K', 'V');
     lines.length = 0;
     kv.printAll();
     assert.ok(lines.includes('configTable SIZE: 1'));
@@ -115,7 +130,7 @@ describe('KvStore', () => {
 });
 
 describe('KvStore with damaged files', () => {
-  it('falls back to .bak when the file is corrupt, and keeps that good copy at the next write', () => {
+  it('falls back to .bak when the file is corrupt, and keeps that good copy at the next write', async () => {
     const file = fileIn();
     writeJavaFile(file, '{"configTable":{"NS":{"K":');
     writeJavaFile(`${file}.bak`, JAVA_KV_BEFORE);
@@ -126,7 +141,7 @@ describe('KvStore with damaged files', () => {
     kv.load();
     assert.equal(kv.get('NS', 'K2'), 'hello');
     assert.equal(warnings.length, 1);
-    kv.put('X', 'k', 'v');
+    await kv.put('X', 'k', 'v');
     assert.equal(fs.readFileSync(`${file}.bak`, 'utf8'), JAVA_KV_BEFORE);
   });
 
@@ -152,7 +167,7 @@ describe('KvStore with damaged files', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), 'not json', 'the damaged file is left for the operator');
   });
 
-  it('ignores a temporary file left by a crashed write', () => {
+  it('ignores a temporary file left by a crashed write', async () => {
     const file = fileIn();
     writeJavaFile(file, JAVA_KV_BEFORE);
     const leftover = path.join(path.dirname(file), '.kvConfig.json.999.1.tmp');
@@ -160,13 +175,13 @@ describe('KvStore with damaged files', () => {
     const kv = store(file);
     kv.load();
     assert.equal(kv.get('NS', 'K'), 'V');
-    kv.put('NS', 'K', 'V3');
+    await kv.put('NS', 'K', 'V3');
     const again = store(file);
     again.load();
     assert.equal(again.get('NS', 'K'), 'V3');
   });
 
-  it('leaves the old file and the table intact when a write fails', () => {
+  it('leaves the old file and the table intact when a write fails', async () => {
     const file = fileIn();
     writeJavaFile(file, JAVA_KV_BEFORE);
     // A folder where the backup must go makes the save fail after the new content was written aside.
@@ -175,10 +190,10 @@ describe('KvStore with damaged files', () => {
     const kv = store(file);
     kv.load();
     const version = kv.version;
-    assert.throws(() => kv.put('NS', 'K', 'changed'));
+    await assert.rejects(kv.put('NS', 'K', 'changed'));
     assert.equal(fs.readFileSync(file, 'utf8'), JAVA_KV_BEFORE);
-    assert.equal(kv.get('NS', 'K'), 'V');
-    assert.equal(kv.version, version);
+    assert.equal(kv.get('NS', 'K'), 'V', 'taken back');
+    assert.ok(kv.version > version, 'caches built while it was visible are dropped');
     const leftovers = fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.tmp'));
     assert.deepEqual(leftovers, []);
   });

@@ -18,6 +18,8 @@ describe('a registration with tens of thousands of topics', () => {
     try {
       const client = await ns.connect();
       await call(client, RequestCode.REGISTER_BROKER, largeRegistration(20_000, 1));
+      // Until its worker is up the decoder works on the main thread: wait for it, not for time.
+      assert.equal(await ns.server.registerBodies.ready(), true);
       const order: string[] = [];
       const registration = call(client, RequestCode.REGISTER_BROKER, largeRegistration(20_000, 2)).then((r) => {
         order.push('register');

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeFileAtomicSync } from '../../util/atomic-file.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 import type { Logger } from '../../util/logger.js';
 import { KvFileFormatError, parseKvTable, serializeKvTable, type KvTable } from './kv-file.js';
 
@@ -14,13 +14,27 @@ export class KvStoreLoadError extends Error {
   override readonly name = 'KvStoreLoadError';
 }
 
+/** One change waiting to be written, and who waits for it. */
+interface PendingChange {
+  apply(table: KvTable): void;
+  done(error: Error | null): void;
+}
+
 /**
- * The KV config table (Java's KVConfigManager): namespace → key → value, saved to kvConfig.json
- * after every change. A change that cannot be saved throws and leaves the table as it was.
+ * The KV config table (Java's KVConfigManager): namespace → key → value, saved to kvConfig.json.
+ * A change is seen by readers at once, as in Java, and resolves once it is on disk (atomically: a
+ * kill at any moment keeps every acknowledged change). Writes run off the event loop, one at a
+ * time in arrival order; changes that arrive meanwhile are written together by the next one. A
+ * write that fails rejects its changes and takes them back out of the table.
  */
 export class KvStore {
+  /** What readers see: the durable table and the changes still being written. */
   private table: KvTable = new Map();
+  /** What is on disk. */
+  private durable: KvTable = new Map();
   private changes = 0;
+  private pending: PendingChange[] = [];
+  private writing: Promise<void> | null = null;
   /** After falling back to `.bak`, the next save must not overwrite that good copy with the bad file. */
   private keepBackupOnNextSave = true;
 
@@ -69,15 +83,13 @@ export class KvStore {
     throw new KvStoreLoadError(`cannot load KV config ${path}: ${primary.problem}; ${backupNote}`);
   }
 
-  put(namespace: string, key: string, value: string): void {
+  put(namespace: string, key: string, value: string): Promise<void> {
     const current = this.table.get(namespace);
-    const updated = new Map(current);
-    updated.set(key, value);
-    this.commit(namespace, updated);
     this.options.logger.info(
       { namespace, key, value },
       current === undefined ? 'putKVConfig create new Namespace' : current.has(key) ? 'putKVConfig update config item' : 'putKVConfig create new config item',
     );
+    return this.change((table) => void table.set(namespace, new Map(table.get(namespace)).set(key, value)));
   }
 
   get(namespace: string, key: string): string | undefined {
@@ -85,14 +97,22 @@ export class KvStore {
   }
 
   /** Removes a key; its namespace stays, possibly empty, as in Java. A missing key changes nothing. */
-  delete(namespace: string, key: string): void {
+  delete(namespace: string, key: string): Promise<void> {
     const current = this.table.get(namespace);
-    if (!current?.has(key)) return;
-    const value = current.get(key);
-    const updated = new Map(current);
-    updated.delete(key);
-    this.commit(namespace, updated);
-    this.options.logger.info({ namespace, key, value }, 'deleteKVConfig delete a config item');
+    if (!current?.has(key)) return this.idle(); // answered once what came before is on disk
+    this.options.logger.info({ namespace, key, value: current.get(key) }, 'deleteKVConfig delete a config item');
+    return this.change((table) => {
+      const entries = table.get(namespace);
+      if (!entries?.has(key)) return;
+      const updated = new Map(entries);
+      updated.delete(key);
+      table.set(namespace, updated);
+    });
+  }
+
+  /** Resolves once every change made so far has been written (or has failed). */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 
   namespace(namespace: string): ReadonlyMap<string, string> | undefined {
@@ -118,17 +138,45 @@ export class KvStore {
     return serializeKvTable(this.table);
   }
 
-  private commit(namespace: string, entries: Map<string, string>): void {
-    const next: KvTable = new Map(this.table);
-    next.set(namespace, entries);
-    writeFileAtomicSync(this.options.path, serializeKvTable(next), { keepBackup: this.keepBackupOnNextSave });
-    this.keepBackupOnNextSave = true;
-    this.table = next;
-    this.changes++;
+  private change(apply: (table: KvTable) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const table = new Map(this.table);
+      apply(table);
+      this.table = table;
+      this.changes++;
+      this.pending.push({ apply, done: (error) => (error ? reject(error) : resolve()) });
+      this.writing ??= this.writeAll();
+    });
+  }
+
+  /** Writes batches of pending changes until none are left. */
+  private async writeAll(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      const next: KvTable = new Map(this.durable);
+      for (const change of batch) change.apply(next);
+      try {
+        await writeFileAtomic(this.options.path, serializeKvTable(next), { keepBackup: this.keepBackupOnNextSave });
+      } catch (error) {
+        this.options.logger.error({ err: error, path: this.options.path }, 'cannot save KV config; the change is taken back');
+        const table: KvTable = new Map(this.durable);
+        for (const change of this.pending) change.apply(table);
+        this.table = table;
+        this.changes++;
+        for (const change of batch) change.done(error as Error);
+        continue;
+      }
+      this.keepBackupOnNextSave = true;
+      this.durable = next;
+      for (const change of batch) change.done(null);
+    }
+    this.writing = null;
   }
 
   private replaceTable(table: KvTable): void {
     this.table = table;
+    this.durable = table;
     this.changes++;
   }
 }

@@ -18,9 +18,10 @@ export interface ProcessorSwitches {
 
 export interface KvAccess {
   readonly version: number;
-  put(namespace: string, key: string, value: string): void;
+  /** Resolves once the change is durable. */
+  put(namespace: string, key: string, value: string): Promise<void>;
   get(namespace: string, key: string): string | undefined;
-  delete(namespace: string, key: string): void;
+  delete(namespace: string, key: string): Promise<void>;
   namespace(namespace: string): ReadonlyMap<string, string> | undefined;
 }
 

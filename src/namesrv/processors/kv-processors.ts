@@ -12,8 +12,8 @@ import { OK, type Processor, type Reply } from './context.js';
 
 const putKvConfig: Processor = (request, ctx) => {
   const { namespace, key, value } = decodeHeader(PutKvConfigHeader, request.extFields);
-  ctx.kv.put(namespace, key, value);
-  return OK;
+  // Answered once the change is on disk, as Java answers after its (synchronous) write.
+  return ctx.kv.put(namespace, key, value).then(() => OK);
 };
 
 const getKvConfig: Processor = (request, ctx): Reply => {
@@ -29,8 +29,7 @@ const getKvConfig: Processor = (request, ctx): Reply => {
 
 const deleteKvConfig: Processor = (request, ctx) => {
   const { namespace, key } = decodeHeader(DeleteKvConfigHeader, request.extFields);
-  ctx.kv.delete(namespace, key);
-  return OK;
+  return ctx.kv.delete(namespace, key).then(() => OK);
 };
 
 const getKvListByNamespace: Processor = (request, ctx) => {

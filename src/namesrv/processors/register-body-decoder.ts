@@ -9,28 +9,50 @@ import type { DecodeJob } from './register-body-worker.js';
 /** Bodies at least this large are decoded on the worker thread. */
 export const DEFAULT_WORKER_THRESHOLD_BYTES = 256 * 1024;
 
+/** A job unanswered for this long fails, and the worker is replaced (64 MiB of JSON decodes in well under a second). */
+export const DEFAULT_JOB_TIMEOUT_MS = 30_000;
+
 type WorkerReply = { id: number; packed: PackedRegisterBody } | { id: number; error: string; bodyError: boolean };
 
 interface PendingJob {
   resolve(body: RegisterBrokerBody): void;
   reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface RegisterBodyDecoderOptions {
+  thresholdBytes?: number;
+  jobTimeoutMs?: number;
+  /** The worker's script; the real decoder unless a test stands in for it. */
+  workerUrl?: URL;
 }
 
 /**
  * Decodes REGISTER_BROKER bodies: small ones at once, large ones (a broker with tens of thousands
  * of topics sends megabytes) on one worker thread, so the event loop keeps answering route
- * lookups while the JSON is parsed. The worker starts on first use and never keeps the process alive.
+ * lookups while the JSON is parsed. The worker starts on first use, and keeps the process alive
+ * only while it starts or has jobs. A job that gets no answer in time, or whose worker dies, fails (the registration is
+ * answered with an error and the broker retries), and the next large body gets a new worker:
+ * a broker's registrations wait for each other, so one lost answer must not block them for good.
  */
 export class RegisterBodyDecoder {
   private worker: Worker | null = null;
+  private online: Promise<boolean> | null = null;
   private workerOnline = false;
   private readonly pending = new Map<number, PendingJob>();
   private nextId = 1;
+  private readonly thresholdBytes: number;
+  private readonly jobTimeoutMs: number;
+  private readonly workerUrl: URL;
 
   constructor(
     private readonly logger: Logger,
-    private readonly thresholdBytes = DEFAULT_WORKER_THRESHOLD_BYTES,
-  ) {}
+    options: RegisterBodyDecoderOptions = {},
+  ) {
+    this.thresholdBytes = options.thresholdBytes ?? DEFAULT_WORKER_THRESHOLD_BYTES;
+    this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+    this.workerUrl = options.workerUrl ?? new URL('./register-body-worker.js', import.meta.url);
+  }
 
   decode(bytes: Buffer, compressed: boolean): RegisterBrokerBody | Promise<RegisterBrokerBody> {
     if (bytes.length < this.thresholdBytes) return decodeRegisterBrokerBody(bytes, compressed);
@@ -39,16 +61,23 @@ export class RegisterBodyDecoder {
     if (!worker || !this.workerOnline) return decodeRegisterBrokerBody(bytes, compressed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => this.onTimeout(id, worker), this.jobTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      worker.ref();
       const job: DecodeJob = { id, bytes: new Uint8Array(bytes), compressed };
       worker.postMessage(job, [job.bytes.buffer as ArrayBuffer]);
     });
   }
 
+  /** Starts the worker if needed; resolves true once it takes jobs (false if it cannot start). */
+  ready(): Promise<boolean> {
+    this.ensureWorker();
+    return this.online ?? Promise.resolve(false);
+  }
+
   async close(): Promise<void> {
     const worker = this.worker;
-    this.worker = null;
-    this.workerOnline = false;
+    this.dropWorker();
     this.failAll(new Error('the NameServer is shutting down'));
     await worker?.terminate();
   }
@@ -56,16 +85,18 @@ export class RegisterBodyDecoder {
   private ensureWorker(): Worker | null {
     if (this.worker) return this.worker;
     try {
-      const worker = new Worker(new URL('./register-body-worker.js', import.meta.url));
-      worker.unref();
-      worker.once('online', () => (this.workerOnline = this.worker === worker));
-      worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-      worker.on('error', (err) => {
-        this.logger.error({ err }, 'register body decoder worker failed; decoding on the main thread');
-        this.failAll(err);
-        this.worker = null;
-        this.workerOnline = false;
+      const worker = new Worker(this.workerUrl);
+      this.online = new Promise((resolve) => {
+        worker.once('online', () => {
+          this.workerOnline = this.worker === worker;
+          this.releaseWhenIdle();
+          resolve(this.workerOnline);
+        });
+        worker.once('exit', () => resolve(false));
       });
+      worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+      worker.on('error', (err) => this.onWorkerGone(worker, err));
+      worker.on('exit', (code) => this.onWorkerGone(worker, new Error(`the register body decoder worker exited (code ${code})`)));
       this.worker = worker;
       return worker;
     } catch (err) {
@@ -78,12 +109,42 @@ export class RegisterBodyDecoder {
     const job = this.pending.get(reply.id);
     if (!job) return;
     this.pending.delete(reply.id);
+    clearTimeout(job.timer);
+    this.releaseWhenIdle();
     if ('packed' in reply) job.resolve(unpackRegisterBody(reply.packed));
     else job.reject(reply.bodyError ? new BodyDecodeError(reply.error) : new Error(reply.error));
   }
 
+  private onTimeout(id: number, worker: Worker): void {
+    const job = this.pending.get(id);
+    if (!job) return;
+    // Its other jobs would wait as long: fail them all, and start afresh.
+    this.onWorkerGone(worker, new Error(`decoding the register body got no answer in ${this.jobTimeoutMs} ms`));
+    void worker.terminate();
+  }
+
+  private onWorkerGone(worker: Worker, err: Error): void {
+    if (this.worker !== worker) return;
+    this.logger.error({ err }, 'register body decoder worker lost; the next large body starts a new one');
+    this.dropWorker();
+    this.failAll(err);
+  }
+
+  private releaseWhenIdle(): void {
+    if (this.pending.size === 0 && this.workerOnline) this.worker?.unref();
+  }
+
+  private dropWorker(): void {
+    this.worker = null;
+    this.online = null;
+    this.workerOnline = false;
+  }
+
   private failAll(err: Error): void {
-    for (const job of this.pending.values()) job.reject(err);
+    for (const job of this.pending.values()) {
+      clearTimeout(job.timer);
+      job.reject(err);
+    }
     this.pending.clear();
   }
 }

@@ -1,0 +1,4 @@
+// A register body decoder worker that dies on its first job.
+import { parentPort } from 'node:worker_threads';
+
+parentPort?.on('message', () => process.exit(3));

@@ -1,0 +1,4 @@
+// A register body decoder worker that takes jobs and never answers.
+import { parentPort } from 'node:worker_threads';
+
+parentPort?.on('message', () => undefined);
