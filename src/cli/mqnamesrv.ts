@@ -43,7 +43,7 @@ export async function main(argv: string[], earlySignal: NodeJS.Signals | null = 
 async function run(configuration: Configuration, ignoredProperties: string[], signals: StopOnSignals): Promise<void> {
   let logger: Logger;
   try {
-    logger = createLogger({ level: configuration.logLevel, logDir: configuration.logDir });
+    logger = createLogger({ level: configuration.logLevel, logDir: configuration.logDir, rotation: configuration.logRotation });
   } catch (error) {
     return fail(`cannot write logs to ${configuration.logDir}: ${(error as Error).message}`);
   }

@@ -12,15 +12,13 @@ import { InvalidPropertyError, resolveProperty, type ResolvedProperty } from './
 import type { ServerExtrasConfig } from './server-extras-config.js';
 import { applyProperty, copySettings, defaultSettings, settingEntries, type Settings } from './settings.js';
 
-export interface ConfigurationInit {
+/** The settings to start from; extras (this server's own settings) are given at the top level. */
+export interface ConfigurationInit extends Partial<ServerExtrasConfig> {
   /** Stands for Java's `user.home` in the defaults; the process's home folder when left out. */
   homeDir?: string;
   namesrv?: Partial<NamesrvConfig>;
   netty?: Partial<NettyServerConfig>;
   tls?: Record<string, string>;
-  frameMaxLength?: number;
-  logDir?: string;
-  logLevel?: string;
 }
 
 /**
@@ -34,6 +32,8 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'rocketmqHome',
   'logDir',
   'frameMaxLength',
+  'logFileMaxSize',
+  'logFileMaxCount',
 ];
 
 export const BLACKLIST_REMARK = 'Can not update config in black list.';
@@ -50,11 +50,10 @@ export class Configuration {
     this.namesrv = { ...defaults.namesrv, ...init.namesrv };
     this.netty = { ...defaults.netty, ...init.netty };
     this.tls = { ...init.tls };
-    this.extras = {
-      frameMaxLength: init.frameMaxLength ?? defaults.extras.frameMaxLength,
-      logDir: init.logDir ?? defaults.extras.logDir,
-      logLevel: init.logLevel ?? defaults.extras.logLevel,
-    };
+    this.extras = { ...defaults.extras };
+    for (const name of Object.keys(this.extras) as Array<keyof ServerExtrasConfig>) {
+      if (init[name] !== undefined) Object.assign(this.extras, { [name]: init[name] });
+    }
   }
 
   /** Largest frame the server accepts, in bytes (ours; Java's `-Dcom.rocketmq.remoting.frameMaxLength`). */
@@ -70,6 +69,11 @@ export class Configuration {
   /** pino level name (ours). */
   get logLevel(): string {
     return this.extras.logLevel;
+  }
+
+  /** Size at which `namesrv.log` is rotated, and how many rotated files are kept (ours). */
+  get logRotation(): { maxSize: string; maxFiles: number } {
+    return { maxSize: this.extras.logFileMaxSize, maxFiles: this.extras.logFileMaxCount };
   }
 
   /** configBlackList's names plus ALWAYS_BLACKLISTED. */

@@ -65,11 +65,15 @@ const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
   frameMaxLength: 'int',
   logDir: 'string',
   logLevel: 'string',
+  logFileMaxSize: 'string',
+  logFileMaxCount: 'int',
 };
 
 const CHECKS: Record<string, PropertySpec['check']> = {
   listenPort: { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' },
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
+  logFileMaxSize: { test: (v) => /^[1-9]\d*[BKMG]$/.test(String(v)), expected: 'a size such as 128M (B, K, M or G)' },
+  logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
   logLevel: { test: (v) => (LOG_LEVELS as readonly string[]).includes(String(v)), expected: `one of ${LOG_LEVELS.join(', ')}` },
 };
 

@@ -10,6 +10,10 @@ export interface ServerExtrasConfig {
   /** Folder of `namesrv.log`; Java writes its logs to `~/logs/rocketmqlogs`. */
   logDir: string;
   logLevel: string;
+  /** `namesrv.log` is rotated at this size (`128M`, `1G`...), as Java's logback rolls at 128 MB. */
+  logFileMaxSize: string;
+  /** How many rotated (gzipped) logs are kept; Java keeps 10. */
+  logFileMaxCount: number;
 }
 
 export const FRAME_MAX_LENGTH_PROPERTY = 'com.rocketmq.remoting.frameMaxLength';
@@ -21,5 +25,7 @@ export function defaultServerExtrasConfig(homeDir: string): ServerExtrasConfig {
     frameMaxLength: 16777216,
     logDir: path.join(homeDir, 'logs', 'rocketmqlogs'),
     logLevel: 'info',
+    logFileMaxSize: '128M',
+    logFileMaxCount: 10,
   };
 }
