@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { decodeClusterInfo } from '../../src/protocol/bodies/index.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import type { TopicConfig } from '../../src/protocol/route-types.js';
@@ -155,6 +156,29 @@ describe('re-registrations with deleteTopicWithBrokerRegistration', () => {
       await b.register();
       assert.equal(await routed('C'), ResponseCode.TOPIC_NOT_EXIST, 'an unchanged body still deletes what it lacks');
       assert.equal(await routed('A'), ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+});
+
+describe('cached cluster info follows every broker change', () => {
+  it('shows a broker name that joined another cluster at the same address', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      const clusters = async () => {
+        const response = await call(client, RequestCode.GET_BROKER_CLUSTER_INFO);
+        const { clusterAddrTable } = decodeClusterInfo(response.body!);
+        return Object.fromEntries([...clusterAddrTable].map(([cluster, names]) => [cluster, [...names]]));
+      };
+      const first = new FakeBroker(await ns.connect(), { clusterName: 'C1', brokerName: 'mover' });
+      await first.register();
+      assert.deepEqual(await clusters(), { C1: ['mover'] });
+      const moved = new FakeBroker(first.connection, { clusterName: 'C2', brokerName: 'mover' });
+      await moved.register();
+      assert.deepEqual(Object.keys(await clusters()).sort(), ['C1', 'C2'], 'as Java: the name is now listed under both');
+      assert.deepEqual((await clusters()).C2, ['mover']);
     } finally {
       await ns.stop();
     }
