@@ -1,7 +1,10 @@
 import type net from 'node:net';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
+import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
+import { AccessControl } from '../security/access-control.js';
+import type { Refusal } from '../security/access-policy.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { notifyMinBrokerIdChanged } from './broker-notifier.js';
@@ -21,6 +24,10 @@ export interface NameServerOptions {
   clock?: Clock;
   /** Where TLS settings may also come from (`TLS_SERVER_MODE`...); the process environment by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Told of every request refused by the ACL (e.g. to count them). */
+  onAclRefused?: (refusal: Refusal, request: RemotingCommand) => void;
+  /** Quiet time after the ACL file changes before it is read again. */
+  aclWatchDebounceMs?: number;
 }
 
 const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
@@ -40,6 +47,7 @@ export class NameServer {
   private readonly logger: Logger;
   private server: RemotingServer | null = null;
   private tls: ServerTls | null = null;
+  private access: AccessControl | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: NameServerOptions) {
@@ -65,6 +73,7 @@ export class NameServer {
     this.kv.load();
     this.tls = await createServerTls({ properties: this.options.configuration.tls, env: this.options.env ?? process.env, logger: this.logger });
     const tls = this.tls;
+    const access = await this.startAccessControl();
     const ctx: NamesrvContext = {
       registry: this.registry,
       kv: this.kv,
@@ -85,7 +94,7 @@ export class NameServer {
       maxFrameLength: this.options.configuration.frameMaxLength,
       serverVersion: SERVER_VERSION,
       logger: this.logger,
-      handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION),
+      handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, access ? (request, connection) => access.check(request, connection.remoteAddress) : undefined),
       listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
     });
@@ -94,14 +103,33 @@ export class NameServer {
       address = await this.server.listen();
     } catch (err) {
       // A port in use must not leave the certificate watcher keeping the process alive.
-      await this.tls?.close();
+      await Promise.all([this.tls?.close(), this.access?.close()]);
       this.tls = null;
+      this.access = null;
       this.server = null;
       throw err;
     }
     this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.registry.scanNotActiveBrokers());
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;
+  }
+
+  /** Signed-request checking; null unless `aclEnable=true`. */
+  get accessControl(): AccessControl | null {
+    return this.access;
+  }
+
+  private async startAccessControl(): Promise<AccessControl | null> {
+    const { security } = this.options.configuration;
+    if (!security.aclEnable) return null;
+    this.access = await AccessControl.start({
+      file: security.aclFile,
+      switches: security,
+      logger: this.logger,
+      onRefused: this.options.onAclRefused,
+      watchDebounceMs: this.options.aclWatchDebounceMs,
+    });
+    return this.access;
   }
 
   /** The TLS side of the listener (null when `tls.server.mode=disabled`). */
@@ -119,8 +147,9 @@ export class NameServer {
     this.timers.clear();
     this.registry.stop();
     // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
-    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close()]);
+    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close(), this.access?.close()]);
     this.tls = null;
+    this.access = null;
     this.server = null;
     this.logger.info('name server shut down');
   }
