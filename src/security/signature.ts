@@ -60,3 +60,8 @@ export function hasValidSignature(request: Signable, secretKey: string): boolean
   const actual = Buffer.from(given, 'utf8');
   return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
 }
+
+/** The request signed, as a copy (the caller's command is left as it was); itself without credentials. */
+export function signedCopy(request: RemotingCommand, credentials: Credentials | undefined): RemotingCommand {
+  return credentials ? signRequest({ ...request }, credentials) : request;
+}
