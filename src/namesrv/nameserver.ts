@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
+import { parseTrustedProxies, readProxyHeader } from '../remoting/proxy-protocol/index.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import { AccessControl } from '../security/access-control.js';
@@ -33,6 +34,8 @@ export interface NameServerOptions {
 const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
 const KV_PRINT_INITIAL_DELAY_MS = 60 * 1000;
 const SCAN_INITIAL_DELAY_MS = 5;
+/** Java's NameServer closes connections idle this long; also how long a silent new connection may stay. */
+const DEFAULT_IDLE_SECONDS = 120;
 
 /**
  * The NameServer: wires the route registry, the KV store and the request handlers to the
@@ -74,6 +77,8 @@ export class NameServer {
     this.tls = await createServerTls({ properties: this.options.configuration.tls, env: this.options.env ?? process.env, logger: this.logger });
     const tls = this.tls;
     const access = await this.startAccessControl();
+    const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
+    const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     const ctx: NamesrvContext = {
       registry: this.registry,
       kv: this.kv,
@@ -97,6 +102,8 @@ export class NameServer {
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, access ? (request, connection) => access.check(request, connection.remoteAddress) : undefined),
       listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
+      // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
+      resolvePeer: (socket) => readProxyHeader(socket, { trusted: trustedProxies, logger: this.logger, timeoutMs: firstBytesTimeoutMs }),
     });
     let address: net.AddressInfo;
     try {

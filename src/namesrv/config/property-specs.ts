@@ -1,5 +1,6 @@
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
+import { parseTrustedProxies } from '../../remoting/proxy-protocol/trusted-proxies.js';
 import type { SecurityConfig } from './security-config.js';
 import { FRAME_MAX_LENGTH_PROPERTY, LOG_LEVELS, type ServerExtrasConfig } from './server-extras-config.js';
 
@@ -79,8 +80,18 @@ const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
 const CHECKS: Record<string, PropertySpec['check']> = {
   listenPort: { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' },
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
+  proxyProtocolTrustedAddresses: { test: (v) => isTrustedProxyList(String(v)), expected: 'IP addresses or networks (address/prefix) separated by ;' },
   logLevel: { test: (v) => (LOG_LEVELS as readonly string[]).includes(String(v)), expected: `one of ${LOG_LEVELS.join(', ')}` },
 };
+
+function isTrustedProxyList(text: string): boolean {
+  try {
+    parseTrustedProxies(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function specsOf(group: PropertyGroup, types: Record<string, ValueType>): PropertySpec[] {
   return Object.entries(types).map(([name, type]) => {
