@@ -9,6 +9,7 @@ import type { Refusal } from '../security/access-policy.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { notifyMinBrokerIdChanged } from './broker-notifier.js';
+import { cancellableDelay, goAwayReply } from './graceful-drain.js';
 import type { Configuration } from './config/configuration.js';
 import { parseProperties } from '../util/java-properties.js';
 import { KvStore } from './kv/kv-store.js';
@@ -29,6 +30,8 @@ export interface NameServerOptions {
   onAclRefused?: (refusal: Refusal, request: RemotingCommand) => void;
   /** Quiet time after the ACL file changes before it is read again. */
   aclWatchDebounceMs?: number;
+  /** The bound of a graceful drain (`shutdownWaitTimeSeconds`) as a wait; a timer by default, injected in tests. */
+  drainWait?: (ms: number) => Promise<void>;
 }
 
 const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
@@ -51,6 +54,7 @@ export class NameServer {
   private server: RemotingServer | null = null;
   private tls: ServerTls | null = null;
   private access: AccessControl | null = null;
+  private isDraining = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: NameServerOptions) {
@@ -99,7 +103,9 @@ export class NameServer {
       maxFrameLength: this.options.configuration.frameMaxLength,
       serverVersion: SERVER_VERSION,
       logger: this.logger,
-      handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, access ? (request, connection) => access.check(request, connection.remoteAddress) : undefined),
+      handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
+        (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection.remoteAddress) ?? null,
+      ),
       listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
       // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
@@ -148,8 +154,21 @@ export class NameServer {
     return this.server?.address ?? null;
   }
 
-  /** Stops accepting, closes connections and timers. KV changes are already on disk. */
+  /**
+   * True from the start of a graceful shutdown: new connections are refused and clients newer than
+   * 5.3.1 are answered GO_AWAY (for readiness checks).
+   */
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /**
+   * Stops accepting, closes connections and timers. KV changes are already on disk. With
+   * `enableShutdownGracefully`, first drains: open connections are served (newer clients told to go
+   * away) until they close or `shutdownWaitTimeSeconds` pass.
+   */
   async shutdown(): Promise<void> {
+    if (this.server && !this.isDraining && this.options.configuration.netty.enableShutdownGracefully) await this.drain(this.server);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.registry.stop();
@@ -159,6 +178,16 @@ export class NameServer {
     this.access = null;
     this.server = null;
     this.logger.info('name server shut down');
+  }
+
+  private async drain(server: RemotingServer): Promise<void> {
+    const waitMs = this.options.configuration.netty.shutdownWaitTimeSeconds * 1000;
+    this.isDraining = true;
+    this.logger.info({ waitMs, connections: server.connectionCount }, 'draining: new connections refused, clients newer than 5.3.1 told to go away');
+    const bound = this.options.drainWait ? { promise: this.options.drainWait(waitMs), cancel: () => undefined } : cancellableDelay(waitMs);
+    await Promise.race([server.stopAccepting(), bound.promise]);
+    bound.cancel();
+    this.logger.info({ connections: server.connectionCount }, 'drain over, closing the remaining connections');
   }
 
   /** A fixed-rate task whose interval is read again each time, so run-time config updates apply. */

@@ -69,6 +69,7 @@ export class RemotingServer {
   private readonly preparing = new Set<net.Socket>();
   private nextConnectionId = 1;
   private closing = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: RemotingServerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -102,13 +103,31 @@ export class RemotingServer {
     return Boolean(connection);
   }
 
-  /** Stops accepting, closes every connection, and resolves when the listener is closed. */
+  /**
+   * Stops accepting new connections; open ones go on. Resolves once none is left (they closed, or
+   * `close` closed them).
+   */
+  stopAccepting(): Promise<void> {
+    if (this.server.listening) this.server.close();
+    if (this.isIdle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops accepting, closes every connection, and resolves once they are closed. */
   close(): Promise<void> {
     this.closing = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.stopAccepting();
     for (const socket of this.preparing) socket.destroy();
     for (const connection of this.connections.values()) connection.close('server-shutdown');
     return closed;
+  }
+
+  private get isIdle(): boolean {
+    return this.connections.size === 0 && this.preparing.size === 0;
+  }
+
+  private notifyIfIdle(): void {
+    if (this.isIdle && this.idleWaiters.length > 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private accept(raw: net.Socket): void {
@@ -127,7 +146,10 @@ export class RemotingServer {
       return socket ? [socket, peer] : null;
     };
     prepare()
-      .finally(() => this.preparing.delete(raw))
+      .finally(() => {
+        this.preparing.delete(raw);
+        this.notifyIfIdle();
+      })
       .then(
         (prepared) => (prepared && !this.closing ? this.attach(...prepared) : raw.destroy()),
         (err: unknown) => {
@@ -142,6 +164,7 @@ export class RemotingServer {
     this.connections.set(connection.id, connection);
     socket.once('close', () => {
       this.connections.delete(connection.id);
+      this.notifyIfIdle();
       this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
       this.options.listener?.onClose?.(connection, connection.closeReason);
     });
