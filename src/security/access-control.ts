@@ -6,7 +6,6 @@ import { FileChangeWatcher } from '../util/file-change-watcher.js';
 import type { Logger } from '../util/logger.js';
 import { AclFileError, parseAclFile, type AclRules } from './acl-file.js';
 import { checkAccess, type PolicySwitches, type Refusal } from './access-policy.js';
-import { hostOf } from './address-pattern.js';
 
 export interface AccessControlOptions {
   /** Java's `plain_acl.yml`. */
@@ -63,7 +62,7 @@ export class AccessControl {
 
   /** null when the request may run; otherwise its NO_PERMISSION answer (the refusal is logged). */
   check(request: RemotingCommand, remoteAddress: string): AccessRefusalReply | null {
-    const refusal = checkAccess(request, hostOf(remoteAddress), this.rules, this.options.switches);
+    const refusal = checkAccess(request, remoteAddress, this.rules, this.options.switches);
     if (!refusal) return null;
     this.options.logger.warn(
       { code: requestCodeName(request.code), remote: remoteAddress, accessKey: refusal.accessKey, reason: refusal.reason },

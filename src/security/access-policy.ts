@@ -1,6 +1,7 @@
 import { RequestCode, requestCodeName } from '../protocol/request-code.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
 import type { AclRules } from './acl-file.js';
+import { hostOf } from './address-pattern.js';
 import { ACCESS_KEY_FIELD, hasValidSignature } from './signature.js';
 
 /** What a request needs, by the kind of request. */
@@ -46,15 +47,16 @@ export interface Refusal {
 }
 
 /**
- * Decides whether a request may run: a host on `globalWhiteRemoteAddresses` always may, as in Java;
+ * Decides whether a request may run (`remoteAddress` is `host:port`): a host on `globalWhiteRemoteAddresses` always may, as in Java;
  * otherwise admin requests need a valid signature of an admin account, broker requests and reads a
  * valid signature of any account when their switch asks for one. An account with a
  * `whiteRemoteAddress` may sign only from there.
  */
-export function checkAccess(request: RemotingCommand, host: string, rules: AclRules, switches: PolicySwitches): Refusal | null {
+export function checkAccess(request: RemotingCommand, remoteAddress: string, rules: AclRules, switches: PolicySwitches): Refusal | null {
   const kind = requestKind(request.code);
   if (kind === 'read' && !switches.aclReads) return null;
   if (kind === 'broker' && !switches.aclBrokerRequests) return null;
+  const host = hostOf(remoteAddress);
   if (rules.globalWhiteRemoteAddresses.some((pattern) => pattern.matches(host))) return null;
   const accessKey = request.extFields?.[ACCESS_KEY_FIELD];
   if (accessKey === undefined) {

@@ -113,3 +113,25 @@ describe('shutdown without enableShutdownGracefully (the default)', () => {
     await client.closed();
   });
 });
+
+describe('NameServerClient and a draining NameServer', () => {
+  it('moves to the next NameServer on GO_AWAY', async () => {
+    const { NameServerClient } = await import('../../src/client/namesrv/name-server-client.js');
+    const draining = await startDrainable(true);
+    const other = await startDrainable(false);
+    const [first, second] = [`127.0.0.1:${draining.port}`, `127.0.0.1:${other.port}`];
+    const client = new NameServerClient({ nameServers: [first] });
+    try {
+      await client.getClusterInfo();
+      await client.setAddresses([first, second]);
+      assert.equal(client.currentAddress, first);
+      const shutdown = draining.server.shutdown();
+      await client.getClusterInfo();
+      assert.equal(client.currentAddress, second);
+      await shutdown; // the client dropped its connection, so the drain ends
+    } finally {
+      await client.close();
+      await other.server.shutdown();
+    }
+  });
+});

@@ -189,3 +189,39 @@ describe('switches and allow-lists', () => {
     }
   });
 });
+
+describe('counting refusals', () => {
+  it('NameServer tells onAclRefused of each refusal, once', async () => {
+    const { Configuration } = await import('../../src/namesrv/config/configuration.js');
+    const { NameServer } = await import('../../src/namesrv/nameserver.js');
+    const { silentLogger } = await import('../../src/util/logger.js');
+    const { ClientConnection } = await import('../../src/remoting/remoting-client.js');
+    const { tempDir } = await import('../support/nameserver-harness.js');
+    const home = tempDir('namesrv-acl-count-');
+    fs.writeFileSync(`${home}/plain_acl.yml`, 'accounts:\n  - {accessKey: RocketMQ, secretKey: "12345678", admin: false}\n');
+    const seen: string[] = [];
+    const server = new NameServer({
+      configuration: new Configuration({
+        homeDir: home,
+        namesrv: { kvConfigPath: `${home}/kv.json`, configStorePath: `${home}/ns.properties` },
+        netty: { listenPort: 0, bindAddress: '127.0.0.1' },
+        security: { aclEnable: true, aclFile: `${home}/plain_acl.yml` },
+      }),
+      logger: silentLogger(),
+      env: {},
+      onAclRefused: (refusal, request) => seen.push(`${request.code} ${refusal.reason}`),
+    });
+    const { port } = await server.start();
+    const client = await ClientConnection.connect({ host: '127.0.0.1', port });
+    try {
+      const put = { extFields: { namespace: 'NS', key: 'K', value: 'V' } };
+      await send(client, RequestCode.PUT_KV_CONFIG, put);
+      await send(client, RequestCode.PUT_KV_CONFIG, { ...put, credentials: PLAIN });
+      await send(client, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'NS', key: 'K' } });
+      assert.deepEqual(seen, ['100 unsigned', '100 not-admin']);
+    } finally {
+      client.close();
+      await server.shutdown();
+    }
+  });
+});

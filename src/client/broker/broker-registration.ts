@@ -164,6 +164,8 @@ export class BrokerRegistration {
   private async registerWith(nameServer: string, request: RemotingCommand): Promise<RegistrationResult> {
     try {
       const response = await this.invoke(nameServer, request);
+      // A NameServer shutting down gracefully: the next round opens a new connection.
+      if (response.code === ResponseCode.GO_AWAY) await this.pool.drop(nameServer);
       if (response.code !== ResponseCode.SUCCESS) throw new NameServerError(response.code, response.remark, nameServer);
       return {
         nameServer,

@@ -153,6 +153,11 @@ export class NameServerClient {
     for (const address of candidates) {
       try {
         const response = await this.invokeAt(address, request, timeoutMs);
+        if (response.code === ResponseCode.GO_AWAY) {
+          // A NameServer shutting down gracefully: its connection is dropped and the next one asked.
+          await this.pool.drop(address);
+          throw new NameServerError(response.code, response.remark, address);
+        }
         this.preferred = address;
         this.downUntil.delete(address);
         return response;
