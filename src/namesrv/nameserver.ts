@@ -77,12 +77,12 @@ export class NameServer {
   /** Loads the KV store, starts listening and the periodic tasks. Resolves with the bound address. */
   async start(): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
+    const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
+    const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     this.kv.load();
     this.tls = await createServerTls({ properties: this.options.configuration.tls, env: this.options.env ?? process.env, logger: this.logger });
     const tls = this.tls;
     const access = await this.startAccessControl();
-    const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
-    const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     const ctx: NamesrvContext = {
       registry: this.registry,
       kv: this.kv,
