@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { NameServerClient } from '../client/namesrv/name-server-client.js';
 import { parseNameServerList } from '../client/namesrv/address-list.js';
 import { clientTlsOptions } from '../remoting/tls/index.js';
+import type { Credentials } from '../security/signature.js';
+import { readToolsCredentials, toolsFilePath } from '../security/tools-file.js';
 import { UsageError, type Command, type OptionSpecs, type OptionValues, type Output } from './mqadmin/command.js';
 import { clusterList } from './mqadmin/commands/cluster-list.js';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './mqadmin/commands/namesrv.js';
@@ -27,6 +29,8 @@ const COMMON_OPTIONS: OptionSpecs = {
   help: { type: 'boolean', short: 'h' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
+  accessKey: { type: 'string' },
+  secretKey: { type: 'string' },
 };
 
 export interface MqadminEnvironment {
@@ -74,8 +78,9 @@ async function run(argv: readonly string[], io: Output, env: NodeJS.ProcessEnv):
     const timeoutMs = options.timeout === undefined ? 5000 : Number(options.timeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds`);
     const tls = await clientTlsOptions({}, env);
-    client = new NameServerClient({ nameServers, timeoutMs, connectTimeoutMs: Math.min(timeoutMs, 3000), tls: tls ?? undefined });
-    return await command.run({ options, nameServers, client, json: options.json === true, io, timeoutMs });
+    const credentials = chooseCredentials(options, env);
+    client = new NameServerClient({ nameServers, timeoutMs, connectTimeoutMs: Math.min(timeoutMs, 3000), tls: tls ?? undefined, credentials });
+    return await command.run({ options, nameServers, client, json: options.json === true, io, timeoutMs, credentials });
   } catch (err) {
     const usage = err instanceof UsageError || isParseArgsError(err);
     io.err(`mqadmin ${command.name}: ${oneLine(err)}\n`);
@@ -84,6 +89,19 @@ async function run(argv: readonly string[], io: Output, env: NodeJS.ProcessEnv):
   } finally {
     await client?.close();
   }
+}
+
+/** --accessKey/--secretKey, else Java's `$ROCKETMQ_HOME/conf/tools.yml`, else none (unsigned requests). */
+function chooseCredentials(options: OptionValues, env: NodeJS.ProcessEnv): Credentials | undefined {
+  const { accessKey, secretKey } = options;
+  if (accessKey !== undefined || secretKey !== undefined) {
+    if (typeof accessKey !== 'string' || typeof secretKey !== 'string' || accessKey.trim() === '' || secretKey.trim() === '') {
+      throw new UsageError('--accessKey and --secretKey go together');
+    }
+    return { accessKey: accessKey.trim(), secretKey: secretKey.trim() };
+  }
+  const home = env.ROCKETMQ_HOME?.trim();
+  return (home ? readToolsCredentials(toolsFilePath(home)) : null) ?? undefined;
 }
 
 function findCommand(name: string): Command | undefined {
@@ -147,6 +165,8 @@ const OPTION_HELP: Record<string, string> = {
   help: 'print this help',
   json: 'print JSON instead of a table',
   timeout: 'timeout of one request in milliseconds (default 5000)',
+  accessKey: 'sign requests with this account (default: $ROCKETMQ_HOME/conf/tools.yml)',
+  secretKey: 'the secret key of --accessKey',
   clusterName: 'cluster name',
   clusterModel: 'list topics with their cluster',
   topic: 'topic name',

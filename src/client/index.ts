@@ -15,3 +15,4 @@ export {
   type LatencyFaultStrategyOptions,
 } from './producer/latency-fault-strategy.js';
 export { TopicPublishRouter, NoQueueAvailableError, type TopicPublishRouterOptions } from './producer/topic-publish-router.js';
+export { signRequest, type Credentials } from '../security/signature.js';

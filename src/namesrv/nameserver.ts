@@ -1,10 +1,15 @@
 import type net from 'node:net';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
+import type { RemotingCommand } from '../remoting/remoting-command.js';
+import { parseTrustedProxies, readProxyHeader } from '../remoting/proxy-protocol/index.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
+import { AccessControl } from '../security/access-control.js';
+import type { Refusal } from '../security/access-policy.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { notifyMinBrokerIdChanged } from './broker-notifier.js';
+import { cancellableDelay, goAwayReply } from './graceful-drain.js';
 import type { Configuration } from './config/configuration.js';
 import { parseProperties } from '../util/java-properties.js';
 import { KvStore } from './kv/kv-store.js';
@@ -21,11 +26,19 @@ export interface NameServerOptions {
   clock?: Clock;
   /** Where TLS settings may also come from (`TLS_SERVER_MODE`...); the process environment by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Told of every request refused by the ACL (e.g. to count them). */
+  onAclRefused?: (refusal: Refusal, request: RemotingCommand) => void;
+  /** Quiet time after the ACL file changes before it is read again. */
+  aclWatchDebounceMs?: number;
+  /** The bound of a graceful drain (`shutdownWaitTimeSeconds`) as a wait; a timer by default, injected in tests. */
+  drainWait?: (ms: number) => Promise<void>;
 }
 
 const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
 const KV_PRINT_INITIAL_DELAY_MS = 60 * 1000;
 const SCAN_INITIAL_DELAY_MS = 5;
+/** Java's NameServer closes connections idle this long; also how long a silent new connection may stay. */
+const DEFAULT_IDLE_SECONDS = 120;
 
 /**
  * The NameServer: wires the route registry, the KV store and the request handlers to the
@@ -41,6 +54,8 @@ export class NameServer {
   private readonly logger: Logger;
   private server: RemotingServer | null = null;
   private tls: ServerTls | null = null;
+  private access: AccessControl | null = null;
+  private isDraining = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: NameServerOptions) {
@@ -63,9 +78,12 @@ export class NameServer {
   /** Loads the KV store, starts listening and the periodic tasks. Resolves with the bound address. */
   async start(): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
+    const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
+    const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     this.kv.load();
     this.tls = await createServerTls({ properties: this.options.configuration.tls, env: this.options.env ?? process.env, logger: this.logger });
     const tls = this.tls;
+    const access = await this.startAccessControl();
     const ctx: NamesrvContext = {
       registry: this.registry,
       kv: this.kv,
@@ -86,23 +104,46 @@ export class NameServer {
       maxFrameLength: this.options.configuration.frameMaxLength,
       serverVersion: SERVER_VERSION,
       logger: this.logger,
-      handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION),
+      handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
+        (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection.remoteAddress) ?? null,
+      ),
       listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
+      // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
+      resolvePeer: (socket) => readProxyHeader(socket, { trusted: trustedProxies, logger: this.logger, timeoutMs: firstBytesTimeoutMs }),
     });
     let address: net.AddressInfo;
     try {
       address = await this.server.listen();
     } catch (err) {
       // A port in use must not leave the certificate watcher keeping the process alive.
-      await this.tls?.close();
+      await Promise.all([this.tls?.close(), this.access?.close()]);
       this.tls = null;
+      this.access = null;
       this.server = null;
       throw err;
     }
     this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.registry.scanNotActiveBrokers());
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;
+  }
+
+  /** Signed-request checking; null unless `aclEnable=true`. */
+  get accessControl(): AccessControl | null {
+    return this.access;
+  }
+
+  private async startAccessControl(): Promise<AccessControl | null> {
+    const { security } = this.options.configuration;
+    if (!security.aclEnable) return null;
+    this.access = await AccessControl.start({
+      file: security.aclFile,
+      switches: security,
+      logger: this.logger,
+      onRefused: this.options.onAclRefused,
+      watchDebounceMs: this.options.aclWatchDebounceMs,
+    });
+    return this.access;
   }
 
   /** The TLS side of the listener (null when `tls.server.mode=disabled`). */
@@ -114,17 +155,41 @@ export class NameServer {
     return this.server?.address ?? null;
   }
 
-  /** Stops accepting, closes connections and timers. KV changes are already on disk. */
+  /**
+   * True from the start of a graceful shutdown: new connections are refused and clients newer than
+   * 5.3.1 are answered GO_AWAY (for readiness checks).
+   */
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /**
+   * Stops accepting, closes connections and timers. KV changes are already on disk. With
+   * `enableShutdownGracefully`, first drains: open connections are served (newer clients told to go
+   * away) until they close or `shutdownWaitTimeSeconds` pass.
+   */
   async shutdown(): Promise<void> {
+    if (this.server && !this.isDraining && this.options.configuration.netty.enableShutdownGracefully) await this.drain(this.server);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.registry.stop();
     // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
-    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close()]);
+    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close(), this.access?.close()]);
     await this.kv.idle(); // KV changes already acknowledged are on disk; this waits for any still being written
     this.tls = null;
+    this.access = null;
     this.server = null;
     this.logger.info('name server shut down');
+  }
+
+  private async drain(server: RemotingServer): Promise<void> {
+    const waitMs = this.options.configuration.netty.shutdownWaitTimeSeconds * 1000;
+    this.isDraining = true;
+    this.logger.info({ waitMs, connections: server.connectionCount }, 'draining: new connections refused, clients newer than 5.3.1 told to go away');
+    const bound = this.options.drainWait ? { promise: this.options.drainWait(waitMs), cancel: () => undefined } : cancellableDelay(waitMs);
+    await Promise.race([server.stopAccepting(), bound.promise]);
+    bound.cancel();
+    this.logger.info({ connections: server.connectionCount }, 'drain over, closing the remaining connections');
   }
 
   /** A fixed-rate task whose interval is read again each time, so run-time config updates apply. */

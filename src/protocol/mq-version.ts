@@ -8,6 +8,8 @@ export const MQVersion = {
   V4_9_4: 401,
   V4_9_8: 409,
   V5_0_0: 413,
+  /** Clients newer than this understand GO_AWAY. */
+  V5_3_1: 475,
   V5_3_3: 479,
 } as const;
 

@@ -12,6 +12,8 @@ export interface ClientConnectionOptions {
   maxFrameLength?: number;
   /** Connect over TLS with these options (servername, ca, cert, key, rejectUnauthorized...). */
   tls?: tls.ConnectionOptions;
+  /** Bytes written before anything else, TLS included: a PROXY protocol header, as a load balancer sends. */
+  preamble?: Buffer;
   /** Requests the peer sends us (a NameServer notifying a broker, say). */
   onRequest?: (request: RemotingCommand) => void;
 }
@@ -50,10 +52,7 @@ export class ClientConnection {
   static connect(options: ClientConnectionOptions): Promise<ClientConnection> {
     return new Promise((resolve, reject) => {
       const timeoutMs = options.connectTimeoutMs ?? 3000;
-      const socket = options.tls
-        ? tls.connect({ ...options.tls, host: options.host, port: options.port })
-        : net.connect({ host: options.host, port: options.port });
-      const readyEvent = options.tls ? 'secureConnect' : 'connect';
+      let socket: net.Socket = net.connect({ host: options.host, port: options.port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new RemotingConnectionError(`connect to ${options.host}:${options.port} timed out after ${timeoutMs} ms`));
@@ -62,12 +61,23 @@ export class ClientConnection {
         clearTimeout(timer);
         reject(new RemotingConnectionError(`connect to ${options.host}:${options.port} failed: ${err.message}`));
       };
-      socket.once('error', onError);
-      socket.once(readyEvent, () => {
+      const ready = () => {
         clearTimeout(timer);
         socket.off('error', onError);
         socket.setNoDelay(true);
         resolve(new ClientConnection(socket, options));
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        if (options.preamble) socket.write(options.preamble);
+        if (!options.tls) {
+          ready();
+          return;
+        }
+        socket.off('error', onError);
+        socket = tls.connect({ ...options.tls, host: options.host, socket });
+        socket.once('error', onError);
+        socket.once('secureConnect', ready);
       });
     });
   }

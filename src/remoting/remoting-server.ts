@@ -51,6 +51,11 @@ export interface RemotingServerOptions {
    * drop it. Without it, the raw socket is used.
    */
   prepareSocket?: (socket: net.Socket) => Promise<net.Socket | null>;
+  /**
+   * Runs before prepareSocket: reads what precedes the connection's own bytes (a PROXY protocol
+   * header) and resolves the `host:port` the connection stands for, or null to drop it.
+   */
+  resolvePeer?: (socket: net.Socket) => Promise<string | null>;
 }
 
 const SYSTEM_ERROR = 1;
@@ -60,7 +65,11 @@ const DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 export class RemotingServer {
   private readonly server: net.Server;
   private readonly connections = new Map<number, ServerConnection>();
+  /** Accepted sockets not yet connections (still in resolvePeer or prepareSocket). */
+  private readonly preparing = new Set<net.Socket>();
   private nextConnectionId = 1;
+  private closing = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: RemotingServerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -94,34 +103,68 @@ export class RemotingServer {
     return Boolean(connection);
   }
 
-  /** Stops accepting, closes every connection, and resolves when the listener is closed. */
+  /**
+   * Stops accepting new connections; open ones go on. Resolves once none is left (they closed, or
+   * `close` closed them).
+   */
+  stopAccepting(): Promise<void> {
+    if (this.server.listening) this.server.close();
+    if (this.isIdle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops accepting, closes every connection, and resolves once they are closed. */
   close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.closing = true;
+    const closed = this.stopAccepting();
+    for (const socket of this.preparing) socket.destroy();
     for (const connection of this.connections.values()) connection.close('server-shutdown');
     return closed;
   }
 
+  private get isIdle(): boolean {
+    return this.connections.size === 0 && this.preparing.size === 0;
+  }
+
+  private notifyIfIdle(): void {
+    if (this.isIdle && this.idleWaiters.length > 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
   private accept(raw: net.Socket): void {
     raw.setNoDelay(true);
-    if (!this.options.prepareSocket) {
-      this.attach(raw);
+    const { prepareSocket, resolvePeer } = this.options;
+    if (!prepareSocket && !resolvePeer) {
+      this.attach(raw, `${raw.remoteAddress}:${raw.remotePort}`);
       return;
     }
     raw.on('error', () => raw.destroy());
-    this.options.prepareSocket(raw).then(
-      (socket) => (socket ? this.attach(socket) : raw.destroy()),
-      (err: unknown) => {
-        this.options.logger.warn({ err, remote: `${raw.remoteAddress}:${raw.remotePort}` }, 'connection rejected');
-        raw.destroy();
-      },
-    );
+    this.preparing.add(raw);
+    const prepare = async (): Promise<[net.Socket, string] | null> => {
+      const peer = resolvePeer ? await resolvePeer(raw) : `${raw.remoteAddress}:${raw.remotePort}`;
+      if (peer === null) return null;
+      const socket = prepareSocket ? await prepareSocket(raw) : raw;
+      return socket ? [socket, peer] : null;
+    };
+    prepare()
+      .finally(() => {
+        this.preparing.delete(raw);
+        this.notifyIfIdle();
+      })
+      .then(
+        (prepared) => (prepared && !this.closing ? this.attach(...prepared) : raw.destroy()),
+        (err: unknown) => {
+          this.options.logger.warn({ err, remote: `${raw.remoteAddress}:${raw.remotePort}` }, 'connection rejected');
+          raw.destroy();
+        },
+      );
   }
 
-  private attach(socket: net.Socket): void {
-    const connection = new ServerConnection(this.nextConnectionId++, socket, this.options);
+  private attach(socket: net.Socket, remoteAddress: string): void {
+    const connection = new ServerConnection(this.nextConnectionId++, socket, remoteAddress, this.options);
     this.connections.set(connection.id, connection);
     socket.once('close', () => {
       this.connections.delete(connection.id);
+      this.notifyIfIdle();
       this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
       this.options.listener?.onClose?.(connection, connection.closeReason);
     });
@@ -130,16 +173,16 @@ export class RemotingServer {
 }
 
 class ServerConnection implements Connection {
-  readonly remoteAddress: string;
   closeReason: CloseReason = 'closed';
   private readonly decoder: FrameDecoder;
 
   constructor(
     readonly id: number,
     private readonly socket: net.Socket,
+    /** The peer, or the client a trusted proxy speaks for. */
+    readonly remoteAddress: string,
     private readonly options: RemotingServerOptions,
   ) {
-    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH, sharedGatherPool);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { NameServerClient } from '../../client/namesrv/name-server-client.js';
+import type { Credentials } from '../../security/signature.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | undefined>;
@@ -17,6 +18,8 @@ export interface CommandContext {
   json: boolean;
   io: Output;
   timeoutMs: number;
+  /** What requests are signed with, also those sent to brokers. */
+  credentials?: Credentials;
 }
 
 export interface Command {

@@ -10,6 +10,7 @@ import { parseNameServerList } from '../namesrv/address-list.js';
 import { clientRequest, type HeaderValues } from '../namesrv/client-request.js';
 import { ConnectionPool } from '../namesrv/connection-pool.js';
 import { NameServerError } from '../namesrv/errors.js';
+import { signedCopy, type Credentials } from '../../security/signature.js';
 
 export interface BrokerRegistrationOptions {
   /** `host:port;host:port`, or a list of `host:port`. */
@@ -45,6 +46,8 @@ export interface BrokerRegistrationOptions {
   timeoutMs?: number;
   connectTimeoutMs?: number;
   tls?: tls.ConnectionOptions;
+  /** Sign every request, as a Java 5.3 broker with `innerClientAuthenticationCredentials` does. */
+  credentials?: Credentials;
   /** Requests a NameServer sends the broker (NOTIFY_MIN_BROKER_ID_CHANGE). */
   onNameServerRequest?: (nameServer: string, request: RemotingCommand) => void;
   /** Called after each registration round. */
@@ -161,6 +164,8 @@ export class BrokerRegistration {
   private async registerWith(nameServer: string, request: RemotingCommand): Promise<RegistrationResult> {
     try {
       const response = await this.invoke(nameServer, request);
+      // A NameServer shutting down gracefully: the next round opens a new connection.
+      if (response.code === ResponseCode.GO_AWAY) await this.pool.drop(nameServer);
       if (response.code !== ResponseCode.SUCCESS) throw new NameServerError(response.code, response.remark, nameServer);
       return {
         nameServer,
@@ -177,7 +182,7 @@ export class BrokerRegistration {
   private sendHeartbeats(): void {
     const modern = this.brokerVersion >= MQVersion.V5_0_0;
     const { clusterName, brokerAddr, brokerName, brokerId } = this.identity();
-    const request = modern
+    const unsigned = modern
       ? clientRequest(RequestCode.BROKER_HEARTBEAT, { clusterName, brokerAddr, brokerName }, null, this.brokerVersion)
       : clientRequest(
           RequestCode.QUERY_DATA_VERSION,
@@ -185,6 +190,7 @@ export class BrokerRegistration {
           encodeDataVersion(this.options.topicConfig().dataVersion),
           this.brokerVersion,
         );
+    const request = signedCopy(unsigned, this.options.credentials);
     for (const nameServer of this.nameServers) {
       this.pool
         .get(nameServer)
@@ -195,7 +201,7 @@ export class BrokerRegistration {
 
   private async invoke(nameServer: string, request: RemotingCommand, timeoutMs = this.options.timeoutMs ?? 6000): Promise<RemotingCommand> {
     const connection = await this.pool.get(nameServer);
-    return connection.invoke(request, timeoutMs);
+    return connection.invoke(signedCopy(request, this.options.credentials), timeoutMs);
   }
 
   private identity(): { brokerAddr: string; brokerId: number; brokerName: string; clusterName: string } {

@@ -13,6 +13,7 @@ import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerMemberGroup, ClusterInfo, DataVersion, QueueData, TopicList, TopicRouteData } from '../../protocol/route-types.js';
 import { parseProperties } from '../../util/java-properties.js';
+import { signedCopy, type Credentials } from '../../security/signature.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { parseNameServerList } from './address-list.js';
@@ -35,6 +36,8 @@ export interface NameServerClientOptions {
   downBackoffMs?: number;
   /** The protocol version written into requests; default 5.3.3's. */
   version?: number;
+  /** Sign every request as Java's `AclClientRPCHook` does, for NameServers that check signatures. */
+  credentials?: Credentials;
   clock?: Clock;
 }
 
@@ -138,8 +141,9 @@ export class NameServerClient {
   // ---- Generic calls ----
 
   /** Sends a request to one NameServer (failing over as described above) and returns its answer, whatever its code. */
-  async invoke(request: RemotingCommand, options: CallOptions = {}): Promise<RemotingCommand> {
+  async invoke(unsigned: RemotingCommand, options: CallOptions = {}): Promise<RemotingCommand> {
     if (this.isClosed) throw new NameServerUnavailableError('the client is closed');
+    const request = signedCopy(unsigned, this.options.credentials);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     if (options.address) return this.invokeAt(options.address, request, timeoutMs);
     await this.ensureAddresses();
@@ -149,6 +153,11 @@ export class NameServerClient {
     for (const address of candidates) {
       try {
         const response = await this.invokeAt(address, request, timeoutMs);
+        if (response.code === ResponseCode.GO_AWAY) {
+          // A NameServer shutting down gracefully: its connection is dropped and the next one asked.
+          await this.pool.drop(address);
+          throw new NameServerError(response.code, response.remark, address);
+        }
         this.preferred = address;
         this.downUntil.delete(address);
         return response;
@@ -163,7 +172,8 @@ export class NameServerClient {
   }
 
   /** Sends a request to several NameServers in parallel; resolves with each one's answer or error. */
-  async broadcast(request: RemotingCommand, options: BroadcastOptions = {}): Promise<Map<string, RemotingCommand | Error>> {
+  async broadcast(unsigned: RemotingCommand, options: BroadcastOptions = {}): Promise<Map<string, RemotingCommand | Error>> {
+    const request = signedCopy(unsigned, this.options.credentials);
     if (!options.addresses) await this.ensureAddresses();
     const addresses = options.addresses ? parseNameServerList(options.addresses) : this.addressList;
     if (addresses.length === 0) throw new NameServerUnavailableError('no NameServer address is configured');

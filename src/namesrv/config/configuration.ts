@@ -9,6 +9,7 @@ import { formatProperties } from '../../util/java-properties.js';
 import { canonicalPropertyName, findPropertySpec, isTlsProperty } from './property-specs.js';
 import { redactSecrets } from './secrets.js';
 import { InvalidPropertyError, resolveProperty, type ResolvedProperty } from './property-value.js';
+import { defaultAclFile, type SecurityConfig } from './security-config.js';
 import type { ServerExtrasConfig } from './server-extras-config.js';
 import { applyProperty, copySettings, defaultSettings, settingEntries, type Settings } from './settings.js';
 
@@ -18,6 +19,8 @@ export interface ConfigurationInit extends Partial<ServerExtrasConfig> {
   homeDir?: string;
   namesrv?: Partial<NamesrvConfig>;
   netty?: Partial<NettyServerConfig>;
+  /** aclFile defaults to `conf/plain_acl.yml` under rocketmqHome, or under homeDir without one. */
+  security?: Partial<SecurityConfig>;
   tls?: Record<string, string>;
 }
 
@@ -34,14 +37,21 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'frameMaxLength',
   'logFileMaxSize',
   'logFileMaxCount',
+  // A remote caller must not switch signature checks off, point them at another file or trust a proxy.
+  'aclEnable',
+  'aclFile',
+  'aclBrokerRequests',
+  'aclReads',
+  'proxyProtocolTrustedAddresses',
 ];
 
 export const BLACKLIST_REMARK = 'Can not update config in black list.';
 
-/** The NameServer's settings. `namesrv`, `netty` and `tls` are live: updates change them in place. */
+/** The NameServer's settings. `namesrv`, `netty`, `security` and `tls` are live: updates change them in place. */
 export class Configuration {
   readonly namesrv: NamesrvConfig;
   readonly netty: NettyServerConfig;
+  readonly security: SecurityConfig;
   readonly tls: Record<string, string>;
   private readonly extras: ServerExtrasConfig;
 
@@ -49,6 +59,11 @@ export class Configuration {
     const defaults = defaultSettings(init.homeDir ?? os.homedir());
     this.namesrv = { ...defaults.namesrv, ...init.namesrv };
     this.netty = { ...defaults.netty, ...init.netty };
+    this.security = {
+      ...defaults.security,
+      aclFile: defaultAclFile(this.namesrv.rocketmqHome, init.homeDir ?? os.homedir()),
+      ...init.security,
+    };
     this.tls = { ...init.tls };
     this.extras = { ...defaults.extras };
     for (const name of Object.keys(this.extras) as Array<keyof ServerExtrasConfig>) {
@@ -147,6 +162,7 @@ export class Configuration {
     Object.assign(this.namesrv, next.namesrv);
     Object.assign(this.netty, next.netty);
     Object.assign(this.extras, next.extras);
+    Object.assign(this.security, next.security);
     Object.assign(this.tls, next.tls);
     return { ignored };
   }
@@ -161,6 +177,6 @@ export class Configuration {
   }
 
   private settings(): Settings {
-    return { namesrv: this.namesrv, netty: this.netty, extras: this.extras, tls: this.tls };
+    return { namesrv: this.namesrv, netty: this.netty, extras: this.extras, security: this.security, tls: this.tls };
   }
 }

@@ -62,8 +62,11 @@ export function loadConfiguration(options: LoadConfigurationOptions): LoadedConf
 }
 
 function toConfiguration(homeDir: string, settings: Settings): Configuration {
-  const { namesrv, netty, tls, extras } = settings;
-  return new Configuration({ homeDir, namesrv, netty, tls, ...extras });
+  const { namesrv, netty, tls, extras, security } = settings;
+  // Left at its default, aclFile follows rocketmqHome wherever that was set.
+  const { aclFile, ...rest } = security;
+  const explicit = aclFile !== defaultSettings(homeDir).security.aclFile;
+  return new Configuration({ homeDir, namesrv, netty, tls, security: explicit ? security : rest, ...extras });
 }
 
 function apply(settings: Settings, name: string, raw: string, describe: (message: string) => string): void {

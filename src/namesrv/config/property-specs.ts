@@ -1,11 +1,13 @@
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
+import { parseTrustedProxies } from '../../remoting/proxy-protocol/trusted-proxies.js';
+import type { SecurityConfig } from './security-config.js';
 import { FRAME_MAX_LENGTH_PROPERTY, LOG_LEVELS, type ServerExtrasConfig } from './server-extras-config.js';
 
 /** Value types as Java's `MixAll.properties2Object` converts them (int, long, boolean, trimmed String). */
 export type ValueType = 'int' | 'long' | 'boolean' | 'string';
 
-export type PropertyGroup = 'namesrv' | 'netty' | 'extras';
+export type PropertyGroup = 'namesrv' | 'netty' | 'extras' | 'security';
 
 export interface PropertySpec {
   readonly name: string;
@@ -69,13 +71,31 @@ const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
   logFileMaxCount: 'int',
 };
 
+const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
+  aclEnable: 'boolean',
+  aclFile: 'string',
+  aclBrokerRequests: 'boolean',
+  aclReads: 'boolean',
+  proxyProtocolTrustedAddresses: 'string',
+};
+
 const CHECKS: Record<string, PropertySpec['check']> = {
   listenPort: { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' },
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   logFileMaxSize: { test: (v) => /^[1-9]\d*[BKMG]$/.test(String(v)), expected: 'a size such as 128M (B, K, M or G)' },
   logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
+  proxyProtocolTrustedAddresses: { test: (v) => isTrustedProxyList(String(v)), expected: 'IP addresses or networks (address/prefix) separated by ;' },
   logLevel: { test: (v) => (LOG_LEVELS as readonly string[]).includes(String(v)), expected: `one of ${LOG_LEVELS.join(', ')}` },
 };
+
+function isTrustedProxyList(text: string): boolean {
+  try {
+    parseTrustedProxies(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function specsOf(group: PropertyGroup, types: Record<string, ValueType>): PropertySpec[] {
   return Object.entries(types).map(([name, type]) => {
@@ -85,7 +105,7 @@ function specsOf(group: PropertyGroup, types: Record<string, ValueType>): Proper
 }
 
 export const PROPERTY_SPECS: ReadonlyMap<string, PropertySpec> = new Map(
-  [...specsOf('namesrv', NAMESRV_TYPES), ...specsOf('netty', NETTY_TYPES), ...specsOf('extras', EXTRAS_TYPES)].map((s) => [s.name, s]),
+  [...specsOf('namesrv', NAMESRV_TYPES), ...specsOf('netty', NETTY_TYPES), ...specsOf('extras', EXTRAS_TYPES), ...specsOf('security', SECURITY_TYPES)].map((s) => [s.name, s]),
 );
 
 /** Other names accepted for a property, e.g. Java's system-property name of frameMaxLength. */

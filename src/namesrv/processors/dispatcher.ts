@@ -6,6 +6,12 @@ import type { Connection, RequestHandler } from '../../remoting/remoting-server.
 import type { NamesrvContext, Processor, Reply } from './context.js';
 
 /**
+ * Answers a request instead of its handler when it must not run (not allowed, server draining);
+ * null lets it through. Runs before the handler, so a refused request changes nothing.
+ */
+export type RequestGuard = (request: RemotingCommand, connection: Connection) => Reply | null;
+
+/**
  * Routes each request to the processor registered for its code and turns what it answers, or
  * the RequestError it throws, into a response. This is the one place where failures become
  * response codes.
@@ -14,6 +20,7 @@ export function createDispatcher(
   processors: ReadonlyMap<number, Processor>,
   ctx: NamesrvContext,
   serverVersion: number,
+  guard?: RequestGuard,
 ): RequestHandler {
   const refused = (request: RemotingCommand, connection: Connection, err: unknown): Reply => {
     if (!(err instanceof RequestError)) throw err; // the transport answers SYSTEM_ERROR and logs it
@@ -27,6 +34,8 @@ export function createDispatcher(
       const remark = ` request type ${request.code} not supported`;
       return createResponse(request, { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark }, serverVersion);
     }
+    const refusal = guard?.(request, connection);
+    if (refusal) return createResponse(request, refusal, serverVersion);
     let reply: Reply | Promise<Reply>;
     try {
       reply = processor(request, ctx, connection);

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../../util/logger.js';
-import { FileChangeWatcher } from './file-change-watcher.js';
+import { FileChangeWatcher } from '../../util/file-change-watcher.js';
 import { peekFirstByte, resumeOnFirstDataListener, TLS_HANDSHAKE_RECORD } from './first-byte.js';
 import { generateSelfSignedIdentity } from './self-signed.js';
 import { buildServerMaterial, readIdentityFiles, readText, type IdentityPems, type ServerMaterial } from './tls-material.js';

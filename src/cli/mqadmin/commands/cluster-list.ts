@@ -70,7 +70,7 @@ export const clusterList: Command = {
     const brokerTimeout = Number(ctx.options.brokerTimeout ?? 1000);
     const rows: BrokerRow[] = await Promise.all(
       brokerRows(info, clusterName).map(async (row) => {
-        const stats = await fetchBrokerRuntimeStats(row.addr, brokerTimeout);
+        const stats = await fetchBrokerRuntimeStats(row.addr, brokerTimeout, ctx.credentials);
         return { ...row, stats: stats ? Object.fromEntries(stats) : null };
       }),
     );

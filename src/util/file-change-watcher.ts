@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../../util/logger.js';
+import type { Logger } from './logger.js';
 
 export interface FileChangeWatcherOptions {
   files: readonly string[];
@@ -64,12 +64,12 @@ export class FileChangeWatcher {
     try {
       const watcher = fs.watch(dir, () => this.onEvent());
       watcher.on('error', (err) => {
-        this.options.logger.warn({ dir, err: err.message }, 'stopped watching a certificate directory');
+        this.options.logger.warn({ dir, err: err.message }, 'stopped watching a directory; changes there are not reloaded');
         watcher.close();
       });
       this.watchers.push(watcher);
     } catch (err) {
-      this.options.logger.warn({ dir, err: (err as Error).message }, 'cannot watch a certificate directory; changes there are not reloaded');
+      this.options.logger.warn({ dir, err: (err as Error).message }, 'cannot watch a directory; changes there are not reloaded');
     }
   }
 
@@ -94,7 +94,7 @@ export class FileChangeWatcher {
       return;
     }
     this.running = this.compareOnce()
-      .catch((err: unknown) => this.options.logger.error({ err }, 'certificate change handling failed'))
+      .catch((err: unknown) => this.options.logger.error({ err }, 'file change handling failed'))
       .finally(() => {
         this.running = null;
         if (this.rerun && !this.closed) {
