@@ -1,4 +1,7 @@
 import type net from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { HttpContext, Readiness } from '../http/http-context.js';
+import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
@@ -13,6 +16,8 @@ import { createDispatcher } from './processors/dispatcher.js';
 import { namesrvProcessors } from './processors/index.js';
 import { RegisterBodyDecoder } from './processors/register-body-decoder.js';
 import { ResponseCache } from './processors/response-cache.js';
+import { ORDER_TOPIC_CONFIG_NAMESPACE } from './processors/broker-processors.js';
+import { RegistryView } from './route/registry-view.js';
 import { RouteRegistry } from './route/route-registry.js';
 
 export interface NameServerOptions {
@@ -29,12 +34,18 @@ const SCAN_INITIAL_DELAY_MS = 5;
 
 /**
  * The NameServer: wires the route registry, the KV store and the request handlers to the
- * remoting server, and owns the periodic tasks (expired-broker scan, KV print).
+ * remoting server and the HTTP listener, and owns the periodic tasks (expired-broker scan, KV print).
  */
 export class NameServer {
   readonly registry: RouteRegistry;
+  readonly registryView: RegistryView;
   readonly kv: KvStore;
   readonly cache = new ResponseCache();
+  readonly metrics = new NamesrvMetrics();
+  private http: FastifyInstance | null = null;
+  private httpAddress: net.AddressInfo | { address: string; port: number } | null = null;
+  private startedAt = 0;
+  private kvLoaded = false;
   private readonly registerBodies: RegisterBodyDecoder;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -47,11 +58,36 @@ export class NameServer {
     this.logger = options.logger;
     const { configuration } = options;
     this.registerBodies = new RegisterBodyDecoder(this.logger);
-    this.kv = new KvStore({ path: configuration.namesrv.kvConfigPath, logger: this.logger });
+    this.kv = new KvStore({
+      path: configuration.namesrv.kvConfigPath,
+      logger: this.logger,
+      onPersist: (durationMs, ok) => this.metrics.kvPersisted(durationMs, ok),
+    });
     this.registry = new RouteRegistry(configuration.namesrv, this.clock, this.logger, {
       closeConnection: (id) => this.server?.closeConnection(id, 'expired'),
       notifyMinBrokerIdChanged: (change) => notifyMinBrokerIdChanged(change, this.logger),
-      routeChanged: (topic) => this.cache.routeChanged(topic),
+      routeChanged: (topic) => {
+        this.cache.routeChanged(topic);
+        this.registryView.routeChanged(topic);
+      },
+    });
+    this.registryView = new RegistryView(this.registry, {
+      now: () => this.clock.now(),
+      remoteAddressOf: (id) => this.server?.remoteAddressOf(id),
+      orderTopicConf: (topic) =>
+        configuration.namesrv.orderMessageEnable ? (this.kv.get(ORDER_TOPIC_CONFIG_NAMESPACE, topic) ?? null) : null,
+    });
+    this.metrics.readFrom({
+      registry: () => {
+        const counts = this.registryView.counts();
+        return { liveBrokers: counts.brokers, brokerGroups: counts.brokerNames, clusters: counts.clusters, topics: counts.topics };
+      },
+      pendingUnregistrations: () => this.registry.pendingUnregistrations,
+      connections: () => {
+        const server = this.server;
+        if (!server) return { open: 0, accepted: 0, bytesIn: 0, bytesOut: 0 };
+        return { open: server.connectionCount, accepted: server.acceptedCount, ...server.traffic() };
+      },
     });
   }
 
@@ -62,8 +98,15 @@ export class NameServer {
   /** Loads the KV store, starts listening and the periodic tasks. Resolves with the bound address. */
   async start(): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
+    this.startedAt = this.clock.now();
     this.kv.load();
-    this.tls = await createServerTls({ properties: this.options.configuration.tls, env: this.options.env ?? process.env, logger: this.logger });
+    this.kvLoaded = true;
+    this.tls = await createServerTls({
+      properties: this.options.configuration.tls,
+      env: this.options.env ?? process.env,
+      logger: this.logger,
+      onHandshake: (ok) => this.metrics.tlsHandshake(ok),
+    });
     const tls = this.tls;
     const ctx: NamesrvContext = {
       registry: this.registry,
@@ -72,7 +115,8 @@ export class NameServer {
       cache: this.cache,
       clock: this.clock,
       logger: this.logger,
-      startedAt: this.clock.now(),
+      observer: this.metrics,
+      startedAt: this.startedAt,
       registerBodies: this.registerBodies,
       pendingRegistrations: new Map(),
       parseProperties,
@@ -86,7 +130,7 @@ export class NameServer {
       serverVersion: SERVER_VERSION,
       logger: this.logger,
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION),
-      listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
+      listener: { onClose: (connection) => this.onConnectionClosed(connection.id) },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
     });
     let address: net.AddressInfo;
@@ -99,7 +143,19 @@ export class NameServer {
       this.server = null;
       throw err;
     }
-    this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.registry.scanNotActiveBrokers());
+    if (this.options.configuration.http.httpEnable) {
+      try {
+        await this.startHttp();
+      } catch (err) {
+        await Promise.all([this.tls?.close(), this.server.close()]);
+        this.tls = null;
+        this.server = null;
+        throw err;
+      }
+    }
+    this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => {
+      this.metrics.brokersExpired(this.registry.scanNotActiveBrokers());
+    });
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;
   }
@@ -113,16 +169,81 @@ export class NameServer {
     return this.server?.address ?? null;
   }
 
+  /** Where HTTP listens; null when it is off or not started. */
+  get httpEndpoint(): { address: string; port: number } | null {
+    return this.httpAddress;
+  }
+
+  /** Ready to serve: the remoting port listens, the KV store is loaded, the needWaitForService window is over. */
+  readiness(): Readiness {
+    if (!this.kvLoaded) return { ready: false, reason: 'the KV store is not loaded yet' };
+    if (!this.server?.address) return { ready: false, reason: 'the remoting port is not listening' };
+    const { needWaitForService, waitSecondsForService } = this.options.configuration.namesrv;
+    const waitLeftMs = this.startedAt + waitSecondsForService * 1000 - this.clock.now();
+    if (needWaitForService && waitLeftMs > 0) {
+      return { ready: false, reason: `needWaitForService: route lookups are refused for ${Math.ceil(waitLeftMs / 1000)} s more` };
+    }
+    return { ready: true };
+  }
+
   /** Stops accepting, closes connections and timers. KV changes are already on disk. */
   async shutdown(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.registry.stop();
     // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
-    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close()]);
+    await Promise.all([this.tls?.close(), this.server?.close(), this.http?.close(), this.registerBodies.close()]);
     this.tls = null;
     this.server = null;
+    this.http = null;
+    this.httpAddress = null;
     this.logger.info('name server shut down');
+  }
+
+  private async startHttp(): Promise<void> {
+    const { createHttpServer, listenHttp } = await import('../http/http-server.js');
+    const { http, netty } = this.options.configuration;
+    const app = createHttpServer(this.httpContext());
+    try {
+      this.httpAddress = await listenHttp(app, http.httpPort, http.httpBindAddress || netty.bindAddress);
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+    this.http = app;
+  }
+
+  private httpContext(): HttpContext {
+    const configuration = this.options.configuration;
+    return {
+      logger: this.logger,
+      now: () => this.clock.now(),
+      metrics: this.metrics,
+      readiness: () => this.readiness(),
+      registry: this.registryView,
+      kv: this.kv,
+      settings: () => configuration.entries(),
+      server: {
+        startedAt: this.startedAt,
+        tlsMode: this.tls?.mode ?? 'disabled',
+        remoting: () => {
+          const address = this.server?.address;
+          return address ? { address: address.address, port: address.port } : null;
+        },
+        http: () => this.httpAddress,
+      },
+      addressServer: {
+        namesrvList: () => configuration.http.addressServerNamesrvList,
+        subgroups: () => configuration.http.addressServerSubgroups,
+      },
+    };
+  }
+
+  private onConnectionClosed(connectionId: number): void {
+    const pending = this.registry.pendingUnregistrations;
+    this.registry.onConnectionClosed(connectionId);
+    const removed = this.registry.pendingUnregistrations - pending;
+    if (removed > 0) this.metrics.brokersRemovedWithConnection(removed);
   }
 
   /** A fixed-rate task whose interval is read again each time, so run-time config updates apply. */

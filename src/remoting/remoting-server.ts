@@ -61,6 +61,8 @@ export class RemotingServer {
   private readonly server: net.Server;
   private readonly connections = new Map<number, ServerConnection>();
   private nextConnectionId = 1;
+  /** Bytes moved by connections already closed (open ones are read from their sockets). */
+  private readonly closedTraffic = { bytesIn: 0, bytesOut: 0 };
 
   constructor(private readonly options: RemotingServerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -85,6 +87,26 @@ export class RemotingServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Connections accepted since start (those a TLS handshake or the first-byte check dropped excluded). */
+  get acceptedCount(): number {
+    return this.nextConnectionId - 1;
+  }
+
+  /** Bytes read and written over every connection since start; computed when asked, nothing counted per frame. */
+  traffic(): { bytesIn: number; bytesOut: number } {
+    let { bytesIn, bytesOut } = this.closedTraffic;
+    for (const connection of this.connections.values()) {
+      bytesIn += connection.bytesRead;
+      bytesOut += connection.bytesWritten;
+    }
+    return { bytesIn, bytesOut };
+  }
+
+  /** `host:port` of a connection's peer, if it is open. */
+  remoteAddressOf(id: number): string | undefined {
+    return this.connections.get(id)?.remoteAddress;
   }
 
   /** Closes one connection (a broker that expired, say); false when it is already gone. */
@@ -122,6 +144,8 @@ export class RemotingServer {
     this.connections.set(connection.id, connection);
     socket.once('close', () => {
       this.connections.delete(connection.id);
+      this.closedTraffic.bytesIn += connection.bytesRead;
+      this.closedTraffic.bytesOut += connection.bytesWritten;
       this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
       this.options.listener?.onClose?.(connection, connection.closeReason);
     });
@@ -156,6 +180,14 @@ class ServerConnection implements Connection {
 
   get isOpen(): boolean {
     return !this.socket.destroyed;
+  }
+
+  get bytesRead(): number {
+    return this.socket.bytesRead;
+  }
+
+  get bytesWritten(): number {
+    return this.socket.bytesWritten;
   }
 
   send(cmd: RemotingCommand): void {

@@ -3,6 +3,7 @@ import { RequestError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { writeFileAtomicSync } from '../../util/atomic-file.js';
 import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
+import type { HttpConfig } from './http-config.js';
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
 import { formatProperties } from '../../util/java-properties.js';
@@ -16,6 +17,7 @@ export interface ConfigurationInit {
   homeDir?: string;
   namesrv?: Partial<NamesrvConfig>;
   netty?: Partial<NettyServerConfig>;
+  http?: Partial<HttpConfig>;
   tls?: Record<string, string>;
   frameMaxLength?: number;
   logDir?: string;
@@ -37,10 +39,12 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
 
 export const BLACKLIST_REMARK = 'Can not update config in black list.';
 
-/** The NameServer's settings. `namesrv`, `netty` and `tls` are live: updates change them in place. */
+/** The NameServer's settings. `namesrv`, `netty`, `http` and `tls` are live: updates change them in place. */
 export class Configuration {
   readonly namesrv: NamesrvConfig;
   readonly netty: NettyServerConfig;
+  /** Ours: the HTTP listener. Where it listens is read at start-up only. */
+  readonly http: HttpConfig;
   readonly tls: Record<string, string>;
   private readonly extras: ServerExtrasConfig;
 
@@ -48,6 +52,7 @@ export class Configuration {
     const defaults = defaultSettings(init.homeDir ?? os.homedir());
     this.namesrv = { ...defaults.namesrv, ...init.namesrv };
     this.netty = { ...defaults.netty, ...init.netty };
+    this.http = { ...defaults.http, ...init.http };
     this.tls = { ...init.tls };
     this.extras = {
       frameMaxLength: init.frameMaxLength ?? defaults.extras.frameMaxLength,
@@ -128,6 +133,7 @@ export class Configuration {
     Object.assign(this.namesrv, next.namesrv);
     Object.assign(this.netty, next.netty);
     Object.assign(this.extras, next.extras);
+    Object.assign(this.http, next.http);
     Object.assign(this.tls, next.tls);
   }
 
@@ -141,6 +147,6 @@ export class Configuration {
   }
 
   private settings(): Settings {
-    return { namesrv: this.namesrv, netty: this.netty, extras: this.extras, tls: this.tls };
+    return { namesrv: this.namesrv, netty: this.netty, extras: this.extras, http: this.http, tls: this.tls };
   }
 }

@@ -62,8 +62,8 @@ export function loadConfiguration(options: LoadConfigurationOptions): LoadedConf
 }
 
 function toConfiguration(homeDir: string, settings: Settings): Configuration {
-  const { namesrv, netty, tls, extras } = settings;
-  return new Configuration({ homeDir, namesrv, netty, tls, ...extras });
+  const { namesrv, netty, http, tls, extras } = settings;
+  return new Configuration({ homeDir, namesrv, netty, http, tls, ...extras });
 }
 
 function apply(settings: Settings, name: string, raw: string, describe: (message: string) => string): void {

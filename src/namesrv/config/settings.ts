@@ -1,3 +1,4 @@
+import { defaultHttpConfig, type HttpConfig } from './http-config.js';
 import { defaultNamesrvConfig, type NamesrvConfig } from './namesrv-config.js';
 import { defaultNettyServerConfig, type NettyServerConfig } from './netty-server-config.js';
 import type { PropertyValue, ResolvedProperty } from './property-value.js';
@@ -8,6 +9,7 @@ export interface Settings {
   namesrv: NamesrvConfig;
   netty: NettyServerConfig;
   extras: ServerExtrasConfig;
+  http: HttpConfig;
   tls: Record<string, string>;
 }
 
@@ -16,6 +18,7 @@ export function defaultSettings(homeDir: string): Settings {
     namesrv: defaultNamesrvConfig(homeDir),
     netty: defaultNettyServerConfig(),
     extras: defaultServerExtrasConfig(homeDir),
+    http: defaultHttpConfig(),
     tls: {},
   };
 }
@@ -25,6 +28,7 @@ export function copySettings(settings: Settings): Settings {
     namesrv: { ...settings.namesrv },
     netty: { ...settings.netty },
     extras: { ...settings.extras },
+    http: { ...settings.http },
     tls: { ...settings.tls },
   };
 }
@@ -45,7 +49,7 @@ export function applyProperty(settings: Settings, property: ResolvedProperty): v
  */
 export function settingEntries(settings: Settings): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
-  for (const group of [settings.namesrv, settings.netty, settings.extras, settings.tls]) {
+  for (const group of [settings.namesrv, settings.netty, settings.extras, settings.http, settings.tls]) {
     for (const [name, value] of Object.entries(group)) entries.push([name, String(value)]);
   }
   return entries

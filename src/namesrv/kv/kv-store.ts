@@ -7,6 +7,8 @@ export interface KvStoreOptions {
   /** kvConfig.json; its folder is created at the first write. */
   path: string;
   logger: Logger;
+  /** Told how long each save of the file took, and whether it succeeded. */
+  onPersist?(durationMs: number, ok: boolean): void;
 }
 
 /** The file exists but neither it nor its `.bak` can be read as a KV table. */
@@ -121,7 +123,14 @@ export class KvStore {
   private commit(namespace: string, entries: Map<string, string>): void {
     const next: KvTable = new Map(this.table);
     next.set(namespace, entries);
-    writeFileAtomicSync(this.options.path, serializeKvTable(next), { keepBackup: this.keepBackupOnNextSave });
+    const started = performance.now();
+    try {
+      writeFileAtomicSync(this.options.path, serializeKvTable(next), { keepBackup: this.keepBackupOnNextSave });
+    } catch (error) {
+      this.options.onPersist?.(performance.now() - started, false);
+      throw error;
+    }
+    this.options.onPersist?.(performance.now() - started, true);
     this.keepBackupOnNextSave = true;
     this.table = next;
     this.changes++;

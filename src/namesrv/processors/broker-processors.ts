@@ -118,6 +118,7 @@ function apply(
     bodyDigest: digest?.digest ?? null,
   });
   if (!result) return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed', extFields: {} };
+  ctx.observer.registrationAccepted(body === null ? 'unchanged' : 'applied');
 
   const values: Record<string, string | null> = { haServerAddr: result.haServerAddr, masterAddr: result.masterAddr };
   const extFields = encodeHeader(Object.fromEntries(hashMapOrder(Object.keys(values)).map((k) => [k, values[k]])));
