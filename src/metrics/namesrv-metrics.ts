@@ -7,6 +7,8 @@ import { RequestStats, resultName } from './request-stats.js';
 
 const PREFIX = 'rocketmq_namesrv_';
 
+const GAUGES_NAMED_AS_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 /** What the metrics read when scraped, so that gauges cost nothing between scrapes. */
 export interface MetricSources {
   registry(): { liveBrokers: number; brokerGroups: number; clusters: number; topics: number };
@@ -43,6 +45,8 @@ export class NamesrvMetrics implements NamesrvObserver {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters (promtool flags them); the per-type gauges of the same name carry the same counts.
+    for (const name of GAUGES_NAMED_AS_COUNTERS) this.registry.removeSingleMetric(name);
     new Gauge({
       name: `${PREFIX}build_info`,
       help: 'Always 1; the labels tell the version of this server and the RocketMQ version it answers as.',

@@ -153,9 +153,7 @@ export class NameServer {
         throw err;
       }
     }
-    this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => {
-      this.metrics.brokersExpired(this.registry.scanNotActiveBrokers());
-    });
+    this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.scanNotActiveBrokers());
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;
   }
@@ -172,6 +170,13 @@ export class NameServer {
   /** Where HTTP listens; null when it is off or not started. */
   get httpEndpoint(): { address: string; port: number } | null {
     return this.httpAddress;
+  }
+
+  /** Drops brokers silent past their heartbeat timeout (run periodically). Returns how many. */
+  scanNotActiveBrokers(): number {
+    const expired = this.registry.scanNotActiveBrokers();
+    this.metrics.brokersExpired(expired);
+    return expired;
   }
 
   /** Ready to serve: the remoting port listens, the KV store is loaded, the needWaitForService window is over. */
