@@ -60,7 +60,8 @@ export interface RegistryViewOptions {
 export class RegistryView {
   private readonly sortedTopics: SortedTopics;
   private topicsPerBrokerName: Map<string, number> | null = null;
-  private readonly clusterTopics = new Map<string, ReadonlySet<string>>();
+  /** Cluster → its topics, sorted. */
+  private readonly clusterTopics = new Map<string, readonly string[]>();
 
   constructor(
     private readonly registry: RouteRegistry,
@@ -131,20 +132,16 @@ export class RegistryView {
 
   /** One page of topic names in order, with the broker groups serving each. */
   topics(query: TopicQuery): TopicPage {
-    let names = this.sortedTopics.names();
+    const all = query.cluster === undefined ? this.sortedTopics.names() : this.topicsOfCluster(query.cluster);
+    let from = 0;
+    let to = all.length;
     if (query.prefix) {
-      const from = lowerBound(names, query.prefix);
-      let to = from;
-      while (to < names.length && names[to]!.startsWith(query.prefix)) to++;
-      names = names.slice(from, to);
+      from = lowerBound(all, query.prefix);
+      to = lowerBound(all, prefixEnd(query.prefix));
     }
-    if (query.cluster !== undefined) {
-      const inCluster = this.topicsOfCluster(query.cluster);
-      names = names.filter((topic) => inCluster.has(topic));
-    }
-    const page = names.slice(query.offset, query.offset + query.limit);
+    const page = all.slice(Math.min(from + query.offset, to), Math.min(from + query.offset + query.limit, to));
     return {
-      total: names.length,
+      total: to - from,
       topics: page.map((topic) => ({ topic, brokerNames: [...this.registry.topicBrokerNames(topic)].sort(compare) })),
     };
   }
@@ -165,9 +162,21 @@ export class RegistryView {
     return (this.topicsPerBrokerName = counts);
   }
 
-  private topicsOfCluster(cluster: string): ReadonlySet<string> {
+  private topicsOfCluster(cluster: string): readonly string[] {
     let topics = this.clusterTopics.get(cluster);
-    if (!topics) this.clusterTopics.set(cluster, (topics = new Set(this.registry.topicsByCluster(cluster))));
+    if (!topics) {
+      const brokerNames = new Set(this.registry.clusterInfo().clusterAddrTable.get(cluster) ?? []);
+      topics = this.sortedTopics.names().filter((topic) => this.registry.topicBrokerNames(topic).some((name) => brokerNames.has(name)));
+      this.clusterTopics.set(cluster, topics);
+    }
     return topics;
   }
+}
+
+/** The least string above every string that starts with `prefix` (in UTF-16 code-unit order). */
+function prefixEnd(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  // U+FFFF has no successor: every string of the prefix then sorts below the prefix plus one more U+FFFF.
+  if (last === 0xffff) return `${prefix}\uffff`;
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
