@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { HttpContext, Readiness } from '../http/http-context.js';
+import type { Endpoint, HttpContext, Readiness } from '../http/http-context.js';
 import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
@@ -43,7 +43,7 @@ export class NameServer {
   readonly cache = new ResponseCache();
   readonly metrics = new NamesrvMetrics();
   private http: FastifyInstance | null = null;
-  private httpAddress: net.AddressInfo | { address: string; port: number } | null = null;
+  private httpAddress: Endpoint | null = null;
   private startedAt = 0;
   private kvLoaded = false;
   private readonly registerBodies: RegisterBodyDecoder;
@@ -168,7 +168,7 @@ export class NameServer {
   }
 
   /** Where HTTP listens; null when it is off or not started. */
-  get httpEndpoint(): { address: string; port: number } | null {
+  get httpEndpoint(): Endpoint | null {
     return this.httpAddress;
   }
 
