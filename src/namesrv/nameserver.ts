@@ -1,7 +1,8 @@
 import type net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Endpoint, HttpContext, Readiness } from '../http/http-context.js';
-import { NamesrvMetrics } from '../metrics/namesrv-metrics.js';
+import { NamesrvCounters } from '../metrics/namesrv-counters.js';
+import type { MetricSources, PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import { RemotingServer } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
@@ -32,6 +33,14 @@ const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
 const KV_PRINT_INITIAL_DELAY_MS = 60 * 1000;
 const SCAN_INITIAL_DELAY_MS = 5;
 
+type HttpModules = Awaited<ReturnType<typeof loadHttpModules>>;
+
+/** The HTTP side's modules, loaded only when HTTP is on. */
+async function loadHttpModules() {
+  const [http, metrics] = await Promise.all([import('../http/http-server.js'), import('../metrics/prometheus-metrics.js')]);
+  return { createHttpServer: http.createHttpServer, listenHttp: http.listenHttp, PrometheusMetrics: metrics.PrometheusMetrics };
+}
+
 /**
  * The NameServer: wires the route registry, the KV store and the request handlers to the
  * remoting server and the HTTP listener, and owns the periodic tasks (expired-broker scan, KV print).
@@ -41,7 +50,9 @@ export class NameServer {
   readonly registryView: RegistryView;
   readonly kv: KvStore;
   readonly cache = new ResponseCache();
-  readonly metrics = new NamesrvMetrics();
+  /** What the server reports (request counts, registrations...), counted whether or not HTTP is on. */
+  readonly counters = new NamesrvCounters();
+  private prometheus: PrometheusMetrics | null = null;
   private http: FastifyInstance | null = null;
   private httpAddress: Endpoint | null = null;
   private startedAt = 0;
@@ -61,7 +72,7 @@ export class NameServer {
     this.kv = new KvStore({
       path: configuration.namesrv.kvConfigPath,
       logger: this.logger,
-      onPersist: (durationMs, ok) => this.metrics.kvPersisted(durationMs, ok),
+      onPersist: (durationMs, ok) => this.counters.kvPersisted(durationMs, ok),
     });
     this.registry = new RouteRegistry(configuration.namesrv, this.clock, this.logger, {
       closeConnection: (id) => this.server?.closeConnection(id, 'expired'),
@@ -77,18 +88,6 @@ export class NameServer {
       orderTopicConf: (topic) =>
         configuration.namesrv.orderMessageEnable ? (this.kv.get(ORDER_TOPIC_CONFIG_NAMESPACE, topic) ?? null) : null,
     });
-    this.metrics.readFrom({
-      registry: () => {
-        const counts = this.registryView.counts();
-        return { liveBrokers: counts.brokers, brokerGroups: counts.brokerNames, clusters: counts.clusters, topics: counts.topics };
-      },
-      pendingUnregistrations: () => this.registry.pendingUnregistrations,
-      connections: () => {
-        const server = this.server;
-        if (!server) return { open: 0, accepted: 0, bytesIn: 0, bytesOut: 0 };
-        return { open: server.connectionCount, accepted: server.acceptedCount, ...server.traffic() };
-      },
-    });
   }
 
   get configuration(): Configuration {
@@ -99,13 +98,16 @@ export class NameServer {
   async start(): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
     this.startedAt = this.clock.now();
+    // Loaded while the rest starts: fastify and prom-client take a few hundred ms to load.
+    const httpModules = this.options.configuration.http.httpEnable ? loadHttpModules() : null;
+    httpModules?.catch(() => undefined); // awaited below, unless start-up fails first
     this.kv.load();
     this.kvLoaded = true;
     this.tls = await createServerTls({
       properties: this.options.configuration.tls,
       env: this.options.env ?? process.env,
       logger: this.logger,
-      onHandshake: (ok) => this.metrics.tlsHandshake(ok),
+      onHandshake: (ok) => this.counters.tlsHandshake(ok),
     });
     const tls = this.tls;
     const ctx: NamesrvContext = {
@@ -115,7 +117,7 @@ export class NameServer {
       cache: this.cache,
       clock: this.clock,
       logger: this.logger,
-      observer: this.metrics,
+      observer: this.counters,
       startedAt: this.startedAt,
       registerBodies: this.registerBodies,
       pendingRegistrations: new Map(),
@@ -143,9 +145,9 @@ export class NameServer {
       this.server = null;
       throw err;
     }
-    if (this.options.configuration.http.httpEnable) {
+    if (httpModules) {
       try {
-        await this.startHttp();
+        await this.startHttp(await httpModules);
       } catch (err) {
         await Promise.all([this.tls?.close(), this.server.close()]);
         this.tls = null;
@@ -175,7 +177,7 @@ export class NameServer {
   /** Drops brokers silent past their heartbeat timeout (run periodically). Returns how many. */
   scanNotActiveBrokers(): number {
     const expired = this.registry.scanNotActiveBrokers();
-    this.metrics.brokersExpired(expired);
+    this.counters.brokersExpired(expired);
     return expired;
   }
 
@@ -205,10 +207,15 @@ export class NameServer {
     this.logger.info('name server shut down');
   }
 
-  private async startHttp(): Promise<void> {
-    const { createHttpServer, listenHttp } = await import('../http/http-server.js');
+  /** The Prometheus export; null until HTTP has started (it is only read over HTTP). */
+  get prometheusMetrics(): PrometheusMetrics | null {
+    return this.prometheus;
+  }
+
+  private async startHttp({ createHttpServer, listenHttp, PrometheusMetrics }: HttpModules): Promise<void> {
     const { http, netty } = this.options.configuration;
-    const app = createHttpServer(this.httpContext());
+    this.prometheus = new PrometheusMetrics(this.counters, this.metricSources());
+    const app = createHttpServer(this.httpContext(this.prometheus));
     try {
       this.httpAddress = await listenHttp(app, http.httpPort, http.httpBindAddress || netty.bindAddress);
     } catch (err) {
@@ -218,12 +225,30 @@ export class NameServer {
     this.http = app;
   }
 
-  private httpContext(): HttpContext {
+  private metricSources(): MetricSources {
+    return {
+      registry: () => {
+        const counts = this.registryView.counts();
+        return { liveBrokers: counts.brokers, brokerGroups: counts.brokerNames, clusters: counts.clusters, topics: counts.topics };
+      },
+      pendingUnregistrations: () => this.registry.pendingUnregistrations,
+      connections: () => {
+        const server = this.server;
+        if (!server) return { open: 0, accepted: 0, bytesIn: 0, bytesOut: 0 };
+        return { open: server.connectionCount, accepted: server.acceptedCount, ...server.traffic() };
+      },
+    };
+  }
+
+  private httpContext(prometheus: PrometheusMetrics): HttpContext {
     const configuration = this.options.configuration;
     return {
       logger: this.logger,
       now: () => this.clock.now(),
-      metrics: this.metrics,
+      metrics: {
+        scrape: (openMetrics) => prometheus.scrape(openMetrics),
+        totals: () => ({ ...this.counters.requests.totals(), connectionsOpen: this.server?.connectionCount ?? 0 }),
+      },
       readiness: () => this.readiness(),
       registry: this.registryView,
       kv: this.kv,
@@ -248,7 +273,7 @@ export class NameServer {
     const pending = this.registry.pendingUnregistrations;
     this.registry.onConnectionClosed(connectionId);
     const removed = this.registry.pendingUnregistrations - pending;
-    if (removed > 0) this.metrics.brokersRemovedWithConnection(removed);
+    if (removed > 0) this.counters.brokersRemovedWithConnection(removed);
   }
 
   /** A fixed-rate task whose interval is read again each time, so run-time config updates apply. */
