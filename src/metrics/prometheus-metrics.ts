@@ -1,14 +1,12 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { PACKAGE_VERSION, ROCKETMQ_VERSION_NAME } from '../version.js';
 import { Exposition, type Scrape } from './exposition.js';
 import type { NamesrvCounters } from './namesrv-counters.js';
 import { PrecountedHistogram } from './precounted-histogram.js';
+import { collectProcessMetrics } from './process-metrics.js';
 import { resultName } from './request-stats.js';
 
 const PREFIX = 'rocketmq_namesrv_';
-
-/** prom-client gauges named like counters (promtool flags them); its per-type gauges carry the same counts. */
-const GAUGES_NAMED_AS_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /** What the gauges read when scraped, so that they cost nothing between scrapes. */
 export interface MetricSources {
@@ -29,8 +27,7 @@ export class PrometheusMetrics {
 
   constructor(counters: NamesrvCounters, sources: MetricSources) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
-    for (const name of GAUGES_NAMED_AS_COUNTERS) this.registry.removeSingleMetric(name);
+    collectProcessMetrics(this.registry);
 
     new Gauge({
       name: `${PREFIX}build_info`,
