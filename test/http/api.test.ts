@@ -84,6 +84,7 @@ describe('the read-only JSON API', () => {
     assert.deepEqual(prefixed.topics.map((t) => t.topic), ['TopicA', 'TopicC']);
     assert.equal(prefixed.total, 2);
     assert.equal(((await get('/api/v1/topics?cluster=Nowhere')).body as { total: number }).total, 0);
+    assert.equal(((await get('/api/v1/topics?offset=0&limit=100&cluster=&prefix=')).body as { total: number }).total, 4, 'empty filters filter nothing');
   });
 
   test('topics follow registry changes', async () => {

@@ -12,7 +12,8 @@ const topicsQuery = {
   properties: {
     offset: { type: 'integer', minimum: 0, default: 0 },
     limit: { type: 'integer', minimum: 1, maximum: MAX_TOPICS_PAGE, default: 100 },
-    cluster: { type: 'string', minLength: 1 },
+    // Empty means no filter (`?cluster=&prefix=`, as a form with blank fields sends them).
+    cluster: { type: 'string' },
     prefix: { type: 'string' },
   },
 } as const;
@@ -61,7 +62,7 @@ export const apiRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) 
 
   app.get<{ Querystring: TopicsQuery }>('/api/v1/topics', { schema: { querystring: topicsQuery } }, async (request) => {
     const { offset, limit, cluster, prefix } = request.query;
-    const page = ctx.registry.topics({ offset, limit, cluster, prefix });
+    const page = ctx.registry.topics({ offset, limit, cluster: cluster || undefined, prefix: prefix || undefined });
     return { total: page.total, offset, limit, topics: page.topics };
   });
 
