@@ -22,7 +22,7 @@ export function createContext(options: BenchOptions): BenchContext {
         if (rss != null) facts.push({ scenario, name: 'server RSS before the scenario', value: Math.round(rss), unit: 'MB' });
         return fn({ ...options.against, pid: options.pid, label: `NameServer at ${options.against.host}:${options.against.port}` });
       }
-      const server = await startOwnServer({ nodeArgs: options.serverNodeArgs, serverArgs: [], cli: options.serverCli });
+      const server = await startOwnServer({ nodeArgs: options.serverNodeArgs, serverArgs: options.serverArgs, cli: options.serverCli });
       try {
         facts.push({ scenario, name: 'start-up to listening', value: Math.round(server.startupMs), unit: 'ms' });
         facts.push({ scenario, name: 'idle RSS after start', value: await idleRssMb(server.pid, 500), unit: 'MB' });

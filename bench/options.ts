@@ -36,6 +36,8 @@ export interface BenchOptions {
   serverNodeArgs: string[];
   /** The mqnamesrv script to start (another build of this project, for before/after runs). */
   serverCli: string | null;
+  /** Extra mqnamesrv options for the server this bench starts. */
+  serverArgs: string[];
   out: string | null;
   label: string;
   help: boolean;
@@ -64,6 +66,7 @@ export const USAGE = `npm run bench -- [options]
   --scale-brokers=B --scale-topics=T --scale-brokers-per-topic=K  (default 300 x 10000, 10)
   --server-node-args="…"  node options for the server this bench starts (e.g. --cpu-prof)
   --server-cli=FILE       start this mqnamesrv script instead of bin/mqnamesrv.js (another build, for before/after)
+  --server-args="…"       mqnamesrv options for that server (default --httpPort=0; empty for builds without HTTP)
   --out=FILE              JSON result file (default bench/results/<time>.json)
   --label=TEXT            a name for this run in the report
 `;
@@ -79,7 +82,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     'against', 'pid', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
     'route-brokers', 'route-topics', 'storm-brokers', 'storm-topics', 'big-topics', 'storm-rate', 'big-interval-ms',
     'list-brokers', 'list-topics', 'list-connections', 'churn-concurrency', 'scale-brokers', 'scale-topics',
-    'scale-brokers-per-topic', 'server-node-args', 'server-cli', 'out', 'label', 'help',
+    'scale-brokers-per-topic', 'server-node-args', 'server-cli', 'server-args', 'out', 'label', 'help',
   ]);
   for (const key of values.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
 
@@ -134,6 +137,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     scaleBrokersPerTopic: num('scale-brokers-per-topic', 10, 1),
     serverNodeArgs: (values.get('server-node-args') ?? '').split(/\s+/).filter(Boolean),
     serverCli: values.get('server-cli') ?? null,
+    serverArgs: (values.get('server-args') ?? '--httpPort=0').split(/\s+/).filter(Boolean),
     out: values.get('out') ?? null,
     label: values.get('label') ?? (against ? `NameServer at ${target}` : 'this project'),
     help: values.has('help'),

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { HttpListenError } from '../http/http-listen-error.js';
 import { USAGE } from '../namesrv/config/command-line.js';
 import { ConfigError } from '../namesrv/config/config-error.js';
 import type { Configuration } from '../namesrv/config/configuration.js';
@@ -9,6 +10,7 @@ import { exitWhenIdle, StopOnSignals } from './stop-on-signals.js';
 
 interface Startable {
   start(): Promise<{ address: string; port: number }>;
+  readonly httpEndpoint: { address: string; port: number } | null;
   shutdown(): Promise<void>;
 }
 
@@ -72,9 +74,16 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   const tip = `The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`;
   logger.info(tip);
   process.stdout.write(`${tip}\n`);
+  const http = server.httpEndpoint;
+  if (http) {
+    const line = `HTTP (metrics, health, API, address server) on ${http.address}:${http.port}`;
+    logger.info(line);
+    process.stdout.write(`${line}\n`);
+  }
 }
 
 function startFailure(error: unknown, configuration: Configuration): string {
+  if (error instanceof HttpListenError) return httpStartFailure(error);
   const { listenPort, bindAddress } = configuration.netty;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return `port ${listenPort} is already in use (bindAddress ${bindAddress})`;
@@ -82,6 +91,13 @@ function startFailure(error: unknown, configuration: Configuration): string {
   if (code === 'EADDRNOTAVAIL') return `bindAddress ${bindAddress} is not an address of this host`;
   if (error instanceof KvStoreLoadError) return error.message;
   return `failed to start: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function httpStartFailure({ code, port, host, message }: HttpListenError): string {
+  if (code === 'EADDRINUSE') return `HTTP port ${port} is already in use (httpBindAddress ${host})`;
+  if (code === 'EACCES') return `no permission to listen on HTTP port ${port} (httpBindAddress ${host})`;
+  if (code === 'EADDRNOTAVAIL') return `httpBindAddress ${host} is not an address of this host`;
+  return `failed to start HTTP on ${host}:${port}: ${message}`;
 }
 
 function fail(message: string, logger?: Logger): void {

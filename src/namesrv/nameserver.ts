@@ -1,4 +1,8 @@
 import type net from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Endpoint, HttpContext, Readiness } from '../http/http-context.js';
+import { NamesrvCounters } from '../metrics/namesrv-counters.js';
+import type { MetricSources, PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { parseTrustedProxies, readProxyHeader } from '../remoting/proxy-protocol/index.js';
@@ -18,6 +22,8 @@ import { createDispatcher } from './processors/dispatcher.js';
 import { namesrvProcessors } from './processors/index.js';
 import { RegisterBodyDecoder } from './processors/register-body-decoder.js';
 import { ResponseCache } from './processors/response-cache.js';
+import { ORDER_TOPIC_CONFIG_NAMESPACE } from './processors/broker-processors.js';
+import { RegistryView } from './route/registry-view.js';
 import { RouteRegistry } from './route/route-registry.js';
 
 export interface NameServerOptions {
@@ -40,16 +46,32 @@ const SCAN_INITIAL_DELAY_MS = 5;
 /** Java's NameServer closes connections idle this long; also how long a silent new connection may stay. */
 const DEFAULT_IDLE_SECONDS = 120;
 
+type HttpModules = Awaited<ReturnType<typeof loadHttpModules>>;
+
+/** The HTTP side's modules, loaded only when HTTP is on. */
+async function loadHttpModules() {
+  const [http, metrics] = await Promise.all([import('../http/http-server.js'), import('../metrics/prometheus-metrics.js')]);
+  return { createHttpServer: http.createHttpServer, listenHttp: http.listenHttp, PrometheusMetrics: metrics.PrometheusMetrics };
+}
+
 /**
  * The NameServer: wires the route registry, the KV store and the request handlers to the
- * remoting server, and owns the periodic tasks (expired-broker scan, KV print).
+ * remoting server and the HTTP listener, and owns the periodic tasks (expired-broker scan, KV print).
  */
 export class NameServer {
   readonly registry: RouteRegistry;
+  readonly registryView: RegistryView;
   readonly kv: KvStore;
   readonly cache = new ResponseCache();
   /** Decodes large register bodies on a worker thread. */
   readonly registerBodies: RegisterBodyDecoder;
+  /** What the server reports (request counts, registrations...), counted whether or not HTTP is on. */
+  readonly counters = new NamesrvCounters();
+  private prometheus: PrometheusMetrics | null = null;
+  private http: FastifyInstance | null = null;
+  private httpAddress: Endpoint | null = null;
+  private startedAt = 0;
+  private kvLoaded = false;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private server: RemotingServer | null = null;
@@ -63,11 +85,24 @@ export class NameServer {
     this.logger = options.logger;
     const { configuration } = options;
     this.registerBodies = new RegisterBodyDecoder(this.logger);
-    this.kv = new KvStore({ path: configuration.namesrv.kvConfigPath, logger: this.logger });
+    this.kv = new KvStore({
+      path: configuration.namesrv.kvConfigPath,
+      logger: this.logger,
+      onPersist: (durationMs, ok) => this.counters.kvPersisted(durationMs, ok),
+    });
     this.registry = new RouteRegistry(configuration.namesrv, this.clock, this.logger, {
       closeConnection: (id) => this.server?.closeConnection(id, 'expired'),
       notifyMinBrokerIdChanged: (change) => notifyMinBrokerIdChanged(change, this.logger),
-      routeChanged: (topic) => this.cache.routeChanged(topic),
+      routeChanged: (topic) => {
+        this.cache.routeChanged(topic);
+        this.registryView.routeChanged(topic);
+      },
+    });
+    this.registryView = new RegistryView(this.registry, {
+      now: () => this.clock.now(),
+      remoteAddressOf: (id) => this.server?.remoteAddressOf(id),
+      orderTopicConf: (topic) =>
+        configuration.namesrv.orderMessageEnable ? (this.kv.get(ORDER_TOPIC_CONFIG_NAMESPACE, topic) ?? null) : null,
     });
   }
 
@@ -78,10 +113,20 @@ export class NameServer {
   /** Loads the KV store, starts listening and the periodic tasks. Resolves with the bound address. */
   async start(): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
+    this.startedAt = this.clock.now();
+    // Loaded while the rest starts: fastify and prom-client take a few hundred ms to load.
+    const httpModules = this.options.configuration.http.httpEnable ? loadHttpModules() : null;
+    httpModules?.catch(() => undefined); // awaited below, unless start-up fails first
     const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
     const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     this.kv.load();
-    this.tls = await createServerTls({ properties: this.options.configuration.tls, env: this.options.env ?? process.env, logger: this.logger });
+    this.kvLoaded = true;
+    this.tls = await createServerTls({
+      properties: this.options.configuration.tls,
+      env: this.options.env ?? process.env,
+      logger: this.logger,
+      onHandshake: (ok) => this.counters.tlsHandshake(ok),
+    });
     const tls = this.tls;
     const access = await this.startAccessControl();
     const ctx: NamesrvContext = {
@@ -91,7 +136,8 @@ export class NameServer {
       cache: this.cache,
       clock: this.clock,
       logger: this.logger,
-      startedAt: this.clock.now(),
+      observer: this.counters,
+      startedAt: this.startedAt,
       registerBodies: this.registerBodies,
       pendingRegistrations: new Map(),
       parseProperties,
@@ -107,7 +153,7 @@ export class NameServer {
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
         (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection.remoteAddress) ?? null,
       ),
-      listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
+      listener: { onClose: (connection) => this.onConnectionClosed(connection.id) },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
       // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
       resolvePeer: (socket) => readProxyHeader(socket, { trusted: trustedProxies, logger: this.logger, timeoutMs: firstBytesTimeoutMs }),
@@ -123,7 +169,17 @@ export class NameServer {
       this.server = null;
       throw err;
     }
-    this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.registry.scanNotActiveBrokers());
+    if (httpModules) {
+      try {
+        await this.startHttp(await httpModules);
+      } catch (err) {
+        await Promise.all([this.tls?.close(), this.server.close()]);
+        this.tls = null;
+        this.server = null;
+        throw err;
+      }
+    }
+    this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.scanNotActiveBrokers());
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;
   }
@@ -163,6 +219,34 @@ export class NameServer {
     return this.isDraining;
   }
 
+  /** Where HTTP listens; null when it is off or not started. */
+  get httpEndpoint(): Endpoint | null {
+    return this.httpAddress;
+  }
+
+  /** Drops brokers silent past their heartbeat timeout (run periodically). Returns how many. */
+  scanNotActiveBrokers(): number {
+    const expired = this.registry.scanNotActiveBrokers();
+    this.counters.brokersExpired(expired);
+    return expired;
+  }
+
+  /**
+   * Ready to serve: the remoting port listens, the KV store is loaded, the needWaitForService
+   * window is over, and no shutdown has begun.
+   */
+  readiness(): Readiness {
+    if (this.isDraining) return { ready: false, reason: 'shutting down: draining connections' };
+    if (!this.kvLoaded) return { ready: false, reason: 'the KV store is not loaded yet' };
+    if (!this.server?.address) return { ready: false, reason: 'the remoting port is not listening' };
+    const { needWaitForService, waitSecondsForService } = this.options.configuration.namesrv;
+    const waitLeftMs = this.startedAt + waitSecondsForService * 1000 - this.clock.now();
+    if (needWaitForService && waitLeftMs > 0) {
+      return { ready: false, reason: `needWaitForService: route lookups are refused for ${Math.ceil(waitLeftMs / 1000)} s more` };
+    }
+    return { ready: true };
+  }
+
   /**
    * Stops accepting, closes connections and timers. KV changes are already on disk. With
    * `enableShutdownGracefully`, first drains: open connections are served (newer clients told to go
@@ -174,11 +258,13 @@ export class NameServer {
     this.timers.clear();
     this.registry.stop();
     // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
-    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close(), this.access?.close()]);
+    await Promise.all([this.tls?.close(), this.server?.close(), this.http?.close(), this.registerBodies.close(), this.access?.close()]);
     await this.kv.idle(); // KV changes already acknowledged are on disk; this waits for any still being written
     this.tls = null;
     this.access = null;
     this.server = null;
+    this.http = null;
+    this.httpAddress = null;
     this.logger.info('name server shut down');
   }
 
@@ -190,6 +276,75 @@ export class NameServer {
     await Promise.race([server.stopAccepting(), bound.promise]);
     bound.cancel();
     this.logger.info({ connections: server.connectionCount }, 'drain over, closing the remaining connections');
+  }
+
+  /** The Prometheus export; null until HTTP has started (it is only read over HTTP). */
+  get prometheusMetrics(): PrometheusMetrics | null {
+    return this.prometheus;
+  }
+
+  private async startHttp({ createHttpServer, listenHttp, PrometheusMetrics }: HttpModules): Promise<void> {
+    const { http, netty } = this.options.configuration;
+    this.prometheus = new PrometheusMetrics(this.counters, this.metricSources());
+    const app = createHttpServer(this.httpContext(this.prometheus));
+    try {
+      this.httpAddress = await listenHttp(app, http.httpPort, http.httpBindAddress || netty.bindAddress);
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+    this.http = app;
+  }
+
+  private metricSources(): MetricSources {
+    return {
+      registry: () => {
+        const counts = this.registryView.counts();
+        return { liveBrokers: counts.brokers, brokerGroups: counts.brokerNames, clusters: counts.clusters, topics: counts.topics };
+      },
+      pendingUnregistrations: () => this.registry.pendingUnregistrations,
+      connections: () => {
+        const server = this.server;
+        if (!server) return { open: 0, accepted: 0, bytesIn: 0, bytesOut: 0 };
+        return { open: server.connectionCount, accepted: server.acceptedCount, ...server.traffic() };
+      },
+    };
+  }
+
+  private httpContext(prometheus: PrometheusMetrics): HttpContext {
+    const configuration = this.options.configuration;
+    return {
+      logger: this.logger,
+      now: () => this.clock.now(),
+      metrics: {
+        scrape: (openMetrics) => prometheus.scrape(openMetrics),
+        totals: () => ({ ...this.counters.requests.totals(), connectionsOpen: this.server?.connectionCount ?? 0 }),
+      },
+      readiness: () => this.readiness(),
+      registry: this.registryView,
+      kv: this.kv,
+      settings: () => configuration.entries(),
+      server: {
+        startedAt: this.startedAt,
+        tlsMode: this.tls?.mode ?? 'disabled',
+        remoting: () => {
+          const address = this.server?.address;
+          return address ? { address: address.address, port: address.port } : null;
+        },
+        http: () => this.httpAddress,
+      },
+      addressServer: {
+        namesrvList: () => configuration.http.addressServerNamesrvList,
+        subgroups: () => configuration.http.addressServerSubgroups,
+      },
+    };
+  }
+
+  private onConnectionClosed(connectionId: number): void {
+    const pending = this.registry.pendingUnregistrations;
+    this.registry.onConnectionClosed(connectionId);
+    const removed = this.registry.pendingUnregistrations - pending;
+    if (removed > 0) this.counters.brokersRemovedWithConnection(removed);
   }
 
   /** A fixed-rate task whose interval is read again each time, so run-time config updates apply. */

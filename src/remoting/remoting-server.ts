@@ -70,6 +70,8 @@ export class RemotingServer {
   private nextConnectionId = 1;
   private closing = false;
   private idleWaiters: Array<() => void> = [];
+  /** Bytes moved by connections already closed (open ones are read from their sockets). */
+  private readonly closedTraffic = { bytesIn: 0, bytesOut: 0 };
 
   constructor(private readonly options: RemotingServerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -94,6 +96,26 @@ export class RemotingServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Connections accepted since start (those a TLS handshake or the first-byte check dropped excluded). */
+  get acceptedCount(): number {
+    return this.nextConnectionId - 1;
+  }
+
+  /** Bytes read and written over every connection since start; computed when asked, nothing counted per frame. */
+  traffic(): { bytesIn: number; bytesOut: number } {
+    let { bytesIn, bytesOut } = this.closedTraffic;
+    for (const connection of this.connections.values()) {
+      bytesIn += connection.bytesRead;
+      bytesOut += connection.bytesWritten;
+    }
+    return { bytesIn, bytesOut };
+  }
+
+  /** `host:port` of a connection's peer, if it is open. */
+  remoteAddressOf(id: number): string | undefined {
+    return this.connections.get(id)?.remoteAddress;
   }
 
   /** Closes one connection (a broker that expired, say); false when it is already gone. */
@@ -165,6 +187,8 @@ export class RemotingServer {
     socket.once('close', () => {
       this.connections.delete(connection.id);
       this.notifyIfIdle();
+      this.closedTraffic.bytesIn += connection.bytesRead;
+      this.closedTraffic.bytesOut += connection.bytesWritten;
       this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
       this.options.listener?.onClose?.(connection, connection.closeReason);
     });
@@ -199,6 +223,14 @@ class ServerConnection implements Connection {
 
   get isOpen(): boolean {
     return !this.socket.destroyed;
+  }
+
+  get bytesRead(): number {
+    return this.socket.bytesRead;
+  }
+
+  get bytesWritten(): number {
+    return this.socket.bytesWritten;
   }
 
   send(cmd: RemotingCommand): void {

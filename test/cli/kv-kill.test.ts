@@ -17,7 +17,7 @@ const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 
 async function boot(home: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
   delete env.ROCKETMQ_HOME;
-  const child = spawn(process.execPath, [BIN, '--listenPort=0', '--bindAddress=127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--listenPort=0', '--bindAddress=127.0.0.1', '--httpEnable=false'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';

@@ -88,24 +88,29 @@ function startServer(args: string[], home: string) {
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const booted = new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const line = stdout.split('\n').find((l) => l.startsWith('The Name Server boot success.'));
-      if (line) resolve(line);
+  const printed = (prefix: string) =>
+    new Promise<string>((resolve, reject) => {
+      const look = () => {
+        const line = stdout.split('\n').find((l) => l.startsWith(prefix));
+        if (line && stdout.includes(`${line}\n`)) resolve(line);
+      };
+      child.stdout.on('data', look);
+      void exited.then((code) => reject(new Error(`exited with ${code} before printing "${prefix}": ${stderr}`)));
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    void exited.then((code) => reject(new Error(`exited with ${code} before booting: ${stderr}`)));
-  });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const booted = printed('The Name Server boot success.');
+  const httpLine = printed('HTTP ');
   // Tests that expect no boot await `exited` instead.
   booted.catch(() => undefined);
-  return { child, booted, exited, stderr: () => stderr, stdout: () => stdout };
+  httpLine.catch(() => undefined);
+  return { child, booted, httpLine, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 describe('mqnamesrv server process', () => {
   it('boots on --listenPort=0, prints the bound address, and exits 0 on SIGTERM', async (t) => {
     const home = tempDir('namesrv-cli-');
-    const server = startServer(['--listenPort=0', '--bindAddress=127.0.0.1'], home);
+    const server = startServer(['--listenPort=0', '--bindAddress=127.0.0.1', '--httpPort=0'], home);
     t.after(() => server.child.kill('SIGKILL'));
     const line = await server.booted;
     const match = /^The Name Server boot success\. serializeType=JSON, address 127\.0\.0\.1:(\d+)$/.exec(line);
@@ -115,6 +120,10 @@ describe('mqnamesrv server process', () => {
     await new Promise<void>((resolve, reject) => {
       const socket = net.connect(port, '127.0.0.1', () => socket.end(resolve)).on('error', reject);
     });
+    const httpLine = /^HTTP \(metrics, health, API, address server\) on 127\.0\.0\.1:(\d+)$/m.exec(await server.httpLine);
+    assert.ok(httpLine, 'the line after the boot line says where HTTP listens');
+    const ready = await fetch(`http://127.0.0.1:${httpLine[1]}/health/ready`);
+    assert.equal(ready.status, 200);
     assert.ok(fs.existsSync(path.join(home, 'logs', 'rocketmqlogs', 'namesrv.log')));
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
@@ -127,7 +136,7 @@ describe('mqnamesrv server process', () => {
   it('a stop while the config file is still being read ends cleanly with exit 0', async (t) => {
     const home = tempDir('namesrv-cli-');
     const fifo = makeFifo(home, 'namesrv.properties');
-    const server = startServer(['-c', fifo, '--listenPort=0', '--bindAddress=127.0.0.1'], home);
+    const server = startServer(['-c', fifo, '--listenPort=0', '--bindAddress=127.0.0.1', '--httpPort=0'], home);
     t.after(() => server.child.kill('SIGKILL'));
     const writer = await fs.promises.open(fifo, 'w'); // resolves once the server opened it for reading
     server.child.kill('SIGTERM');
@@ -140,7 +149,7 @@ describe('mqnamesrv server process', () => {
   it('a stop while the server starts (loading its KV store) shuts it down once started, exit 0', async (t) => {
     const home = tempDir('namesrv-cli-');
     const fifo = makeFifo(home, 'kvConfig.json');
-    const server = startServer([`--kvConfigPath=${fifo}`, '--listenPort=0', '--bindAddress=127.0.0.1'], home);
+    const server = startServer([`--kvConfigPath=${fifo}`, '--listenPort=0', '--bindAddress=127.0.0.1', '--httpPort=0'], home);
     t.after(() => server.child.kill('SIGKILL'));
     const writer = await fs.promises.open(fifo, 'w');
     server.child.kill('SIGTERM');
@@ -156,9 +165,35 @@ describe('mqnamesrv server process', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     t.after(() => blocker.close());
     const port = (blocker.address() as net.AddressInfo).port;
-    const server = startServer([`--listenPort=${port}`, '--bindAddress=127.0.0.1'], tempDir('namesrv-cli-'));
+    const server = startServer([`--listenPort=${port}`, '--bindAddress=127.0.0.1', '--httpPort=0'], tempDir('namesrv-cli-'));
     t.after(() => server.child.kill('SIGKILL'));
     assert.equal(await server.exited, 1);
     assert.equal(server.stderr(), `port ${port} is already in use (bindAddress 127.0.0.1)\n`);
+  });
+
+  it('reports an HTTP port in use in one line and exits 1', async (t) => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    t.after(() => blocker.close());
+    const port = (blocker.address() as net.AddressInfo).port;
+    const server = startServer(['--listenPort=0', '--bindAddress=127.0.0.1', `--httpPort=${port}`], tempDir('namesrv-cli-'));
+    t.after(() => server.child.kill('SIGKILL'));
+    assert.equal(await server.exited, 1);
+    assert.equal(server.stderr(), `HTTP port ${port} is already in use (httpBindAddress 127.0.0.1)\n`);
+  });
+
+  it('an address-server list that does not parse is refused at start', () => {
+    const { code, stderr } = run(['--addressServerSubgroups=nsaddr-a:10.0.0.1:9876']);
+    assert.equal(code, 1);
+    assert.match(stderr, /^mqnamesrv: invalid value "nsaddr-a:10\.0\.0\.1:9876" for addressServerSubgroups: expected name=host:port;host:port entries/);
+  });
+
+  it('-p lists the HTTP settings', () => {
+    const settings = parseProperties(run(['-p']).stdout);
+    assert.equal(settings.get('httpEnable'), 'true');
+    assert.equal(settings.get('httpPort'), '9877');
+    assert.equal(settings.get('httpBindAddress'), '');
+    assert.equal(settings.get('addressServerNamesrvList'), '');
+    assert.equal(settings.get('addressServerSubgroups'), '');
   });
 });

@@ -28,6 +28,7 @@ async function startDrainable(enableShutdownGracefully: boolean): Promise<Draina
     homeDir: home,
     namesrv: { kvConfigPath: path.join(home, 'kv.json'), configStorePath: path.join(home, 'ns.properties') },
     netty: { listenPort: 0, bindAddress: '127.0.0.1', enableShutdownGracefully, shutdownWaitTimeSeconds: 30 },
+    http: { httpEnable: false },
   });
   let release: () => void = () => undefined;
   let asked: number | null = null;

@@ -54,7 +54,7 @@ describe('a port already in use', () => {
     const { tempDir } = await import('../support/nameserver-harness.js');
     const holder = await startNameServer();
     try {
-      const configuration = new Configuration({ homeDir: tempDir(), netty: { listenPort: holder.port, bindAddress: '127.0.0.1' } });
+      const configuration = new Configuration({ homeDir: tempDir(), netty: { listenPort: holder.port, bindAddress: '127.0.0.1' }, http: { httpEnable: false } });
       const second = new NameServer({ configuration, logger: silentLogger(), env: {} });
       await assert.rejects(second.start(), /EADDRINUSE/);
       assert.equal(second.serverTls, null);

@@ -206,6 +206,7 @@ describe('counting refusals', () => {
         namesrv: { kvConfigPath: `${home}/kv.json`, configStorePath: `${home}/ns.properties` },
         netty: { listenPort: 0, bindAddress: '127.0.0.1' },
         security: { aclEnable: true, aclFile: `${home}/plain_acl.yml` },
+        http: { httpEnable: false },
       }),
       logger: silentLogger(),
       env: {},

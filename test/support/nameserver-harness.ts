@@ -11,6 +11,8 @@ import { silentLogger, type Logger } from '../../src/util/logger.js';
 export interface RunningNameServer {
   server: NameServer;
   port: number;
+  /** The HTTP port; null when `httpEnable=false`. */
+  httpPort: number | null;
   home: string;
   clock: ManualClock;
   configuration: Configuration;
@@ -23,7 +25,7 @@ export function tempDir(prefix = 'namesrv-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Starts a NameServer on 127.0.0.1 and a free port, with its files in a fresh temp home. */
+/** Starts a NameServer on 127.0.0.1 and free ports (remoting and HTTP), with its files in a fresh temp home. */
 export async function startNameServer(init: ConfigurationInit = {}, logger: Logger = silentLogger()): Promise<RunningNameServer> {
   const home = init.homeDir ?? tempDir();
   const configuration = new Configuration({
@@ -35,6 +37,7 @@ export async function startNameServer(init: ConfigurationInit = {}, logger: Logg
       ...init.namesrv,
     },
     netty: { listenPort: 0, bindAddress: '127.0.0.1', ...init.netty },
+    http: { httpPort: 0, ...init.http },
   });
   const clock = new ManualClock(Date.now());
   // An empty environment: TLS_* variables of the machine must not change what tests see.
@@ -44,6 +47,7 @@ export async function startNameServer(init: ConfigurationInit = {}, logger: Logg
   return {
     server,
     port: address.port,
+    httpPort: server.httpEndpoint?.port ?? null,
     home,
     clock,
     configuration,

@@ -3,11 +3,12 @@ import { RequestError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { writeFileAtomicSync } from '../../util/atomic-file.js';
 import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
+import type { HttpConfig } from './http-config.js';
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
 import { formatProperties } from '../../util/java-properties.js';
 import { canonicalPropertyName, findPropertySpec, isTlsProperty } from './property-specs.js';
-import { redactSecrets } from './secrets.js';
+import { redactSettings } from './redact.js';
 import { InvalidPropertyError, resolveProperty, type ResolvedProperty } from './property-value.js';
 import { defaultAclFile, type SecurityConfig } from './security-config.js';
 import type { ServerExtrasConfig } from './server-extras-config.js';
@@ -21,6 +22,7 @@ export interface ConfigurationInit extends Partial<ServerExtrasConfig> {
   netty?: Partial<NettyServerConfig>;
   /** aclFile defaults to `conf/plain_acl.yml` under rocketmqHome, or under homeDir without one. */
   security?: Partial<SecurityConfig>;
+  http?: Partial<HttpConfig>;
   tls?: Record<string, string>;
 }
 
@@ -47,11 +49,13 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
 
 export const BLACKLIST_REMARK = 'Can not update config in black list.';
 
-/** The NameServer's settings. `namesrv`, `netty`, `security` and `tls` are live: updates change them in place. */
+/** The NameServer's settings. `namesrv`, `netty`, `security`, `http` and `tls` are live: updates change them in place. */
 export class Configuration {
   readonly namesrv: NamesrvConfig;
   readonly netty: NettyServerConfig;
   readonly security: SecurityConfig;
+  /** Ours: the HTTP listener. Where it listens is read at start-up only. */
+  readonly http: HttpConfig;
   readonly tls: Record<string, string>;
   private readonly extras: ServerExtrasConfig;
 
@@ -63,6 +67,10 @@ export class Configuration {
       ...defaults.security,
       aclFile: defaultAclFile(this.namesrv.rocketmqHome, init.homeDir ?? os.homedir()),
       ...init.security,
+    };
+    this.http = {
+      ...defaults.http,
+      ...init.http,
     };
     this.tls = { ...init.tls };
     this.extras = { ...defaults.extras };
@@ -105,7 +113,7 @@ export class Configuration {
    * redacted: this is what leaves the process (GET_NAMESRV_CONFIG, `-p`, the start-up log line).
    */
   entries(): Array<[string, string]> {
-    return redactSecrets(settingEntries(this.settings()));
+    return redactSettings(settingEntries(this.settings()));
   }
 
   /** The GET_NAMESRV_CONFIG body: `key=value\n` per setting, secrets redacted. */
@@ -163,6 +171,7 @@ export class Configuration {
     Object.assign(this.netty, next.netty);
     Object.assign(this.extras, next.extras);
     Object.assign(this.security, next.security);
+    Object.assign(this.http, next.http);
     Object.assign(this.tls, next.tls);
     return { ignored };
   }
@@ -177,6 +186,6 @@ export class Configuration {
   }
 
   private settings(): Settings {
-    return { namesrv: this.namesrv, netty: this.netty, extras: this.extras, security: this.security, tls: this.tls };
+    return { namesrv: this.namesrv, netty: this.netty, extras: this.extras, security: this.security, http: this.http, tls: this.tls };
   }
 }

@@ -62,11 +62,11 @@ export function loadConfiguration(options: LoadConfigurationOptions): LoadedConf
 }
 
 function toConfiguration(homeDir: string, settings: Settings): Configuration {
-  const { namesrv, netty, tls, extras, security } = settings;
+  const { namesrv, netty, tls, extras, security, http } = settings;
   // Left at its default, aclFile follows rocketmqHome wherever that was set.
   const { aclFile, ...rest } = security;
   const explicit = aclFile !== defaultSettings(homeDir).security.aclFile;
-  return new Configuration({ homeDir, namesrv, netty, tls, security: explicit ? security : rest, ...extras });
+  return new Configuration({ homeDir, namesrv, netty, tls, http, security: explicit ? security : rest, ...extras });
 }
 
 function apply(settings: Settings, name: string, raw: string, describe: (message: string) => string): void {

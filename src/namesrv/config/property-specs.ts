@@ -1,3 +1,5 @@
+import { parseNamesrvList, parseSubgroups } from './address-server-lists.js';
+import type { HttpConfig } from './http-config.js';
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
 import { parseTrustedProxies } from '../../remoting/proxy-protocol/trusted-proxies.js';
@@ -7,7 +9,7 @@ import { FRAME_MAX_LENGTH_PROPERTY, LOG_LEVELS, type ServerExtrasConfig } from '
 /** Value types as Java's `MixAll.properties2Object` converts them (int, long, boolean, trimmed String). */
 export type ValueType = 'int' | 'long' | 'boolean' | 'string';
 
-export type PropertyGroup = 'namesrv' | 'netty' | 'extras' | 'security';
+export type PropertyGroup = 'namesrv' | 'netty' | 'extras' | 'security' | 'http';
 
 export interface PropertySpec {
   readonly name: string;
@@ -79,8 +81,24 @@ const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
   proxyProtocolTrustedAddresses: 'string',
 };
 
+const HTTP_TYPES: Record<keyof HttpConfig, ValueType> = {
+  httpEnable: 'boolean',
+  httpPort: 'int',
+  httpBindAddress: 'string',
+  addressServerNamesrvList: 'string',
+  addressServerSubgroups: 'string',
+};
+
+const PORT_CHECK: PropertySpec['check'] = { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' };
+
 const CHECKS: Record<string, PropertySpec['check']> = {
-  listenPort: { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' },
+  listenPort: PORT_CHECK,
+  httpPort: PORT_CHECK,
+  addressServerNamesrvList: { test: (v) => parseNamesrvList(String(v)) !== null, expected: 'host:port entries separated by ;' },
+  addressServerSubgroups: {
+    test: (v) => parseSubgroups(String(v)) !== null,
+    expected: 'name=host:port;host:port entries separated by , (names of letters, digits, . _ -)',
+  },
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   logFileMaxSize: { test: (v) => /^[1-9]\d*[BKMG]$/.test(String(v)), expected: 'a size such as 128M (B, K, M or G)' },
   logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
@@ -105,7 +123,13 @@ function specsOf(group: PropertyGroup, types: Record<string, ValueType>): Proper
 }
 
 export const PROPERTY_SPECS: ReadonlyMap<string, PropertySpec> = new Map(
-  [...specsOf('namesrv', NAMESRV_TYPES), ...specsOf('netty', NETTY_TYPES), ...specsOf('extras', EXTRAS_TYPES), ...specsOf('security', SECURITY_TYPES)].map((s) => [s.name, s]),
+  [
+    ...specsOf('namesrv', NAMESRV_TYPES),
+    ...specsOf('netty', NETTY_TYPES),
+    ...specsOf('extras', EXTRAS_TYPES),
+    ...specsOf('security', SECURITY_TYPES),
+    ...specsOf('http', HTTP_TYPES),
+  ].map((s) => [s.name, s]),
 );
 
 /** Other names accepted for a property, e.g. Java's system-property name of frameMaxLength. */

@@ -1,3 +1,4 @@
+import { defaultHttpConfig, type HttpConfig } from './http-config.js';
 import { defaultNamesrvConfig, type NamesrvConfig } from './namesrv-config.js';
 import { defaultNettyServerConfig, type NettyServerConfig } from './netty-server-config.js';
 import type { PropertyValue, ResolvedProperty } from './property-value.js';
@@ -10,6 +11,7 @@ export interface Settings {
   netty: NettyServerConfig;
   extras: ServerExtrasConfig;
   security: SecurityConfig;
+  http: HttpConfig;
   tls: Record<string, string>;
 }
 
@@ -19,6 +21,7 @@ export function defaultSettings(homeDir: string): Settings {
     netty: defaultNettyServerConfig(),
     extras: defaultServerExtrasConfig(homeDir),
     security: defaultSecurityConfig(homeDir),
+    http: defaultHttpConfig(),
     tls: {},
   };
 }
@@ -29,6 +32,7 @@ export function copySettings(settings: Settings): Settings {
     netty: { ...settings.netty },
     extras: { ...settings.extras },
     security: { ...settings.security },
+    http: { ...settings.http },
     tls: { ...settings.tls },
   };
 }
@@ -49,7 +53,7 @@ export function applyProperty(settings: Settings, property: ResolvedProperty): v
  */
 export function settingEntries(settings: Settings): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
-  for (const group of [settings.namesrv, settings.netty, settings.extras, settings.security, settings.tls]) {
+  for (const group of [settings.namesrv, settings.netty, settings.extras, settings.security, settings.http, settings.tls]) {
     for (const [name, value] of Object.entries(group)) entries.push([name, String(value)]);
   }
   return entries

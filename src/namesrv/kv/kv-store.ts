@@ -7,6 +7,8 @@ export interface KvStoreOptions {
   /** kvConfig.json; its folder is created at the first write. */
   path: string;
   logger: Logger;
+  /** Told how long each save of the file took, and whether it succeeded. */
+  onPersist?(durationMs: number, ok: boolean): void;
 }
 
 /** The file exists but neither it nor its `.bak` can be read as a KV table. */
@@ -156,9 +158,12 @@ export class KvStore {
       this.pending = [];
       const next: KvTable = new Map(this.durable);
       for (const change of batch) change.apply(next);
+      const started = performance.now();
       try {
         await writeFileAtomic(this.options.path, serializeKvTable(next), { keepBackup: this.keepBackupOnNextSave });
+        this.options.onPersist?.(performance.now() - started, true);
       } catch (error) {
+        this.options.onPersist?.(performance.now() - started, false);
         this.options.logger.error({ err: error, path: this.options.path }, 'cannot save KV config; the change is taken back');
         const table: KvTable = new Map(this.durable);
         for (const change of this.pending) change.apply(table);

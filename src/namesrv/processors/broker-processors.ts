@@ -116,6 +116,7 @@ function brokerOf(header: RegisterBrokerHeaderFields, connection: Connection): B
 
 function answer(ctx: NamesrvContext, result: RegisterBrokerResult): Reply {
   if (result.outcome === 'refused') return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed', extFields: {} };
+  ctx.observer.registrationAccepted(result.outcome);
   const values: Record<string, string | null> = { haServerAddr: result.haServerAddr, masterAddr: result.masterAddr };
   const extFields = encodeHeader(Object.fromEntries(hashMapOrder(Object.keys(values)).map((k) => [k, values[k]])));
   let replyBody: Buffer | null = null;

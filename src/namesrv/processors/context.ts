@@ -2,6 +2,7 @@ import type { Connection } from '../../remoting/remoting-server.js';
 import type { RemotingCommand, ExtFields } from '../../remoting/remoting-command.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
+import type { NamesrvObserver } from '../observer.js';
 import type { RouteRegistry } from '../route/route-registry.js';
 import type { RegisterBodyDecoder } from './register-body-decoder.js';
 import type { ResponseCache } from './response-cache.js';
@@ -46,6 +47,7 @@ export interface NamesrvContext {
   readonly pendingRegistrations: Map<string, Promise<unknown>>;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly observer: NamesrvObserver;
   /** When the server started, for `needWaitForService`. */
   readonly startedAt: number;
   /** Properties text → map, as Java's MixAll.string2Properties reads an update body. */

@@ -22,17 +22,25 @@ export function createDispatcher(
   serverVersion: number,
   guard?: RequestGuard,
 ): RequestHandler {
-  const refused = (request: RemotingCommand, connection: Connection, err: unknown): Reply => {
-    if (!(err instanceof RequestError)) throw err; // the transport answers SYSTEM_ERROR and logs it
+  const refused = (request: RemotingCommand, connection: Connection, err: unknown, started: number): Reply => {
+    if (!(err instanceof RequestError)) {
+      ctx.observer.requestHandled(request.code, ResponseCode.SYSTEM_ERROR, performance.now() - started);
+      throw err; // the transport answers SYSTEM_ERROR and logs it
+    }
     ctx.logger.warn({ code: requestCodeName(request.code), remote: connection.remoteAddress, remark: err.remark }, 'request refused');
     return { code: err.code, remark: err.remark };
   };
+  const answer = (request: RemotingCommand, reply: Reply, started: number): RemotingCommand => {
+    ctx.observer.requestHandled(request.code, reply.code, performance.now() - started);
+    return createResponse(request, reply, serverVersion);
+  };
   return (request: RemotingCommand, connection: Connection) => {
+    const started = performance.now();
     const processor = processors.get(request.code);
     if (!processor) {
       ctx.logger.warn({ code: request.code, remote: connection.remoteAddress }, 'request code not supported');
       const remark = ` request type ${request.code} not supported`;
-      return createResponse(request, { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark }, serverVersion);
+      return answer(request, { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark }, started);
     }
     const refusal = guard?.(request, connection);
     if (refusal) return createResponse(request, refusal, serverVersion);
@@ -40,14 +48,14 @@ export function createDispatcher(
     try {
       reply = processor(request, ctx, connection);
     } catch (err) {
-      reply = refused(request, connection, err);
+      reply = refused(request, connection, err, started);
     }
     if (reply instanceof Promise) {
       return reply.then(
-        (r) => createResponse(request, r, serverVersion),
-        (err: unknown) => createResponse(request, refused(request, connection, err), serverVersion),
+        (r) => answer(request, r, started),
+        (err: unknown) => answer(request, refused(request, connection, err, started), started),
       );
     }
-    return createResponse(request, reply, serverVersion);
+    return answer(request, reply, started);
   };
 }

@@ -35,6 +35,7 @@ const getRouteInfoByTopic: Processor = (request, ctx) => {
 function cachedRoute(ctx: NamesrvContext, topic: string, flavor: RouteFlavor): Buffer | null {
   const kvVersion = ctx.kv.version;
   const cached = ctx.cache.getRoute(topic, flavor, kvVersion);
+  ctx.observer.routeCacheLookup(cached !== undefined);
   if (cached) return cached;
   const built = encodeRoute(ctx, topic, flavor);
   if (built) ctx.cache.putRoute(topic, flavor, kvVersion, built);

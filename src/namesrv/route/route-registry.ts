@@ -472,6 +472,21 @@ export class RouteRegistry {
     return [...this.topicQueueTable.keys()];
   }
 
+  // Read-only accessors for monitoring (registry-view.ts).
+
+  get topicCount(): number {
+    return this.topicQueueTable.size;
+  }
+
+  /** The broker names with queues of a topic; empty when it has none. */
+  topicBrokerNames(topic: string): string[] {
+    return this.topicQueueTable.get(topic)?.brokerNames() ?? [];
+  }
+
+  liveBroker(clusterName: string, brokerAddr: string): Readonly<BrokerLiveInfo> | undefined {
+    return this.liveTable.get(clusterName, brokerAddr);
+  }
+
   topicsByCluster(clusterName: string): string[] {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names) return [];

@@ -19,6 +19,8 @@ export interface ServerTlsOptions {
   handshakeTimeoutMs?: number;
   /** A connection that sends nothing for this long is dropped before TLS or plain text is decided. */
   firstByteTimeoutMs?: number;
+  /** Told of each TLS handshake's end: false for a failed one or a refused client certificate. */
+  onHandshake?(ok: boolean): void;
 }
 
 /** What happened after the watched certificate files changed. */
@@ -93,6 +95,7 @@ class TlsGate implements ServerTls {
     });
     this.tlsServer.on('secureConnection', (socket: tls.TLSSocket) => this.onSecureConnection(socket));
     this.tlsServer.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+      this.options.onHandshake?.(false);
       this.options.logger.warn({ remote: remoteOf(socket), err: err.message }, 'TLS handshake failed');
     });
   }
@@ -200,11 +203,13 @@ class TlsGate implements ServerTls {
     }
     const refusal = this.clientCertificateRefusal(socket);
     if (refusal) {
+      this.options.onHandshake?.(false);
       this.options.logger.warn({ remote: remoteOf(socket), reason: refusal }, 'refusing a TLS client');
       socket.destroy();
       pending.finish(null);
       return;
     }
+    this.options.onHandshake?.(true);
     pending.finish(socket);
   }
 

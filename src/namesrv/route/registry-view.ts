@@ -1,0 +1,182 @@
+import type { DataVersion, TopicRouteData } from '../../protocol/route-types.js';
+import type { RouteRegistry } from './route-registry.js';
+import { compare, lowerBound, SortedTopics } from './sorted-topics.js';
+
+export interface RegistryCounts {
+  clusters: number;
+  /** Broker groups (names). */
+  brokerNames: number;
+  /** Live broker processes (cluster, address). */
+  brokers: number;
+  topics: number;
+}
+
+export interface BrokerAddressView {
+  brokerId: number;
+  address: string;
+  haServerAddress: string | null;
+  lastUpdateTimestamp: number | null;
+  heartbeatAgeMs: number | null;
+  heartbeatTimeoutMs: number | null;
+  dataVersion: DataVersion | null;
+  /** The peer address of the connection the broker registered over, while it is open. */
+  remoteAddress: string | null;
+}
+
+export interface BrokerGroupView {
+  cluster: string;
+  brokerName: string;
+  zoneName: string | null;
+  enableActingMaster: boolean;
+  topicCount: number;
+  addresses: BrokerAddressView[];
+}
+
+export interface TopicQuery {
+  offset: number;
+  limit: number;
+  cluster?: string;
+  prefix?: string;
+}
+
+export interface TopicPage {
+  total: number;
+  topics: Array<{ topic: string; brokerNames: string[] }>;
+}
+
+export interface RegistryViewOptions {
+  now(): number;
+  /** The peer of an open remoting connection. */
+  remoteAddressOf(connectionId: number): string | undefined;
+  /** A topic's order-topic config when routes carry it (orderMessageEnable), else null. */
+  orderTopicConf(topic: string): string | null;
+}
+
+/**
+ * Read-only answers about the route registry for monitoring and the HTTP API, through the
+ * registry's public accessors. Whatever would cost a pass over every topic (the sorted names, topic
+ * counts per broker group, a cluster's topics) is kept until the registry reports a change.
+ */
+export class RegistryView {
+  private readonly sortedTopics: SortedTopics;
+  private topicsPerBrokerName: Map<string, number> | null = null;
+  /** Cluster → its topics, sorted. */
+  private readonly clusterTopics = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly registry: RouteRegistry,
+    private readonly options: RegistryViewOptions,
+  ) {
+    this.sortedTopics = new SortedTopics(
+      () => registry.allTopics(),
+      (topic) => registry.topicBrokerNames(topic).length > 0,
+    );
+  }
+
+  /** Wire to the registry's routeChanged hook. */
+  routeChanged(topic: string | null): void {
+    this.sortedTopics.changed(topic);
+    this.topicsPerBrokerName = null;
+    this.clusterTopics.clear();
+  }
+
+  counts(): RegistryCounts {
+    const { brokerAddrTable, clusterAddrTable } = this.registry.clusterInfo();
+    return {
+      clusters: clusterAddrTable.size,
+      brokerNames: brokerAddrTable.size,
+      brokers: this.registry.liveBrokerCount,
+      topics: this.registry.topicCount,
+    };
+  }
+
+  /** Cluster → its broker names, both sorted. */
+  clusters(): Record<string, string[]> {
+    const { clusterAddrTable } = this.registry.clusterInfo();
+    const out: Record<string, string[]> = {};
+    for (const name of [...clusterAddrTable.keys()].sort(compare)) out[name] = [...clusterAddrTable.get(name)!].sort(compare);
+    return out;
+  }
+
+  /** Broker groups sorted by cluster then name, their addresses by id. */
+  brokers(): BrokerGroupView[] {
+    const now = this.options.now();
+    const topicCounts = this.topicCountsByBrokerName();
+    const groups = [...this.registry.clusterInfo().brokerAddrTable.values()].sort(
+      (a, b) => compare(a.cluster, b.cluster) || compare(a.brokerName, b.brokerName),
+    );
+    return groups.map((group) => ({
+      cluster: group.cluster,
+      brokerName: group.brokerName,
+      zoneName: group.zoneName ?? null,
+      enableActingMaster: group.enableActingMaster,
+      topicCount: topicCounts.get(group.brokerName) ?? 0,
+      addresses: [...group.brokerAddrs]
+        .sort(([a], [b]) => a - b)
+        .map(([brokerId, address]) => {
+          const live = this.registry.liveBroker(group.cluster, address);
+          const connectionId = live?.connectionId ?? null;
+          return {
+            brokerId,
+            address,
+            haServerAddress: live?.haServerAddr || null,
+            lastUpdateTimestamp: live?.lastUpdateTimestamp ?? null,
+            heartbeatAgeMs: live ? now - live.lastUpdateTimestamp : null,
+            heartbeatTimeoutMs: live?.heartbeatTimeoutMillis ?? null,
+            dataVersion: live ? { ...live.dataVersion } : null,
+            remoteAddress: connectionId === null ? null : (this.options.remoteAddressOf(connectionId) ?? null),
+          };
+        }),
+    }));
+  }
+
+  /** One page of topic names in order, with the broker groups serving each. */
+  topics(query: TopicQuery): TopicPage {
+    const all = query.cluster === undefined ? this.sortedTopics.names() : this.topicsOfCluster(query.cluster);
+    let from = 0;
+    let to = all.length;
+    if (query.prefix) {
+      from = lowerBound(all, query.prefix);
+      to = lowerBound(all, prefixEnd(query.prefix));
+    }
+    const page = all.slice(Math.min(from + query.offset, to), Math.min(from + query.offset + query.limit, to));
+    return {
+      total: to - from,
+      topics: page.map((topic) => ({ topic, brokerNames: [...this.registry.topicBrokerNames(topic)].sort(compare) })),
+    };
+  }
+
+  /** What GET_ROUTEINFO_BY_TOPIC answers for a topic (without zone filtering), or null. */
+  topicRoute(topic: string): TopicRouteData | null {
+    const route = this.registry.pickupTopicRoute(topic);
+    if (route) route.orderTopicConf = this.options.orderTopicConf(topic);
+    return route;
+  }
+
+  private topicCountsByBrokerName(): Map<string, number> {
+    if (this.topicsPerBrokerName) return this.topicsPerBrokerName;
+    const counts = new Map<string, number>();
+    for (const topic of this.registry.allTopics()) {
+      for (const name of this.registry.topicBrokerNames(topic)) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return (this.topicsPerBrokerName = counts);
+  }
+
+  private topicsOfCluster(cluster: string): readonly string[] {
+    let topics = this.clusterTopics.get(cluster);
+    if (!topics) {
+      const brokerNames = new Set(this.registry.clusterInfo().clusterAddrTable.get(cluster) ?? []);
+      topics = this.sortedTopics.names().filter((topic) => this.registry.topicBrokerNames(topic).some((name) => brokerNames.has(name)));
+      this.clusterTopics.set(cluster, topics);
+    }
+    return topics;
+  }
+}
+
+/** The least string above every string that starts with `prefix` (in UTF-16 code-unit order). */
+function prefixEnd(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  // U+FFFF has no successor: every string of the prefix then sorts below the prefix plus one more U+FFFF.
+  if (last === 0xffff) return `${prefix}\uffff`;
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
