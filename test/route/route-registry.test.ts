@@ -285,3 +285,19 @@ describe('route registry: admin operations and lists', () => {
   });
 });
 
+
+describe('route registry: topic counts per broker name', () => {
+  it('follow registrations, deletions and unregistrations', () => {
+    const { registry } = makeRegistry();
+    registry.registerBroker(registration({ topics: [topicConfig('A'), topicConfig('B'), topicConfig('C')] }));
+    registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', connectionId: 2, topics: [topicConfig('A'), topicConfig('Z')] }));
+    assert.equal(registry.topicCountOf('broker-a'), 3);
+    assert.equal(registry.topicCountOf('broker-b'), 2);
+    registry.deleteTopic('A');
+    assert.equal(registry.topicCountOf('broker-a'), 2);
+    assert.equal(registry.topicCountOf('broker-b'), 1);
+    registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.2:10911', brokerName: 'broker-b', brokerId: 0 }]);
+    assert.equal(registry.topicCountOf('broker-b'), 0);
+    assert.equal(registry.topicCountOf('nobody'), 0);
+  });
+});

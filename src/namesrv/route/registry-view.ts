@@ -54,12 +54,11 @@ export interface RegistryViewOptions {
 
 /**
  * Read-only answers about the route registry for monitoring and the HTTP API, through the
- * registry's public accessors. Whatever would cost a pass over every topic (the sorted names, topic
- * counts per broker group, a cluster's topics) is kept until the registry reports a change.
+ * registry's public accessors. Whatever would cost a pass over every topic (the sorted names, a
+ * cluster's topics) is kept until the registry reports a change.
  */
 export class RegistryView {
   private readonly sortedTopics: SortedTopics;
-  private topicsPerBrokerName: Map<string, number> | null = null;
   /** Cluster → its topics, sorted. */
   private readonly clusterTopics = new Map<string, readonly string[]>();
 
@@ -76,7 +75,6 @@ export class RegistryView {
   /** Wire to the registry's routeChanged hook. */
   routeChanged(topic: string | null): void {
     this.sortedTopics.changed(topic);
-    this.topicsPerBrokerName = null;
     this.clusterTopics.clear();
   }
 
@@ -101,7 +99,6 @@ export class RegistryView {
   /** Broker groups sorted by cluster then name, their addresses by id. */
   brokers(): BrokerGroupView[] {
     const now = this.options.now();
-    const topicCounts = this.topicCountsByBrokerName();
     const groups = [...this.registry.clusterInfo().brokerAddrTable.values()].sort(
       (a, b) => compare(a.cluster, b.cluster) || compare(a.brokerName, b.brokerName),
     );
@@ -110,7 +107,7 @@ export class RegistryView {
       brokerName: group.brokerName,
       zoneName: group.zoneName ?? null,
       enableActingMaster: group.enableActingMaster,
-      topicCount: topicCounts.get(group.brokerName) ?? 0,
+      topicCount: this.registry.topicCountOf(group.brokerName),
       addresses: [...group.brokerAddrs]
         .sort(([a], [b]) => a - b)
         .map(([brokerId, address]) => {
@@ -151,15 +148,6 @@ export class RegistryView {
     const route = this.registry.pickupTopicRoute(topic);
     if (route) route.orderTopicConf = this.options.orderTopicConf(topic);
     return route;
-  }
-
-  private topicCountsByBrokerName(): Map<string, number> {
-    if (this.topicsPerBrokerName) return this.topicsPerBrokerName;
-    const counts = new Map<string, number>();
-    for (const topic of this.registry.allTopics()) {
-      for (const name of this.registry.topicBrokerNames(topic)) counts.set(name, (counts.get(name) ?? 0) + 1);
-    }
-    return (this.topicsPerBrokerName = counts);
   }
 
   private topicsOfCluster(cluster: string): readonly string[] {

@@ -478,6 +478,11 @@ export class RouteRegistry {
     return this.topicQueueTable.size;
   }
 
+  /** How many topics a broker name serves (kept as queues change, no pass over the topics). */
+  topicCountOf(brokerName: string): number {
+    return this.topicCounts.get(brokerName) ?? 0;
+  }
+
   /** The broker names with queues of a topic; empty when it has none. */
   topicBrokerNames(topic: string): string[] {
     return this.topicQueueTable.get(topic)?.brokerNames() ?? [];
