@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../util/logger.js';
 import { exitWhenIdle, StopOnSignals } from './stop-on-signals.js';
 
 interface Startable {
-  start(): Promise<{ address: string; port: number }>;
+  start(events: { remotingListening(address: { address: string; port: number }): void }): Promise<unknown>;
   readonly httpEndpoint: { address: string; port: number } | null;
   shutdown(): Promise<void>;
 }
@@ -59,27 +59,25 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   const { NameServer } = await import('../namesrv/nameserver.js');
   if (signals.stopRequested) return;
   const server: Startable = new NameServer({ configuration, logger });
-  const starting = server.start();
+  // Announced as soon as brokers and clients can be served, as Java does; HTTP follows.
+  const announce = (line: string) => {
+    if (signals.stopRequested) return; // being shut down: never announced
+    logger.info(line);
+    process.stdout.write(`${line}\n`);
+  };
+  const starting = server.start({
+    remotingListening: (address) => announce(`The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`),
+  });
   signals.manage(server, starting);
-  let address;
   try {
-    address = await starting;
+    await starting;
   } catch (error) {
     if (signals.stopRequested) return;
     await server.shutdown().catch(() => undefined);
     return fail(startFailure(error, configuration), logger);
   }
-  if (signals.stopRequested) return; // being shut down: never announced
-
-  const tip = `The Name Server boot success. serializeType=JSON, address ${address.address}:${address.port}`;
-  logger.info(tip);
-  process.stdout.write(`${tip}\n`);
   const http = server.httpEndpoint;
-  if (http) {
-    const line = `HTTP (metrics, health, API, address server) on ${http.address}:${http.port}`;
-    logger.info(line);
-    process.stdout.write(`${line}\n`);
-  }
+  if (http) announce(`HTTP (metrics, health, API, address server) on ${http.address}:${http.port}`);
 }
 
 function startFailure(error: unknown, configuration: Configuration): string {

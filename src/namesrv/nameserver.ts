@@ -54,6 +54,14 @@ async function loadHttpModules() {
   return { createHttpServer: http.createHttpServer, listenHttp: http.listenHttp, PrometheusMetrics: metrics.PrometheusMetrics };
 }
 
+export interface StartEvents {
+  /**
+   * The remoting port listens: brokers and clients can be served (the HTTP listener may still be
+   * starting; `start` resolves once it is up too).
+   */
+  remotingListening?(address: net.AddressInfo): void;
+}
+
 /**
  * The NameServer: wires the route registry, the KV store and the request handlers to the
  * remoting server and the HTTP listener, and owns the periodic tasks (expired-broker scan, KV print).
@@ -111,7 +119,7 @@ export class NameServer {
   }
 
   /** Loads the KV store, starts listening and the periodic tasks. Resolves with the bound address. */
-  async start(): Promise<net.AddressInfo> {
+  async start(events: StartEvents = {}): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
     this.startedAt = this.clock.now();
     // Loaded while the rest starts: fastify and prom-client take a few hundred ms to load.
@@ -169,6 +177,7 @@ export class NameServer {
       this.server = null;
       throw err;
     }
+    events.remotingListening?.(address);
     if (httpModules) {
       try {
         await this.startHttp(await httpModules);
