@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
-import { RemotingServer } from '../remoting/remoting-server.js';
+import { RemotingServer, type ConnectionListener } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -21,6 +21,8 @@ export interface NameServerOptions {
   clock?: Clock;
   /** Where TLS settings may also come from (`TLS_SERVER_MODE`...); the process environment by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Told of every connection accepted and closed; a close is reported after the registry has queued the unregistration it causes. */
+  connectionListener?: ConnectionListener;
 }
 
 const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
@@ -87,7 +89,13 @@ export class NameServer {
       serverVersion: SERVER_VERSION,
       logger: this.logger,
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION),
-      listener: { onClose: (connection) => this.registry.onConnectionClosed(connection.id) },
+      listener: {
+        onConnect: (connection) => this.options.connectionListener?.onConnect?.(connection),
+        onClose: (connection, reason) => {
+          this.registry.onConnectionClosed(connection.id);
+          this.options.connectionListener?.onClose?.(connection, reason);
+        },
+      },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
     });
     let address: net.AddressInfo;
