@@ -4,8 +4,9 @@ import type net from 'node:net';
 import { test } from 'node:test';
 import { addressServerUrl, fetchNameServerAddresses, AddressServerError } from '../../src/client/namesrv/address-server.js';
 import { NameServerClient } from '../../src/client/namesrv/name-server-client.js';
-import { startNameServer } from '../support/nameserver-harness.js';
-import { addressOf, eventually, registerFakeBroker } from './helpers.js';
+import { CALL_TIMEOUT_MS, startNameServer } from '../support/nameserver-harness.js';
+import { until } from '../support/until.js';
+import { addressOf, registerFakeBroker } from './helpers.js';
 
 async function startAddressServer(answer: () => { status: number; body: string }) {
   const paths: string[] = [];
@@ -50,14 +51,14 @@ test('a client takes its NameServers from the address server and follows its cha
   await registerFakeBroker(second, { brokerName: 'broker-second' });
   let current = addressOf(first);
   const server = await startAddressServer(() => ({ status: 200, body: current }));
-  const client = new NameServerClient({ addressServer: { domain: server.domain, subgroup: 'nsaddr-test', refreshIntervalMs: 30 } });
+  const client = new NameServerClient({ addressServer: { domain: server.domain, subgroup: 'nsaddr-test', refreshIntervalMs: 30 }, timeoutMs: CALL_TIMEOUT_MS });
   try {
     const before = await client.getClusterInfo();
     assert.ok(before.brokerAddrTable.has('broker-first'));
     assert.equal(server.paths[0], '/rocketmq/nsaddr-test');
 
     current = addressOf(second);
-    await eventually(() => client.addresses[0] === addressOf(second), 2000, 'the refreshed address list');
+    await until(() => client.addresses[0] === addressOf(second));
     const after = await client.getClusterInfo();
     assert.ok(after.brokerAddrTable.has('broker-second'));
   } finally {
