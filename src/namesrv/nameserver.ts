@@ -11,7 +11,7 @@ import { KvStore } from './kv/kv-store.js';
 import type { NamesrvContext } from './processors/context.js';
 import { createDispatcher } from './processors/dispatcher.js';
 import { namesrvProcessors } from './processors/index.js';
-import { RegisterBodyDecoder } from './processors/register-body-decoder.js';
+import { RegisterBodyDecoder, type RegisterBodyDecoderOptions } from './processors/register-body-decoder.js';
 import { ResponseCache } from './processors/response-cache.js';
 import { RouteRegistry } from './route/route-registry.js';
 
@@ -21,6 +21,8 @@ export interface NameServerOptions {
   clock?: Clock;
   /** Where TLS settings may also come from (`TLS_SERVER_MODE`...); the process environment by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Where and how large register bodies are decoded off the event loop (tests stand a worker in). */
+  registerBodyDecoder?: RegisterBodyDecoderOptions;
   /** Told of every connection accepted and closed; a close is reported after the registry has queued the unregistration it causes. */
   connectionListener?: ConnectionListener;
 }
@@ -49,7 +51,7 @@ export class NameServer {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     const { configuration } = options;
-    this.registerBodies = new RegisterBodyDecoder(this.logger);
+    this.registerBodies = new RegisterBodyDecoder(this.logger, options.registerBodyDecoder);
     this.kv = new KvStore({ path: configuration.namesrv.kvConfigPath, logger: this.logger });
     this.registry = new RouteRegistry(configuration.namesrv, this.clock, this.logger, {
       closeConnection: (id) => this.server?.closeConnection(id, 'expired'),

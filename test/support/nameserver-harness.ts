@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Configuration, type ConfigurationInit } from '../../src/namesrv/config/configuration.js';
-import { NameServer } from '../../src/namesrv/nameserver.js';
+import { NameServer, type NameServerOptions } from '../../src/namesrv/nameserver.js';
 import { createRequest, SerializeType, type ExtFields, type RemotingCommand } from '../../src/remoting/remoting-command.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import type { Connection, ConnectionListener } from '../../src/remoting/remoting-server.js';
@@ -37,7 +37,11 @@ export function tempDir(prefix = 'namesrv-test-'): string {
 }
 
 /** Starts a NameServer on 127.0.0.1 and a free port, with its files in a fresh temp home. */
-export async function startNameServer(init: ConfigurationInit = {}, logger: Logger = silentLogger()): Promise<RunningNameServer> {
+export async function startNameServer(
+  init: ConfigurationInit = {},
+  logger: Logger = silentLogger(),
+  options: Pick<NameServerOptions, 'registerBodyDecoder'> = {},
+): Promise<RunningNameServer> {
   const home = init.homeDir ?? tempDir();
   const configuration = new Configuration({
     ...init,
@@ -52,7 +56,7 @@ export async function startNameServer(init: ConfigurationInit = {}, logger: Logg
   const clock = new ManualClock(Date.now());
   const connections = new ServerConnections();
   // An empty environment: TLS_* variables of the machine must not change what tests see.
-  const server = new NameServer({ configuration, logger, clock, env: {}, connectionListener: connections });
+  const server = new NameServer({ ...options, configuration, logger, clock, env: {}, connectionListener: connections });
   const address = await server.start();
   const clients: ClientConnection[] = [];
   const closedAtServer = (client: ClientConnection) => connections.closed(localAddressOf(client));
