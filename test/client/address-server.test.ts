@@ -36,9 +36,9 @@ test('only the first line of the answer counts; an error status is an error', as
   const server = await startAddressServer(() => reply);
   try {
     const url = addressServerUrl({ domain: server.domain });
-    assert.deepEqual(await fetchNameServerAddresses(url), ['10.0.0.1:9876', '10.0.0.2:9876']);
+    assert.deepEqual(await fetchNameServerAddresses(url, CALL_TIMEOUT_MS), ['10.0.0.1:9876', '10.0.0.2:9876']);
     reply = { status: 404, body: 'no' };
-    await assert.rejects(fetchNameServerAddresses(url), AddressServerError);
+    await assert.rejects(fetchNameServerAddresses(url, CALL_TIMEOUT_MS), AddressServerError);
   } finally {
     await server.close();
   }
@@ -51,7 +51,7 @@ test('a client takes its NameServers from the address server and follows its cha
   await registerFakeBroker(second, { brokerName: 'broker-second' });
   let current = addressOf(first);
   const server = await startAddressServer(() => ({ status: 200, body: current }));
-  const client = new NameServerClient({ addressServer: { domain: server.domain, subgroup: 'nsaddr-test', refreshIntervalMs: 30 }, timeoutMs: CALL_TIMEOUT_MS });
+  const client = new NameServerClient({ addressServer: { domain: server.domain, subgroup: 'nsaddr-test', refreshIntervalMs: 30, timeoutMs: CALL_TIMEOUT_MS }, timeoutMs: CALL_TIMEOUT_MS });
   try {
     const before = await client.getClusterInfo();
     assert.ok(before.brokerAddrTable.has('broker-first'));
