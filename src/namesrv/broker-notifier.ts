@@ -5,6 +5,9 @@ import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { Logger } from '../util/logger.js';
 import type { MinBrokerIdChange } from './route/route-registry.js';
 
+/** Java's remoting client connects within 3 s (its connectTimeoutMillis)... */
+const CONNECT_TIMEOUT_MS = 3000;
+/** ...and gives the oneway notice 300 ms to leave. */
 const NOTIFY_TIMEOUT_MS = 300;
 
 /**
@@ -22,7 +25,7 @@ export function notifyMinBrokerIdChanged(change: MinBrokerIdChange, logger: Logg
   if (change.haBrokerAddr) extFields.haBrokerAddr = change.haBrokerAddr;
   for (const address of change.notify) {
     const [host, port] = splitAddress(address);
-    ClientConnection.connect({ host, port, connectTimeoutMs: NOTIFY_TIMEOUT_MS })
+    ClientConnection.connect({ host, port, connectTimeoutMs: CONNECT_TIMEOUT_MS })
       .then((connection) => {
         try {
           connection.invokeOneway(createRequest({ code: RequestCode.NOTIFY_MIN_BROKER_ID_CHANGE, extFields, version: SERVER_VERSION }));

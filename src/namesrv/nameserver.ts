@@ -6,7 +6,7 @@ import type { MetricSources, PrometheusMetrics } from '../metrics/prometheus-met
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { parseTrustedProxies, readProxyHeader } from '../remoting/proxy-protocol/index.js';
-import { RemotingServer } from '../remoting/remoting-server.js';
+import { RemotingServer, type ConnectionListener } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import { AccessControl } from '../security/access-control.js';
 import type { Refusal } from '../security/access-policy.js';
@@ -20,7 +20,7 @@ import { KvStore } from './kv/kv-store.js';
 import type { NamesrvContext } from './processors/context.js';
 import { createDispatcher } from './processors/dispatcher.js';
 import { namesrvProcessors } from './processors/index.js';
-import { RegisterBodyDecoder } from './processors/register-body-decoder.js';
+import { RegisterBodyDecoder, type RegisterBodyDecoderOptions } from './processors/register-body-decoder.js';
 import { ResponseCache } from './processors/response-cache.js';
 import { ORDER_TOPIC_CONFIG_NAMESPACE } from './processors/broker-processors.js';
 import { RegistryView } from './route/registry-view.js';
@@ -38,6 +38,10 @@ export interface NameServerOptions {
   aclWatchDebounceMs?: number;
   /** The bound of a graceful drain (`shutdownWaitTimeSeconds`) as a wait; a timer by default, injected in tests. */
   drainWait?: (ms: number) => Promise<void>;
+  /** Where and how large register bodies are decoded off the event loop (tests stand a worker in). */
+  registerBodyDecoder?: RegisterBodyDecoderOptions;
+  /** Told of every connection accepted and closed; a close is reported after the registry has queued the unregistration it causes. */
+  connectionListener?: ConnectionListener;
 }
 
 const KV_PRINT_INTERVAL_MS = 10 * 60 * 1000;
@@ -92,7 +96,7 @@ export class NameServer {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     const { configuration } = options;
-    this.registerBodies = new RegisterBodyDecoder(this.logger);
+    this.registerBodies = new RegisterBodyDecoder(this.logger, options.registerBodyDecoder);
     this.kv = new KvStore({
       path: configuration.namesrv.kvConfigPath,
       logger: this.logger,
@@ -161,7 +165,13 @@ export class NameServer {
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
         (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection.remoteAddress) ?? null,
       ),
-      listener: { onClose: (connection) => this.onConnectionClosed(connection.id) },
+      listener: {
+        onConnect: (connection) => this.options.connectionListener?.onConnect?.(connection),
+        onClose: (connection, reason) => {
+          this.onConnectionClosed(connection.id);
+          this.options.connectionListener?.onClose?.(connection, reason);
+        },
+      },
       prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
       // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
       resolvePeer: (socket) => readProxyHeader(socket, { trusted: trustedProxies, logger: this.logger, timeoutMs: firstBytesTimeoutMs }),

@@ -261,8 +261,12 @@ class ServerConnection implements Connection {
   private throttleIfBacklogged(): void {
     const limit = this.options.maxPendingWriteBytes ?? DEFAULT_MAX_PENDING_WRITE_BYTES;
     if (this.socket.writableLength <= limit || this.socket.isPaused()) return;
+    this.options.logger.debug({ remote: this.remoteAddress, pendingBytes: this.socket.writableLength }, 'answers pile up unread, pausing reads');
     this.socket.pause();
-    this.socket.once('drain', () => this.socket.resume());
+    this.socket.once('drain', () => {
+      this.options.logger.debug({ remote: this.remoteAddress }, 'answers sent, resuming reads');
+      this.socket.resume();
+    });
   }
 
   private onFrame(frame: Buffer): void {

@@ -4,8 +4,9 @@ import type net from 'node:net';
 import { test } from 'node:test';
 import { addressServerUrl, fetchNameServerAddresses, AddressServerError } from '../../src/client/namesrv/address-server.js';
 import { NameServerClient } from '../../src/client/namesrv/name-server-client.js';
-import { startNameServer } from '../support/nameserver-harness.js';
-import { addressOf, eventually, registerFakeBroker } from './helpers.js';
+import { CALL_TIMEOUT_MS, startNameServer } from '../support/nameserver-harness.js';
+import { until } from '../support/until.js';
+import { addressOf, registerFakeBroker } from './helpers.js';
 
 async function startAddressServer(answer: () => { status: number; body: string }) {
   const paths: string[] = [];
@@ -35,9 +36,9 @@ test('only the first line of the answer counts; an error status is an error', as
   const server = await startAddressServer(() => reply);
   try {
     const url = addressServerUrl({ domain: server.domain });
-    assert.deepEqual(await fetchNameServerAddresses(url), ['10.0.0.1:9876', '10.0.0.2:9876']);
+    assert.deepEqual(await fetchNameServerAddresses(url, CALL_TIMEOUT_MS), ['10.0.0.1:9876', '10.0.0.2:9876']);
     reply = { status: 404, body: 'no' };
-    await assert.rejects(fetchNameServerAddresses(url), AddressServerError);
+    await assert.rejects(fetchNameServerAddresses(url, CALL_TIMEOUT_MS), AddressServerError);
   } finally {
     await server.close();
   }
@@ -50,14 +51,14 @@ test('a client takes its NameServers from the address server and follows its cha
   await registerFakeBroker(second, { brokerName: 'broker-second' });
   let current = addressOf(first);
   const server = await startAddressServer(() => ({ status: 200, body: current }));
-  const client = new NameServerClient({ addressServer: { domain: server.domain, subgroup: 'nsaddr-test', refreshIntervalMs: 30 } });
+  const client = new NameServerClient({ addressServer: { domain: server.domain, subgroup: 'nsaddr-test', refreshIntervalMs: 30, timeoutMs: CALL_TIMEOUT_MS }, timeoutMs: CALL_TIMEOUT_MS });
   try {
     const before = await client.getClusterInfo();
     assert.ok(before.brokerAddrTable.has('broker-first'));
     assert.equal(server.paths[0], '/rocketmq/nsaddr-test');
 
     current = addressOf(second);
-    await eventually(() => client.addresses[0] === addressOf(second), 2000, 'the refreshed address list');
+    await until(() => client.addresses[0] === addressOf(second));
     const after = await client.getClusterInfo();
     assert.ok(after.brokerAddrTable.has('broker-second'));
   } finally {

@@ -3,9 +3,12 @@ import { test } from 'node:test';
 import { BrokerRegistration, type RegistrationResult } from '../../src/client/broker/broker-registration.js';
 import { NameServerClient } from '../../src/client/namesrv/name-server-client.js';
 import { MQVersion } from '../../src/protocol/mq-version.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
 import type { TopicConfig, TopicConfigSerializeWrapper } from '../../src/protocol/route-types.js';
-import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
-import { addressOf, eventually, startBlackHole, startNameServers, topic } from './helpers.js';
+import { ONEWAY_FLAG } from '../../src/remoting/remoting-command.js';
+import { CALL_TIMEOUT_MS, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+import { until } from '../support/until.js';
+import { addressOf, startBlackHole, startNameServers, startRecordingNameServer, topic } from './helpers.js';
 
 function topicTable(...topics: TopicConfig[]): () => TopicConfigSerializeWrapper {
   return () => ({
@@ -20,10 +23,11 @@ const broker = {
   brokerId: 0,
   brokerAddr: '127.0.0.1:10911',
   topicConfig: topicTable(topic('TopicA'), topic('TopicB')),
+  timeoutMs: CALL_TIMEOUT_MS,
 };
 
 async function knowsBroker(ns: RunningNameServer, brokerName = 'broker-a'): Promise<boolean> {
-  const client = new NameServerClient({ nameServers: addressOf(ns), timeoutMs: 500 });
+  const client = new NameServerClient({ nameServers: addressOf(ns), timeoutMs: CALL_TIMEOUT_MS });
   try {
     return (await client.getClusterInfo()).brokerAddrTable.has(brokerName);
   } catch {
@@ -36,22 +40,22 @@ async function knowsBroker(ns: RunningNameServer, brokerName = 'broker-a'): Prom
 test('registers with every NameServer in parallel; one that hangs delays no other', async () => {
   const servers = await startNameServers(2);
   const hole = await startBlackHole();
-  const registration = new BrokerRegistration({
-    ...broker,
-    nameServers: [hole.address, ...servers.map(addressOf)],
-    timeoutMs: 3000,
-  });
+  // The hanging NameServer never answers and its timeout is far away: the round can only end when it goes.
+  const registration = new BrokerRegistration({ ...broker, nameServers: [hole.address, ...servers.map(addressOf)] });
   try {
     let settled = false;
     const started = registration.start().then((results) => {
       settled = true;
       return results;
     });
-    await eventually(async () => (await knowsBroker(servers[0]!)) && (await knowsBroker(servers[1]!)), 1500, 'registration with the live NameServers');
+    await until(async () => (await knowsBroker(servers[0]!)) && (await knowsBroker(servers[1]!)));
     assert.equal(settled, false, 'the round still waits for the hanging NameServer');
+    await hole.close();
     const results = await started;
-    const failed = results.filter((r) => !r.ok).map((r) => r.nameServer);
-    assert.deepEqual(failed, [hole.address]);
+    assert.deepEqual(
+      results.map((r) => [r.nameServer, r.ok]),
+      [[hole.address, false], ...servers.map((ns) => [addressOf(ns), true])],
+    );
   } finally {
     await registration.close();
     await hole.close();
@@ -67,7 +71,6 @@ test('a NameServer that restarts gets the broker again on the next interval', as
     ...broker,
     nameServers: `127.0.0.1:${port}`,
     registerIntervalMs: 100,
-    timeoutMs: 500,
     onRegistered: (results) => rounds.push(results),
   });
   let restarted: RunningNameServer | null = null;
@@ -77,9 +80,10 @@ test('a NameServer that restarts gets the broker again on the next interval', as
     assert.ok(await knowsBroker(first));
     await first.stop();
     restarted = await startNameServer({ netty: { listenPort: port } });
+    const roundsBefore = rounds.length;
     assert.equal(await knowsBroker(restarted), false, 'a fresh NameServer knows no broker');
-    await eventually(() => knowsBroker(restarted!), 2000, 're-registration after the restart');
-    assert.ok(rounds.length >= 2);
+    await until(() => knowsBroker(restarted!));
+    assert.ok(rounds.length > roundsBefore, 'a later round registered it');
   } finally {
     await registration.close();
     await restarted?.stop();
@@ -89,7 +93,7 @@ test('a NameServer that restarts gets the broker again on the next interval', as
 test('the compressed register body is understood', async () => {
   const ns = await startNameServer();
   const registration = new BrokerRegistration({ ...broker, nameServers: addressOf(ns), compressed: true });
-  const client = new NameServerClient({ nameServers: addressOf(ns) });
+  const client = new NameServerClient({ nameServers: addressOf(ns), timeoutMs: CALL_TIMEOUT_MS });
   try {
     const [result] = await registration.start();
     assert.equal(result!.ok, true, result!.ok ? '' : result!.error.message);
@@ -102,24 +106,88 @@ test('the compressed register body is understood', async () => {
   }
 });
 
-test('the master answer names the HA address; close unregisters the broker', async () => {
+test('a slave is told its master\'s address and HA address; close unregisters both', async () => {
   const ns = await startNameServer();
-  const registration = new BrokerRegistration({
-    ...broker,
-    nameServers: addressOf(ns),
-    brokerVersion: MQVersion.V5_3_3,
-    enableActingMaster: true,
-    heartbeatIntervalMs: 20,
-  });
+  const master = new BrokerRegistration({ ...broker, nameServers: addressOf(ns) });
+  const slave = new BrokerRegistration({ ...broker, nameServers: addressOf(ns), brokerId: 1, brokerAddr: '127.0.0.1:10921' });
   try {
-    const [result] = await registration.start();
-    assert.ok(result!.ok);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    const [fromMaster] = await master.start();
+    assert.deepEqual(fromMaster, { nameServer: addressOf(ns), ok: true, masterAddr: null, haServerAddr: null, orderTopicConfig: null });
+    const [fromSlave] = await slave.start();
+    assert.ok(fromSlave!.ok);
+    assert.equal(fromSlave.masterAddr, '127.0.0.1:10911');
+    assert.equal(fromSlave.haServerAddr, '127.0.0.1:10912');
     assert.ok(await knowsBroker(ns));
+    await master.close();
+    await slave.close();
+    await ns.idle();
+    assert.equal(await knowsBroker(ns), false);
+  } finally {
+    await master.close();
+    await slave.close();
+    await ns.stop();
+  }
+});
+
+test('close sends UNREGISTER_BROKER before closing the connection', async () => {
+  const nameServer = await startRecordingNameServer();
+  const registration = new BrokerRegistration({ ...broker, nameServers: nameServer.address });
+  try {
+    await registration.start();
     await registration.close();
-    await eventually(async () => !(await knowsBroker(ns)), 2000, 'the broker to be unregistered');
+    const [unregister] = await nameServer.received(RequestCode.UNREGISTER_BROKER);
+    assert.deepEqual(unregister!.extFields, { brokerAddr: '127.0.0.1:10911', brokerId: '0', brokerName: 'broker-a', clusterName: 'DefaultCluster' });
+    assert.deepEqual(nameServer.requests.map((r) => r.code), [RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER]);
   } finally {
     await registration.close();
-    await ns.stop();
+    await nameServer.close();
+  }
+});
+
+test('a 5.x broker sends BROKER_HEARTBEAT (oneway) between registrations', async () => {
+  const nameServer = await startRecordingNameServer();
+  const registration = new BrokerRegistration({
+    ...broker,
+    nameServers: nameServer.address,
+    brokerVersion: MQVersion.V5_3_3,
+    enableActingMaster: true,
+    registerIntervalMs: 3_600_000,
+    heartbeatIntervalMs: 5,
+  });
+  try {
+    await registration.start();
+    const heartbeats = await nameServer.received(RequestCode.BROKER_HEARTBEAT, 3);
+    for (const heartbeat of heartbeats) {
+      assert.equal(heartbeat.flag & ONEWAY_FLAG, ONEWAY_FLAG);
+      assert.deepEqual(heartbeat.extFields, { brokerAddr: '127.0.0.1:10911', brokerName: 'broker-a', clusterName: 'DefaultCluster' });
+    }
+    assert.equal((await nameServer.received(RequestCode.REGISTER_BROKER)).length, 1, 'heartbeats, not registrations');
+  } finally {
+    await registration.close();
+    await nameServer.close();
+  }
+});
+
+test('a 4.x broker heartbeats with a oneway QUERY_DATA_VERSION carrying its data version', async () => {
+  const nameServer = await startRecordingNameServer();
+  const registration = new BrokerRegistration({
+    ...broker,
+    nameServers: nameServer.address,
+    brokerVersion: MQVersion.V4_9_4,
+    registerIntervalMs: 3_600_000,
+    heartbeatIntervalMs: 5,
+  });
+  try {
+    await registration.start();
+    const queries = await nameServer.received(RequestCode.QUERY_DATA_VERSION, 2);
+    for (const query of queries) {
+      assert.equal(query.flag & ONEWAY_FLAG, ONEWAY_FLAG);
+      assert.equal(query.extFields?.brokerName, 'broker-a');
+      assert.deepEqual(JSON.parse(query.body!.toString()), { counter: 1, stateVersion: 0, timestamp: 1_700_000_000_000 });
+    }
+    assert.equal(nameServer.requests.filter((r) => r.code === RequestCode.BROKER_HEARTBEAT).length, 0);
+  } finally {
+    await registration.close();
+    await nameServer.close();
   }
 });

@@ -6,8 +6,9 @@ import { topicRouteToPublishInfo } from '../../src/client/producer/publish-info.
 import { TopicPublishRouter } from '../../src/client/producer/topic-publish-router.js';
 import type { TopicRouteData } from '../../src/protocol/route-types.js';
 import { ManualClock } from '../../src/util/clock.js';
-import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
-import { addressOf, eventually, registerFakeBroker, topic } from './helpers.js';
+import { CALL_TIMEOUT_MS, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+import { until } from '../support/until.js';
+import { addressOf, registerFakeBroker, topic } from './helpers.js';
 
 function route(overrides: Partial<TopicRouteData> = {}): TopicRouteData {
   return {
@@ -98,7 +99,7 @@ describe('TopicPublishRouter against a NameServer', () => {
     ns = await startNameServer();
     await registerFakeBroker(ns, { brokerName: 'broker-a', brokerAddr: '127.0.0.1:10911', topics: [topic('TopicA'), topic('TopicX')] });
     await registerFakeBroker(ns, { brokerName: 'broker-b', brokerAddr: '127.0.0.1:10921', topics: [topic('TopicA'), topic('TopicY')] });
-    client = new NameServerClient({ nameServers: addressOf(ns) });
+    client = new NameServerClient({ nameServers: addressOf(ns), timeoutMs: CALL_TIMEOUT_MS });
   });
 
   after(async () => {
@@ -132,7 +133,7 @@ describe('TopicPublishRouter against a NameServer', () => {
     try {
       assert.equal((await router.publishInfo('TopicA')).messageQueues.length, 8);
       await client.wipeWritePermOfBroker('broker-a');
-      await eventually(async () => (await router.publishInfo('TopicA')).messageQueues.length === 4, 2000, 'the refreshed route');
+      await until(async () => (await router.publishInfo('TopicA')).messageQueues.length === 4);
       const brokers = new Set((await router.publishInfo('TopicA')).messageQueues.map((q) => q.brokerName));
       assert.deepEqual(Array.from(brokers), ['broker-b']);
     } finally {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+import { CALL_TIMEOUT_MS, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
 import { FakeBroker, topic } from '../support/fake-broker.js';
 
 /**
@@ -70,7 +70,7 @@ describe('ali-ons against our NameServer', () => {
     const b = new FakeBroker(await ns.connect(), { brokerName: 'broker-b', brokerAddr: '127.0.0.1:10921', topics: [topic('TopicTest', { writeQueueNums: 2, readQueueNums: 2 }), topic('TopicB')] });
     const slave = new FakeBroker(await ns.connect(), { brokerName: 'broker-b', brokerId: 1, brokerAddr: '127.0.0.1:10931', topics: [topic('TopicTest', { writeQueueNums: 2, readQueueNums: 2 }), topic('TopicB')] });
     for (const broker of [a, b, slave]) assert.equal((await broker.register()).code, 0);
-    api = new MQClientAPI({ nameSrv: [`127.0.0.1:${ns.port}`], httpclient: {}, logger: silent, responseTimeout: 3000 });
+    api = new MQClientAPI({ nameSrv: [`127.0.0.1:${ns.port}`], httpclient: {}, logger: silent, responseTimeout: CALL_TIMEOUT_MS });
     await api.ready();
   });
 
@@ -81,7 +81,7 @@ describe('ali-ons against our NameServer', () => {
 
   for (const flavour of FLAVOURS) {
     test(`route: ${flavour.name}`, async () => {
-      const route = await withAliVersion(flavour.version, () => api.getTopicRouteInfoFromNameServer('TopicTest', 3000));
+      const route = await withAliVersion(flavour.version, () => api.getTopicRouteInfoFromNameServer('TopicTest', CALL_TIMEOUT_MS));
       assert.deepEqual(route.brokerDatas.map((b) => b.brokerName), ['broker-a', 'broker-b']);
       assert.deepEqual(route.brokerDatas[0]!.brokerAddrs, { 0: '127.0.0.1:10911' });
       assert.deepEqual(route.brokerDatas[1]!.brokerAddrs, { 0: '127.0.0.1:10921', 1: '127.0.0.1:10931' });
@@ -99,7 +99,7 @@ describe('ali-ons against our NameServer', () => {
   }
 
   test('the two flavours differ on the wire: bare broker ids, then quoted ones', async () => {
-    const routeRequest = () => api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(105, { topic: 'TopicTest' }), 3000);
+    const routeRequest = () => api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(105, { topic: 'TopicTest' }), CALL_TIMEOUT_MS);
     const fastjson = await withAliVersion(121, routeRequest);
     assert.match(fastjson.body!.toString(), /\{0:"127\.0\.0\.1:10911"\}/);
     const standard = await withAliVersion(479, routeRequest);
@@ -107,28 +107,28 @@ describe('ali-ons against our NameServer', () => {
   });
 
   test('an unknown topic is refused with TOPIC_NOT_EXIST', async () => {
-    await assert.rejects(api.getTopicRouteInfoFromNameServer('NoSuchTopic', 3000), /No topic route info in name server for the topic: NoSuchTopic/);
+    await assert.rejects(api.getTopicRouteInfoFromNameServer('NoSuchTopic', CALL_TIMEOUT_MS), /No topic route info in name server for the topic: NoSuchTopic/);
   });
 
   test('KV: ali-ons requests and header/body parsing read our answers', async () => {
-    const put = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(100, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicTest', value: 'broker-a:4;broker-b:2' }), 3000);
+    const put = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(100, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicTest', value: 'broker-a:4;broker-b:2' }), CALL_TIMEOUT_MS);
     assert.equal(put.code, 0);
-    const get = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(101, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicTest' }), 3000);
+    const get = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(101, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicTest' }), CALL_TIMEOUT_MS);
     assert.equal(get.code, 0);
     assert.equal(get.decodeCommandCustomHeader().value, 'broker-a:4;broker-b:2');
-    const list = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(219, { namespace: 'ORDER_TOPIC_CONFIG' }), 3000);
+    const list = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(219, { namespace: 'ORDER_TOPIC_CONFIG' }), CALL_TIMEOUT_MS);
     assert.deepEqual(JSON2.parse(list.body!.toString()), { table: { TopicTest: 'broker-a:4;broker-b:2' } });
-    const missing = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(101, { namespace: 'ORDER_TOPIC_CONFIG', key: 'Nope' }), 3000);
+    const missing = await api.invokeForNameSrvAtLeastOnce(RemotingCommand.createRequestCommand(101, { namespace: 'ORDER_TOPIC_CONFIG', key: 'Nope' }), CALL_TIMEOUT_MS);
     assert.equal(missing.code, 22);
   });
 
   test('an order-topic config reaches ali-ons as an order topic', async () => {
     const enable = RemotingCommand.createRequestCommand(318, {}) as { body: Buffer | null };
     enable.body = Buffer.from('orderMessageEnable=true\n');
-    assert.equal((await api.invokeForNameSrvAtLeastOnce(enable, 3000)).code, 0);
+    assert.equal((await api.invokeForNameSrvAtLeastOnce(enable, CALL_TIMEOUT_MS)).code, 0);
     try {
       for (const flavour of FLAVOURS) {
-        const route = await withAliVersion(flavour.version, () => api.getTopicRouteInfoFromNameServer('TopicTest', 3000));
+        const route = await withAliVersion(flavour.version, () => api.getTopicRouteInfoFromNameServer('TopicTest', CALL_TIMEOUT_MS));
         assert.equal(route.orderTopicConf, 'broker-a:4;broker-b:2');
         const info = MQClient.prototype._topicRouteData2TopicPublishInfo('TopicTest', route);
         assert.equal(info.orderTopic, true);
@@ -137,7 +137,7 @@ describe('ali-ons against our NameServer', () => {
     } finally {
       const disable = RemotingCommand.createRequestCommand(318, {}) as { body: Buffer | null };
       disable.body = Buffer.from('orderMessageEnable=false\n');
-      await api.invokeForNameSrvAtLeastOnce(disable, 3000);
+      await api.invokeForNameSrvAtLeastOnce(disable, CALL_TIMEOUT_MS);
     }
   });
 });

@@ -85,8 +85,8 @@ describe('a broker\'s life against the NameServer', () => {
     const broker = new FakeBroker(connection, { brokerName: 'life-close', brokerAddr: '127.0.0.1:60911', topics: [topic('CloseTopic'), topic('C3')] });
     await broker.register();
     assert.equal((await routeOf(ns, 'CloseTopic')).code, ResponseCode.SUCCESS);
-    connection.close();
-    await waitFor(async () => (await routeOf(ns, 'CloseTopic')).code === ResponseCode.TOPIC_NOT_EXIST);
+    await ns.disconnect(connection);
+    assert.equal((await routeOf(ns, 'CloseTopic')).code, ResponseCode.TOPIC_NOT_EXIST);
   });
 
   it('UNREGISTER_BROKER removes the broker', async () => {
@@ -110,7 +110,7 @@ describe('a broker\'s life against the NameServer', () => {
     assert.equal((await beatingBroker.heartbeat()).code, ResponseCode.SUCCESS);
     ns.clock.advance(20_001);
     ns.server.registry.scanNotActiveBrokers();
-    await quiet.closed();
+    await ns.closedAtServer(quiet);
     await ns.server.registry.unregistrationsDrained();
     assert.equal((await routeOf(ns, 'SilentTopic')).code, ResponseCode.TOPIC_NOT_EXIST);
     assert.equal((await routeOf(ns, 'BeatTopic')).code, ResponseCode.SUCCESS);
@@ -150,14 +150,6 @@ describe('order topic config returned to brokers', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('identical re-registrations', () => {
   it('a topic deleted on the NameServer comes back with the broker\'s next identical registration, as in Java', async () => {

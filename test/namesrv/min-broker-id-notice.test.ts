@@ -10,16 +10,18 @@ import { startNameServer } from '../support/nameserver-harness.js';
 describe('NOTIFY_MIN_BROKER_ID_CHANGE', () => {
   it('tells the remaining brokers of a group, over their own port, when the master goes away', async () => {
     const received: RemotingCommand[] = [];
-    let notified!: () => void;
-    const arrived = new Promise<void>((resolve) => (notified = resolve));
+    let notifierGone!: () => void;
+    // The NameServer connects to the slave, sends its notice and closes: once that connection is
+    // closed, everything it sent has arrived.
+    const notifierClosed = new Promise<void>((resolve) => (notifierGone = resolve));
     const slavePort = new RemotingServer({
       port: 0,
       host: '127.0.0.1',
       serverVersion: 479,
       logger: silentLogger(),
+      listener: { onClose: () => notifierGone() },
       handler: (request) => {
         received.push(request);
-        notified();
         return createResponse(request, { code: 0 }, 479);
       },
     });
@@ -30,8 +32,9 @@ describe('NOTIFY_MIN_BROKER_ID_CHANGE', () => {
       const masterConnection = await ns.connect();
       await new FakeBroker(masterConnection, { brokerAddr: '127.0.0.1:1', enableActingMaster: true, topics }).register();
       await new FakeBroker(await ns.connect(), { brokerId: 1, brokerAddr: `127.0.0.1:${port}`, enableActingMaster: true, topics }).register();
-      masterConnection.close();
-      await arrived;
+      await ns.disconnect(masterConnection); // the master is unregistered: the notice is on its way
+      await notifierClosed;
+      assert.equal(received.length, 1, 'one notice');
       const notice = received[0]!;
       assert.equal(notice.code, RequestCode.NOTIFY_MIN_BROKER_ID_CHANGE);
       assert.equal(notice.flag & 2, 2, 'oneway');

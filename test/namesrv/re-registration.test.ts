@@ -113,11 +113,21 @@ for (const compressed of [false, true]) {
       const topics = [topic(T), topic(`${T}-2`)];
       await register(b, topics, 1);
       await b.unregister();
-      ns.server.registry.flushUnregistrations();
-      b.connection.close();
+      await ns.disconnect(b.connection);
       assert.equal(await queues(T), null);
       const again = new FakeBroker(await ns.connect(), { brokerName: b.brokerName, brokerAddr: b.brokerAddr });
       await register(again, topics, 1);
+      assert.deepEqual(await queues(T), [q(again, 4, 6)]);
+    });
+
+    it('a broker whose old connection closes after it registered on a new one stays registered', async () => {
+      const b = await broker();
+      const T = `N-${b.brokerName}`;
+      const topics = [topic(T), topic(`${T}-2`)];
+      await register(b, topics, 1);
+      const again = new FakeBroker(await ns.connect(), { brokerName: b.brokerName, brokerAddr: b.brokerAddr });
+      await register(again, topics, 1);
+      await ns.disconnect(b.connection);
       assert.deepEqual(await queues(T), [q(again, 4, 6)]);
     });
 

@@ -120,11 +120,11 @@ describe('register body of a 5.x broker (derived from Java 5.3.3 RegisterBrokerB
     assert.deepEqual(body.topicConfigSerializeWrapper.dataVersion, { stateVersion: 0, timestamp: 5, counter: 1 });
   });
 
-  it('decodes a 20,000-topic body (about 3.2 MB) quickly', () => {
+  it('decodes a 20,000-topic body (about 3.2 MB) whole, in both forms (its speed is measured by the bench)', () => {
     const table = new Map<string, TopicConfig>();
     for (let i = 0; i < 20000; i++) {
       const name = `benchmark_topic_with_a_longish_name_${i}`;
-      table.set(name, topic(name, { attributes: {} }));
+      table.set(name, topic(name, { writeQueueNums: 1 + (i % 16), perm: i % 3 === 0 ? 4 : 6, attributes: {} }));
     }
     const big: RegisterBrokerBody = {
       filterServerList: [],
@@ -132,11 +132,10 @@ describe('register body of a 5.x broker (derived from Java 5.3.3 RegisterBrokerB
     };
     const bytes = encodeRegisterBrokerBody(big, false);
     assert.ok(bytes.length > 3_000_000, `body is ${bytes.length} bytes`);
-    const started = performance.now();
-    const decoded = decodeRegisterBrokerBody(bytes, false);
-    const elapsed = performance.now() - started;
-    assert.equal(decoded.topicConfigSerializeWrapper.topicConfigTable.size, 20000);
-    assert.ok(elapsed < 1000, `decoding took ${elapsed.toFixed(0)} ms`);
+    for (const compressed of [false, true]) {
+      const decoded = decodeRegisterBrokerBody(compressed ? encodeRegisterBrokerBody(big, true) : bytes, compressed);
+      assert.deepEqual([...decoded.topicConfigSerializeWrapper.topicConfigTable], [...table], compressed ? 'compressed' : 'JSON');
+    }
   });
 });
 

@@ -1,21 +1,29 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, it } from 'node:test';
-import { encodeCommand } from '../../src/remoting/command-codec.js';
+import { pino } from 'pino';
+import { decodeCommand, encodeCommand } from '../../src/remoting/command-codec.js';
 import { FrameDecoder } from '../../src/remoting/frame-decoder.js';
+import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { createRequest, createResponse } from '../../src/remoting/remoting-command.js';
 import { RemotingServer } from '../../src/remoting/remoting-server.js';
-import { silentLogger } from '../../src/util/logger.js';
 
 describe('a client that does not read its answers', () => {
   it('is read no further while its answers pile up, and gets every answer once it reads', async () => {
+    let paused!: () => void;
+    const readsPaused = new Promise<void>((resolve) => (paused = resolve));
+    const logger = pino({ level: 'debug' }, {
+      write: (line: string) => {
+        if ((JSON.parse(line) as { msg: string }).msg === 'answers pile up unread, pausing reads') paused();
+      },
+    });
     const big = Buffer.alloc(256 * 1024, 1);
     let handled = 0;
     const server = new RemotingServer({
       port: 0,
       host: '127.0.0.1',
       serverVersion: 479,
-      logger: silentLogger(),
+      logger,
       maxPendingWriteBytes: 1024 * 1024,
       handler: (request) => {
         handled++;
@@ -26,35 +34,42 @@ describe('a client that does not read its answers', () => {
     const requests = 200;
     const socket = net.connect({ host: '127.0.0.1', port });
     await new Promise((resolve) => socket.once('connect', resolve));
+    const other = await ClientConnection.connect({ host: '127.0.0.1', port });
     socket.pause();
     try {
-      // One request per write, so the server sees them arrive over many reads.
-      for (let opaque = 0; opaque < requests; opaque++) {
-        socket.write(encodeCommand(createRequest({ code: 1, opaque })));
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      assert.ok(handled < requests, `the server stopped reading (handled ${handled} of ${requests})`);
+      // A read takes at most 64 KiB: requests this large reach the server over many reads,
+      // whatever the timing. All 200 answers (50 MiB) are far more than socket buffers hold.
+      const padding = Buffer.alloc(64 * 1024);
+      for (let opaque = 0; opaque < requests; opaque++) socket.write(encodeCommand(createRequest({ code: 1, opaque, body: padding })));
+      await readsPaused;
+      const handledWhenPaused = handled;
+      assert.ok(handledWhenPaused < requests, `the server stopped reading (handled ${handledWhenPaused} of ${requests})`);
+      // A round trip on another connection: the server has run its loop since, and still not read.
+      assert.equal((await other.invoke(createRequest({ code: 1 }), 60_000)).code, 0);
+      assert.equal(handled, handledWhenPaused + 1, 'nothing more was read from the paused connection');
     } catch (err) {
       socket.destroy();
+      other.close();
       await server.close();
       throw err;
     }
 
-    let answers = 0;
+    const opaques: number[] = [];
     const decoder = new FrameDecoder(64 * 1024 * 1024);
     const done = new Promise<void>((resolve) => {
       socket.on('data', (chunk: Buffer) => {
-        decoder.push(chunk, () => {
-          answers++;
-          if (answers === requests) resolve();
+        decoder.push(chunk, (frame) => {
+          opaques.push(decodeCommand(frame).opaque);
+          if (opaques.length === requests) resolve();
         });
       });
     });
     socket.resume();
     await done;
-    assert.equal(handled, requests);
+    assert.equal(handled, requests + 1);
+    assert.deepEqual(opaques, Array.from({ length: requests }, (_, i) => i), 'every answer, in order');
     socket.destroy();
+    other.close();
     await server.close();
   });
 });

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Configuration, type ConfigurationInit } from '../../src/namesrv/config/configuration.js';
-import { NameServer } from '../../src/namesrv/nameserver.js';
+import { NameServer, type NameServerOptions } from '../../src/namesrv/nameserver.js';
 import { createRequest, SerializeType, type ExtFields, type RemotingCommand } from '../../src/remoting/remoting-command.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
+import type { Connection, ConnectionListener } from '../../src/remoting/remoting-server.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger, type Logger } from '../../src/util/logger.js';
 
@@ -18,15 +19,31 @@ export interface RunningNameServer {
   configuration: Configuration;
   /** Opens a client connection to the server; closed by stop(). */
   connect(): Promise<ClientConnection>;
+  /**
+   * Resolves once the server has seen `client`'s connection close (whoever closed it) and queued
+   * the unregistration that causes. Only for connections that sent something.
+   */
+  closedAtServer(client: ClientConnection): Promise<void>;
+  /** Closes `client` and resolves once the server has unregistered what was registered over it. */
+  disconnect(client: ClientConnection): Promise<void>;
+  /** Resolves once no connection is open at the server and every unregistration is applied. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Generous: a request the server does answer never times out on a busy machine; the test runner's timeout bounds a hang. */
+export const CALL_TIMEOUT_MS = 60_000;
 
 export function tempDir(prefix = 'namesrv-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** Starts a NameServer on 127.0.0.1 and free ports (remoting and HTTP), with its files in a fresh temp home. */
-export async function startNameServer(init: ConfigurationInit = {}, logger: Logger = silentLogger()): Promise<RunningNameServer> {
+export async function startNameServer(
+  init: ConfigurationInit = {},
+  logger: Logger = silentLogger(),
+  options: Pick<NameServerOptions, 'registerBodyDecoder'> = {},
+): Promise<RunningNameServer> {
   const home = init.homeDir ?? tempDir();
   const configuration = new Configuration({
     ...init,
@@ -40,10 +57,12 @@ export async function startNameServer(init: ConfigurationInit = {}, logger: Logg
     http: { httpPort: 0, ...init.http },
   });
   const clock = new ManualClock(Date.now());
+  const connections = new ServerConnections();
   // An empty environment: TLS_* variables of the machine must not change what tests see.
-  const server = new NameServer({ configuration, logger, clock, env: {} });
+  const server = new NameServer({ ...options, configuration, logger, clock, env: {}, connectionListener: connections });
   const address = await server.start();
   const clients: ClientConnection[] = [];
+  const closedAtServer = (client: ClientConnection) => connections.closed(localAddressOf(client));
   return {
     server,
     port: address.port,
@@ -52,9 +71,20 @@ export async function startNameServer(init: ConfigurationInit = {}, logger: Logg
     clock,
     configuration,
     async connect() {
-      const client = await ClientConnection.connect({ host: '127.0.0.1', port: address.port });
+      const client = await ClientConnection.connect({ host: '127.0.0.1', port: address.port, connectTimeoutMs: CALL_TIMEOUT_MS });
       clients.push(client);
       return client;
+    },
+    closedAtServer,
+    async disconnect(client) {
+      const closed = closedAtServer(client);
+      client.close();
+      await closed;
+      await server.registry.unregistrationsDrained();
+    },
+    async idle() {
+      await connections.none();
+      await server.registry.unregistrationsDrained();
     },
     async stop() {
       for (const c of clients) c.close();
@@ -63,11 +93,52 @@ export async function startNameServer(init: ConfigurationInit = {}, logger: Logg
   };
 }
 
+/** The connections the server has open, told by its connection listener; waits on their closing. */
+class ServerConnections implements ConnectionListener {
+  private readonly open = new Set<string>();
+  /** Remote addresses (as the server sees them) whose connection closed. */
+  private readonly gone = new Set<string>();
+  private readonly waiters = new Set<{ ready(): boolean; resolve(): void }>();
+
+  onConnect(connection: Connection): void {
+    this.open.add(connection.remoteAddress);
+    this.gone.delete(connection.remoteAddress);
+  }
+
+  onClose(connection: Connection): void {
+    this.open.delete(connection.remoteAddress);
+    this.gone.add(connection.remoteAddress);
+    for (const waiter of this.waiters) {
+      if (!waiter.ready()) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  closed(remoteAddress: string): Promise<void> {
+    return this.when(() => this.gone.has(remoteAddress));
+  }
+
+  none(): Promise<void> {
+    return this.when(() => this.open.size === 0);
+  }
+
+  private when(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add({ ready, resolve }));
+  }
+}
+
+function localAddressOf(client: ClientConnection): string {
+  return `${client.rawSocket.localAddress}:${client.rawSocket.localPort}`;
+}
+
 export interface CallOptions {
   extFields?: ExtFields | null;
   body?: Buffer | string | null;
   version?: number;
   rocketmq?: boolean;
+  timeoutMs?: number;
 }
 
 /** Sends one request and waits for its response. */
@@ -80,6 +151,7 @@ export function call(client: ClientConnection, code: number, options: CallOption
       version: options.version ?? 479,
       serializeType: options.rocketmq ? SerializeType.ROCKETMQ : SerializeType.JSON,
     }),
+    options.timeoutMs ?? CALL_TIMEOUT_MS,
   );
 }
 

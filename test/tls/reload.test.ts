@@ -15,6 +15,7 @@ import {
   nextReload,
   peerFingerprint,
   ping,
+  replaceFile,
   startServer,
   TRUST_ANY,
   writePems,
@@ -81,21 +82,21 @@ describe('reloading certificates changed on disk', () => {
   it('waits for both certificate and key before reloading', async () => {
     const renewed = await makeLeaf('renewed');
     const deferred = nextReload(serverTls, (e) => e.outcome === 'deferred');
-    await fs.writeFile(files.certPath, renewed.cert);
+    await replaceFile(files.certPath, renewed.cert);
     assert.deepEqual((await deferred).changed, [files.certPath]);
     assert.equal(serverTls.fingerprint, fingerprintOf(original));
     assert.equal(await attempt(server.port, TRUST_ANY), 'answered');
 
     const reloaded = nextReload(serverTls);
-    await fs.writeFile(files.keyPath, renewed.key);
+    await replaceFile(files.keyPath, renewed.key);
     assert.equal((await reloaded).outcome, 'reloaded');
     assert.equal(serverTls.fingerprint, fingerprintOf(renewed));
   });
 
   it('keeps the old material when the replacement is corrupt, logs why, and takes a later good one', async () => {
     const rejected = nextReload(serverTls);
-    await fs.writeFile(files.certPath, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
-    await fs.writeFile(files.keyPath, '-----BEGIN PRIVATE KEY-----\nhalf a ke');
+    await replaceFile(files.certPath, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
+    await replaceFile(files.keyPath, '-----BEGIN PRIVATE KEY-----\nhalf a ke');
     const event = (await rejected) as Extract<TlsReloadEvent, { outcome: 'rejected' }>;
     assert.equal(event.outcome, 'rejected');
     assert.match(event.error.message, /tls\.server\.certPath/);
@@ -143,10 +144,26 @@ describe('reloading certificates changed on disk', () => {
     const events: TlsReloadEvent[] = [];
     serverTls.onReload((event) => events.push(event));
     await serverTls.close();
-    await writePems(temp.dir, 'server', await makeLeaf('after-close'));
-    await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS * 5));
-    assert.deepEqual(events, []);
-    assert.equal(serverTls.fingerprint, fingerprintOf(original));
+    // A second watcher of the same files, still open, tells when the change has been seen; with a
+    // longer quiet period than the closed one's, by then the closed one would have reloaded too.
+    const witness = await createServerTls({
+      properties: isolated(temp.dir, { 'tls.server.certPath': files.certPath, 'tls.server.keyPath': files.keyPath, 'tls.test.mode.enable': 'false' }),
+      env: {},
+      logger: capturingLogger().logger,
+      watchDebounceMs: DEBOUNCE_MS * 10,
+    });
+    assert.ok(witness);
+    try {
+      const seen = nextReload(witness);
+      const renewed = await makeLeaf('after-close');
+      await writePems(temp.dir, 'server', renewed);
+      assert.equal((await seen).outcome, 'reloaded');
+      assert.equal(witness.fingerprint, fingerprintOf(renewed));
+      assert.deepEqual(events, []);
+      assert.equal(serverTls.fingerprint, fingerprintOf(original));
+    } finally {
+      await witness.close();
+    }
   });
 });
 
@@ -178,7 +195,7 @@ describe('reloading the trust certificate', () => {
       const options = { ...TRUST_ANY, cert: client.cert, key: client.key };
       assert.equal(await attempt(server.port, options), 'refused');
       const reloaded = nextReload(serverTls);
-      await fs.writeFile(trust.certPath, newCa.cert);
+      await replaceFile(trust.certPath, newCa.cert);
       assert.equal((await reloaded).outcome, 'reloaded');
       assert.equal(await attempt(server.port, options), 'answered');
     } finally {

@@ -10,6 +10,7 @@ import { RemotingServer } from '../../src/remoting/remoting-server.js';
 import type { ServerTls, TlsReloadEvent } from '../../src/remoting/tls/index.js';
 import type { Logger } from '../../src/util/logger.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { CALL_TIMEOUT_MS } from '../support/nameserver-harness.js';
 
 export interface Pems {
   cert: string;
@@ -53,13 +54,23 @@ export async function makeTempDir(): Promise<{ dir: string; file(name: string): 
   return { dir, file: (name) => path.join(dir, name), remove: () => fs.rm(dir, { recursive: true, force: true }) };
 }
 
-/** Writes a certificate and key as `<name>.crt` / `<name>.key` in `dir` and returns their paths. */
+/**
+ * Writes a certificate and key as `<name>.crt` / `<name>.key` in `dir` and returns their paths.
+ * Each file is replaced whole, so a watcher never reads one half written.
+ */
 export async function writePems(dir: string, name: string, pems: Pems): Promise<{ certPath: string; keyPath: string }> {
   const certPath = path.join(dir, `${name}.crt`);
   const keyPath = path.join(dir, `${name}.key`);
-  await fs.writeFile(certPath, pems.cert);
-  await fs.writeFile(keyPath, pems.key);
+  await replaceFile(certPath, pems.cert);
+  await replaceFile(keyPath, pems.key);
   return { certPath, keyPath };
+}
+
+/** Writes a file beside `file` and renames it over `file`: readers see the old content or the new, never a part. */
+export async function replaceFile(file: string, content: string): Promise<void> {
+  const staged = path.join(path.dirname(file), `.staged-${path.basename(file)}`);
+  await fs.writeFile(staged, content);
+  await fs.rename(staged, file);
 }
 
 /** Properties that keep a test away from `/etc/rocketmq/tls.properties`. */
@@ -91,12 +102,12 @@ export async function startServer(serverTls: ServerTls | null): Promise<{ port: 
 }
 
 export function connect(port: number, tlsOptions?: tls.ConnectionOptions): Promise<ClientConnection> {
-  return ClientConnection.connect({ host: '127.0.0.1', port, tls: tlsOptions, connectTimeoutMs: 3000 });
+  return ClientConnection.connect({ host: '127.0.0.1', port, tls: tlsOptions, connectTimeoutMs: CALL_TIMEOUT_MS });
 }
 
 /** Sends a request and resolves with the response code. */
 export async function ping(connection: ClientConnection): Promise<number> {
-  const response = await connection.invoke(createRequest({ code: 105 }), 3000);
+  const response = await connection.invoke(createRequest({ code: 105 }), CALL_TIMEOUT_MS);
   return response.code;
 }
 
@@ -130,20 +141,14 @@ export function peerFingerprint(connection: ClientConnection): string {
   return (connection.rawSocket as tls.TLSSocket).getPeerCertificate().fingerprint256;
 }
 
-/** Resolves with the next reload event matching `accept` (by default any but 'deferred'). */
+/** Resolves with the next reload event matching `accept` (by default any but 'deferred'); the test runner's timeout bounds the wait. */
 export function nextReload(
   serverTls: ServerTls,
   accept: (event: TlsReloadEvent) => boolean = (event) => event.outcome !== 'deferred',
-  timeoutMs = 5000,
 ): Promise<TlsReloadEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`no reload event within ${timeoutMs} ms`));
-    }, timeoutMs);
+  return new Promise((resolve) => {
     const unsubscribe = serverTls.onReload((event) => {
       if (!accept(event)) return;
-      clearTimeout(timer);
       unsubscribe();
       resolve(event);
     });

@@ -1,0 +1,27 @@
+// A register body decoder worker that holds its jobs until the test opens the gate (a message on the
+// GATE_CHANNEL broadcast channel), then decodes them as the real worker does.
+import { BroadcastChannel, parentPort } from 'node:worker_threads';
+import { packRegisterBody } from '../../../src/namesrv/processors/packed-register-body.js';
+import type { DecodeJob } from '../../../src/namesrv/processors/register-body-worker.js';
+import { decodeRegisterBrokerBody } from '../../../src/protocol/bodies/index.js';
+
+export const GATE_CHANNEL = 'register-body-decoder-gate';
+
+let open = false;
+const held: DecodeJob[] = [];
+
+function decode(job: DecodeJob): void {
+  const body = decodeRegisterBrokerBody(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength), job.compressed);
+  const packed = packRegisterBody(body);
+  parentPort!.postMessage({ id: job.id, packed }, [packed.numbers.buffer as ArrayBuffer]);
+}
+
+if (parentPort) {
+  const gate = new BroadcastChannel(GATE_CHANNEL);
+  gate.unref();
+  gate.onmessage = () => {
+    open = true;
+    for (const job of held.splice(0)) decode(job);
+  };
+  parentPort.on('message', (job: DecodeJob) => (open ? decode(job) : held.push(job)));
+}
