@@ -13,27 +13,35 @@ function Presence(props: { present: boolean }) {
   return props.present ? <Tag kind="ok">present</Tag> : <Tag kind="late">missing</Tag>;
 }
 
-function RouteCell(props: { route: CanonicalRoute | null }) {
+/** One broker's part of a route, as text that compares across NameServers. */
+function queueLine(route: CanonicalRoute, brokerName: string): string | null {
+  const q = route.queues.find((x) => x.brokerName === brokerName);
+  const b = route.brokers.find((x) => x.brokerName === brokerName);
+  if (!q && !b) return null;
+  return JSON.stringify([q, b?.addrs]);
+}
+
+function RouteCell(props: { route: CanonicalRoute | null; others: (CanonicalRoute | null)[] }) {
   const r = props.route;
   if (!r) return <Tag kind="late">no route</Tag>;
+  // A broker's line is marked when another NameServer has it otherwise, or not at all.
+  const differs = (brokerName: string) => props.others.some((o) => !o || queueLine(o, brokerName) !== queueLine(r, brokerName));
   return (
-    <ul class="plain">
+    <ul class="plain route-lines">
       {r.queues.map((q) => {
         const broker = r.brokers.find((b) => b.brokerName === q.brokerName);
         return (
-          <li>
-            <strong>{q.brokerName}</strong>: {q.readQueueNums} read / {q.writeQueueNums} write, {permWords(q.perm)}
+          <li class={differs(q.brokerName) ? 'differs' : undefined}>
+            <strong>{q.brokerName}</strong> · {q.readQueueNums} read / {q.writeQueueNums} write queues · {permWords(q.perm)}
             {broker && (
-              <span class="muted">
-                {' '}
-                at{' '}
-                {broker.addrs.map(([id, addr]) => (
-                  <code>
-                    {addr}
-                    {id === 0 ? '' : ` (${id})`}{' '}
-                  </code>
+              <div class="muted">
+                {broker.addrs.map(([id, addr], i) => (
+                  <>
+                    {i > 0 && ', '}
+                    <code>{addr}</code> {id === 0 ? '(master)' : `(slave ${id})`}
+                  </>
                 ))}
-              </span>
+              </div>
             )}
           </li>
         );
@@ -44,8 +52,14 @@ function RouteCell(props: { route: CanonicalRoute | null }) {
   );
 }
 
-function Report(props: { report: ConsistencyReport }) {
+function Report(props: { report: ConsistencyReport; self: string | null }) {
   const { report } = props;
+  const Address = (p: { address: string }) => (
+    <>
+      <code>{p.address}</code>
+      {p.address === props.self && <span class="muted"> (this one)</span>}
+    </>
+  );
   const servers = report.nameServers.map((ns) => ns.address);
   const reachable = report.nameServers.filter((ns) => ns.reachable).map((ns) => ns.address);
   const differences = report.brokers.length + report.topics.missingTotal + report.dataVersions.length + report.routes.differingTotal;
@@ -65,7 +79,7 @@ function Report(props: { report: ConsistencyReport }) {
               <th />
               {servers.map((s) => (
                 <th>
-                  <code>{s}</code>
+                  <Address address={s} />
                 </th>
               ))}
             </tr>
@@ -99,7 +113,7 @@ function Report(props: { report: ConsistencyReport }) {
                   <th>Broker</th>
                   {reachable.map((s) => (
                     <th>
-                      <code>{s}</code>
+                      <Address address={s} />
                     </th>
                   ))}
                 </tr>
@@ -133,7 +147,7 @@ function Report(props: { report: ConsistencyReport }) {
                   <th>Topic</th>
                   {reachable.map((s) => (
                     <th>
-                      <code>{s}</code>
+                      <Address address={s} />
                     </th>
                   ))}
                 </tr>
@@ -166,7 +180,7 @@ function Report(props: { report: ConsistencyReport }) {
                   <th>Broker</th>
                   {reachable.map((s) => (
                     <th>
-                      <code>{s}</code>
+                      <Address address={s} />
                     </th>
                   ))}
                 </tr>
@@ -198,7 +212,7 @@ function Report(props: { report: ConsistencyReport }) {
                   <th>Topic</th>
                   {reachable.map((s) => (
                     <th>
-                      <code>{s}</code>
+                      <Address address={s} />
                     </th>
                   ))}
                 </tr>
@@ -209,11 +223,14 @@ function Report(props: { report: ConsistencyReport }) {
                     <td class="strong">
                       <a href={`#/topics/${encodeURIComponent(d.topic)}`}>{d.topic}</a>
                     </td>
-                    {reachable.map((s) => (
-                      <td>
-                        <RouteCell route={d.variants.find((v) => v.nameServers.includes(s))?.route ?? null} />
-                      </td>
-                    ))}
+                    {reachable.map((s) => {
+                      const mine = d.variants.find((v) => v.nameServers.includes(s));
+                      return (
+                        <td>
+                          <RouteCell route={mine?.route ?? null} others={d.variants.filter((v) => v !== mine).map((v) => v.route)} />
+                        </td>
+                      );
+                    })}
                   </tr>
                 ))}
               </tbody>
@@ -239,17 +256,19 @@ export function NameServersPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const [self, setSelf] = useState<string | null>(null);
+
   useEffect(() => {
     const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved) {
-      setText(saved);
-      return;
-    }
+    if (saved) setText(saved);
     api
       .nameServers()
-      .then((list) => setText([list.self, ...list.configured.filter((a) => a !== list.self)].join(';')))
+      .then((list) => {
+        setSelf(list.self);
+        if (!saved) setText([list.self, ...list.configured.filter((a) => a !== list.self)].join(';'));
+      })
       .catch((err: Error) => {
-        setText('');
+        if (!saved) setText('');
         setError(err.message);
       });
   }, []);
@@ -305,7 +324,7 @@ export function NameServersPage() {
         </button>
       </form>
       <ErrorNote error={error} />
-      {report && <Report report={report} />}
+      {report && <Report report={report} self={self} />}
     </section>
   );
 }
