@@ -83,7 +83,7 @@ interface BrokerEntry {
 export interface ConsistencyReport {
   comparedAt: number;
   agree: boolean;
-  nameServers: { address: string; reachable: boolean; error: string | null; clusters: number; brokers: number; topics: number }[];
+  nameServers: { address: string; reachable: boolean; error: string | null; dataVersionsError: string | null; clusters: number; brokers: number; topics: number }[];
   brokers: (BrokerEntry & { presentOn: string[]; missingFrom: string[] })[];
   topics: { union: number; missing: { topic: string; presentOn: string[]; missingFrom: string[] }[]; missingTotal: number };
   dataVersions: (BrokerEntry & { versions: Record<string, DataVersion | null> })[];

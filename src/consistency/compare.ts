@@ -47,13 +47,14 @@ export function compareViews(views: readonly NameServerView[], plan: DetailPlan,
     .map((topic) => ({ topic, ...presence((v) => v.topics.has(topic)) }))
     .filter((t) => t.missingFrom.length > 0);
 
+  const versioned = reachable.filter((v) => !v.dataVersionsError);
   const dataVersions = plan.brokers
     .filter((b) => {
       const key = brokerKey(b);
-      const [first, ...rest] = reachable.map((v) => v.dataVersions.get(key) ?? null);
+      const [first, ...rest] = versioned.map((v) => v.dataVersions.get(key) ?? null);
       return rest.some((version) => !dataVersionEquals(first, version));
     })
-    .map((b) => ({ ...b, versions: Object.fromEntries(reachable.map((v) => [v.address, v.dataVersions.get(brokerKey(b)) ?? null])) }));
+    .map((b) => ({ ...b, versions: Object.fromEntries(versioned.map((v) => [v.address, v.dataVersions.get(brokerKey(b)) ?? null])) }));
 
   const differing: RouteDifference[] = [];
   for (const topic of plan.topics) {
@@ -77,6 +78,7 @@ export function compareViews(views: readonly NameServerView[], plan: DetailPlan,
       address: v.address,
       reachable: !v.error,
       error: v.error,
+      dataVersionsError: v.dataVersionsError,
       clusters: v.clusters,
       brokers: v.brokers.size,
       topics: v.topics.size,

@@ -27,13 +27,24 @@ export interface NameServerView {
   topics: Set<string>;
   /** Broker key → the NameServer's data version of that broker (null: it has none). */
   dataVersions: Map<string, DataVersion | null>;
+  /** Why data versions could not be read (a NameServer with ACL refuses unsigned QUERY_DATA_VERSION). */
+  dataVersionsError: string | null;
   /** Topic → route (null: the NameServer has no route for it). */
   routes: Map<string, CanonicalRoute | null>;
 }
 
 /** Reads a NameServer's cluster info and topic list. */
 export async function readInventory(client: NameServerClient, address: string, limits: ComparisonLimits): Promise<NameServerView> {
-  const view: NameServerView = { address, error: null, clusters: 0, brokers: new Map(), topics: new Set(), dataVersions: new Map(), routes: new Map() };
+  const view: NameServerView = {
+    address,
+    error: null,
+    clusters: 0,
+    brokers: new Map(),
+    topics: new Set(),
+    dataVersions: new Map(),
+    dataVersionsError: null,
+    routes: new Map(),
+  };
   try {
     const options = { address, timeoutMs: limits.timeoutMs };
     const [clusterInfo, topicList] = await Promise.all([client.getClusterInfo(options), client.getAllTopicList(options)]);
@@ -71,6 +82,16 @@ export async function readDetails(
       const answer = await client.queryDataVersion(identity, unknownVersion, options);
       view.dataVersions.set(brokerKey(b), answer.dataVersion);
     });
+  } catch (err) {
+    // An answer that refuses (no permission...) leaves the data versions out; no answer at all is an error.
+    if (!(err instanceof NameServerError)) {
+      view.error = firstLine(err);
+      return;
+    }
+    view.dataVersions.clear();
+    view.dataVersionsError = firstLine(err);
+  }
+  try {
     await mapLimited(topics, limits.concurrency, async (topic) => {
       try {
         view.routes.set(topic, canonicalRoute(await client.getTopicRoute(topic, options)));

@@ -22,6 +22,8 @@ export interface NameServerSummary {
   address: string;
   reachable: boolean;
   error: string | null;
+  /** Set when the NameServer refused to tell brokers' data versions: they were not compared there. */
+  dataVersionsError: string | null;
   clusters: number;
   brokers: number;
   topics: number;

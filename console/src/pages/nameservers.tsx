@@ -91,6 +91,14 @@ function Report(props: { report: ConsistencyReport; self: string | null }) {
                 <td>{ns.reachable ? <Tag kind="ok">answered</Tag> : <Tag kind="late" title={ns.error ?? ''}>unreachable: {ns.error}</Tag>}</td>
               ))}
             </tr>
+            {report.nameServers.some((ns) => ns.dataVersionsError) && (
+              <tr>
+                <td class="strong">Data versions</td>
+                {report.nameServers.map((ns) => (
+                  <td>{ns.dataVersionsError ? <Tag kind="warn" title={ns.dataVersionsError}>not compared: {ns.dataVersionsError}</Tag> : ns.reachable ? 'compared' : '–'}</td>
+                ))}
+              </tr>
+            )}
             {(['clusters', 'brokers', 'topics'] as const).map((k) => (
               <tr>
                 <td class="strong">{k === 'brokers' ? 'Broker addresses' : k === 'clusters' ? 'Clusters' : 'Topics'}</td>

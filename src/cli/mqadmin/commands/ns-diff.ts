@@ -33,6 +33,7 @@ export function formatReport(report: ConsistencyReport): string {
         ? `${left(ns.address, 24)} clusters: ${ns.clusters}, broker addresses: ${ns.brokers}, topics: ${ns.topics}`
         : `${left(ns.address, 24)} UNREACHABLE: ${ns.error}`,
     );
+    if (ns.dataVersionsError) lines.push(`${left('', 24)} data versions not compared: ${ns.dataVersionsError}`);
   }
   if (report.brokers.length > 0) {
     lines.push('', 'Brokers not on every NameServer:');
