@@ -20,9 +20,15 @@ try {
     const file = path.join(root, 'docs', 'images', `console-${name}.png`);
     // As tall as the content, not the window.
     const main = await page.locator('main').boundingBox();
-    await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 1200, height: Math.ceil(main.y + main.height) } });
+    await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: 1200, height: Math.ceil(main.y + main.height) } });
     console.log(`wrote ${path.relative(root, file)}`);
   };
+
+  await page.goto(`${scenario.url}#/nameservers`);
+  await page.waitForFunction('document.getElementById("ns-addrs").value !== ""');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.locator('.verdict').waitFor();
+  await save('nameservers');
 
   // A fuller cluster than the tests need, with heartbeats of several ages.
   scenario.primary.clock.advance(30_000);
@@ -32,12 +38,6 @@ try {
   await page.goto(`${scenario.url}#/brokers`);
   await page.locator('tbody tr', { hasText: 'broker-c' }).waitFor();
   await save('brokers');
-
-  await page.goto(`${scenario.url}#/nameservers`);
-  await page.waitForFunction('document.getElementById("ns-addrs").value !== ""');
-  await page.getByRole('button', { name: 'Compare' }).click();
-  await page.locator('.verdict').waitFor();
-  await save('nameservers');
 } finally {
   await browser.close();
   await scenario.stop();
