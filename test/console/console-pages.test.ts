@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { NameServerClient } from '../../src/client/namesrv/name-server-client.js';
 import { topic } from '../support/fake-broker.js';
 import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir } from '../support/browser.js';
 import { startConsoleScenario, type ConsoleScenario } from '../support/console-scenario.js';
@@ -54,6 +55,24 @@ describe('web console in Chromium', { skip: chromiumPath ? false : NO_CHROMIUM }
     assert.match(await page.locator('.card', { hasText: 'Remoting' }).innerText(), new RegExp(`127\\.0\\.0\\.1:${scenario.primary.port}`));
     assert.match(await page.locator('.card', { hasText: 'Clusters' }).innerText(), /\b2\b/);
     await screenshot('overview');
+  });
+
+  test('Overview charts the request rate and route-lookup time between two polls of the counters', async () => {
+    const firstPoll = page.waitForResponse((r) => r.url().endsWith('/api/v1/stats'), { timeout: WAIT_MS });
+    await open('/');
+    await firstPoll;
+    scenario.primary.clock.advance(5000);
+    const client = new NameServerClient({ nameServers: scenario.primaryAddress });
+    try {
+      for (let i = 0; i < 20; i++) await client.getTopicRoute('TopicTest');
+    } finally {
+      await client.close();
+    }
+    const requests = page.locator('.chart', { hasText: 'Requests' }).locator('.chart-value', { hasText: 'req/s' });
+    await visible(requests);
+    assert.ok(Number.parseFloat(await requests.innerText()) >= 4, await requests.innerText());
+    const lookup = page.locator('.chart', { hasText: 'Route lookup' }).locator('.chart-value', { hasText: 'ms' });
+    assert.ok(Number.parseFloat(await lookup.innerText()) > 0, await lookup.innerText());
   });
 
   test('Brokers lists one row per broker address, with its role, zone and data version', async () => {
