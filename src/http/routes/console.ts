@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { parseNameServerList } from '../../client/namesrv/address-list.js';
 import { compareNameServers, type ConsistencyReport } from '../../consistency/index.js';
 import type { RouteOptions } from '../http-server.js';
@@ -65,7 +65,7 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
   const assets = loadAssets(assetDir ?? CONSOLE_ASSET_DIR);
   if (!assets) ctx.logger.warn({ dir: assetDir ?? CONSOLE_ASSET_DIR }, 'web console not built: / answers how to build it');
 
-  const sendAsset = (name: string) => async (_request: unknown, reply: import('fastify').FastifyReply) => {
+  const sendAsset = (name: string) => async (_request: unknown, reply: FastifyReply) => {
     const asset = assets?.get(name);
     if (!asset) {
       if (name === 'index.html') return reply.code(404).type(CONTENT_TYPES['.html']!).send(NOT_BUILT);
