@@ -7,6 +7,7 @@ import { readToolsCredentials, toolsFilePath } from '../security/tools-file.js';
 import { UsageError, type Command, type OptionSpecs, type OptionValues, type Output } from './mqadmin/command.js';
 import { clusterList } from './mqadmin/commands/cluster-list.js';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './mqadmin/commands/namesrv.js';
+import { nsDiff } from './mqadmin/commands/ns-diff.js';
 import { deleteTopic, topicClusterList, topicList, topicRoute, updateOrderConf } from './mqadmin/commands/topic.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   addWritePerm,
   updateOrderConf,
   deleteTopic,
+  nsDiff,
 ];
 
 const COMMON_OPTIONS: OptionSpecs = {
@@ -178,4 +180,6 @@ const OPTION_HELP: Record<string, string> = {
   orderConf: 'order conf, brokerName1:num;brokerName2:num',
   method: 'put, get or delete',
   brokerTimeout: 'timeout asking each broker for its stats, ms (default 1000)',
+  maxTopics: 'compare routes of at most this many topics (default 200)',
+  concurrency: 'requests in flight to one name server at a time (default 8)',
 };

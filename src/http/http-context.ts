@@ -31,6 +31,10 @@ export interface HttpContext {
     remoting(): Endpoint | null;
     http(): Endpoint | null;
   };
+  console: {
+    /** `consoleNameServers`, raw: the NameServers the console compares this one with. */
+    nameServers(): string;
+  };
   addressServer: {
     /** `addressServerNamesrvList`, or empty for this server's own address. */
     namesrvList(): string;

@@ -3,6 +3,7 @@ import type { HttpContext } from './http-context.js';
 import { HttpListenError } from './http-listen-error.js';
 import { addressServerRoutes } from './routes/address-server.js';
 import { apiRoutes } from './routes/api.js';
+import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 
@@ -11,7 +12,7 @@ export interface RouteOptions {
 }
 
 /** The route areas, each a fastify plugin; a new area is one more entry. */
-export const ROUTE_PLUGINS: ReadonlyArray<FastifyPluginAsync<RouteOptions>> = [metricsRoutes, healthRoutes, apiRoutes, addressServerRoutes];
+export const ROUTE_PLUGINS: ReadonlyArray<FastifyPluginAsync<RouteOptions>> = [metricsRoutes, healthRoutes, apiRoutes, addressServerRoutes, consoleRoutes];
 
 /** The HTTP side of the NameServer: JSON errors (400, 404, 500), never a stack trace. */
 export function createHttpServer(ctx: HttpContext, plugins = ROUTE_PLUGINS): FastifyInstance {

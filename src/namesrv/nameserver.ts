@@ -352,6 +352,7 @@ export class NameServer {
         },
         http: () => this.httpAddress,
       },
+      console: { nameServers: () => configuration.http.consoleNameServers },
       addressServer: {
         namesrvList: () => configuration.http.addressServerNamesrvList,
         subgroups: () => configuration.http.addressServerSubgroups,

@@ -113,6 +113,12 @@ describe('loadConfiguration sources', () => {
     assert.equal(load(['--frameMaxLength', '4096', '--logLevel=debug']).configuration.logLevel, 'debug');
   });
 
+  it('takes the console\'s NameServer list, and refuses one that is not host:port entries', () => {
+    assert.equal(load(['--consoleNameServers=10.0.0.2:9876;10.0.0.3:9876']).configuration.http.consoleNameServers, '10.0.0.2:9876;10.0.0.3:9876');
+    assert.equal(load([]).configuration.http.consoleNameServers, '');
+    assert.match(loadError(['--consoleNameServers=10.0.0.2']).message, /consoleNameServers: expected host:port entries separated by ;/);
+  });
+
   it('reads escapes and trims string values in the -c file as Java does', () => {
     const file = writeFile(tempDir(), 'ns.properties', 'productEnvName = \\u0041B  \nbindAddress\t127.0.0.1\n');
     const { configuration } = load(['-c', file]);

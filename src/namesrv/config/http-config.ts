@@ -12,6 +12,8 @@ export interface HttpConfig {
   addressServerNamesrvList: string;
   /** Further address-server lists: `name=host:port;host:port,name2=host:port` (see docs/http-api.md). */
   addressServerSubgroups: string;
+  /** Other NameServers (`host:port;host:port`) the web console compares this one with. */
+  consoleNameServers: string;
 }
 
 export const DEFAULT_HTTP_PORT = 9877;
@@ -23,5 +25,6 @@ export function defaultHttpConfig(): HttpConfig {
     httpBindAddress: '',
     addressServerNamesrvList: '',
     addressServerSubgroups: '',
+    consoleNameServers: '',
   };
 }

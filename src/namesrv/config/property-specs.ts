@@ -87,6 +87,7 @@ const HTTP_TYPES: Record<keyof HttpConfig, ValueType> = {
   httpBindAddress: 'string',
   addressServerNamesrvList: 'string',
   addressServerSubgroups: 'string',
+  consoleNameServers: 'string',
 };
 
 const PORT_CHECK: PropertySpec['check'] = { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' };
@@ -95,6 +96,7 @@ const CHECKS: Record<string, PropertySpec['check']> = {
   listenPort: PORT_CHECK,
   httpPort: PORT_CHECK,
   addressServerNamesrvList: { test: (v) => parseNamesrvList(String(v)) !== null, expected: 'host:port entries separated by ;' },
+  consoleNameServers: { test: (v) => parseNamesrvList(String(v)) !== null, expected: 'host:port entries separated by ;' },
   addressServerSubgroups: {
     test: (v) => parseSubgroups(String(v)) !== null,
     expected: 'name=host:port;host:port entries separated by , (names of letters, digits, . _ -)',

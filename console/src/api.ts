@@ -1,0 +1,132 @@
+/** The NameServer's JSON API, as the console reads it (docs: the HTTP API section of the README). */
+
+export interface Overview {
+  version: string;
+  rocketmqVersion: string;
+  startedAt: number;
+  uptimeMs: number;
+  remoting: { address: string; port: number };
+  http: { address: string; port: number };
+  tlsMode: string;
+  counts: { clusters: number; brokerNames: number; brokers: number; topics: number };
+}
+
+export interface DataVersion {
+  counter: number;
+  timestamp: number;
+  stateVersion: number;
+}
+
+export interface BrokerAddress {
+  brokerId: number;
+  address: string;
+  haServerAddress: string | null;
+  lastUpdateTimestamp: number;
+  heartbeatAgeMs: number;
+  heartbeatTimeoutMs: number;
+  dataVersion: DataVersion | null;
+  remoteAddress: string | null;
+}
+
+export interface BrokerGroup {
+  cluster: string;
+  brokerName: string;
+  zoneName: string | null;
+  enableActingMaster: boolean;
+  topicCount: number;
+  addresses: BrokerAddress[];
+}
+
+export interface TopicPage {
+  total: number;
+  offset: number;
+  limit: number;
+  topics: { topic: string; brokerNames: string[] }[];
+}
+
+export interface TopicRoute {
+  topic: string;
+  orderTopicConf: string | null;
+  queueDatas: { brokerName: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag: number }[];
+  brokerDatas: { cluster: string; brokerName: string; brokerAddrs: Record<string, string>; zoneName?: string | null; enableActingMaster?: boolean }[];
+  filterServerTable: Record<string, string[]>;
+  topicQueueMappingByBroker: Record<string, unknown> | null;
+}
+
+export interface Stats {
+  timestamp: number;
+  requestsTotal: number;
+  routeLookupsTotal: number;
+  routeLookupSecondsSum: number;
+  connectionsOpen: number;
+}
+
+export interface NameServerList {
+  self: string;
+  configured: string[];
+}
+
+export interface CanonicalRoute {
+  orderTopicConf: string | null;
+  queues: { brokerName: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag: number }[];
+  brokers: { cluster: string; brokerName: string; zoneName: string | null; addrs: [number, string][] }[];
+  staticMapping: [string, unknown][] | null;
+}
+
+interface BrokerEntry {
+  cluster: string;
+  brokerName: string;
+  brokerId: number;
+  address: string;
+}
+
+export interface ConsistencyReport {
+  comparedAt: number;
+  agree: boolean;
+  nameServers: { address: string; reachable: boolean; error: string | null; dataVersionsError: string | null; clusters: number; brokers: number; topics: number }[];
+  brokers: (BrokerEntry & { presentOn: string[]; missingFrom: string[] })[];
+  topics: { union: number; missing: { topic: string; presentOn: string[]; missingFrom: string[] }[]; missingTotal: number };
+  dataVersions: (BrokerEntry & { versions: Record<string, DataVersion | null> })[];
+  routes: { compared: number; notCompared: number; differingTotal: number; differing: { topic: string; variants: { nameServers: string[]; route: CanonicalRoute | null }[] }[] };
+  limits: { maxRouteTopics: number; concurrency: number; timeoutMs: number };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, signal });
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON: the status line says more than the body.
+  }
+  if (!response.ok) {
+    const message = (body as { error?: string } | null)?.error ?? `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message);
+  }
+  return body as T;
+}
+
+export const api = {
+  overview: () => getJson<Overview>('/api/v1/overview'),
+  stats: () => getJson<Stats>('/api/v1/stats'),
+  brokers: () => getJson<{ brokers: BrokerGroup[] }>('/api/v1/brokers').then((r) => r.brokers),
+  clusters: () => getJson<{ clusters: Record<string, string[]> }>('/api/v1/clusters').then((r) => r.clusters),
+  topics: (q: { offset: number; limit: number; prefix: string; cluster: string }, signal?: AbortSignal) =>
+    getJson<TopicPage>(`/api/v1/topics?${new URLSearchParams({ offset: String(q.offset), limit: String(q.limit), prefix: q.prefix, cluster: q.cluster })}`, signal),
+  route: (topic: string) => getJson<TopicRoute>(`/api/v1/topics/${encodeURIComponent(topic)}/route`),
+  kv: () => getJson<{ namespaces: Record<string, Record<string, string>> }>('/api/v1/kv').then((r) => r.namespaces),
+  config: () => getJson<{ settings: Record<string, string> }>('/api/v1/config').then((r) => r.settings),
+  nameServers: () => getJson<NameServerList>('/api/v1/nameservers'),
+  compare: (addrs: string[], signal?: AbortSignal) =>
+    getJson<ConsistencyReport>(`/api/v1/nameservers/compare?${new URLSearchParams({ addrs: addrs.join(';') })}`, signal),
+};

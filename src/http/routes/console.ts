@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { parseNameServerList } from '../../client/namesrv/address-list.js';
+import { compareNameServers, type ConsistencyReport } from '../../consistency/index.js';
+import type { RouteOptions } from '../http-server.js';
+
+/** Where `npm run build` puts the bundle: dist/console, beside dist/src. */
+export const CONSOLE_ASSET_DIR = fileURLToPath(new URL('../../../console/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** At most this many NameServers in one comparison: each costs requests to every one of them. */
+const MAX_COMPARED = 10;
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>NameServer console</title>
+<p>The web console is not built in this installation. Build it with <code>npm run build</code>
+(or <code>node console/build.mjs</code>) and restart. The JSON API answers at <a href="/api/v1/overview">/api/v1/overview</a>.</p>\n`;
+
+interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+/** The bundle's files, read once: it is small and changes only with a new build. */
+function loadAssets(dir: string): Map<string, Asset> | null {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return null;
+  }
+  if (!names.includes('index.html')) return null;
+  const assets = new Map<string, Asset>();
+  for (const name of names) {
+    const type = CONTENT_TYPES[path.extname(name)];
+    if (type) assets.set(name, { body: fs.readFileSync(path.join(dir, name)), type });
+  }
+  return assets;
+}
+
+/** `0.0.0.0:9876` is where this server listens, not an address to connect to. */
+function reachableAddress(endpoint: { address: string; port: number } | null): string | null {
+  if (!endpoint) return null;
+  const wildcard = endpoint.address === '0.0.0.0' || endpoint.address === '::' || endpoint.address === '';
+  const host = wildcard ? '127.0.0.1' : endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address;
+  return `${host}:${endpoint.port}`;
+}
+
+const compareQuery = {
+  type: 'object',
+  properties: { addrs: { type: 'string', maxLength: 2000 } },
+} as const;
+
+/**
+ * The web console: its static files at `/`, and the NameServers comparison it shows
+ * (`/api/v1/nameservers`, `/api/v1/nameservers/compare`). One comparison runs at a time.
+ */
+export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: string }> = async (app, { ctx, assetDir }) => {
+  const assets = loadAssets(assetDir ?? CONSOLE_ASSET_DIR);
+  if (!assets) ctx.logger.warn({ dir: assetDir ?? CONSOLE_ASSET_DIR }, 'web console not built: / answers how to build it');
+
+  const sendAsset = (name: string) => async (_request: unknown, reply: FastifyReply) => {
+    const asset = assets?.get(name);
+    if (!asset) {
+      if (name === 'index.html') return reply.code(404).type(CONTENT_TYPES['.html']!).send(NOT_BUILT);
+      return reply.code(404).send({ error: `no such console file: ${name}` });
+    }
+    return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+  };
+  app.get('/', sendAsset('index.html'));
+  app.get('/index.html', sendAsset('index.html'));
+  app.get('/app.js', sendAsset('app.js'));
+  app.get('/app.css', sendAsset('app.css'));
+
+  const nameServers = () => {
+    const self = reachableAddress(ctx.server.remoting());
+    const configured = parseNameServerList(ctx.console.nameServers());
+    return { self, configured };
+  };
+
+  app.get('/api/v1/nameservers', async () => nameServers());
+
+  let running: { key: string; report: Promise<ConsistencyReport> } | null = null;
+  app.get<{ Querystring: { addrs?: string } }>('/api/v1/nameservers/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
+    let addrs: string[];
+    try {
+      const { self, configured } = nameServers();
+      addrs = request.query.addrs !== undefined ? parseNameServerList(request.query.addrs) : parseNameServerList([self ?? '', ...configured]);
+    } catch (err) {
+      return reply.code(400).send({ error: (err as Error).message });
+    }
+    if (addrs.length < 2) return reply.code(400).send({ error: 'comparing needs at least two NameServers: addrs=host:port;host:port' });
+    if (addrs.length > MAX_COMPARED) return reply.code(400).send({ error: `at most ${MAX_COMPARED} NameServers are compared at once` });
+    const key = addrs.join(';');
+    if (running && running.key !== key) return reply.code(429).send({ error: 'another comparison is running; try again when it is done' });
+    if (!running) {
+      // A NameServer that refuses plain text is asked over TLS; its peers are likely set up alike.
+      const report = compareNameServers(addrs, { tls: ctx.server.tlsMode === 'enforcing', clock: { now: () => ctx.now() } });
+      running = { key, report };
+      void report.finally(() => (running = null)).catch(() => undefined);
+    }
+    return running.report;
+  });
+};

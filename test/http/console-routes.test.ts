@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HttpContext } from '../../src/http/http-context.js';
+import { consoleRoutes } from '../../src/http/routes/console.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
+
+/** Only what the console's routes read. */
+function contextWith(consoleNameServers: string): HttpContext {
+  return {
+    logger: silentLogger(),
+    now: () => 1,
+    server: { startedAt: 0, tlsMode: 'disabled', remoting: () => ({ address: '0.0.0.0', port: 9876 }), http: () => null },
+    console: { nameServers: () => consoleNameServers },
+  } as unknown as HttpContext;
+}
+
+async function appWith(assetDir: string, consoleNameServers = ''): Promise<FastifyInstance> {
+  const app = Fastify();
+  await app.register(consoleRoutes, { ctx: contextWith(consoleNameServers), assetDir });
+  return app;
+}
+
+describe('console routes', () => {
+  test('serve the bundle\'s files with their types', async () => {
+    const dir = tempDir('console-assets-');
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>x</title>');
+    fs.writeFileSync(path.join(dir, 'app.js'), 'console.log(1)');
+    const app = await appWith(dir);
+    const index = await app.inject({ url: '/' });
+    assert.equal(index.statusCode, 200);
+    assert.match(index.headers['content-type'] as string, /^text\/html/);
+    assert.equal(index.body, '<!doctype html><title>x</title>');
+    const js = await app.inject({ url: '/app.js' });
+    assert.match(js.headers['content-type'] as string, /^text\/javascript/);
+    assert.equal((await app.inject({ url: '/app.css' })).statusCode, 404);
+    await app.close();
+  });
+
+  test('without a built bundle, / says how to build it and the server still answers', async () => {
+    const app = await appWith(path.join(tempDir('console-none-'), 'missing'));
+    const index = await app.inject({ url: '/' });
+    assert.equal(index.statusCode, 404);
+    assert.match(index.body, /The web console is not built[\s\S]*npm run build/);
+    await app.close();
+  });
+
+  test('list this NameServer (reachable form of a wildcard address) and consoleNameServers', async () => {
+    const app = await appWith(tempDir('console-none-'), '10.0.0.2:9876;10.0.0.3:9876');
+    const list = await app.inject({ url: '/api/v1/nameservers' });
+    assert.deepEqual(list.json(), { self: '127.0.0.1:9876', configured: ['10.0.0.2:9876', '10.0.0.3:9876'] });
+    await app.close();
+  });
+
+  test('refuse a comparison of malformed, too few or too many addresses with 400', async () => {
+    const app = await appWith(tempDir('console-none-'));
+    for (const addrs of ['nonsense', '10.0.0.2:9876', Array.from({ length: 11 }, (_, i) => `10.0.0.${i}:9876`).join(';')]) {
+      const response = await app.inject({ url: `/api/v1/nameservers/compare?addrs=${encodeURIComponent(addrs)}` });
+      assert.equal(response.statusCode, 400, addrs);
+      assert.equal(typeof response.json().error, 'string');
+    }
+    // No addrs and no consoleNameServers: this server alone is not a comparison.
+    assert.equal((await app.inject({ url: '/api/v1/nameservers/compare' })).statusCode, 400);
+    await app.close();
+  });
+});
+
+describe('console routes in a running NameServer', () => {
+  let primary: RunningNameServer;
+  let secondary: RunningNameServer;
+
+  before(async () => {
+    secondary = await startNameServer();
+    primary = await startNameServer({ http: { consoleNameServers: `127.0.0.1:${secondary.port}` } });
+  });
+
+  after(() => Promise.all([primary.stop(), secondary.stop()]));
+
+  test('serve the console at / and compare with consoleNameServers by default', async () => {
+    const base = `http://127.0.0.1:${primary.httpPort}`;
+    const index = await fetch(`${base}/`);
+    assert.equal(index.status, 200);
+    assert.match(await index.text(), /<script type="module" src="app.js">/);
+    const report = (await (await fetch(`${base}/api/v1/nameservers/compare`)).json()) as { agree: boolean; nameServers: { address: string }[] };
+    assert.equal(report.agree, true);
+    assert.deepEqual(report.nameServers.map((ns) => ns.address), [`127.0.0.1:${primary.port}`, `127.0.0.1:${secondary.port}`]);
+  });
+});

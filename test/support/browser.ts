@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** The system Chromium: CHROMIUM_PATH when set, else the usual Debian and Ubuntu paths. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+  const candidates = env.CHROMIUM_PATH ? [env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  return candidates.find((p) => fs.existsSync(p)) ?? null;
+}
+
+export const NO_CHROMIUM =
+  'browser tests skipped: no Chromium found; install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)';
+
+/** Headless Chromium from the system; playwright-core downloads nothing. */
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true });
+}
+
+/** Screenshots of browser tests go here (a temp folder unless CONSOLE_SCREENSHOTS names one). */
+export function screenshotDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), 'namesrv-console-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
