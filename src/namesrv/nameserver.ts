@@ -126,9 +126,6 @@ export class NameServer {
   async start(events: StartEvents = {}): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
     this.startedAt = this.clock.now();
-    // Loaded while the rest starts: fastify and prom-client take a few hundred ms to load.
-    const httpModules = this.options.configuration.http.httpEnable ? loadHttpModules() : null;
-    httpModules?.catch(() => undefined); // awaited below, unless start-up fails first
     const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
     const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     this.kv.load();
@@ -188,9 +185,10 @@ export class NameServer {
       throw err;
     }
     events.remotingListening?.(address);
-    if (httpModules) {
+    // Loaded only now: fastify and prom-client take ~200 ms to load, which brokers need not wait for.
+    if (this.options.configuration.http.httpEnable) {
       try {
-        await this.startHttp(await httpModules);
+        await this.startHttp(await loadHttpModules());
       } catch (err) {
         await Promise.all([this.tls?.close(), this.server.close()]);
         this.tls = null;
