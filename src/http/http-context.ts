@@ -34,6 +34,8 @@ export interface HttpContext {
   console: {
     /** `consoleNameServers`, raw: the NameServers the console compares this one with. */
     nameServers(): string;
+    /** Only this NameServer and `consoleNameServers` may be compared (with `aclEnable=true`). */
+    listedOnly(): boolean;
   };
   addressServer: {
     /** `addressServerNamesrvList`, or empty for this server's own address. */

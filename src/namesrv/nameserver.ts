@@ -350,7 +350,7 @@ export class NameServer {
         },
         http: () => this.httpAddress,
       },
-      console: { nameServers: () => configuration.http.consoleNameServers },
+      console: { nameServers: () => configuration.http.consoleNameServers, listedOnly: () => configuration.security.aclEnable },
       addressServer: {
         namesrvList: () => configuration.http.addressServerNamesrvList,
         subgroups: () => configuration.http.addressServerSubgroups,

@@ -9,18 +9,18 @@ import { silentLogger } from '../../src/util/logger.js';
 import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 
 /** Only what the console's routes read. */
-function contextWith(consoleNameServers: string): HttpContext {
+function contextWith(consoleNameServers: string, listedOnly = false): HttpContext {
   return {
     logger: silentLogger(),
     now: () => 1,
     server: { startedAt: 0, tlsMode: 'disabled', remoting: () => ({ address: '0.0.0.0', port: 9876 }), http: () => null },
-    console: { nameServers: () => consoleNameServers },
+    console: { nameServers: () => consoleNameServers, listedOnly: () => listedOnly },
   } as unknown as HttpContext;
 }
 
-async function appWith(assetDir: string, consoleNameServers = ''): Promise<FastifyInstance> {
+async function appWith(assetDir: string, consoleNameServers = '', listedOnly = false): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(consoleRoutes, { ctx: contextWith(consoleNameServers), assetDir });
+  await app.register(consoleRoutes, { ctx: contextWith(consoleNameServers, listedOnly), assetDir });
   return app;
 }
 
@@ -64,6 +64,14 @@ describe('console routes', () => {
     }
     // No addrs and no consoleNameServers: this server alone is not a comparison.
     assert.equal((await app.inject({ url: '/api/v1/nameservers/compare' })).statusCode, 400);
+    await app.close();
+  });
+
+  test('with signed requests on, refuse to compare addresses that are not listed (403), before connecting anywhere', async () => {
+    const app = await appWith(tempDir('console-none-'), '10.0.0.2:9876', true);
+    const response = await app.inject({ url: `/api/v1/nameservers/compare?addrs=${encodeURIComponent('127.0.0.1:9876;10.9.9.9:9876')}` });
+    assert.equal(response.statusCode, 403);
+    assert.match(response.json().error, /not listed: 10\.9\.9\.9:9876/);
     await app.close();
   });
 });

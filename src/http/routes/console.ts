@@ -89,11 +89,17 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
   let running: { key: string; report: Promise<ConsistencyReport> } | null = null;
   app.get<{ Querystring: { addrs?: string } }>('/api/v1/nameservers/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
     let addrs: string[];
+    const { self, configured } = nameServers();
     try {
-      const { self, configured } = nameServers();
       addrs = request.query.addrs !== undefined ? parseNameServerList(request.query.addrs) : parseNameServerList([self ?? '', ...configured]);
     } catch (err) {
       return reply.code(400).send({ error: (err as Error).message });
+    }
+    // Comparing makes this server connect where it is told: with signed requests on, only where the operator listed.
+    const listed = new Set([self, ...configured]);
+    const unlisted = ctx.console.listedOnly() ? addrs.filter((addr) => !listed.has(addr)) : [];
+    if (unlisted.length > 0) {
+      return reply.code(403).send({ error: `with aclEnable=true only this NameServer and consoleNameServers are compared; not listed: ${unlisted.join(';')}` });
     }
     if (addrs.length < 2) return reply.code(400).send({ error: 'comparing needs at least two NameServers: addrs=host:port;host:port' });
     if (addrs.length > MAX_COMPARED) return reply.code(400).send({ error: `at most ${MAX_COMPARED} NameServers are compared at once` });
