@@ -7,12 +7,22 @@ export interface Polled<T> {
   refresh(): void;
 }
 
+interface PollState<T> {
+  data: T | null;
+  error: string | null;
+  updatedAt: number | null;
+  /** The deps the data was loaded for. */
+  deps: unknown[];
+}
+
 /**
  * Calls `load` now and every `intervalMs` after the previous call ended (never two at once), while
- * the component is mounted. `deps` restart it. Errors are kept beside the last good data.
+ * the component is mounted. `deps` restart it, and what was loaded for other deps is never shown
+ * (a topic page must not show the previous topic's route while it loads). Errors are kept beside
+ * the last good data.
  */
 export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[] = []): Polled<T> {
-  const [state, setState] = useState<{ data: T | null; error: string | null; updatedAt: number | null }>({ data: null, error: null, updatedAt: null });
+  const [state, setState] = useState<PollState<T>>({ data: null, error: null, updatedAt: null, deps });
   const tick = useRef<() => void>(() => undefined);
   useEffect(() => {
     let stopped = false;
@@ -21,9 +31,10 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
       clearTimeout(timer);
       try {
         const data = await load();
-        if (!stopped) setState({ data, error: null, updatedAt: Date.now() });
+        if (!stopped) setState({ data, error: null, updatedAt: Date.now(), deps });
       } catch (err) {
-        if (!stopped) setState((s) => ({ ...s, error: err instanceof Error ? err.message : String(err) }));
+        const error = err instanceof Error ? err.message : String(err);
+        if (!stopped) setState((s) => (sameDeps(s.deps, deps) ? { ...s, error } : { data: null, error, updatedAt: null, deps }));
       }
       if (!stopped && intervalMs > 0) timer = setTimeout(run, intervalMs);
     };
@@ -35,7 +46,12 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
     };
   }, deps);
   const refresh = useCallback(() => tick.current(), []);
-  return { ...state, refresh };
+  if (!sameDeps(state.deps, deps)) return { data: null, error: null, updatedAt: null, refresh };
+  return { data: state.data, error: state.error, updatedAt: state.updatedAt, refresh };
+}
+
+function sameDeps(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
 /** The location hash as a path (`#/topics/T` → `/topics/T`), kept current. */

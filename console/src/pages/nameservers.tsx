@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CanonicalRoute, type ConsistencyReport } from '../api';
 import { ErrorNote, PageHeader, Tag } from '../components/common';
@@ -49,6 +50,48 @@ function RouteCell(props: { route: CanonicalRoute | null; others: (CanonicalRout
       {r.orderTopicConf && <li>order config <code>{r.orderTopicConf}</code></li>}
       {r.staticMapping && <li>static mapping on {r.staticMapping.map(([name]) => name).join(', ')}</li>}
     </ul>
+  );
+}
+
+/** One kind of difference: a row per item, a column per NameServer that answered. */
+function DiffSection<T>(props: {
+  title: string;
+  section: string;
+  firstHeading: string;
+  servers: string[];
+  heading: (server: string) => ComponentChildren;
+  rows: T[];
+  first: (row: T) => ComponentChildren;
+  cell: (row: T, server: string) => ComponentChildren;
+  footer?: ComponentChildren;
+}) {
+  return (
+    <div class="block">
+      <h2>{props.title}</h2>
+      <div class="table-wrap">
+        <table class="data compare" data-section={props.section}>
+          <thead>
+            <tr>
+              <th>{props.firstHeading}</th>
+              {props.servers.map((s) => (
+                <th>{props.heading(s)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                {props.first(row)}
+                {props.servers.map((s) => (
+                  <td>{props.cell(row, s)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.footer}
+    </div>
   );
 }
 
@@ -112,139 +155,71 @@ function Report(props: { report: ConsistencyReport; self: string | null }) {
       </div>
 
       {report.brokers.length > 0 && (
-        <div class="block">
-          <h2>Brokers not on every NameServer ({report.brokers.length})</h2>
-          <div class="table-wrap">
-            <table class="data compare" data-section="brokers">
-              <thead>
-                <tr>
-                  <th>Broker</th>
-                  {reachable.map((s) => (
-                    <th>
-                      <Address address={s} />
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.brokers.map((b) => (
-                  <tr>
-                    <td>
-                      <strong>{b.brokerName}</strong> <span class="muted">{b.cluster}</span> · id {b.brokerId} · <code>{b.address}</code>
-                    </td>
-                    {reachable.map((s) => (
-                      <td>
-                        <Presence present={b.presentOn.includes(s)} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <DiffSection
+          title={`Brokers not on every NameServer (${report.brokers.length})`}
+          section="brokers"
+          firstHeading="Broker"
+          servers={reachable}
+          heading={(s) => <Address address={s} />}
+          rows={report.brokers}
+          first={(b) => (
+            <td>
+              <strong>{b.brokerName}</strong> <span class="muted">{b.cluster}</span> · id {b.brokerId} · <code>{b.address}</code>
+            </td>
+          )}
+          cell={(b, s) => <Presence present={b.presentOn.includes(s)} />}
+        />
       )}
 
       {report.topics.missingTotal > 0 && (
-        <div class="block">
-          <h2>Topics not on every NameServer ({count(report.topics.missingTotal)})</h2>
-          <div class="table-wrap">
-            <table class="data compare" data-section="topics">
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  {reachable.map((s) => (
-                    <th>
-                      <Address address={s} />
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.topics.missing.map((t) => (
-                  <tr>
-                    <td class="strong">{t.topic}</td>
-                    {reachable.map((s) => (
-                      <td>
-                        <Presence present={t.presentOn.includes(s)} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {report.topics.missingTotal > report.topics.missing.length && <p class="muted">Showing the first {report.topics.missing.length}.</p>}
-        </div>
+        <DiffSection
+          title={`Topics not on every NameServer (${count(report.topics.missingTotal)})`}
+          section="topics"
+          firstHeading="Topic"
+          servers={reachable}
+          heading={(s) => <Address address={s} />}
+          rows={report.topics.missing}
+          first={(t) => <td class="strong">{t.topic}</td>}
+          cell={(t, s) => <Presence present={t.presentOn.includes(s)} />}
+          footer={report.topics.missingTotal > report.topics.missing.length && <p class="muted">Showing the first {report.topics.missing.length}.</p>}
+        />
       )}
 
       {report.dataVersions.length > 0 && (
-        <div class="block">
-          <h2>Broker data versions that differ ({report.dataVersions.length})</h2>
-          <div class="table-wrap">
-            <table class="data compare" data-section="data-versions">
-              <thead>
-                <tr>
-                  <th>Broker</th>
-                  {reachable.map((s) => (
-                    <th>
-                      <Address address={s} />
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.dataVersions.map((b) => (
-                  <tr>
-                    <td>
-                      <strong>{b.brokerName}</strong> · id {b.brokerId} · <code>{b.address}</code>
-                    </td>
-                    {reachable.map((s) => (
-                      <td>{dataVersion(b.versions[s] ?? null)}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <DiffSection
+          title={`Broker data versions that differ (${report.dataVersions.length})`}
+          section="data-versions"
+          firstHeading="Broker"
+          servers={reachable}
+          heading={(s) => <Address address={s} />}
+          rows={report.dataVersions}
+          first={(b) => (
+            <td>
+              <strong>{b.brokerName}</strong> · id {b.brokerId} · <code>{b.address}</code>
+            </td>
+          )}
+          cell={(b, s) => dataVersion(b.versions[s] ?? null)}
+        />
       )}
 
       {report.routes.differingTotal > 0 && (
-        <div class="block">
-          <h2>Routes that differ ({report.routes.differingTotal})</h2>
-          <div class="table-wrap">
-            <table class="data compare" data-section="routes">
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  {reachable.map((s) => (
-                    <th>
-                      <Address address={s} />
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.routes.differing.map((d) => (
-                  <tr>
-                    <td class="strong">
-                      <a href={`#/topics/${encodeURIComponent(d.topic)}`}>{d.topic}</a>
-                    </td>
-                    {reachable.map((s) => {
-                      const mine = d.variants.find((v) => v.nameServers.includes(s));
-                      return (
-                        <td>
-                          <RouteCell route={mine?.route ?? null} others={d.variants.filter((v) => v !== mine).map((v) => v.route)} />
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <DiffSection
+          title={`Routes that differ (${report.routes.differingTotal})`}
+          section="routes"
+          firstHeading="Topic"
+          servers={reachable}
+          heading={(s) => <Address address={s} />}
+          rows={report.routes.differing}
+          first={(d) => (
+            <td class="strong">
+              <a href={`#/topics/${encodeURIComponent(d.topic)}`}>{d.topic}</a>
+            </td>
+          )}
+          cell={(d, s) => {
+            const mine = d.variants.find((v) => v.nameServers.includes(s));
+            return <RouteCell route={mine?.route ?? null} others={d.variants.filter((v) => v !== mine).map((v) => v.route)} />;
+          }}
+        />
       )}
 
       <p class="muted footnote">
