@@ -66,3 +66,32 @@ export function SortHeader<K extends string>(props: { label: string; column: K; 
     </th>
   );
 }
+
+/** `[key, value]` pairs as a two-column table (KV entries, settings); an empty value is said so. */
+export function KeyValueTable(props: { keyHeading: string; rows: Array<[string, string]> }) {
+  return (
+    <div class="table-wrap">
+      <table class="data kv">
+        <thead>
+          <tr>
+            <th>{props.keyHeading}</th>
+            <th>Value</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map(([k, v]) => (
+            <tr key={k}>
+              <td class="strong">{k}</td>
+              <td>{v === '' ? <span class="muted">(empty)</span> : <code>{v}</code>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Pairs whose key or value contains `needle` (lower case; empty keeps all). */
+export function matching(entries: Array<[string, string]>, needle: string): Array<[string, string]> {
+  return entries.filter(([k, v]) => !needle || k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle));
+}

@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorNote, Loading, PageHeader } from '../components/common';
+import { ErrorNote, KeyValueTable, Loading, matching, PageHeader } from '../components/common';
 import { usePoll } from '../poll';
 
 export function ConfigPage() {
   const config = usePoll(api.config, 0);
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
-  const rows = Object.entries(config.data ?? {}).filter(([k, v]) => !needle || k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle));
+  const rows = matching(Object.entries(config.data ?? {}), needle);
   return (
     <section>
       <PageHeader title="Configuration">
@@ -18,24 +18,7 @@ export function ConfigPage() {
       {!config.data ? (
         !config.error && <Loading />
       ) : (
-        <div class="table-wrap">
-          <table class="data kv">
-            <thead>
-              <tr>
-                <th>Property</th>
-                <th>Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(([k, v]) => (
-                <tr key={k}>
-                  <td class="strong">{k}</td>
-                  <td>{v === '' ? <span class="muted">(empty)</span> : <code>{v}</code>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <KeyValueTable keyHeading="Property" rows={rows} />
       )}
     </section>
   );

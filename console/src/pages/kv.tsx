@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorNote, Loading, PageHeader } from '../components/common';
+import { ErrorNote, KeyValueTable, Loading, matching, PageHeader } from '../components/common';
 import { usePoll } from '../poll';
 
 export function KvPage() {
@@ -20,32 +20,13 @@ export function KvPage() {
         <p class="empty">No KV entries (they are set with mqadmin updateKvConfig, or by brokers and tools).</p>
       ) : (
         namespaces.map(([namespace, entries]) => {
-          const rows = Object.entries(entries).filter(([k, v]) => !needle || k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle));
+          const rows = matching(Object.entries(entries), needle);
           return (
             <div class="block" key={namespace}>
               <h2>
                 {namespace} <span class="muted">({rows.length})</span>
               </h2>
-              <div class="table-wrap">
-                <table class="data kv">
-                  <thead>
-                    <tr>
-                      <th>Key</th>
-                      <th>Value</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map(([k, v]) => (
-                      <tr key={k}>
-                        <td class="strong">{k}</td>
-                        <td>
-                          <code>{v}</code>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <KeyValueTable keyHeading="Key" rows={rows} />
             </div>
           );
         })
