@@ -86,6 +86,14 @@ describe('signed requests (aclEnable=true)', () => {
     ['signed by a non-admin account', (o) => ({ ...o, credentials: PLAIN }), /needs an admin account; RocketMQ is not one/, false],
   ];
 
+  it('refusals are counted in the request metrics by their response code', async () => {
+    const counted = () => [...ns.server.counters.requests.codes()].find((c) => c.code === 'PUT_KV_CONFIG')?.failed.get(ResponseCode.NO_PERMISSION) ?? 0;
+    const before = counted();
+    const response = await send(client, RequestCode.PUT_KV_CONFIG, { extFields: { namespace: 'NS', key: 'K3', value: 'V3' } });
+    assert.equal(response.code, ResponseCode.NO_PERMISSION);
+    assert.equal(counted(), before + 1);
+  });
+
   for (const { code, options, admin } of PROTECTED) {
     for (const [what, variant, remark, everyCode] of refusals) {
       if (!everyCode && !admin) continue;

@@ -43,7 +43,7 @@ export function createDispatcher(
       return answer(request, { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark }, started);
     }
     const refusal = guard?.(request, connection);
-    if (refusal) return createResponse(request, refusal, serverVersion);
+    if (refusal) return answer(request, refusal, started);
     let reply: Reply | Promise<Reply>;
     try {
       reply = processor(request, ctx, connection);
