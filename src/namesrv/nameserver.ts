@@ -128,6 +128,8 @@ export class NameServer {
     this.startedAt = this.clock.now();
     const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
     const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
+    const staleSettingsFiles = this.options.configuration.removeStaleTempFiles();
+    if (staleSettingsFiles.length > 0) this.logger.warn({ files: staleSettingsFiles }, 'removed temporary files a crashed settings write left behind');
     this.kv.load();
     this.kvLoaded = true;
     this.tls = await createServerTls({
