@@ -9,18 +9,18 @@ import { silentLogger } from '../../src/util/logger.js';
 import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 
 /** Only what the console's routes read. */
-function contextWith(consoleNameServers: string, listedOnly = false): HttpContext {
+function contextWith(consoleNameServers: string, compareAnyAddress: boolean): HttpContext {
   return {
     logger: silentLogger(),
     now: () => 1,
     server: { startedAt: 0, tlsMode: 'disabled', remoting: () => ({ address: '0.0.0.0', port: 9876 }), http: () => null },
-    console: { nameServers: () => consoleNameServers, listedOnly: () => listedOnly },
+    console: { nameServers: () => consoleNameServers, compareAnyAddress: () => compareAnyAddress },
   } as unknown as HttpContext;
 }
 
-async function appWith(assetDir: string, consoleNameServers = '', listedOnly = false): Promise<FastifyInstance> {
+async function appWith(assetDir: string, consoleNameServers = '', compareAnyAddress = false): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(consoleRoutes, { ctx: contextWith(consoleNameServers, listedOnly), assetDir });
+  await app.register(consoleRoutes, { ctx: contextWith(consoleNameServers, compareAnyAddress), assetDir });
   return app;
 }
 
@@ -56,7 +56,7 @@ describe('console routes', () => {
   });
 
   test('refuse a comparison of malformed, too few or too many addresses with 400', async () => {
-    const app = await appWith(tempDir('console-none-'));
+    const app = await appWith(tempDir('console-none-'), '', true);
     for (const addrs of ['nonsense', '10.0.0.2:9876', Array.from({ length: 11 }, (_, i) => `10.0.0.${i}:9876`).join(';')]) {
       const response = await app.inject({ url: `/api/v1/nameservers/compare?addrs=${encodeURIComponent(addrs)}` });
       assert.equal(response.statusCode, 400, addrs);
@@ -67,11 +67,11 @@ describe('console routes', () => {
     await app.close();
   });
 
-  test('with signed requests on, refuse to compare addresses that are not listed (403), before connecting anywhere', async () => {
-    const app = await appWith(tempDir('console-none-'), '10.0.0.2:9876', true);
+  test('by default (consoleCompareAnyAddress=false), refuse to compare addresses that are not listed (403), before connecting anywhere', async () => {
+    const app = await appWith(tempDir('console-none-'), '10.0.0.2:9876');
     const response = await app.inject({ url: `/api/v1/nameservers/compare?addrs=${encodeURIComponent('127.0.0.1:9876;10.9.9.9:9876')}` });
     assert.equal(response.statusCode, 403);
-    assert.match(response.json().error, /not listed: 10\.9\.9\.9:9876/);
+    assert.match(response.json().error, /consoleCompareAnyAddress=false.*not listed: 10\.9\.9\.9:9876/);
     await app.close();
   });
 });
