@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { parseNameServerList } from '../../client/namesrv/address-list.js';
 import { compareNameServers, type ConsistencyReport } from '../../consistency/index.js';
-import { ADMIN, PUBLIC } from '../access.js';
+import { ADMIN, basicCredentials, PUBLIC } from '../access.js';
 import type { RouteOptions } from '../http-server.js';
 
 /** Where `npm run build` puts the bundle: dist/console, beside dist/src. */
@@ -113,7 +113,9 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
     if (running && running.key !== key) return reply.code(429).send({ error: 'another comparison is running; try again when it is done' });
     if (!running) {
       // A NameServer that refuses plain text is asked over TLS; its peers are likely set up alike.
-      const report = compareNameServers(addrs, { tls: ctx.server.tlsMode === 'enforcing', clock: { now: () => ctx.now() } });
+      // With accounts checked, the caller's (an admin's) also signs the requests: NameServers with aclReads=true answer them.
+      const credentials = ctx.accounts ? (basicCredentials(request.headers.authorization) ?? undefined) : undefined;
+      const report = compareNameServers(addrs, { tls: ctx.server.tlsMode === 'enforcing', credentials, clock: { now: () => ctx.now() } });
       running = { key, report };
       void report.finally(() => (running = null)).catch(() => undefined);
     }
