@@ -5,8 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HttpContext } from '../../src/http/http-context.js';
 import { consoleRoutes } from '../../src/http/routes/console.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
+import { call, startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 
 /** Only what the console's routes read. */
 function contextWith(consoleNameServers: string, compareAnyAddress: boolean): HttpContext {
@@ -95,5 +97,29 @@ describe('console routes in a running NameServer', () => {
     const report = (await (await fetch(`${base}/api/v1/nameservers/compare`)).json()) as { agree: boolean; nameServers: { address: string }[] };
     assert.equal(report.agree, true);
     assert.deepEqual(report.nameServers.map((ns) => ns.address), [`127.0.0.1:${primary.port}`, `127.0.0.1:${secondary.port}`]);
+  });
+
+  test('a remote caller cannot choose where the comparison connects (UPDATE_NAMESRV_CONFIG refuses both settings)', async () => {
+    const client = await primary.connect();
+    for (const body of ['consoleNameServers=10.9.9.9:9876\n', 'consoleCompareAnyAddress=true\n']) {
+      const response = await call(client, RequestCode.UPDATE_NAMESRV_CONFIG, { body });
+      assert.equal(response.code, ResponseCode.NO_PERMISSION, body);
+    }
+    assert.equal(primary.configuration.http.consoleNameServers, `127.0.0.1:${secondary.port}`);
+    assert.equal(primary.configuration.http.consoleCompareAnyAddress, false);
+    const refused = await fetch(`http://127.0.0.1:${primary.httpPort}/api/v1/nameservers/compare?addrs=${encodeURIComponent(`127.0.0.1:${primary.port};10.9.9.9:9876`)}`);
+    assert.equal(refused.status, 403);
+  });
+
+  test('with consoleCompareAnyAddress=true, a caller may name other NameServers', async () => {
+    const open = await startNameServer({ http: { consoleCompareAnyAddress: true } });
+    try {
+      const addrs = `127.0.0.1:${open.port};127.0.0.1:${secondary.port}`;
+      const response = await fetch(`http://127.0.0.1:${open.httpPort}/api/v1/nameservers/compare?addrs=${encodeURIComponent(addrs)}`);
+      assert.equal(response.status, 200);
+      assert.equal(((await response.json()) as { agree: boolean }).agree, true);
+    } finally {
+      await open.stop();
+    }
   });
 });
