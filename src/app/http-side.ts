@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type tls from 'node:tls';
 import type { AccountCheck, Endpoint, HttpContext } from '../http/http-context.js';
 import type { HttpsIdentity } from '../http/https-identity.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
@@ -38,20 +38,19 @@ export async function startHttpSide(nameServer: NameServer, options: HttpSideOpt
   const prometheus = new PrometheusMetrics(nameServer.counters, nameServer.metricSources());
   const files = certificateFiles(nameServer);
   const identity = files ? await HttpsIdentity.start(files, options.logger, options.tlsWatchDebounceMs) : null;
-  let endpoint: Endpoint | null = null;
-  const app: FastifyInstance = createHttpServer(httpContext(nameServer, prometheus, () => endpoint, options), {
-    https: identity?.contextOptions,
-  });
+  let listening: Endpoint | null = null;
+  const app = createHttpServer(httpContext(nameServer, prometheus, () => listening, options), { https: identity?.contextOptions });
+  let endpoint: Endpoint;
   try {
-    endpoint = await listenHttp(app, http.httpPort, http.httpBindAddress || netty.bindAddress);
+    endpoint = listening = await listenHttp(app, http.httpPort, http.httpBindAddress || netty.bindAddress);
   } catch (err) {
     await Promise.all([app.close(), identity?.close()]);
     throw err;
   }
-  identity?.serve(app.server as unknown as import('node:tls').Server);
-  const listening = endpoint;
+  // With `https` set, fastify's server is an https.Server: a tls.Server whose certificate a reload replaces.
+  identity?.serve(app.server as unknown as tls.Server);
   return {
-    endpoint: listening,
+    endpoint,
     https: identity !== null,
     prometheus,
     identity,
@@ -88,7 +87,7 @@ function httpContext(nameServer: NameServer, prometheus: PrometheusMetrics, http
     kv: nameServer.kv,
     settings: () => configuration.entries(),
     server: {
-      startedAt: nameServer.startedAt,
+      startedAt: nameServer.startTime,
       tlsMode: nameServer.serverTls?.mode ?? 'disabled',
       remoting: () => {
         const address = nameServer.address;

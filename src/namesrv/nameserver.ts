@@ -70,7 +70,7 @@ export class NameServer {
   readonly registerBodies: RegisterBodyDecoder;
   /** What the server reports (request counts, registrations...), counted whether or not HTTP is on. */
   readonly counters = new NamesrvCounters();
-  private startTime = 0;
+  private startedAt = 0;
   private kvLoaded = false;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -113,7 +113,7 @@ export class NameServer {
   /** Loads the KV store, starts listening and the periodic tasks. Resolves with the bound address. */
   async start(events: StartEvents = {}): Promise<net.AddressInfo> {
     const { namesrv, netty } = this.options.configuration;
-    this.startTime = this.clock.now();
+    this.startedAt = this.clock.now();
     const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
     const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     this.kv.load();
@@ -134,7 +134,7 @@ export class NameServer {
       clock: this.clock,
       logger: this.logger,
       observer: this.counters,
-      startedAt: this.startTime,
+      startedAt: this.startedAt,
       registerBodies: this.registerBodies,
       pendingRegistrations: new Map(),
       parseProperties,
@@ -214,8 +214,8 @@ export class NameServer {
   }
 
   /** When `start` was called, on the server's clock. */
-  get startedAt(): number {
-    return this.startTime;
+  get startTime(): number {
+    return this.startedAt;
   }
 
   /** Connections open at the remoting port. */
@@ -239,7 +239,7 @@ export class NameServer {
     if (!this.kvLoaded) return { ready: false, reason: 'the KV store is not loaded yet' };
     if (!this.server?.address) return { ready: false, reason: 'the remoting port is not listening' };
     const { needWaitForService, waitSecondsForService } = this.options.configuration.namesrv;
-    const waitLeftMs = this.startTime + waitSecondsForService * 1000 - this.clock.now();
+    const waitLeftMs = this.startedAt + waitSecondsForService * 1000 - this.clock.now();
     if (needWaitForService && waitLeftMs > 0) {
       return { ready: false, reason: `needWaitForService: route lookups are refused for ${Math.ceil(waitLeftMs / 1000)} s more` };
     }

@@ -54,6 +54,36 @@ describe('HTTPS on the HTTP listener', () => {
     }
   });
 
+  test('files not usable at start-up: HTTPS handshakes fail (never plain HTTP) until a usable pair is written', async () => {
+    const dir = await makeTempDir();
+    const good = await makeLeaf('localhost');
+    const other = await makeLeaf('localhost');
+    // A certificate with another certificate's key: not a usable pair.
+    const files = await writePems(dir.dir, 'server', { cert: good.cert, key: other.key });
+    const ns = await startNameServer(
+      { tls: isolated(dir.dir, { 'tls.server.certPath': files.certPath, 'tls.server.keyPath': files.keyPath }) },
+      undefined,
+      { httpsWatchDebounceMs: 20 },
+    );
+    try {
+      assert.equal(ns.app.https, true);
+      assert.equal(ns.app.httpsIdentity!.fingerprint, null);
+      await assert.rejects(httpsGet(ns.httpPort!, '/health/live', good.cert));
+      await assert.rejects(httpGet(ns.httpPort!, '/health/live'));
+      const reloaded = new Promise<void>((resolve) => {
+        ns.app.httpsIdentity!.onReload((event) => {
+          if (event.outcome === 'reloaded') resolve();
+        });
+      });
+      await writePems(dir.dir, 'server', good);
+      await reloaded;
+      assert.equal((await httpsGet(ns.httpPort!, '/health/live', good.cert)).status, 200);
+    } finally {
+      await ns.stop();
+      await dir.remove();
+    }
+  });
+
   test('stays plain HTTP without certificate files (the test mode\'s generated certificate is for remoting only)', async () => {
     const ns = await startNameServer();
     try {
