@@ -112,3 +112,24 @@ test('without aclEnable, HTTP asks for no account', async () => {
     await ns.stop();
   }
 });
+
+test('an admin\'s account signs the comparison\'s requests only towards listed NameServers', async () => {
+  const home = tempDir('namesrv-http-acl-any-');
+  const aclFile = path.join(home, 'plain_acl.yml');
+  fs.writeFileSync(aclFile, ACL);
+  const security = { aclEnable: true, aclReads: true, aclFile };
+  // Both check signed reads with the same accounts: a signed request would be answered by either.
+  const unlisted = await startNameServer({ security });
+  const ns = await startNameServer({ homeDir: home, security, http: { consoleCompareAnyAddress: true } });
+  try {
+    const addrs = `127.0.0.1:${ns.port};127.0.0.1:${unlisted.port}`;
+    const answer = await httpGet(ns.httpPort!, `/api/v1/nameservers/compare?addrs=${encodeURIComponent(addrs)}`, ADMIN);
+    assert.equal(answer.status, 200, answer.text);
+    const report = JSON.parse(answer.text) as { nameServers: { address: string; reachable: boolean; error: string | null }[] };
+    // Unsigned (a signature does not cover the request code, so it must not reach an address nobody listed), both refuse.
+    assert.deepEqual(report.nameServers.map((n) => n.reachable), [false, false]);
+    assert.match(report.nameServers[1]!.error ?? '', /needs a signed request/);
+  } finally {
+    await Promise.all([ns.stop(), unlisted.stop()]);
+  }
+});

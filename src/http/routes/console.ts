@@ -101,8 +101,8 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
     }
     // Comparing makes this server connect where it is told: only where the operator listed, unless told otherwise.
     const listed = new Set([self, ...configured]);
-    const unlisted = ctx.console.compareAnyAddress() ? [] : addrs.filter((addr) => !listed.has(addr));
-    if (unlisted.length > 0) {
+    const unlisted = addrs.filter((addr) => !listed.has(addr));
+    if (unlisted.length > 0 && !ctx.console.compareAnyAddress()) {
       return reply
         .code(403)
         .send({ error: `only this NameServer and consoleNameServers are compared (consoleCompareAnyAddress=false); not listed: ${unlisted.join(';')}` });
@@ -113,8 +113,11 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
     if (running && running.key !== key) return reply.code(429).send({ error: 'another comparison is running; try again when it is done' });
     if (!running) {
       // A NameServer that refuses plain text is asked over TLS; its peers are likely set up alike.
-      // With accounts checked, the caller's (an admin's) also signs the requests: NameServers with aclReads=true answer them.
-      const credentials = ctx.accounts ? (basicCredentials(request.headers.authorization) ?? undefined) : undefined;
+      // With accounts checked, the caller's (an admin's) signs the requests, so NameServers with aclReads=true answer
+      // them; only towards listed NameServers: a signature does not cover the request code, so a signed route read
+      // that reached an unknown address could come back as a topic deletion.
+      const signed = ctx.accounts !== null && unlisted.length === 0;
+      const credentials = signed ? (basicCredentials(request.headers.authorization) ?? undefined) : undefined;
       const report = compareNameServers(addrs, { tls: ctx.server.tlsMode === 'enforcing', credentials, clock: { now: () => ctx.now() } });
       running = { key, report };
       void report.finally(() => (running = null)).catch(() => undefined);
