@@ -215,6 +215,7 @@ describe('web console of a NameServer with aclEnable=true, in Chromium', { skip:
     await visible(loginForm());
     await signIn('console-admin', 'not-the-secret');
     await visible(page.getByRole('alert').filter({ hasText: 'unknown accessKey or wrong secretKey' }));
+    await page.screenshot({ path: path.join(screenshotDir(), 'sign-in.png'), fullPage: true });
     apiCalls.length = 0;
     await signIn('console-admin', 'admin-secret');
     await visible(page.locator('.card', { hasText: 'Remoting' }));
