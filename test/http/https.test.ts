@@ -4,8 +4,8 @@ import type tls from 'node:tls';
 import { describe, test } from 'node:test';
 import type { HttpsReloadEvent } from '../../src/http/https-identity.js';
 import { httpGet } from '../support/http.js';
-import { startNameServer } from '../support/nameserver-harness.js';
-import { isolated, makeLeaf, makeTempDir, writePems } from '../tls/tls-fixtures.js';
+import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+import { isolated, makeLeaf, makeTempDir, writePems, type Pems } from '../tls/tls-fixtures.js';
 
 /** One GET over a fresh TLS connection, trusting `ca`; resolves with the status and the certificate the server showed. */
 function httpsGet(port: number, path: string, ca: string): Promise<{ status: number; fingerprint: string | undefined }> {
@@ -19,16 +19,18 @@ function httpsGet(port: number, path: string, ca: string): Promise<{ status: num
   });
 }
 
+/** A NameServer whose remoting side has `pems` as its certificate files (`server.crt`, `server.key` in `dir`). */
+async function startWithCertificate(dir: string, pems: Pems): Promise<RunningNameServer> {
+  const files = await writePems(dir, 'server', pems);
+  const tls = isolated(dir, { 'tls.server.certPath': files.certPath, 'tls.server.keyPath': files.keyPath });
+  return startNameServer({ tls }, undefined, { httpsWatchDebounceMs: 20 });
+}
+
 describe('HTTPS on the HTTP listener', () => {
   test('serves HTTPS with the remoting side\'s certificate files, and picks up new ones without a restart', async () => {
     const dir = await makeTempDir();
     const first = await makeLeaf('localhost');
-    const files = await writePems(dir.dir, 'server', first);
-    const ns = await startNameServer(
-      { tls: isolated(dir.dir, { 'tls.server.certPath': files.certPath, 'tls.server.keyPath': files.keyPath }) },
-      undefined,
-      { httpsWatchDebounceMs: 20 },
-    );
+    const ns = await startWithCertificate(dir.dir, first);
     try {
       assert.equal(ns.app.https, true);
       const before = await httpsGet(ns.httpPort!, '/health/ready', first.cert);
@@ -59,12 +61,7 @@ describe('HTTPS on the HTTP listener', () => {
     const good = await makeLeaf('localhost');
     const other = await makeLeaf('localhost');
     // A certificate with another certificate's key: not a usable pair.
-    const files = await writePems(dir.dir, 'server', { cert: good.cert, key: other.key });
-    const ns = await startNameServer(
-      { tls: isolated(dir.dir, { 'tls.server.certPath': files.certPath, 'tls.server.keyPath': files.keyPath }) },
-      undefined,
-      { httpsWatchDebounceMs: 20 },
-    );
+    const ns = await startWithCertificate(dir.dir, { cert: good.cert, key: other.key });
     try {
       assert.equal(ns.app.https, true);
       assert.equal(ns.app.httpsIdentity!.fingerprint, null);
