@@ -5,6 +5,7 @@ import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { FileChangeWatcher } from '../util/file-change-watcher.js';
 import type { Logger } from '../util/logger.js';
 import { AclFileError, parseAclFile, type AclRules } from './acl-file.js';
+import { checkAccountKeys, type AccountKeyRefusal } from './account-check.js';
 import { checkAccess, type PolicySwitches, type Refusal } from './access-policy.js';
 
 export interface AccessControlOptions {
@@ -70,6 +71,11 @@ export class AccessControl {
     );
     this.options.onRefused?.(refusal, request);
     return { code: ResponseCode.NO_PERMISSION, remark: refusal.remark };
+  }
+
+  /** Checks an account's keys as HTTP Basic gives them (`host`: the caller's IP address); null when they may be used. */
+  checkAccount(accessKey: string, secretKey: string, host: string, admin: boolean): AccountKeyRefusal | null {
+    return checkAccountKeys(this.rules, accessKey, secretKey, host, admin);
   }
 
   onReload(listener: (event: AclReloadEvent) => void): () => void {

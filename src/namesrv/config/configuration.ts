@@ -45,6 +45,9 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'aclBrokerRequests',
   'aclReads',
   'proxyProtocolTrustedAddresses',
+  // Nor choose where the console's comparison connects.
+  'consoleNameServers',
+  'consoleCompareAnyAddress',
 ];
 
 export const BLACKLIST_REMARK = 'Can not update config in black list.';
