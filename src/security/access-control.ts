@@ -5,7 +5,7 @@ import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { FileChangeWatcher } from '../util/file-change-watcher.js';
 import type { Logger } from '../util/logger.js';
 import { AclFileError, parseAclFile, type AclRules } from './acl-file.js';
-import { checkAccess, type PolicySwitches, type Refusal } from './access-policy.js';
+import { checkAccess, type PolicySwitches, type Refusal, type RequestOrigin } from './access-policy.js';
 
 export interface AccessControlOptions {
   /** Java's `plain_acl.yml`. */
@@ -61,11 +61,11 @@ export class AccessControl {
   }
 
   /** null when the request may run; otherwise its NO_PERMISSION answer (the refusal is logged). */
-  check(request: RemotingCommand, remoteAddress: string): AccessRefusalReply | null {
-    const refusal = checkAccess(request, remoteAddress, this.rules, this.options.switches);
+  check(request: RemotingCommand, origin: RequestOrigin): AccessRefusalReply | null {
+    const refusal = checkAccess(request, origin, this.rules, this.options.switches);
     if (!refusal) return null;
     this.options.logger.warn(
-      { code: requestCodeName(request.code), remote: remoteAddress, accessKey: refusal.accessKey, reason: refusal.reason },
+      { code: requestCodeName(request.code), remote: origin.remoteAddress, accessKey: refusal.accessKey, reason: refusal.reason },
       'request refused by ACL',
     );
     this.options.onRefused?.(refusal, request);
