@@ -72,7 +72,7 @@ function httpContext(nameServer: NameServer, prometheus: PrometheusMetrics, http
   const configuration = nameServer.configuration;
   const access = nameServer.accessControl;
   const accounts: AccountCheck | null = access
-    ? { check: (accessKey, secretKey, host, admin) => access.checkAccount(accessKey, secretKey, host, admin) }
+    ? { check: (accessKey, secretKey, origin, admin) => access.checkAccount(accessKey, secretKey, origin, admin) }
     : null;
   return {
     logger: options.logger,

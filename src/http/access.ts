@@ -29,6 +29,7 @@ const REFUSALS: Record<AccountRefusal, { status: 401 | 403; error: (accessKey: s
   'wrong-secret': { status: 401, error: () => 'unknown accessKey or wrong secretKey' },
   'address-not-allowed': { status: 403, error: (key) => `accessKey ${key} may not be used from this address (its whiteRemoteAddress)` },
   'not-admin': { status: 403, error: (key) => `this endpoint needs an admin account; ${key} is not one` },
+  'admin-needs-tls': { status: 403, error: () => 'this endpoint is an admin one: it is served over HTTPS only (aclAdminRequiresTls)' },
 };
 
 /** Makes every route ask for an account of the ACL file as its `access` says (HTTP Basic: accessKey and secretKey). */
@@ -42,7 +43,8 @@ export function requireAccounts(app: FastifyInstance, accounts: AccountCheck, lo
         reason: request.headers.authorization ? 'malformed-authorization' : 'no-credentials',
       });
     }
-    const refusal = accounts.check(credentials.accessKey, credentials.secretKey, request.socket.remoteAddress ?? '', access === 'admin');
+    const origin = { host: request.socket.remoteAddress ?? '', secure: 'encrypted' in request.socket };
+    const refusal = accounts.check(credentials.accessKey, credentials.secretKey, origin, access === 'admin');
     if (!refusal) return;
     const { status, error } = REFUSALS[refusal];
     return refuse(request, reply, logger, status, error(credentials.accessKey), { reason: refusal, accessKey: credentials.accessKey });

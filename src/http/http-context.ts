@@ -10,12 +10,15 @@ export interface Endpoint {
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
 /** Why an account's keys were not accepted. */
-export type AccountRefusal = 'unknown-account' | 'wrong-secret' | 'address-not-allowed' | 'not-admin';
+export type AccountRefusal = 'unknown-account' | 'wrong-secret' | 'address-not-allowed' | 'not-admin' | 'admin-needs-tls';
 
 /** The ACL file's accounts, as HTTP checks them (HTTP Basic: accessKey as the user, secretKey as the password). */
 export interface AccountCheck {
-  /** null when `accessKey`/`secretKey` name an account that may call from `host` (an IP address), and is an admin when `admin`. */
-  check(accessKey: string, secretKey: string, host: string, admin: boolean): AccountRefusal | null;
+  /**
+   * null when `accessKey`/`secretKey` name an account that may call from `host` (an IP address), and
+   * is an admin when `admin` (over HTTPS, `secure`, when `aclAdminRequiresTls` asks for it).
+   */
+  check(accessKey: string, secretKey: string, origin: { host: string; secure: boolean }, admin: boolean): AccountRefusal | null;
 }
 
 /** What the HTTP routes read: narrow, read-only views of the NameServer. */

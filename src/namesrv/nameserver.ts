@@ -150,7 +150,7 @@ export class NameServer {
       serverVersion: SERVER_VERSION,
       logger: this.logger,
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
-        (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection.remoteAddress) ?? null,
+        (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection) ?? null,
       ),
       listener: {
         onConnect: (connection) => this.options.connectionListener?.onConnect?.(connection),

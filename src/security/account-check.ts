@@ -3,7 +3,7 @@ import type { AclRules } from './acl-file.js';
 import { normalizeHost } from './address-pattern.js';
 
 /** Why an account's keys were not accepted. */
-export type AccountKeyRefusal = 'unknown-account' | 'wrong-secret' | 'address-not-allowed' | 'not-admin';
+export type AccountKeyRefusal = 'unknown-account' | 'wrong-secret' | 'address-not-allowed' | 'not-admin' | 'admin-needs-tls';
 
 /**
  * Checks an account's keys given as they are (HTTP Basic), not as a request signature: the account

@@ -95,6 +95,18 @@ describe('HTTP with aclEnable=true', () => {
       ],
     );
   });
+
+  test('with aclAdminRequiresTls, admin endpoints refuse plain HTTP even for an admin; reads still work', async () => {
+    ns.configuration.security.aclAdminRequiresTls = true;
+    try {
+      const refused = await get('/api/v1/nameservers/compare', ADMIN);
+      assert.equal(refused.status, 403);
+      assert.match(JSON.parse(refused.text).error, /served over HTTPS only \(aclAdminRequiresTls\)/);
+      assert.equal((await get('/api/v1/kv', READER)).status, 200);
+    } finally {
+      ns.configuration.security.aclAdminRequiresTls = false;
+    }
+  });
 });
 
 test('Basic credentials: accessKey before the first colon, the secret may hold colons', () => {

@@ -44,6 +44,7 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'aclFile',
   'aclBrokerRequests',
   'aclReads',
+  'aclAdminRequiresTls',
   'proxyProtocolTrustedAddresses',
   // Nor choose where the console's comparison connects.
   'consoleNameServers',

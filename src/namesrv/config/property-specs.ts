@@ -78,6 +78,7 @@ const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
   aclFile: 'string',
   aclBrokerRequests: 'boolean',
   aclReads: 'boolean',
+  aclAdminRequiresTls: 'boolean',
   proxyProtocolTrustedAddresses: 'string',
 };
 
