@@ -39,11 +39,10 @@ export interface EtcdStoreOptions {
 export const DEFAULT_ETCD_PREFIX = '/rocketmq/controller/';
 export const DEFAULT_LEASE_TTL_SECONDS = 10;
 
+/** A started store keeps the process alive, as a listening server does, until it is closed. */
 const realTimers: Timers = {
   setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    handle.unref();
-    return handle;
+    return setTimeout(callback, ms);
   },
   clearTimeout(handle) {
     clearTimeout(handle as NodeJS.Timeout);
@@ -268,13 +267,14 @@ class EtcdControllerStore implements ControllerStore {
       if (holder && this.lease && holder.lease === this.lease.id) return await this.resume(holder, this.lease);
       if (holder) {
         this.failures = 0;
-        this.setState({ role: 'follower', leaderAddress: holder.value });
+        // This address under another lease: an earlier run of this controller, whose lease has yet to expire.
+        this.setState({ role: 'follower', leaderAddress: holder.value === this.selfAddress ? null : holder.value });
         return this.pollIntervalMs;
       }
       return await this.campaign();
     } catch (err) {
       if (this.closed) return 0;
-      if (this.state.role !== 'unavailable') this.setState({ role: 'unavailable', reason: `etcd unreachable: ${messageOf(err)}` });
+      if (this.state.role !== 'unavailable') this.setState({ role: 'unavailable', reason: messageOf(err) });
       return this.backoff();
     }
   }
@@ -360,7 +360,7 @@ class EtcdControllerStore implements ControllerStore {
     if (this.state !== leading) return;
     const reason = this.renewalFailure;
     this.logger.warn({ term: leading.term, renewalFailure: reason }, 'controller store: the leader lease could not be renewed in time; leadership given up');
-    this.stepDown(reason ? { role: 'unavailable', reason: `etcd unreachable: ${reason}` } : { role: 'follower', leaderAddress: null });
+    this.stepDown(reason ? { role: 'unavailable', reason } : { role: 'follower', leaderAddress: null });
     this.schedule(0);
   }
 
