@@ -163,6 +163,8 @@ export class EtcdClient {
       }
       if (outcome.kind === 'refused') throw outcome.error;
       failures.push(`${endpoint}: ${outcome.reason}`);
+      // The next call starts elsewhere too: a hung member would otherwise cost every call its timeout.
+      this.preferred = (index + 1) % count;
       if (this.closing.signal.aborted) break;
       if (outcome.maybeApplied && !options.idempotent) {
         throw new EtcdUnreachableError(`etcd did not confirm ${path} (${failures.join('; ')})`, true);
@@ -207,9 +209,11 @@ export class EtcdClient {
       return { kind: 'failed', reason: `HTTP ${response.status} with an unreadable body`, maybeApplied: true };
     }
     if (response.ok && parsed.error === undefined) return { kind: 'answer', body: parsed };
-    const error = (parsed.error ?? parsed) as Record<string, unknown>;
-    const code = Number(error.code ?? 0);
-    const message = String(error.message ?? error.error ?? `HTTP ${response.status}`);
+    // The gateway's error: {"error": "...", "message": "...", "code": <gRPC status>}; a streaming
+    // call's: {"error": {"grpc_code": <gRPC status>, "message": "..."}}.
+    const detail = (typeof parsed.error === 'object' && parsed.error !== null ? parsed.error : parsed) as Record<string, unknown>;
+    const code = Number(detail.code ?? detail.grpc_code ?? 0);
+    const message = String(detail.message ?? detail.error ?? `HTTP ${response.status}`);
     if (code === GRPC_UNAVAILABLE || response.status >= 500) return { kind: 'failed', reason: message, maybeApplied: true };
     return { kind: 'refused', error: new EtcdRequestError(message, code) };
   }

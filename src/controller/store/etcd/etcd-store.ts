@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../../../util/clock.js';
+import type { Clock } from '../../../util/clock.js';
 import type { Logger } from '../../../util/logger.js';
 import {
   NotLeaderError,
@@ -26,6 +26,7 @@ export interface EtcdStoreOptions {
   /** The leader's lease; default 10 s. Leadership moves on about this long after the leader dies. */
   leaseTtlSeconds?: number;
   logger: Logger;
+  /** Measures lease deadlines; default monotonic (`performance.now`). */
   clock?: Clock;
   timers?: Timers;
   /** How often a follower reads the leader key; default a quarter of the TTL, at most 1 s. */
@@ -38,6 +39,9 @@ export interface EtcdStoreOptions {
 
 export const DEFAULT_ETCD_PREFIX = '/rocketmq/controller/';
 export const DEFAULT_LEASE_TTL_SECONDS = 10;
+
+/** Lease deadlines are measured on a monotonic clock: a wall-clock step must not stretch leadership. */
+const monotonicClock: Clock = { now: () => performance.now() };
 
 /** A started store keeps the process alive, as a listening server does, until it is closed. */
 const realTimers: Timers = {
@@ -100,7 +104,7 @@ class EtcdControllerStore implements ControllerStore {
     const ttlMs = this.ttlSeconds * 1000;
     const requestTimeoutMs = options.requestTimeoutMs ?? Math.min(2000, Math.max(500, ttlMs / 4));
     this.client = new EtcdClient({ endpoints: options.endpoints, requestTimeoutMs });
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? monotonicClock;
     this.timers = options.timers ?? realTimers;
     this.logger = options.logger;
     this.selfAddress = options.selfAddress;

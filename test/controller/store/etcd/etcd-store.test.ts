@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { NotLeaderError, type ControllerStore } from '../../../../src/controller/store/controller-store.js';
+import { NotLeaderError, StoreUnavailableError, type ControllerStore } from '../../../../src/controller/store/controller-store.js';
 import { createEtcdStore, type EtcdStoreOptions, type Timers } from '../../../../src/controller/store/etcd/index.js';
 import { ManualClock } from '../../../../src/util/clock.js';
 import { silentLogger } from '../../../../src/util/logger.js';
@@ -81,6 +81,17 @@ describe('etcd controller store', { skip: ETCD_MISSING }, () => {
       await a.commit(changes);
     }
     assert.deepEqual(await a.readAll(), expected);
+  });
+
+  it('refuses a change too large for one etcd transaction as a whole, with etcd\'s reason', async () => {
+    groupCounter++;
+    const a = store('10.0.0.1:9878');
+    await a.start();
+    // etcd's default --max-txn-ops is 128.
+    const changes = Array.from({ length: 129 }, (_, i) => ({ key: `broker-${i}`, value: 'v' }));
+    await assert.rejects(a.commit(changes), (err: unknown) => err instanceof StoreUnavailableError && /too many operations/.test(err.message));
+    assert.deepEqual(await a.readAll(), new Map());
+    assert.equal(a.leadership().role, 'leader');
   });
 
   it('keeps groups apart: each group has its own leader and records', async () => {
