@@ -23,6 +23,7 @@ export interface EtcdMember {
   readonly dataDir: string;
   /** Whether the process is alive (paused counts as alive). */
   readonly running: boolean;
+  readonly paused: boolean;
   /** kill -9; resolves once the process has exited. */
   kill(): Promise<void>;
   pause(): void;
@@ -35,7 +36,7 @@ export interface EtcdCluster {
   readonly members: readonly EtcdMember[];
   /** Every member's client URL. */
   readonly endpoints: string[];
-  /** Resolves once every running member reports itself healthy (it sees a leader). */
+  /** Resolves once every running member that is not paused reports itself healthy (it sees a leader). */
   healthy(): Promise<void>;
   /** Kills every member and removes their data. */
   stop(): Promise<void>;
@@ -56,7 +57,7 @@ export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
     members,
     endpoints: members.map((member) => member.clientUrl),
     healthy: async () => {
-      await Promise.all(members.filter((member) => member.running).map((member) => member.healthy()));
+      await Promise.all(members.filter((member) => member.running && !member.paused).map((member) => member.healthy()));
     },
     stop: async () => {
       await Promise.all(members.map((member) => member.kill()));
@@ -79,6 +80,7 @@ class Member implements EtcdMember {
   readonly peerUrl: string;
   readonly dataDir: string;
   private child: ChildProcess | null = null;
+  paused = false;
   private exited: Promise<void> = Promise.resolve();
   private stderrTail = '';
 
@@ -119,7 +121,10 @@ class Member implements EtcdMember {
     });
     this.exited = new Promise((resolve) =>
       child.on('exit', () => {
-        if (this.child === child) this.child = null;
+        if (this.child === child) {
+          this.child = null;
+          this.paused = false;
+        }
         resolve();
       }),
     );
@@ -133,11 +138,12 @@ class Member implements EtcdMember {
   }
 
   pause(): void {
-    this.child?.kill('SIGSTOP');
+    if (this.child?.kill('SIGSTOP')) this.paused = true;
   }
 
   resume(): void {
     this.child?.kill('SIGCONT');
+    this.paused = false;
   }
 
   async restart(): Promise<void> {

@@ -153,8 +153,9 @@ export class EtcdClient {
   private async call(path: string, body: unknown, options: CallOptions): Promise<Record<string, unknown>> {
     const failures: string[] = [];
     const count = this.endpoints.length;
+    const first = this.preferred;
     for (let attempt = 0; attempt < count; attempt++) {
-      const index = (this.preferred + attempt) % count;
+      const index = (first + attempt) % count;
       const endpoint = this.endpoints[index];
       const outcome = await this.attempt(endpoint, path, body, options.timeoutMs ?? this.options.requestTimeoutMs);
       if (outcome.kind === 'answer') {
@@ -221,7 +222,9 @@ export class EtcdClient {
 
 function normalizeEndpoint(endpoint: string): string {
   const trimmed = endpoint.trim().replace(/\/+$/, '');
-  return /^https?:\/\//.test(trimmed) ? trimmed : `http://${trimmed}`;
+  const url = /^https?:\/\//.test(trimmed) ? trimmed : `http://${trimmed}`;
+  if (!URL.canParse(url) || new URL(url).pathname !== '/') throw new Error(`etcd: not an endpoint URL (http://host:port): ${endpoint}`);
+  return url;
 }
 
 function encode(text: string): string {

@@ -162,6 +162,23 @@ describe('etcd controller store faults', { skip: ETCD_MISSING }, () => {
     await follower.leadership.until((view) => view.role === 'follower' && view.leaderAddress === leaderAddressOf(leaders[0].store.leadership()));
   });
 
+  it('one of three etcd members paused (the one the controllers ask first): the controllers still serve', async () => {
+    const etcd = await cluster(3);
+    const a = await inProcess(options(etcd, '10.0.0.1:9878'));
+    const b = await inProcess(options(etcd, '10.0.0.2:9878'));
+    await commitOnLeader(etcd, [a, b], [{ key: 'broker-a', value: 'before' }]);
+
+    etcd.members[0].pause();
+    await commitOnLeader(etcd, [a, b], [{ key: 'broker-b', value: 'while paused' }]);
+    const expected = new Map([
+      ['broker-a', 'before'],
+      ['broker-b', 'while paused'],
+    ]);
+    assert.deepEqual(await a.store.readAll(), expected);
+    assert.deepEqual(await b.store.readAll(), expected);
+    etcd.members[0].resume();
+  });
+
   it('etcd unreachable: unavailable, logged once per change, commits refused; leadership regained when etcd is back', async () => {
     const etcd = await cluster(1);
     const logs: { level: number; msg: string; store: string }[] = [];
