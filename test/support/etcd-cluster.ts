@@ -42,6 +42,12 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
+/** Members still running: killed when the test process exits, however it exits. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'etcd-test-'));
   const ports = await freePorts(size * 2);
@@ -115,12 +121,14 @@ class Member implements EtcdMember {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     this.child = child;
+    live.add(child);
     this.stderrTail = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-4000);
     });
     this.exited = new Promise((resolve) =>
       child.on('exit', () => {
+        live.delete(child);
         if (this.child === child) {
           this.child = null;
           this.paused = false;
