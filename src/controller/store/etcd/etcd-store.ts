@@ -304,9 +304,13 @@ class EtcdControllerStore implements ControllerStore {
         { idempotent: false },
       );
     } catch (err) {
-      // The lease was refused (it expired already), or the outcome is unknown: the next read tells
-      // whether the leader key carries this lease.
-      if (err instanceof EtcdRequestError) this.lease = null;
+      // The lease expired before the campaign got to use it (this process was paused, say): etcd is
+      // fine, so campaign again with a new one.
+      if (err instanceof EtcdRequestError) {
+        this.lease = null;
+        return this.backoff();
+      }
+      // The outcome is unknown: the next read tells whether the leader key carries this lease.
       throw err;
     }
     if (this.closed) return 0;
