@@ -70,6 +70,16 @@ describe('etcd controller store', { skip: ETCD_MISSING }, () => {
     assert.deepEqual(await b.readAll(), expected);
   });
 
+  it('five controllers campaigning at once: exactly one wins, the others follow it', async () => {
+    groupCounter++;
+    const five = Array.from({ length: 5 }, (_, i) => store(`10.0.0.${i + 1}:9878`));
+    await Promise.all(five.map((one) => one.start()));
+    const leaders = five.filter((one) => one.leadership().role === 'leader');
+    assert.equal(leaders.length, 1);
+    const leaderAddress = (leaders[0].leadership() as { leaderAddress: string }).leaderAddress;
+    for (const one of five.filter((other) => other !== leaders[0])) assert.deepEqual(one.leadership(), { role: 'follower', leaderAddress });
+  });
+
   it('reads every record, however many pages etcd needs for them', async () => {
     groupCounter++;
     const a = store('10.0.0.1:9878');
