@@ -74,13 +74,21 @@ export class ChildStoreError extends Error {
 export async function startStoreProcess(options: Record<string, unknown>): Promise<StoreProcess> {
   const child = spawn(process.execPath, [CHILD, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  // A command written as the child dies fails with EPIPE; its caller learns of it from the exit.
+  child.stdin!.on('error', () => undefined);
   const pending = new Map<number, { resolve: (answer: Record<string, unknown>) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let leadership: LeadershipLog | null = null;
   const started = new Promise<LeadershipLog>((resolve, reject) => {
     void exited.then(() => reject(new Error('the store process exited before it started')));
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      const message = JSON.parse(line) as Record<string, unknown>;
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        process.stderr.write(`etcd store process: ${line}\n`);
+        return;
+      }
       if (message.event === 'started') {
         leadership ??= new LeadershipLog(message.leadership as Leadership);
         resolve(leadership);
