@@ -28,7 +28,10 @@ export interface EtcdMember {
   kill(): Promise<void>;
   pause(): void;
   resume(): void;
-  /** Starts the member again on its ports and data; resolves once it answers as healthy. */
+  /**
+   * Starts the member again on its ports and data; resolves once it answers as healthy, which takes
+   * a quorum: when most members are down, restart them together.
+   */
   restart(): Promise<void>;
 }
 

@@ -97,7 +97,8 @@ class EtcdControllerStore implements ControllerStore {
   private closed = false;
 
   constructor(options: EtcdStoreOptions) {
-    if (!options.group) throw new Error('etcd controller store: a group is required');
+    // A '/' would let one group's keys fall under another's records.
+    if (!options.group || options.group.includes('/')) throw new Error(`etcd controller store: a group name without '/' is required, not '${options.group}'`);
     if (!options.selfAddress) throw new Error('etcd controller store: selfAddress is required');
     this.ttlSeconds = options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS;
     if (!Number.isInteger(this.ttlSeconds) || this.ttlSeconds < 1) throw new Error(`etcd controller store: leaseTtlSeconds must be a whole number of seconds ≥ 1, not ${this.ttlSeconds}`);

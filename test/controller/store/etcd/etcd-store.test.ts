@@ -31,6 +31,16 @@ class ManualTimers implements Timers {
 
 let groupCounter = 0;
 
+describe('etcd controller store options', () => {
+  it('refuses a group whose name could reach into another group\'s keys, and a TTL that is not whole seconds', () => {
+    const base = { endpoints: ['http://127.0.0.1:2379'], group: 'g', selfAddress: 'a:1', logger: silentLogger() };
+    assert.throws(() => createEtcdStore({ ...base, group: 'g/records' }), /without '\/'/);
+    assert.throws(() => createEtcdStore({ ...base, group: '' }), /group/);
+    assert.throws(() => createEtcdStore({ ...base, leaseTtlSeconds: 0.5 }), /leaseTtlSeconds/);
+    assert.equal(createEtcdStore(base).leadership().role, 'unavailable');
+  });
+});
+
 describe('etcd controller store', { skip: ETCD_MISSING }, () => {
   let cluster: EtcdCluster;
   const stores: ControllerStore[] = [];
