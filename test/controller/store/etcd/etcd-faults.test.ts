@@ -32,7 +32,6 @@ describe('etcd controller store faults', { skip: ETCD_MISSING }, () => {
     const leadership = leadershipOf(store);
     cleanups.push(() => store.close());
     await store.start();
-    leadership.current = store.leadership();
     return { store, leadership };
   }
 
