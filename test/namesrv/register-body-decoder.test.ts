@@ -128,6 +128,29 @@ describe('reading a compressed register body', () => {
     await decoder.close();
   });
 
+  it('inflates one body at a time, in the order they came', async () => {
+    const started: number[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gated: InflateChunks = async function* (compressed) {
+      started.push(compressed.length);
+      for await (const chunk of zlibInflateChunks(compressed)) {
+        if (started.length === 1) await released; // the first body holds its turn
+        yield chunk;
+      }
+    };
+    const decoder = new RegisterBodyDecoder(silentLogger(), { inflateChunks: gated });
+    const first = compressedBody(1);
+    const second = compressedBody(2, [topic('A'), topic('B'), topic('C')]);
+    const reads = [decoder.read(first, { compressed: true, legacy: false }), decoder.read(second, { compressed: true, legacy: false })];
+    assert.deepEqual(started, [first.length], 'the second waits while the first inflates');
+    release();
+    const [a, b] = await Promise.all(reads);
+    assert.deepEqual(started, [first.length, second.length]);
+    assert.equal(a.fingerprint?.dataVersion?.counter, 1);
+    assert.equal(b.fingerprint?.dataVersion?.counter, 2);
+  });
+
   it('refuses a body that is no zlib stream, or a cut one', async () => {
     const decoder = new RegisterBodyDecoder(silentLogger());
     const body = compressedBody(1);

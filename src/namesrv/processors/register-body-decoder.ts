@@ -7,7 +7,7 @@ import { unpackRegisterBody, type PackedRegisterBody } from './packed-register-b
 import { decodeBodyBytes, type BodyForm, type DecodeJob } from './register-body-job.js';
 import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
 import { DEFAULT_REGISTER_BODY_LIMITS, type RegisterBodyLimits } from '../config/server-extras-config.js';
-import { inflateRegisterBody, zlibInflateChunks, type InflateChunks } from './register-body-inflater.js';
+import { RegisterBodyInflater, type InflateChunks } from './register-body-inflater.js';
 
 /** Bodies at least this large are decoded on the worker thread. */
 export const DEFAULT_WORKER_THRESHOLD_BYTES = 256 * 1024;
@@ -70,7 +70,7 @@ export class RegisterBodyDecoder {
   private readonly thresholdBytes: number;
   private readonly jobTimeoutMs: number;
   private readonly workerUrl: URL;
-  private readonly inflateChunks: InflateChunks;
+  private readonly inflater: RegisterBodyInflater;
 
   constructor(
     private readonly logger: Logger,
@@ -79,7 +79,7 @@ export class RegisterBodyDecoder {
     this.thresholdBytes = options.thresholdBytes ?? DEFAULT_WORKER_THRESHOLD_BYTES;
     this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     this.workerUrl = options.workerUrl ?? new URL('./register-body-worker.js', import.meta.url);
-    this.inflateChunks = options.inflateChunks ?? zlibInflateChunks;
+    this.inflater = new RegisterBodyInflater(options.inflateChunks);
   }
 
   /**
@@ -93,7 +93,7 @@ export class RegisterBodyDecoder {
       return { fingerprint: registerBodyFingerprint(body, form), decode };
     }
     if (!form.compressed) return { fingerprint: registerBodyFingerprint(body, form), decode: () => this.decode(body, 'json') };
-    return inflateRegisterBody(body, limits, this.inflateChunks).then(({ records, fingerprint }) => ({
+    return this.inflater.inflate(body, limits).then(({ records, fingerprint }) => ({
       fingerprint,
       decode: () => this.decode(records, 'records'),
     }));

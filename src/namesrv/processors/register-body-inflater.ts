@@ -29,10 +29,37 @@ export interface InflatedBody {
 }
 
 /**
- * Inflates a compressed register body once, off the event loop, fingerprinting it as it comes;
- * refuses it (BodyDecodeError, which names the limit) as soon as it outgrows the limits.
+ * One body inflates at a time: a real one takes a few ms, and on a busy machine every further
+ * zlib thread at work would take CPU from the event loop. It also bounds the memory that bodies
+ * being inflated hold to one `registerBodyMaxInflatedSize`.
  */
-export async function inflateRegisterBody(compressed: Buffer, limits: RegisterBodyLimits, inflateChunks: InflateChunks = zlibInflateChunks): Promise<InflatedBody> {
+const CONCURRENT_INFLATIONS = 1;
+
+/**
+ * Inflates compressed register bodies once each, off the event loop (on libuv's thread pool),
+ * fingerprinting them as they come; refuses one (BodyDecodeError, which names the limit) as soon
+ * as it outgrows the limits. Bodies wait their turn in arrival order.
+ */
+export class RegisterBodyInflater {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly inflateChunks: InflateChunks = zlibInflateChunks) {}
+
+  async inflate(compressed: Buffer, limits: RegisterBodyLimits): Promise<InflatedBody> {
+    if (this.running >= CONCURRENT_INFLATIONS) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await inflateRegisterBody(compressed, limits, this.inflateChunks);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes on
+      else this.running--;
+    }
+  }
+}
+
+async function inflateRegisterBody(compressed: Buffer, limits: RegisterBodyLimits, inflateChunks: InflateChunks): Promise<InflatedBody> {
   if (compressed.length === 0) throw new BodyDecodeError('compressed RegisterBrokerBody: empty body');
   const byRatio = Math.max(RATIO_FREE_SIZE, compressed.length * limits.maxInflateRatio);
   const limit = Math.min(limits.maxInflatedSize, byRatio);
