@@ -12,9 +12,9 @@ import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { createRequest } from '../../src/remoting/remoting-command.js';
 import type { BenchContext } from '../context.js';
 import { Histogram } from '../histogram.js';
-import { runPhasedLoad, type PhaseOutcome } from '../phased-load.js';
+import { runPhasedLoad } from '../phased-load.js';
 import { SimulatedBroker, SimulatedRegistry, topicPoolSize, type RegistryLayout } from '../registry.js';
-import { rowOf, type ResultRow, type ScenarioResult } from '../results-model.js';
+import { histogramRow, rowOf, type ScenarioResult } from '../results-model.js';
 import type { ServerTarget } from '../server-process.js';
 import { phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
 import { noteErrors } from './route-lookup.js';
@@ -289,24 +289,6 @@ class Dribblers {
   }
 }
 
-function probeRow(scenario: string, measure: string, { histogram, errors, seconds }: ProbeTally, phase: PhaseOutcome): ResultRow {
-  const { usage } = phase;
-  return {
-    scenario,
-    measure,
-    unit: 'req/s',
-    rate: Math.round(histogram.count / (seconds || 1)),
-    latency: histogram.summary(),
-    errors,
-    serverCpuCores: usage.cpuCores,
-    serverRssMaxMb: usage.rssMaxMb,
-    loadgenCores: null,
-    loadgenMaxElu: null,
-    machineBusyPct: usage.machineBusyPct,
-    loadgenSaturated: false,
-  };
-}
-
 export async function hostileClientsScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const o = ctx.options;
   const result: ScenarioResult = {
@@ -364,8 +346,8 @@ export async function hostileClientsScenario(ctx: BenchContext): Promise<Scenari
       const outcome = await runPhasedLoad(load, target.pid, { onPhaseStart });
       const baseline = outcome.phases.get('baseline')!;
       const during = outcome.phases.get('attack')!;
-      result.rows.push(probeRow(result.name, `route lookup, paced ${PROBE_RATE}/s, no attack`, probed.get('baseline')!, baseline));
-      result.rows.push(probeRow(result.name, `route lookup, paced ${PROBE_RATE}/s, during the attack`, probed.get('attack')!, during));
+      result.rows.push(histogramRow(result.name, `route lookup, paced ${PROBE_RATE}/s, no attack`, 'req/s', probed.get('baseline')!, baseline.usage));
+      result.rows.push(histogramRow(result.name, `route lookup, paced ${PROBE_RATE}/s, during the attack`, 'req/s', probed.get('attack')!, during.usage));
       result.rows.push(rowOf(result.name, `route lookup, ${LOOKUP_CONNECTIONS}x1 closed loop, no attack`, 'req/s', baseline));
       result.rows.push(rowOf(result.name, `route lookup, ${LOOKUP_CONNECTIONS}x1 closed loop, during the attack`, 'req/s', during, outcome.unanswered));
       const p99 = probed.get('attack')!.histogram.summary().p99Ms;

@@ -54,12 +54,13 @@ const NO_BODY: RegisterBodyRead = {
 
 /**
  * Reads REGISTER_BROKER bodies. A compressed body is inflated once, on libuv's thread pool, within
- * the inflate limits, and fingerprinted as it inflates. Decoding is done for small bodies at once,
- * for large ones (a broker with tens of thousands of topics sends megabytes) on one worker thread,
- * so the event loop keeps answering route lookups while the JSON or records are parsed. The worker starts on first use, and keeps the process alive
- * only while it starts or has jobs. A job that gets no answer in time, or whose worker dies, fails (the registration is
- * answered with an error and the broker retries), and the next large body gets a new worker:
- * a broker's registrations wait for each other, so one lost answer must not block them for good.
+ * the inflate limits, and fingerprinted as it inflates. Small bodies are decoded at once, large
+ * ones (a broker with tens of thousands of topics sends megabytes) on one worker thread, so the
+ * event loop keeps answering route lookups while the JSON or records are parsed. The worker starts
+ * on first use, and keeps the process alive only while it starts or has jobs. A job that gets no
+ * answer in time, or whose worker dies, fails (the registration is answered with an error and the
+ * broker retries), and the next large body gets a new worker: a broker's registrations wait for
+ * each other, so one lost answer must not block them for good.
  */
 export class RegisterBodyDecoder {
   private worker: Worker | null = null;
