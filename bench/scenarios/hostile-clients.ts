@@ -57,10 +57,6 @@ interface ProbeTally {
 }
 
 class PacedProbe {
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
-  private readonly pending = new Set<Promise<void>>();
-
   private constructor(
     private readonly connections: ClientConnection[],
     private readonly topics: { prefix: string; count: number },
@@ -74,28 +70,32 @@ class PacedProbe {
     return new PacedProbe(connections, topics, version);
   }
 
-  /** Starts a new measurement; returns what it measured when the returned function is called. */
+  /** Starts a measurement of its own; returns what it measured when the returned function is called. */
   start(): () => Promise<ProbeTally> {
-    this.running = true;
+    let running = true;
+    const pending = new Set<Promise<void>>();
     const tally: ProbeTally = { histogram: new Histogram(), errors: 0, seconds: 0, ownDelayP99Ms: 0 };
     const started = performance.now();
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
-    this.loop = (async () => {
+    const loop = (async () => {
       const period = 1000 / PROBE_RATE;
       let due = performance.now();
-      for (let i = 0; this.running; i++) {
+      for (let i = 0; running; i++) {
         const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
-        this.send(this.connections[i % this.connections.length]!, due, tally);
+        if (!running) break;
+        const answered = this.send(this.connections[i % this.connections.length]!, due, tally);
+        pending.add(answered);
+        void answered.then(() => pending.delete(answered));
         due += period;
       }
     })();
     return async () => {
-      this.running = false;
-      await this.loop;
+      running = false;
+      await loop;
       tally.seconds = (performance.now() - started) / 1000;
-      await Promise.all(this.pending);
+      await Promise.all(pending);
       delay.disable();
       tally.ownDelayP99Ms = delay.percentile(99) / 1e6;
       return tally;
@@ -106,10 +106,10 @@ class PacedProbe {
     for (const connection of this.connections) connection.close();
   }
 
-  private send(connection: ClientConnection, due: number, tally: ProbeTally): void {
+  private send(connection: ClientConnection, due: number, tally: ProbeTally): Promise<void> {
     const topic = this.topics.prefix + Math.floor(Math.random() * this.topics.count);
     const request = createRequest({ code: RequestCode.GET_ROUTEINFO_BY_TOPIC, extFields: { topic }, version: this.version });
-    const answered = connection.invoke(request, PROBE_TIMEOUT_MS).then(
+    return connection.invoke(request, PROBE_TIMEOUT_MS).then(
       (response) => {
         tally.histogram.recordMs(performance.now() - due);
         if (response.code !== 0) tally.errors++;
@@ -119,8 +119,6 @@ class PacedProbe {
         tally.errors++;
       },
     );
-    this.pending.add(answered);
-    void answered.then(() => this.pending.delete(answered));
   }
 }
 
