@@ -206,6 +206,20 @@ describe('a compressed register body that inflates too far (a zlib bomb)', () =>
     }
   });
 
+  it('cannot have its limits lifted by UPDATE_NAMESRV_CONFIG', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      for (const body of ['registerBodyMaxInflateRatio=1000000', 'registerBodyMaxInflatedSize=2147483647']) {
+        assert.equal((await call(client, RequestCode.UPDATE_NAMESRV_CONFIG, { body })).code, ResponseCode.NO_PERMISSION, body);
+      }
+      assert.deepEqual(ns.configuration.registerBodyLimits, { maxInflatedSize: 64 * MiB, maxInflateRatio: 100 });
+      assert.equal((await call(client, RequestCode.REGISTER_BROKER, compressedRegistration(bomb))).code, ResponseCode.SYSTEM_ERROR);
+    } finally {
+      await ns.stop();
+    }
+  });
+
   it('does not hold up a route lookup on another connection while it inflates', async () => {
     const inflation = instrumentedInflate({ hold: true });
     const ns = await startNameServer({}, silentLogger(), { registerBodyDecoder: { inflateChunks: inflation.inflateChunks } });
