@@ -11,7 +11,7 @@ import { canonicalPropertyName, findPropertySpec, isTlsProperty } from './proper
 import { redactSettings } from './redact.js';
 import { InvalidPropertyError, resolveProperty, type ResolvedProperty } from './property-value.js';
 import { defaultAclFile, type SecurityConfig } from './security-config.js';
-import type { ServerExtrasConfig } from './server-extras-config.js';
+import type { RegisterBodyLimits, ServerExtrasConfig } from './server-extras-config.js';
 import { applyProperty, copySettings, defaultSettings, settingEntries, type Settings } from './settings.js';
 
 /** The settings to start from; extras (this server's own settings) are given at the top level. */
@@ -39,6 +39,9 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'frameMaxLength',
   'logFileMaxSize',
   'logFileMaxCount',
+  // Nor lift the limits that keep a hostile register body from costing the server memory.
+  'registerBodyMaxInflatedSize',
+  'registerBodyMaxInflateRatio',
   // A remote caller must not switch signature checks off, point them at another file or trust a proxy.
   'aclEnable',
   'aclFile',
@@ -101,6 +104,11 @@ export class Configuration {
   /** Size at which `namesrv.log` is rotated, and how many rotated files are kept (ours). */
   get logRotation(): { maxSize: string; maxFiles: number } {
     return { maxSize: this.extras.logFileMaxSize, maxFiles: this.extras.logFileMaxCount };
+  }
+
+  /** How far a compressed REGISTER_BROKER body may inflate (ours). */
+  get registerBodyLimits(): RegisterBodyLimits {
+    return { maxInflatedSize: this.extras.registerBodyMaxInflatedSize, maxInflateRatio: this.extras.registerBodyMaxInflateRatio };
   }
 
   /** configBlackList's names plus ALWAYS_BLACKLISTED. */

@@ -71,6 +71,8 @@ const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
   logLevel: 'string',
   logFileMaxSize: 'string',
   logFileMaxCount: 'int',
+  registerBodyMaxInflatedSize: 'int',
+  registerBodyMaxInflateRatio: 'int',
 };
 
 const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
@@ -106,6 +108,8 @@ const CHECKS: Record<string, PropertySpec['check']> = {
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   logFileMaxSize: { test: (v) => /^[1-9]\d*[BKMG]$/.test(String(v)), expected: 'a size such as 128M (B, K, M or G)' },
   logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
+  registerBodyMaxInflatedSize: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
+  registerBodyMaxInflateRatio: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
   proxyProtocolTrustedAddresses: { test: (v) => isTrustedProxyList(String(v)), expected: 'IP addresses or networks (address/prefix) separated by ;' },
   logLevel: { test: (v) => (LOG_LEVELS as readonly string[]).includes(String(v)), expected: `one of ${LOG_LEVELS.join(', ')}` },
 };
