@@ -5,7 +5,7 @@ import { NamesrvCounters } from '../metrics/namesrv-counters.js';
 import type { MetricSources, PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
-import { parseTrustedProxies, readProxyHeader } from '../remoting/proxy-protocol/index.js';
+import { parseTrustedProxies } from '../remoting/proxy-protocol/index.js';
 import { RemotingServer, type ConnectionListener } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import { AccessControl } from '../security/access-control.js';
@@ -127,7 +127,7 @@ export class NameServer {
     const { namesrv, netty } = this.options.configuration;
     this.startedAt = this.clock.now();
     const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
-    const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
+    const stageTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     this.kv.load();
     this.kvLoaded = true;
     this.tls = await createServerTls({
@@ -136,7 +136,6 @@ export class NameServer {
       logger: this.logger,
       onHandshake: (ok) => this.counters.tlsHandshake(ok),
     });
-    const tls = this.tls;
     const access = await this.startAccessControl();
     const ctx: NamesrvContext = {
       registry: this.registry,
@@ -157,6 +156,8 @@ export class NameServer {
       backlog: netty.serverSocketBacklog > 0 ? netty.serverSocketBacklog : undefined,
       idleTimeoutMs: netty.serverChannelMaxIdleTimeSeconds * 1000,
       maxFrameLength: this.options.configuration.frameMaxLength,
+      maxBufferedBytes: this.options.configuration.inputBufferMaxBytes,
+      stageTimeoutMs,
       serverVersion: SERVER_VERSION,
       logger: this.logger,
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
@@ -169,9 +170,9 @@ export class NameServer {
           this.options.connectionListener?.onClose?.(connection, reason);
         },
       },
-      prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
+      tls: this.tls,
       // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
-      resolvePeer: (socket) => readProxyHeader(socket, { trusted: trustedProxies, logger: this.logger, timeoutMs: firstBytesTimeoutMs }),
+      proxyProtocol: { trusted: trustedProxies },
     });
     let address: net.AddressInfo;
     try {

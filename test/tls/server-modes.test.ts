@@ -51,7 +51,7 @@ describe('tls.server.mode over real sockets', () => {
     const { logger, records } = capturingLogger();
     const serverTls = await createServerTls({ properties: isolated(temp.dir, { ...material(), 'tls.server.mode': 'enforcing' }), env: {}, logger });
     assert.ok(serverTls);
-    const { port, close } = await startServer(serverTls);
+    const { port, close } = await startServer(serverTls, logger);
     try {
       assert.equal(await attempt(port), 'refused');
       assert.equal(await attempt(port, TRUST_ANY), 'answered');

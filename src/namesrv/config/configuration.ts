@@ -37,6 +37,7 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'rocketmqHome',
   'logDir',
   'frameMaxLength',
+  'inputBufferMaxBytes',
   'logFileMaxSize',
   'logFileMaxCount',
   // A remote caller must not switch signature checks off, point them at another file or trust a proxy.
@@ -82,6 +83,11 @@ export class Configuration {
   /** Largest frame the server accepts, in bytes (ours; Java's `-Dcom.rocketmq.remoting.frameMaxLength`). */
   get frameMaxLength(): number {
     return this.extras.frameMaxLength;
+  }
+
+  /** Bytes all remoting connections may hold of requests not yet complete (ours). */
+  get inputBufferMaxBytes(): number {
+    return this.extras.inputBufferMaxBytes;
   }
 
   /** Folder of `namesrv.log` (ours). */
