@@ -108,6 +108,10 @@ export class ServerConnection implements Connection {
     return this.stage !== 'closed';
   }
 
+  get inHandshake(): boolean {
+    return this.stage === 'handshake';
+  }
+
   /** Whether the connection has reached its frames (it is then counted and announced). */
   get isEstablished(): boolean {
     return this.id !== 0;
@@ -251,6 +255,8 @@ export class ServerConnection implements Connection {
     }
     this.stage = 'handshake';
     stopReading(this.raw);
+    // A peer that ends its side now cannot finish the handshake; the TLS layer would not notice.
+    this.raw.once('end', onRawEndInHandshake);
     tlsGate.handshake(this.raw, this.queue.takeAll()).then(
       (secure) => this.onHandshake(secure),
       (err: unknown) => this.fail(unexpected(err, 'handshake')),
@@ -410,6 +416,11 @@ function onSocketTimeout(this: OwnedSocket): void {
 
 function onSocketClose(this: OwnedSocket): void {
   this[CONNECTION]!.onClosed();
+}
+
+function onRawEndInHandshake(this: OwnedSocket): void {
+  const connection = this[CONNECTION]!;
+  if (connection.inHandshake) connection.close('closed');
 }
 
 function onStageTimeout(connection: ServerConnection): void {
