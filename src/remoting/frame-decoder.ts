@@ -1,4 +1,4 @@
-import { ChunkQueue } from './connection/chunk-queue.js';
+import { ChunkQueue, type Allocator } from './connection/chunk-queue.js';
 import { DEFAULT_MAX_FRAME_LENGTH } from './connection/limits.js';
 import { FrameError } from './errors.js';
 import type { GatherBufferPool } from './gather-buffer-pool.js';
@@ -20,20 +20,22 @@ const LENGTH_PREFIX = 4;
  * `recycleGathered()` gives it back once the caller is done with the frame (until then it is never
  * reused).
  */
-export class FrameDecoder {
+export class FrameDecoder implements Allocator {
   /** The pooled buffer of the last gathered frame handed out, until recycled or the next frame. */
   private lastGathered: Buffer | null = null;
-  private readonly allocate: (size: number) => Buffer;
 
   constructor(
     private readonly maxFrameLength: number = DEFAULT_MAX_FRAME_LENGTH,
     private readonly pool: GatherBufferPool | null = null,
     /** Where the bytes are; a connection shares its own with the stages before the frames. */
     readonly queue: ChunkQueue = new ChunkQueue(),
-  ) {
-    this.allocate = pool
-      ? (size) => (this.lastGathered = pool.acquire(size))
-      : Buffer.allocUnsafe;
+  ) {}
+
+  /** Where a frame spanning chunks is gathered: a pooled buffer, remembered for `recycleGathered`. */
+  allocate(size: number): Buffer {
+    if (!this.pool) return Buffer.allocUnsafe(size);
+    this.lastGathered = this.pool.acquire(size);
+    return this.lastGathered;
   }
 
   /** The last frame handed out is no longer read by anyone: its gathering buffer may be reused. */
@@ -59,7 +61,7 @@ export class FrameDecoder {
     if (queue.length < LENGTH_PREFIX + contentLength) return null;
     this.lastGathered = null;
     queue.skip(LENGTH_PREFIX);
-    return queue.consume(contentLength, this.allocate);
+    return queue.consume(contentLength, this);
   }
 
   /** Feeds a chunk and hands out every frame it completes. Throws FrameError on a length outside the allowed range. */

@@ -1,3 +1,10 @@
+/** Gives the buffer bytes spanning chunks are gathered into. */
+export interface Allocator {
+  allocate(size: number): Buffer;
+}
+
+const UNPOOLED: Allocator = { allocate: (size) => Buffer.allocUnsafe(size) };
+
 /** Chunks shorter than this are copied together rather than kept one by one. */
 const COALESCE_BELOW = 4096;
 const MIN_COALESCE_CAPACITY = 256;
@@ -83,9 +90,9 @@ export class ChunkQueue {
 
   /**
    * Removes and returns the first `n` (<= length) bytes: a view of the chunk when they are in one,
-   * else gathered into a buffer from `allocate`. The bytes returned are never written again.
+   * else gathered into a buffer from `allocator`. The bytes returned are never written again.
    */
-  consume(n: number, allocate: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
+  consume(n: number, allocator: Allocator = UNPOOLED): Buffer {
     const head = this.chunks[0]!;
     const available = head.length - this.headOffset;
     let out: Buffer;
@@ -93,7 +100,7 @@ export class ChunkQueue {
       out = head.subarray(this.headOffset, this.headOffset + n);
       this.dropFromHead(n, available);
     } else {
-      out = allocate(n);
+      out = allocator.allocate(n);
       let filled = 0;
       while (filled < n) {
         const chunk = this.chunks[0]!;
