@@ -172,7 +172,12 @@ export class RemotingServer {
     this.preparing.delete(connection);
     connection.id = this.nextConnectionId++;
     this.connections.set(connection.id, connection);
-    this.options.listener?.onConnect?.(connection);
+    // Called from socket events: nothing a listener throws may escape.
+    try {
+      this.options.listener?.onConnect?.(connection);
+    } catch (err) {
+      this.options.logger.error({ err, remote: connection.remoteAddress }, 'connection listener failed on connect');
+    }
   }
 
   private closed(connection: ServerConnection): void {
@@ -181,7 +186,11 @@ export class RemotingServer {
       this.closedTraffic.bytesIn += connection.bytesRead;
       this.closedTraffic.bytesOut += connection.bytesWritten;
       this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
-      this.options.listener?.onClose?.(connection, connection.closeReason);
+      try {
+        this.options.listener?.onClose?.(connection, connection.closeReason);
+      } catch (err) {
+        this.options.logger.error({ err, remote: connection.remoteAddress }, 'connection listener failed on close');
+      }
     }
     if (this.isIdle && this.idleWaiters.length > 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
