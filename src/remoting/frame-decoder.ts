@@ -60,8 +60,7 @@ export class FrameDecoder implements Allocator {
     }
     if (queue.length < LENGTH_PREFIX + contentLength) return null;
     this.lastGathered = null;
-    queue.skip(LENGTH_PREFIX);
-    return queue.consume(contentLength, this);
+    return queue.consume(contentLength, this, LENGTH_PREFIX);
   }
 
   /** Feeds a chunk and hands out every frame it completes. Throws FrameError on a length outside the allowed range. */

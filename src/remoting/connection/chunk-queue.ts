@@ -89,16 +89,25 @@ export class ChunkQueue {
   }
 
   /**
-   * Removes and returns the first `n` (<= length) bytes: a view of the chunk when they are in one,
-   * else gathered into a buffer from `allocator`. The bytes returned are never written again.
+   * Removes and returns the first `n` (<= length - skip) bytes after discarding `skip`: a view of
+   * the chunk when they are in one, else gathered into a buffer from `allocator`. The bytes
+   * returned are never written again.
    */
-  consume(n: number, allocator: Allocator = UNPOOLED): Buffer {
+  consume(n: number, allocator: Allocator = UNPOOLED, skip = 0): Buffer {
     const head = this.chunks[0]!;
     const available = head.length - this.headOffset;
+    if (available >= skip + n) {
+      const start = this.headOffset + skip;
+      this.dropFromHead(skip + n, available);
+      this.length -= skip + n;
+      return head.subarray(start, start + n);
+    }
+    if (skip > 0) this.skip(skip);
     let out: Buffer;
-    if (available >= n) {
-      out = head.subarray(this.headOffset, this.headOffset + n);
-      this.dropFromHead(n, available);
+    if (this.chunks[0]!.length - this.headOffset >= n) {
+      const first = this.chunks[0]!;
+      out = first.subarray(this.headOffset, this.headOffset + n);
+      this.dropFromHead(n, first.length - this.headOffset);
     } else {
       out = allocator.allocate(n);
       let filled = 0;
