@@ -16,8 +16,8 @@ const MAX_COALESCE_CAPACITY = 64 * 1024;
  * is here (`consume`), so a peer announcing a large frame holds only what it actually sent.
  *
  * A peer writing a byte at a time would otherwise make a list entry per byte; chunks shorter than
- * 4 KiB that follow others are copied into a shared buffer whose size grows with the bytes held
- * (never more than twice them, 64 KiB at most).
+ * 4 KiB that follow others are copied into a shared buffer sized by the small chunks copied so far
+ * (its room never more than the bytes already there, 64 KiB at most).
  */
 export class ChunkQueue {
   private readonly chunks: Buffer[] = [];
@@ -29,6 +29,8 @@ export class ChunkQueue {
   private tail: Buffer | null = null;
   private tailStart = 0;
   private tailUsed = 0;
+  /** Bytes copied into coalescing buffers since the queue was last empty. */
+  private coalesced = 0;
 
   /** Bytes of memory held: the bytes themselves plus the unused room of the coalescing buffer. */
   get reservedBytes(): number {
@@ -46,13 +48,14 @@ export class ChunkQueue {
     }
     let tail = this.tail;
     if (tail === null || tail.length - this.tailUsed < size) {
-      const capacity = Math.min(MAX_COALESCE_CAPACITY, Math.max(MIN_COALESCE_CAPACITY, size, this.length));
+      const capacity = Math.min(MAX_COALESCE_CAPACITY, Math.max(MIN_COALESCE_CAPACITY, size, this.coalesced));
       tail = this.tail = Buffer.allocUnsafe(capacity);
       this.tailStart = this.tailUsed = 0;
       this.chunks.push(tail.subarray(0, 0));
     }
     chunk.copy(tail, this.tailUsed);
     this.tailUsed += size;
+    this.coalesced += size;
     this.chunks[this.chunks.length - 1] = tail.subarray(this.tailStart, this.tailUsed);
   }
 
@@ -142,6 +145,7 @@ export class ChunkQueue {
     this.headOffset = 0;
     this.length = 0;
     this.tail = null;
+    this.coalesced = 0;
     return all;
   }
 
@@ -153,6 +157,9 @@ export class ChunkQueue {
     this.chunks.shift();
     this.headOffset = 0;
     // Bytes handed out may be views of the coalescing buffer: it is never written again.
-    if (this.chunks.length === 0) this.tail = null;
+    if (this.chunks.length === 0) {
+      this.tail = null;
+      this.coalesced = 0;
+    }
   }
 }

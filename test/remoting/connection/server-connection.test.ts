@@ -88,13 +88,14 @@ describe('a connection holds only the bytes it was sent', () => {
     try {
       const request = encodeCommand(createRequest({ code: 105, opaque: 1, body: Buffer.alloc(7000, 1) }));
       await write(first, request.subarray(0, 6000));
-      await until(() => server.bufferedBytes === 6000);
+      await until(() => server.bufferedBytes >= 6000);
+      const firstHeld = server.bufferedBytes;
       const secondClosed = closed(second);
       second.on('error', () => undefined);
       await write(second, frameStart(100_000, 5000));
       await secondClosed;
       assert.equal(logs(/inputBufferMaxBytes/).length, 1);
-      assert.equal(server.bufferedBytes, 6000);
+      assert.equal(server.bufferedBytes, firstHeld, 'what the closed connection held is given back');
 
       const answered = new Promise<Buffer>((resolve) => first.once('data', resolve));
       await write(first, request.subarray(6000));
