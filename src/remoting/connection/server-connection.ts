@@ -326,14 +326,23 @@ export class ServerConnection implements Connection {
       return true;
     }
     if (result instanceof Promise) {
+      // Outside the chunk's try: an answer that cannot be written must not become an unhandled rejection.
       result.then(
-        (response) => this.reply(request, response),
-        (err: unknown) => this.answerFailure(request, err),
+        (response) => this.guarded(() => this.reply(request, response)),
+        (err: unknown) => this.guarded(() => this.answerFailure(request, err)),
       );
       return false;
     }
     this.reply(request, result);
     return true;
+  }
+
+  private guarded(action: () => void): void {
+    try {
+      action();
+    } catch (err) {
+      this.fail(unexpected(err, 'answer'));
+    }
   }
 
   private reply(request: RemotingCommand, response: RemotingCommand | null): void {

@@ -195,6 +195,33 @@ describe('nothing a peer sends throws out of a socket listener', () => {
     }
   });
 
+  it('an answer that cannot be written, given later by an async handler, closes that connection with a log line', async () => {
+    let calls = 0;
+    const { server, port, logs } = await startServer({
+      handler: async (request) => {
+        const response = createResponse(request, { code: 0 }, 479);
+        if (calls++ > 0) return response;
+        return Object.defineProperty(response, 'body', {
+          get() {
+            throw new TypeError('unwritable answer');
+          },
+        });
+      },
+    });
+    const doomed = await connectRaw(port);
+    try {
+      const gone = closed(doomed);
+      await write(doomed, encodeCommand(createRequest({ code: 105, opaque: 1 })));
+      await gone;
+      assert.equal(logs(/unexpected error/).length, 1);
+      const client = await ClientConnection.connect({ host: '127.0.0.1', port });
+      assert.equal((await ping(client)).code, 0);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a handler that throws gets its request an error answer, and the connection goes on', async () => {
     let calls = 0;
     const { server, port } = await startServer({
