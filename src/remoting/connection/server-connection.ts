@@ -18,6 +18,8 @@ export interface Connection {
   readonly id: number;
   /** `host:port` of the peer, or of the client a trusted proxy speaks for. */
   readonly remoteAddress: string;
+  /** The connection is TLS. */
+  readonly secure: boolean;
   /** False once the connection has closed. */
   readonly isOpen: boolean;
   send(cmd: RemotingCommand): void;
@@ -106,6 +108,10 @@ export class ServerConnection implements Connection {
 
   get isOpen(): boolean {
     return this.stage !== 'closed';
+  }
+
+  get secure(): boolean {
+    return this.transport !== this.raw;
   }
 
   get inHandshake(): boolean {
