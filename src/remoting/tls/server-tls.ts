@@ -42,7 +42,7 @@ export interface ServerTls {
   handshake(socket: net.Socket, alreadyRead: Buffer[]): Promise<tls.TLSSocket | null>;
   /** Subscribes to reload outcomes; returns the unsubscribe function. */
   onReload(listener: (event: TlsReloadEvent) => void): () => void;
-  /** Stops watching files and drops connections still deciding or handshaking. */
+  /** Stops watching files and drops connections still handshaking. */
   close(): Promise<void>;
 }
 
