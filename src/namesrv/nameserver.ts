@@ -3,7 +3,7 @@ import { NamesrvCounters } from '../metrics/namesrv-counters.js';
 import type { MetricSources } from '../metrics/prometheus-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
-import { parseTrustedProxies, readProxyHeader } from '../remoting/proxy-protocol/index.js';
+import { parseTrustedProxies } from '../remoting/proxy-protocol/index.js';
 import { RemotingServer, type ConnectionListener } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import { AccessControl } from '../security/access-control.js';
@@ -115,7 +115,7 @@ export class NameServer {
     const { namesrv, netty } = this.options.configuration;
     this.startedAt = this.clock.now();
     const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
-    const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
+    const stageTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
     const staleSettingsFiles = this.options.configuration.removeStaleTempFiles();
     if (staleSettingsFiles.length > 0) this.logger.warn({ files: staleSettingsFiles }, 'removed temporary files a crashed settings write left behind');
     this.kv.load();
@@ -126,7 +126,6 @@ export class NameServer {
       logger: this.logger,
       onHandshake: (ok) => this.counters.tlsHandshake(ok),
     });
-    const tls = this.tls;
     const access = await this.startAccessControl();
     const ctx: NamesrvContext = {
       registry: this.registry,
@@ -147,6 +146,8 @@ export class NameServer {
       backlog: netty.serverSocketBacklog > 0 ? netty.serverSocketBacklog : undefined,
       idleTimeoutMs: netty.serverChannelMaxIdleTimeSeconds * 1000,
       maxFrameLength: this.options.configuration.frameMaxLength,
+      maxBufferedBytes: this.options.configuration.inputBufferMaxBytes,
+      stageTimeoutMs,
       serverVersion: SERVER_VERSION,
       logger: this.logger,
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
@@ -159,9 +160,9 @@ export class NameServer {
           this.options.connectionListener?.onClose?.(connection, reason);
         },
       },
-      prepareSocket: tls ? (socket) => tls.prepareSocket(socket) : undefined,
+      tls: this.tls,
       // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
-      resolvePeer: (socket) => readProxyHeader(socket, { trusted: trustedProxies, logger: this.logger, timeoutMs: firstBytesTimeoutMs }),
+      proxyProtocol: { trusted: trustedProxies },
     });
     let address: net.AddressInfo;
     try {
@@ -258,7 +259,6 @@ export class NameServer {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.registry.stop();
-    // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
     await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close(), this.access?.close()]);
     await this.kv.idle(); // KV changes already acknowledged are on disk; this waits for any still being written
     this.tls = null;

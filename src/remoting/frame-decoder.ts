@@ -1,36 +1,42 @@
+import { ChunkQueue, type Allocator } from './connection/chunk-queue.js';
+import { DEFAULT_MAX_FRAME_LENGTH } from './connection/limits.js';
 import { FrameError } from './errors.js';
 import type { GatherBufferPool } from './gather-buffer-pool.js';
 
-/** Java's NettyDecoder limit: a frame, its 4-byte length prefix included, is at most 16 MiB. */
-export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
+export { DEFAULT_MAX_FRAME_LENGTH };
 
 /** The smallest frame content: the 4-byte header-length word. */
 const MIN_FRAME_CONTENT = 4;
 const LENGTH_PREFIX = 4;
 
 /**
- * Splits a byte stream into frames (`int32 length` + that many bytes) and hands each frame's content,
- * without the prefix, to a callback.
+ * Splits a byte stream into frames (`int32 length` + that many bytes) and hands out each frame's
+ * content, without the prefix. A length is checked as soon as its 4 bytes are here; the frame's
+ * bytes are held as they arrive (a `ChunkQueue`) and gathered into one buffer only once all of them
+ * are, so announcing a large frame reserves nothing.
  *
  * Frames handed out are views of buffers this decoder never writes again, so a handler may keep
- * them. A frame that spans chunks is gathered into one buffer sized for it when its length is known,
- * so a large body arriving in many chunks is copied once. With a pool, that buffer comes from the
- * pool, and `recycleGathered()` gives it back once the caller is done with the frame (until then
- * it is never reused).
+ * them. With a pool, a frame that spans chunks is gathered into a pooled buffer, and
+ * `recycleGathered()` gives it back once the caller is done with the frame (until then it is never
+ * reused).
  */
-export class FrameDecoder {
-  /** Bytes of an incomplete length prefix (fewer than 4). */
-  private prefix: Buffer | null = null;
-  /** The frame being gathered across chunks, prefix included. */
-  private pending: Buffer | null = null;
-  private pendingFilled = 0;
-  /** The pooled buffer of the last gathered frame handed out, until recycled. */
+export class FrameDecoder implements Allocator {
+  /** The pooled buffer of the last gathered frame handed out, until recycled or the next frame. */
   private lastGathered: Buffer | null = null;
 
   constructor(
     private readonly maxFrameLength: number = DEFAULT_MAX_FRAME_LENGTH,
     private readonly pool: GatherBufferPool | null = null,
+    /** Where the bytes are; a connection shares its own with the stages before the frames. */
+    readonly queue: ChunkQueue = new ChunkQueue(),
   ) {}
+
+  /** Where a frame spanning chunks is gathered: a pooled buffer, remembered for `recycleGathered`. */
+  allocate(size: number): Buffer {
+    if (!this.pool) return Buffer.allocUnsafe(size);
+    this.lastGathered = this.pool.acquire(size);
+    return this.lastGathered;
+  }
 
   /** The last frame handed out is no longer read by anyone: its gathering buffer may be reused. */
   recycleGathered(): void {
@@ -38,55 +44,36 @@ export class FrameDecoder {
     this.lastGathered = null;
   }
 
-  /** Feeds a chunk. Throws FrameError on a length outside the allowed range; the stream is then unusable. */
+  /**
+   * The next whole frame's content from the queue, null when more bytes are needed, or a FrameError
+   * for a length outside the allowed range (the stream is then unusable).
+   */
+  next(): Buffer | null | FrameError {
+    const queue = this.queue;
+    if (queue.length < LENGTH_PREFIX) return null;
+    const contentLength = queue.readInt32BE();
+    if (contentLength < MIN_FRAME_CONTENT) {
+      return new FrameError(`frame length ${contentLength} is below the minimum of ${MIN_FRAME_CONTENT}`);
+    }
+    if (contentLength + LENGTH_PREFIX > this.maxFrameLength) {
+      return new FrameError(`frame length ${contentLength} exceeds the maximum of ${this.maxFrameLength} bytes`);
+    }
+    if (queue.length < LENGTH_PREFIX + contentLength) return null;
+    this.lastGathered = null;
+    return queue.consume(contentLength, this, LENGTH_PREFIX);
+  }
+
+  /** Feeds a chunk and hands out every frame it completes. Throws FrameError on a length outside the allowed range. */
   push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
-    let data = chunk;
-    let offset = 0;
-
-    if (this.pending) {
-      const want = this.pending.length - this.pendingFilled;
-      const take = Math.min(want, data.length);
-      data.copy(this.pending, this.pendingFilled, 0, take);
-      this.pendingFilled += take;
-      if (take < want) return;
-      const frame = this.pending;
-      this.pending = null;
-      this.pendingFilled = 0;
-      offset = take;
-      this.lastGathered = this.pool ? frame : null;
-      onFrame(frame.subarray(LENGTH_PREFIX));
-      this.lastGathered = null;
-    } else if (this.prefix) {
-      data = Buffer.concat([this.prefix, data]);
-      this.prefix = null;
+    this.queue.append(chunk);
+    for (let frame = this.next(); frame !== null; frame = this.next()) {
+      if (frame instanceof FrameError) throw frame;
+      onFrame(frame);
     }
-
-    while (data.length - offset >= LENGTH_PREFIX) {
-      const contentLength = data.readInt32BE(offset);
-      this.checkLength(contentLength);
-      const total = LENGTH_PREFIX + contentLength;
-      if (data.length - offset < total) {
-        this.pending = this.pool ? this.pool.acquire(total) : Buffer.allocUnsafe(total);
-        this.pendingFilled = data.copy(this.pending, 0, offset);
-        return;
-      }
-      onFrame(data.subarray(offset + LENGTH_PREFIX, offset + total));
-      offset += total;
-    }
-    if (offset < data.length) this.prefix = Buffer.from(data.subarray(offset));
   }
 
   /** Bytes held back waiting for the rest of a frame. */
   get bufferedBytes(): number {
-    return (this.prefix?.length ?? 0) + this.pendingFilled;
-  }
-
-  private checkLength(contentLength: number): void {
-    if (contentLength < MIN_FRAME_CONTENT) {
-      throw new FrameError(`frame length ${contentLength} is below the minimum of ${MIN_FRAME_CONTENT}`);
-    }
-    if (contentLength + LENGTH_PREFIX > this.maxFrameLength) {
-      throw new FrameError(`frame length ${contentLength} exceeds the maximum of ${this.maxFrameLength} bytes`);
-    }
+    return this.queue.length;
   }
 }

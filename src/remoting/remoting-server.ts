@@ -1,30 +1,19 @@
 import net from 'node:net';
 import type { Logger } from '../util/logger.js';
-import { decodeCommand, encodeCommandParts } from './command-codec.js';
-import { DEFAULT_MAX_FRAME_LENGTH, FrameDecoder } from './frame-decoder.js';
-import { sharedGatherPool } from './gather-buffer-pool.js';
-import { createResponse, isOneway, isResponse, type RemotingCommand } from './remoting-command.js';
+import { ByteBudget } from './connection/byte-budget.js';
+import type { CloseReason } from './connection/close-reason.js';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_FRAME_LENGTH,
+  DEFAULT_MAX_PENDING_WRITE_BYTES,
+  DEFAULT_STAGE_TIMEOUT_MS,
+  type ConnectionLimits,
+} from './connection/limits.js';
+import type { ProxyProtocolOptions } from './connection/proxy-stage.js';
+import { ServerConnection, type Connection, type ConnectionHost, type RequestHandler } from './connection/server-connection.js';
+import type { ServerTls } from './tls/server-tls.js';
 
-/** Why a connection went away; the route registry drops a broker's routes in every case. */
-export type CloseReason = 'closed' | 'error' | 'idle' | 'bad-input' | 'server-shutdown' | 'expired';
-
-export interface Connection {
-  readonly id: number;
-  /** `host:port` of the peer. */
-  readonly remoteAddress: string;
-  /** The connection is TLS. */
-  readonly secure: boolean;
-  /** False once the connection has closed. */
-  readonly isOpen: boolean;
-  send(cmd: RemotingCommand): void;
-  /** Closes the connection; `reason` is what close listeners are told. */
-  close(reason: CloseReason): void;
-}
-
-export type RequestHandler = (
-  request: RemotingCommand,
-  connection: Connection,
-) => RemotingCommand | null | Promise<RemotingCommand | null>;
+export type { CloseReason, Connection, ProxyProtocolOptions, RequestHandler };
 
 export interface ConnectionListener {
   onConnect?(connection: Connection): void;
@@ -39,43 +28,63 @@ export interface RemotingServerOptions {
   listener?: ConnectionListener;
   /** Version written into answers the transport makes itself (errors). */
   serverVersion: number;
+  /** Largest frame, its 4-byte length included (Java's `frameMaxLength`, 16 MiB). */
   maxFrameLength?: number;
   /**
    * Stop reading a connection while this many bytes of its answers wait to be sent (a client that
    * pipelines requests but does not read the answers must not grow the server's memory).
    */
   maxPendingWriteBytes?: number;
+  /**
+   * Bytes all connections together may hold of requests not yet complete (and of preambles); the
+   * connection whose bytes would go past it is closed. Default 256 MiB.
+   */
+  maxBufferedBytes?: number;
+  /** A preamble (PROXY header, TLS handshake) and every frame started must be finished within this long. Default 120 s. */
+  stageTimeoutMs?: number;
   /** Close connections with no traffic either way for this long; 0 disables. */
   idleTimeoutMs?: number;
   backlog?: number;
-  /**
-   * Turns an accepted socket into the stream commands flow over (e.g. a TLS socket), or null to
-   * drop it. Without it, the raw socket is used.
-   */
-  prepareSocket?: (socket: net.Socket) => Promise<net.Socket | null>;
-  /**
-   * Runs before prepareSocket: reads what precedes the connection's own bytes (a PROXY protocol
-   * header) and resolves the `host:port` the connection stands for, or null to drop it.
-   */
-  resolvePeer?: (socket: net.Socket) => Promise<string | null>;
+  /** TLS on the same port: a connection whose first byte starts a TLS record is handed to it. */
+  tls?: ServerTls | null;
+  /** Read a PROXY protocol header (v1, v2) if a connection starts with one; believed from trusted peers only. */
+  proxyProtocol?: ProxyProtocolOptions | null;
 }
 
-const SYSTEM_ERROR = 1;
-const DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
-
-/** Accepts connections, splits them into commands, and answers each request with its handler's response. */
+/**
+ * Accepts connections, splits them into commands, and answers each request with its handler's
+ * response. What happens on a connection, from its first byte, is in src/remoting/connection/.
+ */
 export class RemotingServer {
   private readonly server: net.Server;
   private readonly connections = new Map<number, ServerConnection>();
-  /** Accepted sockets not yet connections (still in resolvePeer or prepareSocket). */
-  private readonly preparing = new Set<net.Socket>();
+  /** Accepted connections still in their preamble (PROXY header, TLS): not yet counted nor announced. */
+  private readonly preparing = new Set<ServerConnection>();
   private nextConnectionId = 1;
-  private closing = false;
   private idleWaiters: Array<() => void> = [];
   /** Bytes moved by connections already closed (open ones are read from their sockets). */
   private readonly closedTraffic = { bytesIn: 0, bytesOut: 0 };
+  private readonly host: ConnectionHost;
 
   constructor(private readonly options: RemotingServerOptions) {
+    const limits: ConnectionLimits = {
+      maxFrameLength: options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      stageTimeoutMs: options.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS,
+      maxPendingWriteBytes: options.maxPendingWriteBytes ?? DEFAULT_MAX_PENDING_WRITE_BYTES,
+      idleTimeoutMs: options.idleTimeoutMs ?? 0,
+    };
+    this.host = {
+      handler: options.handler,
+      logger: options.logger,
+      serverVersion: options.serverVersion,
+      limits,
+      budget: new ByteBudget(limits.maxBufferedBytes),
+      proxyProtocol: options.proxyProtocol ?? null,
+      tls: options.tls ?? null,
+      opened: (connection) => this.opened(connection),
+      closed: (connection) => this.closed(connection),
+    };
     this.server = net.createServer((socket) => this.accept(socket));
     this.server.on('error', (err) => options.logger.error({ err }, 'remoting server error'));
   }
@@ -100,9 +109,14 @@ export class RemotingServer {
     return this.connections.size;
   }
 
-  /** Connections accepted since start (those a TLS handshake or the first-byte check dropped excluded). */
+  /** Connections accepted since start (those closed before their first frame, PROXY header or TLS handshake excluded). */
   get acceptedCount(): number {
     return this.nextConnectionId - 1;
+  }
+
+  /** Bytes all connections hold of requests not yet complete (what counts against `maxBufferedBytes`). */
+  get bufferedBytes(): number {
+    return this.host.budget.held;
   }
 
   /** Bytes read and written over every connection since start; computed when asked, nothing counted per frame. */
@@ -139,10 +153,9 @@ export class RemotingServer {
 
   /** Stops accepting, closes every connection, and resolves once they are closed. */
   close(): Promise<void> {
-    this.closing = true;
     const closed = this.stopAccepting();
-    for (const socket of this.preparing) socket.destroy();
-    for (const connection of this.connections.values()) connection.close('server-shutdown');
+    for (const connection of [...this.preparing]) connection.close('server-shutdown');
+    for (const connection of [...this.connections.values()]) connection.close('server-shutdown');
     return closed;
   }
 
@@ -150,163 +163,35 @@ export class RemotingServer {
     return this.connections.size === 0 && this.preparing.size === 0;
   }
 
-  private notifyIfIdle(): void {
-    if (this.isIdle && this.idleWaiters.length > 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  private accept(socket: net.Socket): void {
+    const connection = new ServerConnection(socket, this.host);
+    if (!connection.isEstablished && connection.isOpen) this.preparing.add(connection);
   }
 
-  private accept(raw: net.Socket): void {
-    raw.setNoDelay(true);
-    const { prepareSocket, resolvePeer } = this.options;
-    if (!prepareSocket && !resolvePeer) {
-      this.attach(raw, `${raw.remoteAddress}:${raw.remotePort}`);
-      return;
-    }
-    raw.on('error', () => raw.destroy());
-    this.preparing.add(raw);
-    const prepare = async (): Promise<[net.Socket, string] | null> => {
-      const peer = resolvePeer ? await resolvePeer(raw) : `${raw.remoteAddress}:${raw.remotePort}`;
-      if (peer === null) return null;
-      const socket = prepareSocket ? await prepareSocket(raw) : raw;
-      return socket ? [socket, peer] : null;
-    };
-    prepare()
-      .finally(() => {
-        this.preparing.delete(raw);
-        this.notifyIfIdle();
-      })
-      .then(
-        (prepared) => (prepared && !this.closing ? this.attach(...prepared) : raw.destroy()),
-        (err: unknown) => {
-          this.options.logger.warn({ err, remote: `${raw.remoteAddress}:${raw.remotePort}` }, 'connection rejected');
-          raw.destroy();
-        },
-      );
-  }
-
-  private attach(socket: net.Socket, remoteAddress: string): void {
-    const connection = new ServerConnection(this.nextConnectionId++, socket, remoteAddress, this.options);
+  private opened(connection: ServerConnection): void {
+    this.preparing.delete(connection);
+    connection.id = this.nextConnectionId++;
     this.connections.set(connection.id, connection);
-    socket.once('close', () => {
-      this.connections.delete(connection.id);
-      this.notifyIfIdle();
+    // Called from socket events: nothing a listener throws may escape.
+    try {
+      this.options.listener?.onConnect?.(connection);
+    } catch (err) {
+      this.options.logger.error({ err, remote: connection.remoteAddress }, 'connection listener failed on connect');
+    }
+  }
+
+  private closed(connection: ServerConnection): void {
+    this.preparing.delete(connection);
+    if (connection.isEstablished && this.connections.delete(connection.id)) {
       this.closedTraffic.bytesIn += connection.bytesRead;
       this.closedTraffic.bytesOut += connection.bytesWritten;
       this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
-      this.options.listener?.onClose?.(connection, connection.closeReason);
-    });
-    this.options.listener?.onConnect?.(connection);
-  }
-}
-
-class ServerConnection implements Connection {
-  closeReason: CloseReason = 'closed';
-  private readonly decoder: FrameDecoder;
-
-  constructor(
-    readonly id: number,
-    private readonly socket: net.Socket,
-    /** The peer, or the client a trusted proxy speaks for. */
-    readonly remoteAddress: string,
-    private readonly options: RemotingServerOptions,
-  ) {
-    this.decoder = new FrameDecoder(options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH, sharedGatherPool);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => {
-      this.options.logger.debug({ err, remote: this.remoteAddress }, 'connection error');
-      this.close('error');
-    });
-    if (options.idleTimeoutMs) {
-      socket.setTimeout(options.idleTimeoutMs, () => {
-        this.options.logger.info({ remote: this.remoteAddress, idleMs: options.idleTimeoutMs }, 'closing idle connection');
-        this.close('idle');
-      });
+      try {
+        this.options.listener?.onClose?.(connection, connection.closeReason);
+      } catch (err) {
+        this.options.logger.error({ err, remote: connection.remoteAddress }, 'connection listener failed on close');
+      }
     }
-  }
-
-  get isOpen(): boolean {
-    return !this.socket.destroyed;
-  }
-
-  get secure(): boolean {
-    return 'encrypted' in this.socket;
-  }
-
-  get bytesRead(): number {
-    return this.socket.bytesRead;
-  }
-
-  get bytesWritten(): number {
-    return this.socket.bytesWritten;
-  }
-
-  send(cmd: RemotingCommand): void {
-    if (this.socket.destroyed || !this.socket.writable) return;
-    for (const part of encodeCommandParts(cmd)) this.socket.write(part);
-  }
-
-  close(reason: CloseReason): void {
-    if (this.socket.destroyed) return;
-    this.closeReason = reason;
-    this.socket.destroy();
-  }
-
-  private onData(chunk: Buffer): void {
-    // Answers to pipelined requests in one chunk leave in one write.
-    this.socket.cork();
-    try {
-      this.decoder.push(chunk, (frame) => this.onFrame(frame));
-    } catch (err) {
-      this.options.logger.warn({ remote: this.remoteAddress, err: (err as Error).message }, 'bad frame, closing connection');
-      this.close('bad-input');
-    } finally {
-      this.socket.uncork();
-    }
-    this.throttleIfBacklogged();
-  }
-
-  private throttleIfBacklogged(): void {
-    const limit = this.options.maxPendingWriteBytes ?? DEFAULT_MAX_PENDING_WRITE_BYTES;
-    if (this.socket.writableLength <= limit || this.socket.isPaused()) return;
-    this.options.logger.debug({ remote: this.remoteAddress, pendingBytes: this.socket.writableLength }, 'answers pile up unread, pausing reads');
-    this.socket.pause();
-    this.socket.once('drain', () => {
-      this.options.logger.debug({ remote: this.remoteAddress }, 'answers sent, resuming reads');
-      this.socket.resume();
-    });
-  }
-
-  private onFrame(frame: Buffer): void {
-    const cmd = decodeCommand(frame); // throws on a bad header: the caller closes the connection
-    if (isResponse(cmd)) {
-      this.options.logger.debug({ remote: this.remoteAddress, opaque: cmd.opaque }, 'ignoring a response sent to the server');
-      return;
-    }
-    let result: ReturnType<RequestHandler>;
-    try {
-      result = this.options.handler(cmd, this);
-    } catch (err) {
-      this.fail(cmd, err);
-      return;
-    }
-    if (result instanceof Promise) {
-      // The handler may still read the request's bytes: its buffer is not reused.
-      result.then(
-        (response) => this.reply(cmd, response),
-        (err: unknown) => this.fail(cmd, err),
-      );
-    } else {
-      this.reply(cmd, result);
-      this.decoder.recycleGathered();
-    }
-  }
-
-  private reply(request: RemotingCommand, response: RemotingCommand | null): void {
-    if (response && !isOneway(request)) this.send(response);
-  }
-
-  private fail(request: RemotingCommand, err: unknown): void {
-    this.options.logger.error({ err, code: request.code, remote: this.remoteAddress }, 'request handler failed');
-    const remark = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    this.reply(request, createResponse(request, { code: SYSTEM_ERROR, remark }, this.options.serverVersion));
+    if (this.isIdle && this.idleWaiters.length > 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

@@ -22,6 +22,8 @@ describe('PROXY protocol headers', () => {
     });
     const v6 = header(Buffer.from('PROXY TCP6 2001:DB8:0:0::5 2001:db8::1 40001 9876\r\n'));
     assert.deepEqual(v6.source, { address: '2001:db8::5', port: 40001 });
+    const mapped = header(Buffer.from('PROXY TCP6 ::ffff:c000:20a ::1 40001 9876\r\n'));
+    assert.deepEqual(mapped.source, { address: '::ffff:192.0.2.10', port: 40001 }, 'IPv4-mapped, written as Node writes peers');
     const unknown = header(Buffer.from('PROXY UNKNOWN ffff::1 ffff::2 1 2\r\n'));
     assert.equal(unknown.source, null);
   });
@@ -70,6 +72,8 @@ describe('PROXY protocol headers', () => {
       Buffer.from('PROXY TCP4 2001:db8::5 10.0.0.1 40000 9876\r\n'),
       Buffer.from('PROXY TCP4 192.0.2.10 10.0.0.1 70000 9876\r\n'),
       Buffer.from('PROXY UDP4 192.0.2.10 10.0.0.1 40000 9876\r\n'),
+      Buffer.from('PROXY TCP6 fe80::1%eth0 ::1 1234 9876\r\n'), // a zone id: an interface of the balancer's host
+      Buffer.from('PROXY TCP6 ::1 fe80::1%25eth0 1234 9876\r\n'),
       Buffer.from(`PROXY TCP4 ${'1'.repeat(120)}`),
       Buffer.from(SIG + '11' + '11' + '000c' + '00'.repeat(12), 'hex'), // version 1 in a v2 header
       Buffer.from(SIG + '22' + '11' + '000c' + '00'.repeat(12), 'hex'), // command 2

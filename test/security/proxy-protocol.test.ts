@@ -27,6 +27,19 @@ accounts:
 
 const PUT = { extFields: { namespace: 'NS', key: 'K', value: 'V' } };
 
+/** net.isIPv6 accepts the zone id; turning it into an address threw inside a socket listener and ended the process. */
+const ZONE_ID_LINE = Buffer.from('PROXY TCP6 fe80::1%eth0 ::1 1234 9876\r\n', 'latin1');
+
+/** The zone-id line and a route lookup after it close that connection only: another one is still answered. */
+async function zoneIdLineClosesOnlyItsConnection(ns: AclServer): Promise<void> {
+  const { encodeCommand } = await import('../../src/remoting/command-codec.js');
+  const { createRequest } = await import('../../src/remoting/remoting-command.js');
+  const lookup = encodeCommand(createRequest({ code: RequestCode.GET_ROUTEINFO_BY_TOPIC, extFields: { topic: 'T' }, version: 479, opaque: 3 }));
+  const other = await ns.connect();
+  for (const bytes of [ZONE_ID_LINE, Buffer.concat([ZONE_ID_LINE, lookup])]) assert.equal(await closesAfter(ns.port, bytes), true);
+  assert.equal((await send(other, RequestCode.GET_BROKER_CLUSTER_INFO)).code, ResponseCode.SUCCESS);
+}
+
 async function putThrough(ns: AclServer, preamble: Buffer | undefined, extra: Partial<ClientConnectionOptions> = {}) {
   const client = await ClientConnection.connect({ host: '127.0.0.1', port: ns.port, preamble, ...extra });
   try {
@@ -92,6 +105,8 @@ describe('PROXY protocol from a trusted balancer (proxyProtocolTrustedAddresses=
     }
   });
 
+  it('a v1 line whose address has an IPv6 zone id closes that connection only', () => zoneIdLineClosesOnlyItsConnection(ns));
+
   it('a malformed header closes that connection only', async () => {
     const other = await ns.connect();
     const closed = await closesAfter(ns.port, Buffer.from('PROXY TCP4 not-an-address 10.0.0.1 1 2\r\n'));
@@ -106,6 +121,8 @@ describe('PROXY protocol from a peer that is not trusted (the default)', () => {
     ns = await startAclServer({}, ACL);
   });
   after(() => ns.stop());
+
+  it('a v1 line whose address has an IPv6 zone id closes that connection only', () => zoneIdLineClosesOnlyItsConnection(ns));
 
   it('a client claiming a whitelisted address through its own header is still refused; its connection works', async () => {
     for (const header of [V1_TCP4, V2_IPV4_WITH_TLVS, V2_IPV6_WITH_TLVS]) {

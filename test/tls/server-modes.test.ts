@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { RemotingServer } from '../../src/remoting/remoting-server.js';
 import { createServerTls } from '../../src/remoting/tls/index.js';
 import { silentLogger } from '../../src/util/logger.js';
 import {
@@ -51,7 +52,7 @@ describe('tls.server.mode over real sockets', () => {
     const { logger, records } = capturingLogger();
     const serverTls = await createServerTls({ properties: isolated(temp.dir, { ...material(), 'tls.server.mode': 'enforcing' }), env: {}, logger });
     assert.ok(serverTls);
-    const { port, close } = await startServer(serverTls);
+    const { port, close } = await startServer(serverTls, logger);
     try {
       assert.equal(await attempt(port), 'refused');
       assert.equal(await attempt(port, TRUST_ANY), 'answered');
@@ -144,6 +145,26 @@ describe('tls.server.mode over real sockets', () => {
       assert.ok(records.some((r) => r.level === ERROR && /configured password/.test(String(r.err))));
     } finally {
       await badServer.close();
+    }
+  });
+
+  it('a client that starts a TLS handshake and stalls is closed after the preamble bound, before the handshake timeout', async () => {
+    const { logger, records } = capturingLogger();
+    const serverTls = await createServerTls({ properties: isolated(temp.dir, material()), env: {}, logger: silentLogger() });
+    assert.ok(serverTls);
+    const server = new RemotingServer({ port: 0, host: '127.0.0.1', handler: () => null, logger, serverVersion: 479, tls: serverTls, stageTimeoutMs: 50 });
+    const { port } = await server.listen();
+    try {
+      const stalled = net.connect({ host: '127.0.0.1', port });
+      stalled.on('error', () => {});
+      const closedByServer = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+      stalled.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01])); // a ClientHello record, cut short
+      await closedByServer;
+      assert.ok(records.some((r) => /did not finish its preamble/.test(r.msg)));
+      assert.equal(server.acceptedCount, 0);
+    } finally {
+      await serverTls.close();
+      await server.close();
     }
   });
 

@@ -81,14 +81,14 @@ export function isolated(dir: string, properties: Record<string, string>): Recor
 export const SERVER_VERSION = 479;
 
 /** A remoting server answering every request with code 0, behind `serverTls` when given. */
-export async function startServer(serverTls: ServerTls | null): Promise<{ port: number; server: RemotingServer; close(): Promise<void> }> {
+export async function startServer(serverTls: ServerTls | null, logger: Logger = silentLogger()): Promise<{ port: number; server: RemotingServer; close(): Promise<void> }> {
   const server = new RemotingServer({
     port: 0,
     host: '127.0.0.1',
     handler: (request) => createResponse(request, { code: 0 }, SERVER_VERSION),
-    logger: silentLogger(),
+    logger,
     serverVersion: SERVER_VERSION,
-    prepareSocket: serverTls ? (socket) => serverTls.prepareSocket(socket) : undefined,
+    tls: serverTls,
   });
   const { port } = await server.listen();
   return {

@@ -37,6 +37,7 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'rocketmqHome',
   'logDir',
   'frameMaxLength',
+  'inputBufferMaxBytes',
   'logFileMaxSize',
   'logFileMaxCount',
   // Nor lift the limits that keep a hostile register body from costing the server memory.
@@ -89,6 +90,11 @@ export class Configuration {
   /** Largest frame the server accepts, in bytes (ours; Java's `-Dcom.rocketmq.remoting.frameMaxLength`). */
   get frameMaxLength(): number {
     return this.extras.frameMaxLength;
+  }
+
+  /** Bytes all remoting connections may hold of requests not yet complete (ours). */
+  get inputBufferMaxBytes(): number {
+    return this.extras.inputBufferMaxBytes;
   }
 
   /** Folder of `namesrv.log` (ours). */

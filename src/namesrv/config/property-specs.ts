@@ -67,6 +67,7 @@ const NETTY_TYPES: Record<keyof NettyServerConfig, ValueType> = {
 
 const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
   frameMaxLength: 'int',
+  inputBufferMaxBytes: 'int',
   logDir: 'string',
   logLevel: 'string',
   logFileMaxSize: 'string',
@@ -106,6 +107,7 @@ const CHECKS: Record<string, PropertySpec['check']> = {
     expected: 'name=host:port;host:port entries separated by , (names of letters, digits, . _ -)',
   },
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
+  inputBufferMaxBytes: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   logFileMaxSize: { test: (v) => /^[1-9]\d*[BKMG]$/.test(String(v)), expected: 'a size such as 128M (B, K, M or G)' },
   logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
   registerBodyMaxInflatedSize: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },

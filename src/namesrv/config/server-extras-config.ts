@@ -7,6 +7,11 @@ import path from 'node:path';
 export interface ServerExtrasConfig {
   /** Largest frame accepted, in bytes. Java's `-Dcom.rocketmq.remoting.frameMaxLength`. */
   frameMaxLength: number;
+  /**
+   * Bytes all remoting connections together may hold of requests not yet complete; the connection
+   * that would go past it is closed. Bounds what peers announcing large frames can make the server keep.
+   */
+  inputBufferMaxBytes: number;
   /** Folder of `namesrv.log`; Java writes its logs to `~/logs/rocketmqlogs`. */
   logDir: string;
   logLevel: string;
@@ -40,6 +45,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export function defaultServerExtrasConfig(homeDir: string): ServerExtrasConfig {
   return {
     frameMaxLength: 16777216,
+    inputBufferMaxBytes: 268435456,
     logDir: path.join(homeDir, 'logs', 'rocketmqlogs'),
     logLevel: 'info',
     logFileMaxSize: '128M',

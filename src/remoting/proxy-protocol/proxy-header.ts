@@ -3,14 +3,17 @@ import net from 'node:net';
 /**
  * HAProxy PROXY protocol headers (v1 text, v2 binary), as load balancers put them before the
  * connection's own bytes: https://www.haproxy.org/download/2.9/doc/proxy-protocol.txt
- * Pure functions of bytes; the socket side is in read-proxy-header.ts.
+ * Pure functions of bytes; a connection reads them in src/remoting/connection/proxy-stage.ts.
  */
 
 export const V1_PREFIX = Buffer.from('PROXY ', 'latin1');
 export const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 /** A v1 line is at most 107 bytes, CRLF included. */
-const V1_MAX_LENGTH = 107;
-const V2_FIXED_LENGTH = 16;
+export const V1_MAX_LENGTH = 107;
+/** The v2 signature, version/command, family and the 2-byte length of what follows. */
+export const V2_FIXED_LENGTH = 16;
+/** The longest header there is: v2 with 65535 bytes of addresses and TLVs. */
+export const MAX_PROXY_HEADER_LENGTH = V2_FIXED_LENGTH + 0xffff;
 
 export interface ProxyEndpoint {
   address: string;
@@ -79,7 +82,8 @@ function parseV1(bytes: Buffer): ProxyHeaderParse {
 }
 
 function endpoint(address: string, port: string, ipVersion: 4 | 6, line: string): ProxyEndpoint {
-  const valid = ipVersion === 4 ? net.isIPv4(address) : net.isIPv6(address);
+  // A zone id (`fe80::1%eth0`) names an interface of the balancer's host: meaningless here.
+  const valid = ipVersion === 4 ? net.isIPv4(address) : net.isIPv6(address) && !address.includes('%');
   if (!valid || !/^(0|[1-9]\d{0,4})$/.test(port) || Number(port) > 65535) {
     throw new ProxyHeaderError(`malformed PROXY v1 line "${printable(line)}"`);
   }

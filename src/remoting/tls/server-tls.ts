@@ -2,7 +2,6 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../../util/logger.js';
 import { FileChangeWatcher } from '../../util/file-change-watcher.js';
-import { peekFirstByte, resumeOnFirstDataListener, TLS_HANDSHAKE_RECORD } from './first-byte.js';
 import { generateSelfSignedIdentity } from './self-signed.js';
 import { buildServerMaterial, readIdentityFiles, readText, type IdentityPems, type ServerMaterial } from './tls-material.js';
 import { describeTlsSettings, resolveTlsSettings, type TlsEnvironment, type TlsSettings } from './tls-settings.js';
@@ -17,8 +16,6 @@ export interface ServerTlsOptions {
   watchDebounceMs?: number;
   /** A TLS handshake must finish within this time (Netty's default: 10 s). */
   handshakeTimeoutMs?: number;
-  /** A connection that sends nothing for this long is dropped before TLS or plain text is decided. */
-  firstByteTimeoutMs?: number;
   /** Told of each TLS handshake's end: false for a failed one or a refused client certificate. */
   onHandshake?(ok: boolean): void;
 }
@@ -36,17 +33,20 @@ export interface ServerTls {
   readonly settings: TlsSettings;
   /** SHA-256 fingerprint of the certificate new TLS connections get; null when there is no usable one. */
   readonly fingerprint: string | null;
-  /** For `RemotingServerOptions.prepareSocket`. */
-  prepareSocket(socket: net.Socket): Promise<net.Socket | null>;
+  /**
+   * Takes over an accepted socket whose next byte starts a TLS record (the connection decided that,
+   * see src/remoting/connection/), `alreadyRead` being the bytes the connection had read but not
+   * used. Resolves with the TLS socket once the handshake is done and the client accepted, null
+   * when refused (logged here) or gone.
+   */
+  handshake(socket: net.Socket, alreadyRead: Buffer[]): Promise<tls.TLSSocket | null>;
   /** Subscribes to reload outcomes; returns the unsubscribe function. */
   onReload(listener: (event: TlsReloadEvent) => void): () => void;
-  /** Stops watching files and drops connections still deciding or handshaking. */
+  /** Stops watching files and drops connections still handshaking. */
   close(): Promise<void>;
 }
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Java's NameServer closes channels idle for 120 s. */
-const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 120_000;
 
 /**
  * Sets up TLS on the remoting port as Apache RocketMQ's NameServer does; null when
@@ -135,26 +135,21 @@ class TlsGate implements ServerTls {
     return () => this.reloadListeners.delete(listener);
   }
 
-  async prepareSocket(socket: net.Socket): Promise<net.Socket | null> {
+  async handshake(socket: net.Socket, alreadyRead: Buffer[]): Promise<tls.TLSSocket | null> {
     if (this.closed) return null;
+    // Node's TLS socket reads the connection's handle itself; bytes read before it took over go
+    // back in front of the stream, which it reads first. Paused so that none is emitted meanwhile.
+    socket.pause();
+    for (let i = alreadyRead.length - 1; i >= 0; i--) socket.unshift(alreadyRead[i]!);
     this.inProgress.add(socket);
     try {
-      const first = await peekFirstByte(socket, this.options.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS);
-      if (first === null || this.closed) return null;
-      if (first !== TLS_HANDSHAKE_RECORD) {
-        if (this.mode === 'enforcing') {
-          this.options.logger.warn({ remote: remoteOf(socket) }, 'refusing a plain-text connection: tls.server.mode is enforcing');
-          return null;
-        }
-        resumeOnFirstDataListener(socket);
-        return socket;
-      }
       if (!this.material && this.identitySource?.kind === 'generated') await this.installGenerated();
+      if (this.closed || socket.destroyed) return null;
       if (!this.material) {
         this.options.logger.error({ remote: remoteOf(socket) }, 'refusing a TLS connection: no usable certificate');
         return null;
       }
-      return await this.handshake(socket);
+      return await this.startHandshake(socket);
     } finally {
       this.inProgress.delete(socket);
     }
@@ -178,7 +173,7 @@ class TlsGate implements ServerTls {
     this.watcher = null;
   }
 
-  private handshake(raw: net.Socket): Promise<tls.TLSSocket | null> {
+  private startHandshake(raw: net.Socket): Promise<tls.TLSSocket | null> {
     return new Promise((resolve) => {
       const key = connectionKey(raw);
       const onClose = () => entry.finish(null);
