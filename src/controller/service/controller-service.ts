@@ -66,6 +66,7 @@ export class ControllerService {
     this.unsubscribe = this.options.store.onLeadershipChange((leadership) => this.onLeadership(leadership));
     await this.options.store.start();
     this.onLeadership(this.options.store.leadership());
+    await this.whenIdle(); // a node that leads from the start has read its state before it serves
   }
 
   async stop(): Promise<void> {
