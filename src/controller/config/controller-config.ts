@@ -113,6 +113,9 @@ const CHECKS: Partial<Record<keyof ControllerConfig, PropertySpec['check']>> = {
   electMasterMaxRetryCount: POSITIVE,
 };
 
+/** Every property name the controller takes. */
+export const CONTROLLER_PROPERTY_NAMES: readonly string[] = [...Object.keys(TYPES), 'processReadEvent'];
+
 /** Java's setter-derived alias (`setProcessReadEvent`). */
 const ALIASES: ReadonlyMap<string, keyof ControllerConfig> = new Map([['processReadEvent', 'isProcessReadEvent']]);
 
@@ -161,7 +164,7 @@ export function parsePeers(text: string): Peer[] | null {
     const host = entry.slice(dash + 1, colon);
     const portText = entry.slice(colon + 1);
     const port = Number(portText);
-    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) return null;
+    if (!/^\d+$/.test(portText) || port > 65535) return null; // 0: a free port (the boot line tells which)
     if (peers.some((p) => p.id === id)) return null;
     peers.push({ id, host, port, address: `${host}:${port}` });
   }
