@@ -1,4 +1,6 @@
 import type net from 'node:net';
+import type { Registry } from 'prom-client';
+import { controllerRegistry } from './metrics/controller-metrics.js';
 import { ControllerResponseCode } from '../protocol/controller-codes.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import { createResponse } from '../remoting/remoting-command.js';
@@ -34,6 +36,8 @@ export interface RunningController {
   readonly selfAddress: string;
   readonly topology: ControllerTopology;
   readonly service: ControllerService;
+  /** `rocketmq_controller_*` metrics, for an HTTP /metrics endpoint to merge. */
+  readonly metrics: Registry;
   stop(): Promise<void>;
 }
 
@@ -94,6 +98,7 @@ export async function startController(options: StartControllerOptions): Promise<
     selfAddress: self.address,
     topology,
     service: started,
+    metrics: controllerRegistry(started),
     stop: () => {
       stopping ??= (async () => {
         for (const timer of timers) clearInterval(timer);

@@ -16,6 +16,7 @@ import { CorruptRecordError } from '../state/broker-set.js';
 import { changesToRecords, ReplicasState } from '../state/replicas-state.js';
 import { NotLeaderError, type ControllerStore, type Leadership } from '../store/controller-store.js';
 import { ControllerConfigAccess } from './controller-config-access.js';
+import { ControllerCounters, type ElectionTrigger } from '../metrics/controller-metrics.js';
 import { roleChangedRequest, type SendOneway } from './role-change-notifier.js';
 
 export interface ControllerServiceOptions {
@@ -47,6 +48,7 @@ const RELOAD_DELAY_MS = 1000;
  */
 export class ControllerService {
   readonly heartbeats: BrokerHeartbeats;
+  readonly counters = new ControllerCounters();
   private state = new ReplicasState();
   private phase: Phase = { name: 'not-leader', leadership: { role: 'follower', leaderAddress: null } };
   private queue: Promise<unknown> = Promise.resolve();
@@ -100,6 +102,7 @@ export class ControllerService {
       this.load(leadership.term);
       return;
     }
+    if (this.phase.name === 'leading') this.counters.lostLeadership++;
     if (this.phase.name !== 'not-leader') this.options.logger.warn({ leadership }, 'controller is no longer leader');
     else if (this.phase.leadership.role !== leadership.role) this.options.logger.info({ leadership }, 'controller leadership changed');
     this.phase = { name: 'not-leader', leadership };
@@ -115,6 +118,7 @@ export class ControllerService {
         if (this.phase.name !== 'loading' || this.phase.term !== term) return;
         this.state = ReplicasState.fromRecords(records);
         this.phase = { name: 'leading', term, since: this.options.clock.now() };
+        this.counters.becameLeader++;
         this.options.logger.info({ term, brokerSets: this.state.size }, 'controller leads');
       } catch (error) {
         const corrupt = error instanceof CorruptRecordError;
@@ -174,7 +178,7 @@ export class ControllerService {
         await this.options.store.commit(changesToRecords(changes));
       } catch (error) {
         if (error instanceof NotLeaderError) {
-          if (this.phase === phase) this.phase = { name: 'not-leader', leadership: { role: 'follower', leaderAddress: error.leaderAddress } };
+          if (this.phase === phase) this.onLeadership({ role: 'follower', leaderAddress: error.leaderAddress });
           return this.notLeader();
         }
         // The outcome is unknown: decide nothing more until the durable state is read again.
@@ -188,6 +192,20 @@ export class ControllerService {
     });
   }
 
+  /** An election, counted by trigger and result. */
+  private async elect(trigger: ElectionTrigger, decide: () => rules.Decision): Promise<Outcome> {
+    const outcome = await this.change(decide);
+    const code = 'refused' in outcome ? outcome.refused : outcome.code;
+    this.counters.election(
+      trigger,
+      code === Code.SUCCESS ? 'elected'
+        : code === Code.CONTROLLER_MASTER_STILL_EXIST ? 'master_still_exist'
+        : code === Code.CONTROLLER_MASTER_NOT_AVAILABLE || code === Code.CONTROLLER_ELECT_MASTER_FAILED ? 'no_candidate'
+        : 'refused',
+    );
+    return outcome;
+  }
+
   private announce(change: rules.RoleChange): void {
     this.options.logger.info(
       { clusterName: change.clusterName, brokerName: change.brokerName, masterBrokerId: change.masterBrokerId, masterEpoch: change.masterEpoch },
@@ -196,7 +214,9 @@ export class ControllerService {
     if (!this.options.config.notifyBrokerRoleChanged) return;
     const request = roleChangedRequest(change);
     for (const [id, address] of change.members) {
-      if (this.heartbeats.isAlive(change.clusterName, change.brokerName, id)) this.options.sendOneway(address, request);
+      if (!this.heartbeats.isAlive(change.clusterName, change.brokerName, id)) continue;
+      this.counters.roleChangeNotices++;
+      this.options.sendOneway(address, request);
     }
   }
 
@@ -241,6 +261,7 @@ export class ControllerService {
           ...(h.confirmOffset !== undefined ? { confirmOffset: parseLong(h.confirmOffset, 'confirmOffset') } : {}),
           ...(h.electionPriority !== undefined ? { electionPriority: h.electionPriority } : {}),
         });
+        this.counters.heartbeats++;
         return { code: Code.SUCCESS, remark: 'Heart beat success', events: [] };
       }
       case Req.CONTROLLER_GET_METADATA_INFO:
@@ -273,7 +294,7 @@ export class ControllerService {
       }
       case Req.CONTROLLER_ELECT_MASTER: {
         const h = decodeHeader(ElectMasterHeader, ext);
-        return this.change(() =>
+        return this.elect(h.designateElect === true ? 'admin' : 'broker', () =>
           rules.electMasterRule(this.withConnection(connectionId, h.brokerName), {
             brokerName: h.brokerName,
             ...(h.clusterName ? { clusterName: h.clusterName } : {}),
@@ -365,7 +386,7 @@ export class ControllerService {
     this.electing.add(key);
     try {
       for (let attempt = 0; attempt < Math.max(1, this.options.config.electMasterMaxRetryCount); attempt++) {
-        const outcome = await this.change(() => rules.electMasterRule(this.ruleContext(), { clusterName, brokerName }));
+        const outcome = await this.elect('controller', () => rules.electMasterRule(this.ruleContext(), { clusterName, brokerName }));
         if (!('refused' in outcome) || outcome.refused !== Code.SYSTEM_ERROR) {
           if ('code' in outcome && outcome.code !== Code.SUCCESS) this.options.logger.warn({ clusterName, brokerName, code: outcome.code, remark: outcome.remark }, 'no new master elected');
           return;
