@@ -1,40 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ReplicasState } from '../../src/controller/state/replicas-state.js';
 import { FileControllerStore } from '../../src/controller/store/file-store.js';
 import { ControllerRequestCode as Req, ControllerResponseCode as Code } from '../../src/protocol/controller-codes.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { tempDir } from '../config/helpers.js';
 import { request } from '../controller/controller-harness.js';
+import { spawnBin } from './spawn-bin.js';
 
-const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'mqcontroller.js');
 const PEERS = ['--controllerDLegerPeers=n0-127.0.0.1:0', '--controllerDLegerSelfId=n0'];
 
-function run(home: string, args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
-  delete env.ROCKETMQ_HOME;
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => out, errors: () => err };
-}
+const run = (home: string, args: string[]) => spawnBin('mqcontroller.js', home, args);
 
 async function boot(home: string) {
   const process = run(home, PEERS);
-  const port = await new Promise<number>((resolve, reject) => {
-    process.child.stdout.on('data', () => {
-      const match = /The Controller Server boot success\. serializeType=JSON, address 127\.0\.0\.1:(\d+)\n/.exec(process.output());
-      if (match) resolve(Number(match[1]));
-    });
-    void process.exited.then(() => reject(new Error(`exited before booting: ${process.output()} ${process.errors()}`)));
-  });
-  return { ...process, port };
+  const match = await process.waitFor(/The Controller Server boot success\. serializeType=JSON, address 127\.0\.0\.1:(\d+)\n/);
+  return { ...process, port: Number(match[1]) };
 }
 
 describe('mqcontroller', () => {

@@ -3,7 +3,7 @@ import { ControllerRequestCode as Req } from '../../../protocol/controller-codes
 import { formatProperties, parseProperties } from '../../../util/java-properties.js';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.js';
 import { ControllerClient } from '../controller-client.js';
-import { json, left } from '../format.js';
+import { configsByServer, json } from '../format.js';
 
 /** Controller commands reach controllers (`-a`), not NameServers; `-n` is needed only to list a cluster's brokers. */
 async function withController<T>(ctx: CommandContext, work: (client: ControllerClient, addresses: string[]) => Promise<T>): Promise<T> {
@@ -146,12 +146,7 @@ export const getControllerConfig: Command = {
         ctx.io.out(json(Object.fromEntries([...configs].map(([a, c]) => [a, Object.fromEntries(c)]))));
         return 0;
       }
-      let text = '';
-      for (const [address, config] of configs) {
-        text += `============${address}============\n`;
-        for (const [key, value] of config) text += `${left(key, 50)}=  ${value}\n`;
-      }
-      ctx.io.out(text);
+      ctx.io.out(configsByServer(configs));
       return 0;
     }),
 };
