@@ -1,4 +1,5 @@
 import { ControllerResponseCode as Code } from '../../protocol/controller-codes.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 import { InvalidPropertyError } from '../../namesrv/config/property-value.js';
 import { decodePropertiesBytes, formatProperties, parseProperties, PropertiesSyntaxError } from '../../util/java-properties.js';
 import { applyControllerProperty, controllerConfigEntries, controllerPropertyName, type ControllerConfig } from '../config/controller-config.js';
@@ -13,7 +14,10 @@ const ALWAYS_BLACKLISTED = [
   'controllerEtcdEndpoints', 'controllerEtcdPrefix', 'controllerEtcdLeaseTtlSeconds',
 ];
 
-/** GET_CONTROLLER_CONFIG and UPDATE_CONTROLLER_CONFIG over the live controller settings. */
+/**
+ * GET_CONTROLLER_CONFIG and UPDATE_CONTROLLER_CONFIG over the live controller settings. As Java,
+ * an update is saved to configStorePath (every setting, `key=value`); if saving fails nothing changes.
+ */
 export class ControllerConfigAccess {
   constructor(private readonly config: ControllerConfig) {}
 
@@ -21,8 +25,8 @@ export class ControllerConfigAccess {
     return formatProperties(controllerConfigEntries(this.config));
   }
 
-  /** Applies every property of the body, or none: returns the refusal when one cannot be applied. */
-  update(body: Buffer | null): { refused: number; remark: string } | null {
+  /** Applies every property of the body, or none: resolves with the refusal when one cannot be applied. */
+  async update(body: Buffer | null): Promise<{ refused: number; remark: string } | null> {
     if (!body || body.length === 0) return null;
     let properties: Map<string, string>;
     try {
@@ -44,6 +48,11 @@ export class ControllerConfigAccess {
         if (error instanceof InvalidPropertyError) return { refused: Code.SYSTEM_ERROR, remark: error.message };
         throw error;
       }
+    }
+    try {
+      await writeFileAtomic(this.config.configStorePath, formatProperties(controllerConfigEntries(next)));
+    } catch (error) {
+      return { refused: Code.SYSTEM_ERROR, remark: `Can not update config: cannot write ${this.config.configStorePath}: ${(error as Error).message}` };
     }
     Object.assign(this.config, next);
     return null;

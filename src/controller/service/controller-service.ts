@@ -321,7 +321,7 @@ export class ControllerService {
       case Req.GET_CONTROLLER_CONFIG:
         return { code: Code.SUCCESS, body: Buffer.from(this.configAccess.format(), 'utf8'), events: [] };
       case Req.UPDATE_CONTROLLER_CONFIG: {
-        const refused = this.configAccess.update(request.body);
+        const refused = await this.configAccess.update(request.body);
         if (refused) return refused;
         this.options.logger.info('controller configuration updated');
         return { code: Code.SUCCESS, events: [] };

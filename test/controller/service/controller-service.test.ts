@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { encodeBrokerNameList } from '../../../src/protocol/bodies/controller-bodies.js';
 import { ControllerResponseCode as Code } from '../../../src/protocol/controller-codes.js';
@@ -185,6 +186,7 @@ describe('controller service', () => {
     const updated = await client.invoke(request(Req.UPDATE_CONTROLLER_CONFIG, {}, 'enableElectUncleanMaster=true\nnoSuchThing=1\n'));
     assert.equal(updated.code, Code.SUCCESS);
     assert.equal(controller.config.enableElectUncleanMaster, true);
+    assert.match(readFileSync(controller.config.configStorePath, 'utf8'), /^enableElectUncleanMaster=true$/m, 'saved as Java saves it');
     const black = await client.invoke(request(Req.UPDATE_CONTROLLER_CONFIG, {}, 'controllerStorePath=/tmp/x\n'));
     assert.equal(black.code, Code.NO_PERMISSION);
     const bad = await client.invoke(request(Req.UPDATE_CONTROLLER_CONFIG, {}, 'electMasterMaxRetryCount=many\n'));
