@@ -54,6 +54,8 @@ export class ControllerService {
   private queue: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private reloadTimer: NodeJS.Timeout | null = null;
+  /** Why the last read of the durable state failed, while this node cannot lead because of it. */
+  private loadError: string | null = null;
   private stopped = false;
   private readonly configAccess: ControllerConfigAccess;
   /** Sets with an election queued or running, so scans do not pile up elections for one set. */
@@ -117,11 +119,13 @@ export class ControllerService {
         const records = await this.options.store.readAll();
         if (this.phase.name !== 'loading' || this.phase.term !== term) return;
         this.state = ReplicasState.fromRecords(records);
+        this.loadError = null;
         this.phase = { name: 'leading', term, since: this.options.clock.now() };
         this.counters.becameLeader++;
         this.options.logger.info({ term, brokerSets: this.state.size }, 'controller leads');
       } catch (error) {
         const corrupt = error instanceof CorruptRecordError;
+        this.loadError = (error as Error).message;
         this.options.logger.error({ err: (error as Error).message }, corrupt ? 'controller state is corrupt; not deciding anything' : 'cannot read the controller state; will retry');
         if (!corrupt) this.scheduleReload(term);
       }
@@ -145,7 +149,10 @@ export class ControllerService {
   }
 
   private notLeader(): { refused: number; remark: string } {
-    if (this.phase.name === 'loading') return { refused: Code.CONTROLLER_NOT_LEADER, remark: 'The controller is not in leader state: it is reading the durable state after becoming leader' };
+    if (this.phase.name === 'loading') {
+      const why = this.loadError ? `it cannot read the durable state (${this.loadError})` : 'it is reading the durable state after becoming leader';
+      return { refused: Code.CONTROLLER_NOT_LEADER, remark: `The controller is not in leader state: ${why}` };
+    }
     const leadership = this.phase.name === 'not-leader' ? this.phase.leadership : null;
     if (leadership?.role === 'unavailable') return { refused: Code.CONTROLLER_NOT_LEADER, remark: `The controller is not in leader state: the controller store is unavailable (${leadership.reason})` };
     const leader = leadership?.role === 'follower' && leadership.leaderAddress ? `; the leader is ${leadership.leaderAddress}` : '';

@@ -194,3 +194,23 @@ describe('controller service', () => {
     assert.match(bad.remark ?? '', /electMasterMaxRetryCount/);
   });
 });
+
+describe('controller service with a corrupt record', () => {
+  it('decides nothing and says why', async () => {
+    const store = new SteeredStore();
+    store.records.set('brokerSet/c/b', '{"clusterName":"c"}');
+    const controller = await startTestController(
+      { controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868', controllerStore: 'etcd', controllerEtcdEndpoints: 'http://127.0.0.1:2379' },
+      { createStore: () => store },
+    );
+    try {
+      const client = await controller.connect();
+      const refused = await client.invoke(request(Req.CONTROLLER_GET_NEXT_BROKER_ID, { clusterName: 'c', brokerName: 'b' }));
+      assert.equal(refused.code, Code.CONTROLLER_NOT_LEADER);
+      assert.match(refused.remark ?? '', /cannot read the durable state \(controller record brokerSet\/c\/b does not describe a broker set\)/);
+      assert.equal(controller.service.isLeading, false);
+    } finally {
+      await controller.stop();
+    }
+  });
+});
