@@ -60,6 +60,17 @@ async function startBroker(home: string, name: string, namesrv: string, controll
   return { process: child, address: `127.0.0.1:${port}`, exited };
 }
 
+/** Runs Java's mqadmin and resolves with what it printed (rejects on a non-zero exit). */
+function javaMqadmin(home: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(PEER!, 'bin', 'mqadmin'), args, { env: { ...process.env, RMQ_USER_HOME: path.join(home, 'tools') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`mqadmin ${args[0]} exited ${code}: ${out}`))));
+  });
+}
+
 describe('real 5.3.3 brokers in controller mode', () => {
   const cleanups: Array<() => Promise<void>> = [];
   after(async () => {
@@ -104,5 +115,12 @@ describe('real 5.3.3 brokers in controller mode', () => {
       const info = decodeClusterInfo((await call(client, RequestCode.GET_BROKER_CLUSTER_INFO)).body!);
       return info.brokerAddrTable.get('broker-a')?.brokerAddrs.get(0) === second.address;
     });
+
+    // Java's own mqadmin reads our controller.
+    const meta = await javaMqadmin(home, ['getControllerMetaData', '-a', controllerAddress]);
+    assert.match(meta, new RegExp(`#ControllerLeaderAddress\t${controllerAddress.replace(/\./g, '\\.')}`));
+    const sync = await javaMqadmin(home, ['getSyncStateSet', '-a', controllerAddress, '-b', 'broker-a']);
+    assert.match(sync, /#MasterBrokerId\t2\n/);
+    assert.match(sync, /InSyncReplica:\tReplicaIdentity\{brokerName='broker-a', brokerId=2/);
   });
 });
