@@ -14,6 +14,7 @@ import { formatProperties } from '../util/java-properties.js';
 interface Startable {
   start(events: { remotingListening(address: { address: string; port: number }): void }): Promise<unknown>;
   readonly httpEndpoint: { address: string; port: number } | null;
+  readonly https: boolean;
   shutdown(): Promise<void>;
 }
 
@@ -69,14 +70,17 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   }
 
   // Loaded here so that -h and -p work without the server's modules.
-  const { NameServer } = await import('../namesrv/nameserver.js');
+  const { NameServerApp } = await import('../app/nameserver-app.js');
   if (signals.stopRequested) return;
-  const nameServer: Startable = new NameServer({ configuration, logger });
+  const nameServer: Startable = new NameServerApp({ configuration, logger });
   let stopController: (() => Promise<void>) | null = null;
   const server: Startable = {
     start: (events) => nameServer.start(events),
     get httpEndpoint() {
       return nameServer.httpEndpoint;
+    },
+    get https() {
+      return nameServer.https;
     },
     shutdown: async () => {
       await stopController?.().catch((err: unknown) => logger.error({ err }, 'controller shutdown failed'));
@@ -101,7 +105,7 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
     return fail(startFailure(error, configuration), logger);
   }
   const http = server.httpEndpoint;
-  if (http) announce(`HTTP (metrics, health, API, address server) on ${http.address}:${http.port}`);
+  if (http) announce(`${server.https ? 'HTTPS' : 'HTTP'} (metrics, health, API, address server) on ${http.address}:${http.port}`);
   if (controllerConfig && !signals.stopRequested) {
     const { startEmbeddedController } = await import('../controller/embedded.js');
     try {

@@ -71,7 +71,7 @@ export async function startController(options: StartControllerOptions): Promise<
   const topology: ControllerTopology = { ...configured, self, peers: configured.peers.map((p) => (p.id === self.id ? self : p)) };
   const timers: NodeJS.Timeout[] = [];
   try {
-    const store = (options.createStore ?? createControllerStore)({ config, homeDir: options.homeDir, selfAddress: self.address, selfId: self.id });
+    const store = (options.createStore ?? createControllerStore)({ config, homeDir: options.homeDir, selfAddress: self.address, selfId: self.id, logger });
     const running = new ControllerService({
       config, topology, store, clock, logger, serverVersion: SERVER_VERSION, sendOneway: options.sendOneway ?? connectAndSendOneway(logger),
     });

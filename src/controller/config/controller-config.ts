@@ -212,8 +212,14 @@ export function resolveTopology(config: ControllerConfig): ControllerTopology {
   if (config.controllerStore === 'file' && peers.length > 1) {
     throw new ControllerConfigError(`controllerStore=file keeps state for one controller only, but controllerDLegerPeers lists ${peers.length}: set controllerStore=etcd (with controllerEtcdEndpoints) or list only this node`);
   }
-  if (config.controllerStore === 'etcd' && parseEtcdEndpoints(config.controllerEtcdEndpoints) === null) {
-    throw new ControllerConfigError('controllerStore=etcd needs controllerEtcdEndpoints (http://host:port entries separated by ,)');
+  if (config.controllerStore === 'etcd') {
+    if (parseEtcdEndpoints(config.controllerEtcdEndpoints) === null) {
+      throw new ControllerConfigError('controllerStore=etcd needs controllerEtcdEndpoints (http://host:port entries separated by ,)');
+    }
+    const group = config.controllerDLegerGroup.trim();
+    if (group === '' || group.includes('/')) {
+      throw new ControllerConfigError('controllerStore=etcd needs controllerDLegerGroup, a name without /: the controllers of one group share one state');
+    }
   }
   return { self, peers, group: config.controllerDLegerGroup };
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { RequestError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { writeFileAtomicSync } from '../../util/atomic-file.js';
+import { removeStaleTempFiles, writeFileAtomicSync } from '../../util/atomic-file.js';
 import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
 import { controllerPropertyName } from '../../controller/config/controller-config.js';
 import type { HttpConfig } from './http-config.js';
@@ -45,7 +45,11 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'aclFile',
   'aclBrokerRequests',
   'aclReads',
+  'aclAdminRequiresTls',
   'proxyProtocolTrustedAddresses',
+  // Nor choose where the console's comparison connects.
+  'consoleNameServers',
+  'consoleCompareAnyAddress',
 ];
 
 export const BLACKLIST_REMARK = 'Can not update config in black list.';
@@ -182,8 +186,15 @@ export class Configuration {
     this.save(this.settings());
   }
 
+  /** Removes temporary files a crashed settings write left beside configStorePath (call at start). */
+  removeStaleTempFiles(): string[] {
+    return removeStaleTempFiles(this.namesrv.configStorePath);
+  }
+
+  // New settings files are the owner's alone: they may hold secrets (tls.server.keyPassword).
   private save(settings: Settings): void {
-    writeFileAtomicSync(settings.namesrv.configStorePath, formatProperties(settingEntries(settings)), { keepBackup: true });
+    const data = formatProperties(settingEntries(settings));
+    writeFileAtomicSync(settings.namesrv.configStorePath, data, { keepBackup: true, newFileMode: 0o600 });
   }
 
   private settings(): Settings {

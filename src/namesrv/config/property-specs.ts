@@ -78,6 +78,7 @@ const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
   aclFile: 'string',
   aclBrokerRequests: 'boolean',
   aclReads: 'boolean',
+  aclAdminRequiresTls: 'boolean',
   proxyProtocolTrustedAddresses: 'string',
 };
 
@@ -88,6 +89,7 @@ const HTTP_TYPES: Record<keyof HttpConfig, ValueType> = {
   addressServerNamesrvList: 'string',
   addressServerSubgroups: 'string',
   consoleNameServers: 'string',
+  consoleCompareAnyAddress: 'boolean',
 };
 
 const PORT_CHECK: PropertySpec['check'] = { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' };

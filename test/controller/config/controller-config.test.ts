@@ -51,11 +51,12 @@ describe('controller settings', () => {
       [{ controllerDLegerSelfId: 'n9' }, /not an id in controllerDLegerPeers \(n0\)/],
       [{ controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868' }, /controllerStore=file keeps state for one controller only/],
       [{ controllerStore: 'etcd' }, /needs controllerEtcdEndpoints/],
+      [{ controllerStore: 'etcd', controllerEtcdEndpoints: 'http://127.0.0.1:2379' }, /needs controllerDLegerGroup/],
     ];
     for (const [overrides, message] of refusals) {
       assert.throws(() => resolveTopology({ ...base, ...overrides }), (e: Error) => e instanceof ControllerConfigError && message.test(e.message) && !e.message.includes('\n'));
     }
-    const shared = { ...base, controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868', controllerStore: 'etcd', controllerEtcdEndpoints: 'http://127.0.0.1:2379' };
+    const shared = { ...base, controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868', controllerStore: 'etcd', controllerEtcdEndpoints: 'http://127.0.0.1:2379', controllerDLegerGroup: 'g' };
     assert.equal(resolveTopology(shared).peers.length, 2);
   });
 });

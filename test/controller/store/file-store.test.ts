@@ -7,6 +7,7 @@ import { createControllerStore } from '../../../src/controller/store/create-stor
 import { defaultControllerConfig } from '../../../src/controller/config/controller-config.js';
 import { NotLeaderError, StoreUnavailableError, type Leadership } from '../../../src/controller/store/controller-store.js';
 import { tempDir } from '../../support/nameserver-harness.js';
+import { silentLogger } from '../../../src/util/logger.js';
 
 describe('file controller store', () => {
   it('leads from start to close, and commits atomically in order', async () => {
@@ -46,12 +47,16 @@ describe('file controller store', () => {
     await assert.rejects(store.commit([{ key: 'a', value: '1' }]), StoreUnavailableError);
   });
 
-  it('is what controllerStore=file builds; etcd is refused clearly in this build', () => {
+  it('is what controllerStore=file builds; etcd builds the etcd store', async () => {
     const config = defaultControllerConfig('/home/u');
-    assert.ok(createControllerStore({ config, homeDir: '/home/u', selfAddress: 'x:1', selfId: 'n0' }) instanceof FileControllerStore);
-    assert.throws(
-      () => createControllerStore({ config: { ...config, controllerStore: 'etcd' }, homeDir: '/home/u', selfAddress: 'x:1', selfId: 'n0' }),
-      /etcd store not available in this build/,
-    );
+    const common = { homeDir: '/home/u', selfAddress: 'x:1', selfId: 'n0', logger: silentLogger() };
+    assert.ok(createControllerStore({ config, ...common }) instanceof FileControllerStore);
+    const etcd = createControllerStore({
+      config: { ...config, controllerStore: 'etcd', controllerEtcdEndpoints: 'http://127.0.0.1:1', controllerDLegerGroup: 'g' },
+      ...common,
+    });
+    assert.ok(!(etcd instanceof FileControllerStore));
+    assert.notEqual(etcd.leadership().role, 'leader', 'not before it has started and won');
+    await etcd.close();
   });
 });
