@@ -72,7 +72,7 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   // Loaded here so that -h and -p work without the server's modules.
   const { NameServerApp } = await import('../app/nameserver-app.js');
   if (signals.stopRequested) return;
-  const nameServer: Startable = new NameServerApp({ configuration, logger });
+  const nameServer = new NameServerApp({ configuration, logger });
   let stopController: (() => Promise<void>) | null = null;
   const server: Startable = {
     start: (events) => nameServer.start(events),
@@ -108,6 +108,7 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   if (http) announce(`${server.https ? 'HTTPS' : 'HTTP'} (metrics, health, API, address server) on ${http.address}:${http.port}`);
   if (controllerConfig && !signals.stopRequested) {
     const { startEmbeddedController } = await import('../controller/embedded.js');
+    const { controllerRegistry } = await import('../controller/metrics/controller-metrics.js');
     try {
       const controller = await startEmbeddedController(controllerConfig, os.homedir(), logger);
       stopController = () => controller.stop();
@@ -116,6 +117,8 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
         await controller.stop();
         return;
       }
+      const metrics = nameServer.prometheusMetrics;
+      if (metrics) controllerRegistry(controller.service, metrics.registry);
       announce(`The Controller Server boot success. serializeType=JSON, address ${controller.selfAddress}`);
     } catch (error) {
       await server.shutdown().catch(() => undefined);

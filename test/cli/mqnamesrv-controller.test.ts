@@ -17,7 +17,7 @@ describe('mqnamesrv with enableControllerInNamesrv=true', () => {
     const home = tempDir('namesrv-controller-');
     const file = path.join(home, 'namesrv.properties');
     writeFileSync(file, 'enableControllerInNamesrv=true\ncontrollerDLegerGroup=group1\ncontrollerDLegerPeers=n0-127.0.0.1:0\ncontrollerDLegerSelfId=n0\nenableElectUncleanMaster=false\nnotifyBrokerRoleChanged=true\nscanNotActiveBrokerInterval=5000\nclientWorkerThreads=4\n');
-    const server = run(home, ['-c', file]);
+    const server = spawnBin('mqnamesrv.js', home, ['--listenPort=0', '--bindAddress=127.0.0.1', '--httpPort=0', '-c', file]);
     const ports = [
       Number((await server.waitFor(/The Name Server boot success\. .*:(\d+)\n/))[1]),
       Number((await server.waitFor(/The Controller Server boot success\. .*:(\d+)\n/))[1]),
@@ -30,6 +30,9 @@ describe('mqnamesrv with enableControllerInNamesrv=true', () => {
     assert.equal(meta.extFields?.isLeader, 'true');
     const namesrv = await ClientConnection.connect({ host: '127.0.0.1', port: ports[0] });
     assert.equal((await namesrv.invoke(request(RequestCode.GET_BROKER_CLUSTER_INFO), 60_000)).code, 0);
+    const httpPort = Number((await server.waitFor(/HTTP \(metrics, health, API, address server\) on .*:(\d+)\n/))[1]);
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    assert.match(metrics, /^rocketmq_controller_leader 1$/m, 'the controller\'s metrics in the NameServer\'s /metrics');
     controller.close();
     namesrv.close();
     server.child.kill('SIGTERM');

@@ -27,11 +27,11 @@ export class ControllerCounters {
 }
 
 /**
- * The controller's Prometheus metrics in a registry of its own (the HTTP /metrics endpoint can
- * merge it). Labels come from fixed sets only: never a broker name or an address.
+ * The controller's Prometheus metrics, in a registry of their own or added to the given one (the
+ * NameServer's, so that its /metrics shows them). Labels come from fixed sets only: never a broker
+ * name or an address.
  */
-export function controllerRegistry(service: ControllerService): Registry {
-  const registry = new Registry();
+export function controllerRegistry(service: ControllerService, registry: Registry = new Registry()): Registry {
   const registers = [registry];
   const counters = service.counters;
   const counter = (name: string, help: string, labelNames: string[], read: (inc: (labels: Record<string, string>, n: number) => void) => void) =>
