@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, describe, it } from 'node:test';
 import { ControllerResponseCode as Code } from '../../src/protocol/controller-codes.js';
 import { ETCD_MISSING, startEtcdCluster, type EtcdCluster } from '../support/etcd-cluster.js';
 import { until } from '../support/until.js';
-import { Req, request, startTestController, type TestController } from './controller-harness.js';
+import { freePort, Req, request, startTestController, type TestController } from './controller-harness.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('two controllers sharing one state in etcd', { skip: ETCD_MISSING }, () => {
   const cleanups: Array<() => Promise<void>> = [];

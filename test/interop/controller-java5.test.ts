@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { decodeClusterInfo } from '../../src/protocol/bodies/index.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ManualClock } from '../../src/util/clock.js';
-import { startTestController, type TestController } from '../controller/controller-harness.js';
+import { freePort, startTestController, type TestController } from '../controller/controller-harness.js';
 import { call, startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 import { until } from '../support/until.js';
 
@@ -19,16 +18,6 @@ import { until } from '../support/until.js';
 const PEER = process.env.JAVA5_PEER;
 const SKIP = PEER ? false : 'JAVA5_PEER is not set: no real 5.3.3 broker to run (see shared/java-peer/README.md)';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface JavaBroker {
   process: ChildProcess;
