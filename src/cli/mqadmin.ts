@@ -8,6 +8,9 @@ import { UsageError, type Command, type OptionSpecs, type OptionValues, type Out
 import { clusterList } from './mqadmin/commands/cluster-list.js';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './mqadmin/commands/namesrv.js';
 import { nsDiff } from './mqadmin/commands/ns-diff.js';
+import {
+  cleanBrokerMetadata, electMaster, getControllerConfig, getControllerMetaData, getSyncStateSet, updateControllerConfig,
+} from './mqadmin/commands/controller.js';
 import { deleteTopic, topicClusterList, topicList, topicRoute, updateOrderConf } from './mqadmin/commands/topic.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -24,6 +27,12 @@ export const COMMANDS: readonly Command[] = [
   updateOrderConf,
   deleteTopic,
   nsDiff,
+  getControllerMetaData,
+  getSyncStateSet,
+  electMaster,
+  cleanBrokerMetadata,
+  getControllerConfig,
+  updateControllerConfig,
 ];
 
 const COMMON_OPTIONS: OptionSpecs = {
@@ -76,7 +85,7 @@ async function run(argv: readonly string[], io: Output, env: NodeJS.ProcessEnv):
     }
     const nameServerText = (typeof options.namesrvAddr === 'string' ? options.namesrvAddr : env.NAMESRV_ADDR ?? '').trim();
     const nameServers = parseNameServerList(nameServerText);
-    if (nameServers.length === 0) throw new UsageError('no NameServer address: give -n host:port[;host:port] or set NAMESRV_ADDR');
+    if (nameServers.length === 0 && command.needsNameServer !== false) throw new UsageError('no NameServer address: give -n host:port[;host:port] or set NAMESRV_ADDR');
     const timeoutMs = options.timeout === undefined ? 5000 : Number(options.timeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds`);
     const tls = await clientTlsOptions({}, env);
@@ -110,9 +119,12 @@ function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name) ?? COMMANDS.find((c) => c.name.toLowerCase() === name.toLowerCase());
 }
 
+/** Java's two-letter short options (commons-cli takes them), spelled long for parseArgs. */
+const JAVA_MULTI_LETTER_OPTIONS: Readonly<Record<string, string>> = { '-bn': '--brokerName' };
+
 function parseOptions(command: Command, args: readonly string[]): OptionValues {
   const { values, positionals } = parseArgs({
-    args: [...args],
+    args: args.map((arg) => (Object.hasOwn(command.options, JAVA_MULTI_LETTER_OPTIONS[arg]?.slice(2) ?? '') ? JAVA_MULTI_LETTER_OPTIONS[arg]! : arg)),
     options: { ...COMMON_OPTIONS, ...command.options },
     strict: true,
     allowPositionals: true,
@@ -177,6 +189,10 @@ const OPTION_HELP: Record<string, string> = {
   value: 'config value',
   namespace: 'KV namespace',
   brokerName: 'broker name',
+  controllerAddress: 'controller addresses, host:port;host:port',
+  brokerId: 'broker id (controller id) to become master',
+  brokerControllerIdsToClean: 'controller ids to clean, 1;2;3',
+  cleanLivingBroker: 'also clean brokers that are alive',
   orderConf: 'order conf, brokerName1:num;brokerName2:num',
   method: 'put, get or delete',
   brokerTimeout: 'timeout asking each broker for its stats, ms (default 1000)',

@@ -7,6 +7,9 @@ import { loadConfiguration } from '../namesrv/config/load-configuration.js';
 import { KvStoreLoadError } from '../namesrv/kv/kv-store.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { exitWhenIdle, StopOnSignals } from './stop-on-signals.js';
+import { ControllerConfigError, controllerConfigEntries, type ControllerConfig } from '../controller/config/controller-config.js';
+import { controllerSettings } from '../controller/embedded.js';
+import { formatProperties } from '../util/java-properties.js';
 
 interface Startable {
   start(events: { remotingListening(address: { address: string; port: number }): void }): Promise<unknown>;
@@ -35,15 +38,25 @@ export async function main(argv: string[], earlySignal: NodeJS.Signals | null = 
     process.stdout.write(USAGE);
     return;
   }
+  let controllerConfig: ControllerConfig | null = null;
+  if (configuration.namesrv.enableControllerInNamesrv) {
+    try {
+      controllerConfig = controllerSettings({ homeDir: os.homedir(), rocketmqHome: configuration.namesrv.rocketmqHome, properties: loaded.controllerProperties });
+    } catch (error) {
+      if (!(error instanceof ControllerConfigError)) throw error;
+      return fail(`mqnamesrv: ${error.message}`);
+    }
+  }
   if (configFile !== undefined) process.stdout.write(`load config properties file OK, ${configFile}\n`);
   if (loaded.printConfig) {
     process.stdout.write(configuration.formatAll());
+    if (controllerConfig) process.stdout.write(formatProperties(controllerConfigEntries(controllerConfig)));
     return;
   }
-  await run(configuration, loaded.ignored, signals);
+  await run(configuration, loaded.ignored, signals, controllerConfig);
 }
 
-async function run(configuration: Configuration, ignoredProperties: string[], signals: StopOnSignals): Promise<void> {
+async function run(configuration: Configuration, ignoredProperties: string[], signals: StopOnSignals, controllerConfig: ControllerConfig | null): Promise<void> {
   let logger: Logger;
   try {
     logger = createLogger({ level: configuration.logLevel, logDir: configuration.logDir, rotation: configuration.logRotation });
@@ -59,7 +72,21 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   // Loaded here so that -h and -p work without the server's modules.
   const { NameServerApp } = await import('../app/nameserver-app.js');
   if (signals.stopRequested) return;
-  const server: Startable = new NameServerApp({ configuration, logger });
+  const nameServer = new NameServerApp({ configuration, logger });
+  let stopController: (() => Promise<void>) | null = null;
+  const server: Startable = {
+    start: (events) => nameServer.start(events),
+    get httpEndpoint() {
+      return nameServer.httpEndpoint;
+    },
+    get https() {
+      return nameServer.https;
+    },
+    shutdown: async () => {
+      await stopController?.().catch((err: unknown) => logger.error({ err }, 'controller shutdown failed'));
+      await nameServer.shutdown();
+    },
+  };
   // Announced as soon as brokers and clients can be served, as Java does; HTTP follows.
   const announce = (line: string) => {
     if (signals.stopRequested) return; // being shut down: never announced
@@ -79,6 +106,31 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   }
   const http = server.httpEndpoint;
   if (http) announce(`${server.https ? 'HTTPS' : 'HTTP'} (metrics, health, API, address server) on ${http.address}:${http.port}`);
+  if (controllerConfig && !signals.stopRequested) {
+    const { startEmbeddedController } = await import('../controller/embedded.js');
+    const { controllerRegistry } = await import('../controller/metrics/controller-metrics.js');
+    try {
+      const controller = await startEmbeddedController(controllerConfig, os.homedir(), logger);
+      stopController = () => controller.stop();
+      // A stop that came while the controller started found nothing to stop yet.
+      if (signals.stopRequested) {
+        await controller.stop();
+        return;
+      }
+      const metrics = nameServer.prometheusMetrics;
+      if (metrics) controllerRegistry(controller.service, metrics.registry);
+      announce(`The Controller Server boot success. serializeType=JSON, address ${controller.selfAddress}`);
+    } catch (error) {
+      await server.shutdown().catch(() => undefined);
+      return fail(`controller failed to start: ${controllerStartFailure(error, controllerConfig)}`, logger);
+    }
+  }
+}
+
+function controllerStartFailure(error: unknown, config: ControllerConfig): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `the port of this controller's entry in controllerDLegerPeers (${config.controllerDLegerPeers}) is already in use`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function startFailure(error: unknown, configuration: Configuration): string {

@@ -186,6 +186,7 @@ describe('a Java NameServer config file with client and controller settings', ()
     writeFileSync(file, 'listenPort=19876\nclientWorkerThreads=4\ncontrollerType=jRaft\njRaftGroupId=g\n');
     const loaded = load({ argv: ['-c', file], env: {}, homeDir: dir });
     assert.equal(loaded.configuration.netty.listenPort, 19876);
-    assert.deepEqual(loaded.ignored, ['clientWorkerThreads', 'controllerType', 'jRaftGroupId']);
+    assert.deepEqual(loaded.ignored, ['clientWorkerThreads', 'jRaftGroupId']);
+    assert.deepEqual(loaded.controllerProperties, [['controllerType', 'jRaft']]);
   });
 });

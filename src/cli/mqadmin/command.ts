@@ -28,6 +28,8 @@ export interface Command {
   /** Options besides the common -n, -h and --json; names and letters as Java's mqadmin has them. */
   options: OptionSpecs;
   required?: string[];
+  /** False for commands that talk to controllers (`-a`): `-n` is then optional. */
+  needsNameServer?: boolean;
   /** Resolves with the exit code. */
   run(ctx: CommandContext): Promise<number>;
 }

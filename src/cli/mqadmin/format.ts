@@ -37,3 +37,13 @@ export function json(value: unknown, indent: string | number = 2): string {
 export function javaSort(values: Iterable<string>): string[] {
   return Array.from(values).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Settings per server as Java's getNamesrvConfig / getControllerConfig print them. */
+export function configsByServer(configs: Iterable<readonly [string, Iterable<readonly [string, string]>]>): string {
+  let text = '';
+  for (const [address, config] of configs) {
+    text += `============${address}============\n`;
+    for (const [key, value] of config) text += `${left(key, 50)}=  ${value}\n`;
+  }
+  return text;
+}

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './config-error.js';
 import { findPropertySpec, isTlsProperty, PROPERTY_SPECS } from './property-specs.js';
 import { FRAME_MAX_LENGTH_PROPERTY } from './server-extras-config.js';
+import { CONTROLLER_PROPERTY_NAMES, controllerPropertyName } from '../../controller/config/controller-config.js';
 
 /** Java's `-Drocketmq.home.dir`, taken here as `--rocketmq.home.dir`. */
 export const ROCKETMQ_HOME_PROPERTY = 'rocketmq.home.dir';
@@ -28,7 +29,7 @@ const FIXED_OPTIONS: Record<string, OptionSpec> = {
 
 function optionSpecs(): Record<string, OptionSpec> {
   const options: Record<string, OptionSpec> = { ...FIXED_OPTIONS };
-  for (const name of [...PROPERTY_SPECS.keys(), FRAME_MAX_LENGTH_PROPERTY]) options[name] = { type: 'string' };
+  for (const name of [...PROPERTY_SPECS.keys(), FRAME_MAX_LENGTH_PROPERTY, ...CONTROLLER_PROPERTY_NAMES]) options[name] = { type: 'string' };
   return options;
 }
 
@@ -76,7 +77,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (name === 'configFile') result.configFile = value;
     else if (name === 'namesrvAddr') continue;
     else if (name === ROCKETMQ_HOME_PROPERTY) result.rocketmqHomeProperty = value;
-    else if (findPropertySpec(name) || isTlsProperty(name)) result.properties.push([name, value]);
+    else if (findPropertySpec(name) || isTlsProperty(name) || controllerPropertyName(name)) result.properties.push([name, value]);
   }
   return result;
 }

@@ -3,6 +3,7 @@ import { RequestError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { removeStaleTempFiles, writeFileAtomicSync } from '../../util/atomic-file.js';
 import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
+import { controllerPropertyName } from '../../controller/config/controller-config.js';
 import type { HttpConfig } from './http-config.js';
 import type { NamesrvConfig } from './namesrv-config.js';
 import type { NettyServerConfig } from './netty-server-config.js';
@@ -160,8 +161,8 @@ export class Configuration {
     const ignored: string[] = [];
     const resolved: ResolvedProperty[] = [];
     for (const [name, raw] of properties) {
-      // Settings of Java's remoting client or controller: Java takes them, they change nothing here.
-      if (JAVA_ONLY_PROPERTIES.has(name)) continue;
+      // Settings of Java's remoting client, or the controller's (UPDATE_CONTROLLER_CONFIG changes those): Java takes them, they change nothing here.
+      if (JAVA_ONLY_PROPERTIES.has(name) || (controllerPropertyName(name) && !findPropertySpec(name))) continue;
       if (!findPropertySpec(name)) {
         ignored.push(name);
         continue;

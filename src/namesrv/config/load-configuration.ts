@@ -3,9 +3,11 @@ import os from 'node:os';
 import { parseCommandLine } from './command-line.js';
 import { ConfigError } from './config-error.js';
 import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
+import { controllerPropertyName, parseControllerProperty } from '../../controller/config/controller-config.js';
 import { Configuration } from './configuration.js';
 import { decodePropertiesBytes, parseProperties, PropertiesSyntaxError } from '../../util/java-properties.js';
 import { InvalidPropertyError, resolveProperty } from './property-value.js';
+import { findPropertySpec } from './property-specs.js';
 import { applyProperty, defaultSettings, type Settings } from './settings.js';
 
 export interface LoadConfigurationOptions {
@@ -23,6 +25,12 @@ export interface LoadedConfiguration {
   configFile?: string;
   /** Properties of that file meant for parts of Java's NameServer this one does not have; skipped. */
   ignored: string[];
+  /**
+   * Java's ControllerConfig properties (and ours for the controller), from the file then the
+   * command line, values already checked: the embedded controller's settings when
+   * `enableControllerInNamesrv=true`. Names both configs share (scanNotActiveBrokerInterval) go to both, as in Java.
+   */
+  controllerProperties: Array<[string, string]>;
 }
 
 /**
@@ -36,27 +44,36 @@ export function loadConfiguration(options: LoadConfigurationOptions): LoadedConf
   const commandLine = parseCommandLine(options.argv);
   const settings = defaultSettings(homeDir);
   const { help, printConfig } = commandLine;
-  if (help) return { configuration: toConfiguration(homeDir, settings), help, printConfig, ignored: [] };
+  if (help) return { configuration: toConfiguration(homeDir, settings), help, printConfig, ignored: [], controllerProperties: [] };
 
   settings.namesrv.rocketmqHome = (commandLine.rocketmqHomeProperty ?? env.ROCKETMQ_HOME ?? '').trim();
 
   const file = commandLine.configFile;
   const ignored: string[] = [];
+  const controllerProperties: Array<[string, string]> = [];
+  const take = (name: string, raw: string, describe: (message: string) => string) => {
+    const forController = controllerPropertyName(name) !== undefined;
+    if (forController) {
+      check(() => parseControllerProperty(name, raw), describe);
+      controllerProperties.push([name, raw]);
+    }
+    if (!forController || findPropertySpec(name)) apply(settings, name, raw, describe);
+  };
   if (file !== undefined) {
     for (const [name, raw] of readPropertiesFile(file)) {
       if (JAVA_ONLY_PROPERTIES.has(name)) {
         ignored.push(name);
         continue;
       }
-      apply(settings, name, raw, (message) => `${message} in config file ${file}`);
+      take(name, raw, (message) => `${message} in config file ${file}`);
     }
     settings.namesrv.configStorePath = file;
   }
   for (const [name, raw] of commandLine.properties) {
-    apply(settings, name, raw, (message) => `${message} (option --${name})`);
+    take(name, raw, (message) => `${message} (option --${name})`);
   }
 
-  const loaded: LoadedConfiguration = { configuration: toConfiguration(homeDir, settings), help, printConfig, ignored };
+  const loaded: LoadedConfiguration = { configuration: toConfiguration(homeDir, settings), help, printConfig, ignored, controllerProperties };
   if (file !== undefined) loaded.configFile = file;
   return loaded;
 }
@@ -70,8 +87,12 @@ function toConfiguration(homeDir: string, settings: Settings): Configuration {
 }
 
 function apply(settings: Settings, name: string, raw: string, describe: (message: string) => string): void {
+  check(() => applyProperty(settings, resolveProperty(name, raw)), describe);
+}
+
+function check(action: () => unknown, describe: (message: string) => string): void {
   try {
-    applyProperty(settings, resolveProperty(name, raw));
+    action();
   } catch (error) {
     if (error instanceof InvalidPropertyError) throw new ConfigError(describe(error.message));
     throw error;

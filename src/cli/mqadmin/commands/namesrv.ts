@@ -1,5 +1,5 @@
 import { stringOption, type Command, type CommandContext } from '../command.js';
-import { json, left } from '../format.js';
+import { configsByServer, json } from '../format.js';
 
 /** Java prints a `List` as `[a, b]`. */
 function javaList(values: readonly string[]): string {
@@ -16,12 +16,7 @@ export const getNamesrvConfig: Command = {
       ctx.io.out(json(configs));
       return 0;
     }
-    let text = '';
-    for (const [address, config] of configs) {
-      text += `============${address}============\n`;
-      for (const [key, value] of config) text += `${left(key, 50)}=  ${value}\n`;
-    }
-    ctx.io.out(text);
+    ctx.io.out(configsByServer(configs));
     return 0;
   },
 };

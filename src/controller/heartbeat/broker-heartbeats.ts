@@ -1,0 +1,135 @@
+import type { Clock } from '../../util/clock.js';
+import type { CandidateInfo, Liveness } from '../rules/elect-policy.js';
+
+export interface BrokerIdentity {
+  readonly clusterName: string;
+  readonly brokerName: string;
+  readonly brokerId: number;
+}
+
+export interface Heartbeat extends BrokerIdentity {
+  readonly brokerAddr: string;
+  /** The broker's own timeout (`heartbeatTimeoutMills`); the configured default when absent. */
+  readonly timeoutMillis?: number;
+  readonly connectionId: number;
+  readonly epoch?: number;
+  readonly maxOffset?: bigint;
+  readonly confirmOffset?: bigint;
+  readonly electionPriority?: number;
+}
+
+interface LiveBroker extends BrokerIdentity {
+  brokerAddr: string;
+  lastUpdate: number;
+  timeoutMillis: number;
+  connectionId: number;
+  epoch: number;
+  maxOffset: bigint;
+  confirmOffset: bigint;
+  electionPriority: number;
+}
+
+const NO_PRIORITY = 2147483647;
+
+function identityKey(clusterName: string, brokerName: string, brokerId: number): string {
+  return `${clusterName}\u0000${brokerName}\u0000${brokerId}`;
+}
+
+/**
+ * Which brokers heartbeat the controller, and what they last reported (Java's
+ * DefaultBrokerHeartbeatManager). Time comes from the injected clock; nothing here runs by itself.
+ */
+export class BrokerHeartbeats implements Liveness {
+  private readonly live = new Map<string, LiveBroker>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly defaultTimeoutMillis: () => number,
+  ) {}
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  onHeartbeat(beat: Heartbeat): void {
+    const key = identityKey(beat.clusterName, beat.brokerName, beat.brokerId);
+    const now = this.clock.now();
+    const epoch = beat.epoch ?? -1;
+    const maxOffset = beat.maxOffset ?? -1n;
+    const timeoutMillis = beat.timeoutMillis ?? this.defaultTimeoutMillis();
+    const electionPriority = beat.electionPriority ?? NO_PRIORITY;
+    const prev = this.live.get(key);
+    if (!prev) {
+      this.live.set(key, {
+        clusterName: beat.clusterName, brokerName: beat.brokerName, brokerId: beat.brokerId, brokerAddr: beat.brokerAddr,
+        lastUpdate: now, timeoutMillis, connectionId: beat.connectionId, epoch, maxOffset,
+        confirmOffset: beat.confirmOffset ?? -1n, electionPriority,
+      });
+      return;
+    }
+    prev.lastUpdate = now;
+    prev.timeoutMillis = timeoutMillis;
+    prev.electionPriority = electionPriority;
+    prev.connectionId = beat.connectionId;
+    prev.brokerAddr = beat.brokerAddr;
+    // As Java: a replica's log position only moves forward.
+    if (epoch > prev.epoch || (epoch === prev.epoch && maxOffset > prev.maxOffset)) {
+      prev.epoch = epoch;
+      prev.maxOffset = maxOffset;
+      prev.confirmOffset = beat.confirmOffset ?? -1n;
+    }
+  }
+
+  isAlive(clusterName: string, brokerName: string, brokerId: number): boolean {
+    const info = this.live.get(identityKey(clusterName, brokerName, brokerId));
+    return info !== undefined && info.lastUpdate + info.timeoutMillis >= this.clock.now();
+  }
+
+  candidateInfo(clusterName: string, brokerName: string, brokerId: number): CandidateInfo | undefined {
+    const info = this.live.get(identityKey(clusterName, brokerName, brokerId));
+    return info && { epoch: info.epoch, maxOffset: info.maxOffset, electionPriority: info.electionPriority };
+  }
+
+  /** Forgets brokers silent past their timeout and returns them. */
+  expire(): BrokerIdentity[] {
+    const now = this.clock.now();
+    const expired: BrokerIdentity[] = [];
+    for (const [key, info] of this.live) {
+      if (now - info.lastUpdate > info.timeoutMillis) {
+        this.live.delete(key);
+        expired.push(identityOf(info));
+      }
+    }
+    return expired;
+  }
+
+  /** Forgets the brokers that heartbeat on a connection that closed, and returns them. */
+  onConnectionClosed(connectionId: number): BrokerIdentity[] {
+    const gone: BrokerIdentity[] = [];
+    for (const [key, info] of this.live) {
+      if (info.connectionId === connectionId) {
+        this.live.delete(key);
+        gone.push(identityOf(info));
+      }
+    }
+    return gone;
+  }
+
+  /** Clusters of the brokers named `brokerName` that heartbeat on this connection. */
+  clustersOnConnection(connectionId: number, brokerName: string): string[] {
+    const clusters = new Set<string>();
+    for (const info of this.live.values()) if (info.connectionId === connectionId && info.brokerName === brokerName) clusters.add(info.clusterName);
+    return [...clusters];
+  }
+
+  /** Live brokers, for metrics and the console. */
+  snapshot(): Array<BrokerIdentity & { brokerAddr: string; alive: boolean; epoch: number; maxOffset: bigint }> {
+    return [...this.live.values()].map((i) => ({
+      ...identityOf(i), brokerAddr: i.brokerAddr, alive: this.isAlive(i.clusterName, i.brokerName, i.brokerId), epoch: i.epoch, maxOffset: i.maxOffset,
+    }));
+  }
+}
+
+function identityOf(info: BrokerIdentity): BrokerIdentity {
+  return { clusterName: info.clusterName, brokerName: info.brokerName, brokerId: info.brokerId };
+}
