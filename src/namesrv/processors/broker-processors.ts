@@ -153,12 +153,13 @@ const brokerHeartbeat: Processor = (request, ctx) => {
   return OK;
 };
 
-const queryDataVersion: Processor = (request, ctx) => {
+const queryDataVersion: Processor = (request, ctx, connection) => {
   const { clusterName, brokerAddr } = decodeHeader(QueryDataVersionHeader, request.extFields);
   if (!request.body) throw new BodyDecodeError('QUERY_DATA_VERSION needs the broker\'s DataVersion as body');
   const dataVersion = decodeDataVersion(request.body);
   const changed = ctx.registry.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
-  ctx.registry.touchBroker(clusterName, brokerAddr);
+  // Java refreshes the broker whoever asks; a broker asks over the connection it registered on.
+  ctx.registry.touchBroker(clusterName, brokerAddr, connection.id);
   const ours = ctx.registry.queryBrokerDataVersion(clusterName, brokerAddr);
   return {
     code: ResponseCode.SUCCESS,

@@ -16,6 +16,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from './broker-live-table.js';
 import { QueueDataPool, sameQueueData } from './queue-data-pool.js';
+import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { TopicQueues } from './topic-queues.js';
 import { UnchangedRegistrations, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
@@ -43,8 +44,6 @@ export interface RouteRegistryHooks {
   /** Close a connection whose broker expired. */
   closeConnection?(connectionId: number): void;
   notifyMinBrokerIdChanged?(change: MinBrokerIdChange): void;
-  /** A topic's route changed (`null`: possibly every topic's). */
-  routeChanged?(topic: string | null): void;
 }
 
 /** Who is registering: the header fields of REGISTER_BROKER, and the connection it came over. */
@@ -96,8 +95,10 @@ const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
  * broker names → addresses by id, topics → queues per broker, and live brokers by
  * (cluster, address). Knows nothing of sockets or bytes; the rules are Java 5.x's RouteInfoManager.
  *
- * Every change goes through a small set of mutators below, which report it (`routeChanged`):
- * broker-side changes as `null` (any route and the cluster info), queue changes per topic.
+ * The tables are written only by the mutators at the end of this class, and every mutator that
+ * changes something reports it through one of the two change methods (`topicChanged`,
+ * `brokersChanged`), which move the generations every cache of the registry's data checks
+ * (RouteGenerations) and the queue epochs the unchanged-body shortcut relies on.
  */
 export class RouteRegistry {
   private readonly topicQueueTable = new Map<string, TopicQueues>();
@@ -111,6 +112,7 @@ export class RouteRegistry {
   private readonly topicCounts = new Map<string, number>();
   private readonly unchanged = new UnchangedRegistrations();
   private readonly unregistrations: UnregistrationQueue;
+  private readonly changes = new RouteGenerations();
 
   constructor(
     private readonly config: RouteRegistryConfig,
@@ -179,7 +181,9 @@ export class RouteRegistry {
       if (joinedCluster) this.removeFromCluster(clusterName, brokerName);
       return { outcome: 'refused', haServerAddr: null, masterAddr: null };
     }
+    const displaced = addrs.get(brokerId);
     this.setBrokerAddr(brokerData, brokerId, brokerAddr);
+    if (displaced !== undefined && displaced !== brokerAddr) this.dropDisplacedBroker(clusterName, displaced);
 
     const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
     if (topics.kind === 'decoded') {
@@ -210,6 +214,28 @@ export class RouteRegistry {
       this.notifyMinBrokerIdChanged(brokerData, null, req.haServerAddr, false);
     }
     return { outcome: topics.kind === 'decoded' ? 'applied' : 'unchanged', ...this.masterOf(brokerData, clusterName, brokerId) };
+  }
+
+  /**
+   * The broker process whose slot another address took over is no longer any group's member: its
+   * live entry goes too, unless it still holds another slot. Java leaves that entry behind, where
+   * the expiry scan finds it again every time and never removes it (its unregistration finds no
+   * slot to clear); here it goes at once.
+   */
+  private dropDisplacedBroker(clusterName: string, brokerAddr: string): void {
+    if (this.holdsSlot(clusterName, brokerAddr)) return;
+    if (!this.liveTable.remove(clusterName, brokerAddr)) return;
+    this.unchanged.forget(clusterName, brokerAddr);
+    this.setFilterServers(clusterName, brokerAddr, []);
+    this.logger.info({ clusterName, brokerAddr }, 'broker slot taken over at another address, the old broker dropped');
+  }
+
+  private holdsSlot(clusterName: string, brokerAddr: string): boolean {
+    for (const brokerData of this.brokerAddrTable.values()) {
+      if (brokerData.cluster !== clusterName) continue;
+      for (const addr of brokerData.brokerAddrs.values()) if (addr === brokerAddr) return true;
+    }
+    return false;
   }
 
   /** Java's guard against a stale broker taking over a slot: the one holding it has a newer state version. */
@@ -374,6 +400,11 @@ export class RouteRegistry {
         return;
       }
     }
+    // No slot names it: nothing to unregister but the entry itself, which must not outlive this.
+    this.liveTable.remove(live.clusterName, live.brokerAddr);
+    this.unchanged.forget(live.clusterName, live.brokerAddr);
+    this.setFilterServers(live.clusterName, live.brokerAddr, []);
+    this.logger.info({ clusterName: live.clusterName, brokerAddr: live.brokerAddr, why }, 'broker without a slot dropped');
   }
 
   // ---- liveness bookkeeping -----------------------------------------------------------------
@@ -387,10 +418,15 @@ export class RouteRegistry {
     return this.liveTable.get(clusterName, brokerAddr)?.dataVersion ?? null;
   }
 
-  /** A heartbeat or data-version query: the broker is alive now. */
-  touchBroker(clusterName: string, brokerAddr: string): void {
+  /**
+   * A sign of life: the broker is alive now. With `connectionId`, only when the broker registered
+   * over that connection (a data-version query from elsewhere, such as a NameServer comparison,
+   * says nothing about the broker's health).
+   */
+  touchBroker(clusterName: string, brokerAddr: string, connectionId?: number): void {
     const live = this.liveTable.get(clusterName, brokerAddr);
-    if (live) live.lastUpdateTimestamp = this.clock.now();
+    if (!live || (connectionId !== undefined && live.connectionId !== connectionId)) return;
+    live.lastUpdateTimestamp = this.clock.now();
   }
 
   get liveBrokerCount(): number {
@@ -462,6 +498,20 @@ export class RouteRegistry {
     };
     if (actingMaster) applyActingMaster(route);
     return route;
+  }
+
+  /** What caches of the registry's data compare to know whether they are stale. */
+  get generations(): RouteGenerationsView {
+    return this.changes;
+  }
+
+  /** A topic's own generation holder, while it has queues; the holder's number moves when the topic changes or goes. */
+  topicGeneration(topic: string): TopicGeneration | undefined {
+    return this.topicQueueTable.get(topic);
+  }
+
+  hasTopic(topic: string): boolean {
+    return this.topicQueueTable.has(topic);
   }
 
   clusterInfo(): ClusterInfo {
@@ -579,6 +629,7 @@ export class RouteRegistry {
 
   private putQueueData(topic: string, queueData: QueueData): void {
     let byBroker = this.topicQueueTable.get(topic);
+    const isNew = !byBroker;
     if (!byBroker) {
       this.topicQueueTable.set(topic, (byBroker = new TopicQueues()));
       if (this.debugEnabled) this.logger.debug({ topic, queueData }, 'new topic registered');
@@ -587,29 +638,28 @@ export class RouteRegistry {
     if (existing && sameQueueData(existing, queueData)) return;
     byBroker.set(this.queuePool.intern(queueData));
     if (!existing) this.topicCounts.set(queueData.brokerName, (this.topicCounts.get(queueData.brokerName) ?? 0) + 1);
-    this.unchanged.queuesChanged(queueData.brokerName);
-    this.changed(topic);
+    this.topicChanged(topic, byBroker, queueData.brokerName, isNew);
   }
 
   private removeQueueData(topic: string, brokerName: string, why: string): void {
     const byBroker = this.topicQueueTable.get(topic);
     if (!byBroker?.delete(brokerName)) return;
     this.topicCounts.set(brokerName, (this.topicCounts.get(brokerName) ?? 1) - 1);
-    this.unchanged.queuesChanged(brokerName);
-    if (byBroker.size === 0) {
+    const gone = byBroker.size === 0;
+    if (gone) {
       this.topicQueueTable.delete(topic);
       // Java keeps a topic's static mappings for good; a topic that is gone everywhere needs none.
       this.topicQueueMappingInfoTable.delete(topic);
       if (this.debugEnabled) this.logger.debug({ topic, why }, 'topic removed');
     }
-    this.changed(topic);
+    this.topicChanged(topic, byBroker, brokerName, gone);
   }
 
   private setQueueMapping(topic: string, brokerName: string, info: TopicQueueMappingInfo): void {
     let byBroker = this.topicQueueMappingInfoTable.get(topic);
     if (!byBroker) this.topicQueueMappingInfoTable.set(topic, (byBroker = new Map()));
     byBroker.set(brokerName, info);
-    this.changed(topic);
+    this.topicChanged(topic, this.topicQueueTable.get(topic), null, false);
   }
 
   // Broker-side mutators: each reports a change only when it made one.
@@ -620,7 +670,7 @@ export class RouteRegistry {
     if (!brokerNames) this.clusterAddrTable.set(clusterName, (brokerNames = new Set()));
     if (brokerNames.has(brokerName)) return false;
     brokerNames.add(brokerName);
-    this.changed(null);
+    this.brokersChanged();
     return true;
   }
 
@@ -628,38 +678,38 @@ export class RouteRegistry {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names?.delete(brokerName)) return;
     if (names.size === 0) this.clusterAddrTable.delete(clusterName);
-    this.changed(null);
+    this.brokersChanged();
   }
 
   private addBrokerData(clusterName: string, brokerName: string): BrokerData {
     const brokerData: BrokerData = { cluster: clusterName, brokerName, brokerAddrs: new Map(), enableActingMaster: false, zoneName: null };
     this.brokerAddrTable.set(brokerName, brokerData);
-    this.changed(null);
+    this.brokersChanged();
     return brokerData;
   }
 
   private removeBrokerData(brokerName: string): void {
-    if (this.brokerAddrTable.delete(brokerName)) this.changed(null);
+    if (this.brokerAddrTable.delete(brokerName)) this.brokersChanged();
   }
 
   private setBrokerAttributes(brokerData: BrokerData, zoneName: string | null, enableActingMaster: boolean): void {
     if ((brokerData.zoneName ?? null) === zoneName && brokerData.enableActingMaster === enableActingMaster) return;
     brokerData.zoneName = zoneName;
     brokerData.enableActingMaster = enableActingMaster;
-    this.changed(null);
+    this.brokersChanged();
   }
 
   private setBrokerAddr(brokerData: BrokerData, brokerId: number, brokerAddr: string): void {
     if (brokerData.brokerAddrs.get(brokerId) === brokerAddr) return;
     brokerData.brokerAddrs.set(brokerId, brokerAddr);
-    this.changed(null);
+    this.brokersChanged();
   }
 
   private removeBrokerAddr(brokerData: BrokerData, matches: (brokerId: number, brokerAddr: string) => boolean): void {
     for (const [id, addr] of brokerData.brokerAddrs) {
       if (!matches(id, addr)) continue;
       brokerData.brokerAddrs.delete(id);
-      this.changed(null);
+      this.brokersChanged();
     }
   }
 
@@ -670,7 +720,7 @@ export class RouteRegistry {
     if (sameList(before ?? [], servers)) return;
     if (servers.length === 0) this.filterServerTable.delete(key);
     else this.filterServerTable.set(key, { clusterName, brokerAddr, servers: [...servers] });
-    this.changed(null);
+    this.brokersChanged();
   }
 
   /** Drops what the registry keeps per broker name once the name is gone for good. */
@@ -724,8 +774,22 @@ export class RouteRegistry {
     });
   }
 
-  private changed(topic: string | null): void {
-    this.hooks.routeChanged?.(topic);
+  // The two change methods: every mutator that changed something calls one of them.
+
+  /**
+   * A topic's queues (of `brokerName`) or static mappings changed; `setChanged` when the topic
+   * appeared or is gone. `queues` is the topic's holder, also when it was just removed from the table,
+   * so that answers cached against it are stale from now on.
+   */
+  private topicChanged(topic: string, queues: TopicQueues | undefined, brokerName: string | null, setChanged: boolean): void {
+    const generation = this.changes.topicChanged(topic, setChanged);
+    if (queues) queues.generation = generation;
+    if (brokerName !== null) this.unchanged.queuesChanged(brokerName);
+  }
+
+  /** Clusters, broker groups, their addresses or attributes, or filter servers changed. */
+  private brokersChanged(): void {
+    this.changes.brokersChanged();
   }
 }
 
