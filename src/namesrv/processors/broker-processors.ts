@@ -68,36 +68,44 @@ interface Registration {
   fingerprint: RegisterBodyFingerprint | null;
 }
 
+/** Refuses a registration with an answer of its own (REGISTER_BROKER answers carry `extFields: {}`). */
+class RegistrationRefused extends Error {
+  constructor(readonly reply: Reply) {
+    super(reply.remark ?? 'register broker failed');
+  }
+}
+
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
   const { header, body, fingerprint } = registration;
-  const broker = brokerOf(header, connection);
-  // Brokers re-send their topics every 30 s; when the registry has them as sent, they need no
-  // decoding, and no checksum either: the same bytes were checked at the registration that brought them.
-  const unchanged = fingerprint ? ctx.registry.registerUnchanged(broker, fingerprint.fingerprint, fingerprint.dataVersion) : null;
-  if (unchanged) return answer(ctx, unchanged);
-  if (header.bodyCrc32 && bodyCrc32(body) !== header.bodyCrc32) {
-    ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
-    return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
-  }
-  const apply = (decoded: RegisterBrokerBody): Reply =>
-    answer(
-      ctx,
-      ctx.registry.registerBroker({
-        ...broker,
-        topicConfigWrapper: decoded.topicConfigSerializeWrapper,
-        filterServerList: decoded.filterServerList,
-        bodyFingerprint: fingerprint?.fingerprint ?? null,
-      }),
-    );
-  const decoded = decodeBody(ctx, registration);
-  if (!(decoded instanceof Promise)) return apply(decoded);
-  return decoded.then((body) => {
-    if (!connection.isOpen) {
-      // Its routes would outlive the connection they belong to until the expiry scan.
-      return { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} };
+  // A body skipped as unchanged is not checksummed either: the same bytes were checked when they were applied.
+  const decode = (): RegisterBrokerBody | Promise<RegisterBrokerBody> => {
+    if (header.bodyCrc32 && bodyCrc32(body) !== header.bodyCrc32) {
+      ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
+      throw new RegistrationRefused({ code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} });
     }
-    return apply(body);
-  });
+    const decoded = decodeBody(ctx, registration);
+    if (!(decoded instanceof Promise)) return decoded;
+    return decoded.then((topics) => {
+      // Its routes would outlive the connection they belong to until the expiry scan.
+      if (!connection.isOpen) throw new RegistrationRefused({ code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} });
+      return topics;
+    });
+  };
+  const refused = (err: unknown): Reply => {
+    if (err instanceof RegistrationRefused) return err.reply;
+    throw err;
+  };
+  try {
+    const result = ctx.registry.register({
+      ...brokerOf(header, connection),
+      fingerprint: fingerprint ? { value: fingerprint.fingerprint, dataVersion: fingerprint.dataVersion } : null,
+      decode,
+    });
+    if (result instanceof Promise) return result.then((r) => answer(ctx, r), refused);
+    return answer(ctx, result);
+  } catch (err) {
+    return refused(err);
+  }
 }
 
 function brokerOf(header: RegisterBrokerHeaderFields, connection: Connection): BrokerRegistrationHeader {

@@ -8,6 +8,7 @@ import {
   type ClusterInfo,
   type DataVersion,
   type QueueData,
+  type RegisterBrokerBody,
   type TopicConfigSerializeWrapper,
   type TopicQueueMappingInfo,
   type TopicRouteData,
@@ -18,7 +19,7 @@ import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from 
 import { QueueDataPool, sameQueueData } from './queue-data-pool.js';
 import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { TopicQueues } from './topic-queues.js';
-import { UnchangedRegistrations, type TopicRole } from './unchanged-registrations.js';
+import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
@@ -82,6 +83,27 @@ export interface RegisterBrokerResult {
   masterAddr: string | null;
 }
 
+/**
+ * A REGISTER_BROKER as the registry takes it (`register`): who registers, the body's fingerprint,
+ * and how to decode the body, which happens only when the fingerprint does not let it be skipped.
+ */
+export interface BrokerRegistration extends BrokerRegistrationHeader {
+  /** See UnchangedRegistrations; `dataVersion` is the body's when it could be read without decoding. */
+  fingerprint: { value: string; dataVersion: DataVersion | null } | null;
+  /** Throws (or rejects) to refuse the registration; nothing has changed then. */
+  decode(): RegisterBrokerBody | Promise<RegisterBrokerBody>;
+}
+
+/** How large registrations are applied: a topic table over `fromTopics` in slices of about `sliceMs`, lookups served in between. */
+export interface ApplySlicing {
+  fromTopics: number;
+  sliceMs: number;
+}
+
+const DEFAULT_SLICING: ApplySlicing = { fromTopics: 2_000, sliceMs: 1 };
+/** Topics applied between two looks at the clock. */
+const TOPICS_PER_CLOCK_CHECK = 128;
+
 /** What a registration brings: a decoded topic table, or the word that it is the one applied last time. */
 type RegisteredTopics =
   | { kind: 'decoded'; wrapper: TopicConfigSerializeWrapper; filterServerList: string[] | null; fingerprint: string | null }
@@ -119,6 +141,7 @@ export class RouteRegistry {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly hooks: RouteRegistryHooks = {},
+    private readonly slicing: ApplySlicing = DEFAULT_SLICING,
   ) {
     this.unregistrations = new UnregistrationQueue(
       () => this.config.unRegisterBrokerQueueCapacity,
@@ -128,21 +151,31 @@ export class RouteRegistry {
 
   // ---- registration -------------------------------------------------------------------------
 
-  /** Registers or refreshes a broker with its decoded topic table. */
+  /**
+   * The whole REGISTER_BROKER flow: a body recognised as the one applied last time is not decoded
+   * (only liveness and the data version move); any other is decoded and applied. A large topic
+   * table is applied in slices (ApplySlicing), lookups served in between; the result (the
+   * broker's answer) comes once the whole table is applied.
+   */
+  register(registration: BrokerRegistration): RegisterBrokerResult | Promise<RegisterBrokerResult> {
+    const { fingerprint } = registration;
+    const skipped = fingerprint ? this.registerUnchanged(registration, fingerprint.value, fingerprint.dataVersion) : null;
+    if (skipped) return skipped;
+    const body = registration.decode();
+    if (body instanceof Promise) return body.then((decoded) => this.applyDecoded(registration, decoded));
+    return this.applyDecoded(registration, body);
+  }
+
+  /** Registers or refreshes a broker with its decoded topic table, all in one go. */
   registerBroker(req: RegisterBrokerRequest): RegisterBrokerResult {
-    return this.register(req, {
-      kind: 'decoded',
-      wrapper: req.topicConfigWrapper,
-      filterServerList: req.filterServerList ?? null,
-      fingerprint: req.bodyFingerprint ?? null,
-    });
+    return runToEnd(this.registration(req, decodedTopics(req)));
   }
 
   /**
    * Registers a broker whose body has the fingerprint of one already applied, without its topic
-   * table, when that is safe (see UnchangedRegistrations). Null when it is not: decode the body
-   * and call registerBroker. `dataVersion` is the body's, or null when it could not be read
-   * without decoding (the body is then byte-identical to the applied one, and so is its version).
+   * table, when that is safe (see UnchangedRegistrations). Null when it is not: the body must be
+   * decoded. `dataVersion` is the body's, or null when it could not be read without decoding
+   * (the body is then byte-identical to the applied one, and so is its version).
    */
   registerUnchanged(req: BrokerRegistrationHeader, fingerprint: string, dataVersion: DataVersion | null): RegisterBrokerResult | null {
     const brokerData = this.brokerAddrTable.get(req.brokerName);
@@ -151,10 +184,25 @@ export class RouteRegistry {
     if (!this.unchanged.canSkip(slot, fingerprint, this.config.deleteTopicWithBrokerRegistration)) return null;
     const version = dataVersion ?? this.liveTable.get(req.clusterName, req.brokerAddr)?.dataVersion;
     if (!version) return null;
-    return this.register(req, { kind: 'unchanged', dataVersion: version });
+    return runToEnd(this.registration(req, { kind: 'unchanged', dataVersion: version }));
   }
 
-  private register(req: BrokerRegistrationHeader, topics: RegisteredTopics): RegisterBrokerResult {
+  private applyDecoded(registration: BrokerRegistration, body: RegisterBrokerBody): RegisterBrokerResult | Promise<RegisterBrokerResult> {
+    const req: RegisterBrokerRequest = {
+      ...registration,
+      topicConfigWrapper: body.topicConfigSerializeWrapper,
+      filterServerList: body.filterServerList,
+      bodyFingerprint: registration.fingerprint?.value ?? null,
+    };
+    const steps = this.registration(req, decodedTopics(req));
+    return req.topicConfigWrapper.topicConfigTable.size > this.slicing.fromTopics ? runInSlices(steps) : runToEnd(steps);
+  }
+
+  /**
+   * One registration, as Java's RouteInfoManager.registerBroker takes it. Yields while applying
+   * topics once a slice's time is up (see applyTopics); run it with runToEnd or runInSlices.
+   */
+  private *registration(req: BrokerRegistrationHeader, topics: RegisteredTopics): Generator<void, RegisterBrokerResult> {
     const { clusterName, brokerAddr, brokerName, brokerId } = req;
     const dataVersion = topics.kind === 'decoded' ? topics.wrapper.dataVersion : topics.dataVersion;
     const joinedCluster = this.addToCluster(clusterName, brokerName);
@@ -185,19 +233,8 @@ export class RouteRegistry {
     this.setBrokerAddr(brokerData, brokerId, brokerAddr);
     if (displaced !== undefined && displaced !== brokerAddr) this.dropDisplacedBroker(clusterName, displaced);
 
-    const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
-    if (topics.kind === 'decoded') {
-      const applyAll = registerFirst || this.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
-      const appliedWhole = this.applyTopics(brokerName, slot.role, topics.wrapper, applyAll);
-      if (topics.fingerprint && appliedWhole) {
-        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.wrapper.topicConfigTable.size;
-        this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
-      } else {
-        this.unchanged.forget(clusterName, brokerAddr);
-      }
-    }
-
-    const previous = this.liveTable.put({
+    const applyAll = topics.kind === 'decoded' && (registerFirst || this.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion));
+    const live: BrokerLiveInfo = {
       clusterName,
       brokerAddr,
       lastUpdateTimestamp: this.clock.now(),
@@ -205,15 +242,33 @@ export class RouteRegistry {
       dataVersion: { ...dataVersion },
       connectionId: req.connectionId,
       haServerAddr: req.haServerAddr,
-    });
-    if (!previous) this.logger.info({ clusterName, brokerAddr, haServerAddr: req.haServerAddr }, 'new broker registered');
-    if (topics.kind === 'decoded' && topics.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.filterServerList);
+    };
+    if (!this.liveTable.put(live)) this.logger.info({ clusterName, brokerAddr, haServerAddr: req.haServerAddr }, 'new broker registered');
+    const result: RegisterBrokerResult = { outcome: topics.kind === 'decoded' ? 'applied' : 'unchanged', ...this.masterOf(brokerData, clusterName, brokerId) };
+
+    if (topics.kind === 'decoded') {
+      const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
+      // Between slices the broker may have been unregistered or replaced: then the rest is not applied.
+      const stillRegistered = () => this.brokerAddrTable.get(brokerName) === brokerData && addrs.get(brokerId) === brokerAddr && this.liveTable.get(clusterName, brokerAddr) === live;
+      const applied = yield* this.applyTopics(slot, topics.wrapper, applyAll, stillRegistered);
+      if (applied === 'abandoned') {
+        this.unchanged.forget(clusterName, brokerAddr);
+        return result;
+      }
+      if (topics.fingerprint && applied === 'whole') {
+        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.wrapper.topicConfigTable.size;
+        this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
+      } else {
+        this.unchanged.forget(clusterName, brokerAddr);
+      }
+      if (topics.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.filterServerList);
+    }
 
     if (brokerId < prevMinBrokerId && this.config.notifyMinBrokerIdChanged) {
       // Java notifies on this path whatever the group's acting-master switch says.
       this.notifyMinBrokerIdChanged(brokerData, null, req.haServerAddr, false);
     }
-    return { outcome: topics.kind === 'decoded' ? 'applied' : 'unchanged', ...this.masterOf(brokerData, clusterName, brokerId) };
+    return result;
   }
 
   /**
@@ -254,11 +309,22 @@ export class RouteRegistry {
   /**
    * Takes a master's or prime slave's topics as Java does: all of them when the data version
    * moved (or on first registration), otherwise only those the broker name does not serve yet;
-   * topics it lacks are deleted when deleteTopicWithBrokerRegistration is on. Returns whether
-   * the whole body was applied (what UnchangedRegistrations may then record).
+   * topics it lacks are deleted when deleteTopicWithBrokerRegistration is on. Says whether the
+   * whole body was applied (what UnchangedRegistrations may then record), only the missing
+   * topics, or not all of it because the broker was gone when a slice resumed.
+   *
+   * Yields when a slice's time is up. A resumed slice goes on only while `stillRegistered`; and
+   * when anything else changed the broker name's queues in between, the body no longer counts as
+   * applied whole (its record would hide that change).
    */
-  private applyTopics(brokerName: string, role: TopicRole, wrapper: TopicConfigSerializeWrapper, applyAll: boolean): boolean {
-    if (role === 'slave') return true; // a plain slave's topics are not taken: there is nothing to apply
+  private *applyTopics(
+    slot: RegistrationSlot,
+    wrapper: TopicConfigSerializeWrapper,
+    applyAll: boolean,
+    stillRegistered: () => boolean,
+  ): Generator<void, 'whole' | 'missing' | 'abandoned'> {
+    const { brokerName, role } = slot;
+    if (role === 'slave') return 'whole'; // a plain slave's topics are not taken: there is nothing to apply
     const mappings = wrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
     const tcTable = wrapper.topicConfigTable;
     if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
@@ -267,7 +333,20 @@ export class RouteRegistry {
       }
     }
     const wipeWrite = role === 'prime-slave-read-only';
+    let interleaved = false;
+    let sliceEnd = performance.now() + this.slicing.sliceMs;
+    let sinceClockCheck = 0;
     for (const topicConfig of tcTable.values()) {
+      if (++sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
+        sinceClockCheck = 0;
+        if (performance.now() >= sliceEnd) {
+          const epoch = this.unchanged.epochOf(brokerName);
+          yield;
+          if (!stillRegistered()) return 'abandoned';
+          if (this.unchanged.epochOf(brokerName) !== epoch) interleaved = true;
+          sliceEnd = performance.now() + this.slicing.sliceMs;
+        }
+      }
       const topic = topicConfig.topicName;
       if (!applyAll && this.topicQueueTable.get(topic)?.has(brokerName)) continue;
       this.putQueueData(topic, {
@@ -278,10 +357,10 @@ export class RouteRegistry {
         topicSysFlag: topicConfig.topicSysFlag,
       });
     }
-    if (!applyAll) return false;
+    if (!applyAll) return 'missing';
     for (const [topic, info] of mappings) this.setQueueMapping(topic, String(info.bname ?? brokerName), info);
     // Static-topic mappings are not covered by queue epochs: such bodies are always decoded.
-    return mappings.size === 0;
+    return mappings.size === 0 && !interleaved ? 'whole' : 'missing';
   }
 
   /** A slave is told its master's address and HA address while the master is alive. */
@@ -822,4 +901,32 @@ function minKey(map: Map<number, unknown>): number {
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
   if (!a || !b) return a === b;
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function decodedTopics(req: RegisterBrokerRequest): RegisteredTopics {
+  return { kind: 'decoded', wrapper: req.topicConfigWrapper, filterServerList: req.filterServerList ?? null, fingerprint: req.bodyFingerprint ?? null };
+}
+
+/** Runs a registration without pausing. */
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a registration, letting the event loop serve what waits (lookups) at each pause. */
+function runInSlices<T>(steps: Generator<void, T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const resume = () => {
+      try {
+        const step = steps.next();
+        if (step.done) resolve(step.value);
+        else setImmediate(resume);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    resume();
+  });
 }
