@@ -55,7 +55,9 @@ export class ResponseCache {
   private clusterInfoGeneration = -1;
   /**
    * Each broker's JSON, per mode, by object: a broker appears in the routes of all its topics, and
-   * a lookup that misses the route cache need not encode it again. Dropped with every broker change.
+   * a lookup that misses the route cache need not encode it again. Safe because a broker group's
+   * object is written only by the registry's broker-side mutators, which move the brokers
+   * generation: the fragments are dropped when that generation is not the one they were built at.
    */
   private brokerFragments = new WeakMap<BrokerData, { browserCompatible?: string; default?: string }>();
   private brokerFragmentsGeneration = -1;

@@ -141,6 +141,11 @@ export class RegistryView {
     };
   }
 
+  /** How many clusters' topic lists are kept, for leak checks. */
+  get keptClusterLists(): number {
+    return this.clusterTopics.size;
+  }
+
   /** What GET_ROUTEINFO_BY_TOPIC answers for a topic (without zone filtering), or null. */
   topicRoute(topic: string): TopicRouteData | null {
     const route = this.registry.pickupTopicRoute(topic);
