@@ -109,6 +109,9 @@ type RegisteredTopics =
   | { kind: 'decoded'; wrapper: TopicConfigSerializeWrapper; filterServerList: string[] | null; fingerprint: string | null }
   | { kind: 'unchanged'; dataVersion: DataVersion };
 
+/** pino's number for the debug level. */
+const DEBUG_LEVEL = 20;
+
 /** Prefix of the topics that sync broker member groups; they never get an acting master. */
 const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
 
@@ -812,7 +815,8 @@ export class RouteRegistry {
 
   /** Per-topic debug lines would allocate on every topic of a 20,000-topic registration. */
   private get debugEnabled(): boolean {
-    return this.logger.isLevelEnabled('debug');
+    // A number comparison: isLevelEnabled looks the level up by name on every call.
+    return this.logger.levelVal <= DEBUG_LEVEL;
   }
 
   /** The topics a broker name serves: a pass over every topic, as Java makes for per-broker operations. */
