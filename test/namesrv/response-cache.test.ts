@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { NamesrvCounters } from '../../src/metrics/namesrv-counters.js';
 import type { NamesrvContext, ProcessorSwitches } from '../../src/namesrv/processors/context.js';
 import { ResponseCache } from '../../src/namesrv/processors/response-cache.js';
-import { routeProcessors } from '../../src/namesrv/processors/route-processors.js';
+import { readRouteInfoHeader, routeProcessors } from '../../src/namesrv/processors/route-processors.js';
+import { decodeHeader } from '../../src/protocol/custom-header.js';
+import { GetRouteInfoHeader } from '../../src/protocol/namesrv-headers.js';
 import { decodeTopicRouteData } from '../../src/protocol/bodies/index.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
@@ -118,5 +120,20 @@ describe('route answers cached as bytes', () => {
     s.registry.registerBroker(registration());
     for (let i = 0; i < 100; i++) for (let n = 0; n < 2; n++) assert.equal(s.ask(`Missing${'x'.repeat(100)}${i}`).code, ResponseCode.TOPIC_NOT_EXIST);
     assert.equal(s.cache.cachedRouteBytes, 0);
+  });
+});
+
+describe('the route lookup header', () => {
+  it('is read as decodeHeader reads GetRouteInfoHeader', () => {
+    const cases: Array<Record<string, string> | null> = [
+      { topic: 'T' },
+      { topic: 'T', acceptStandardJsonOnly: 'TRUE', zoneMode: 'false', zoneName: 'z1' },
+      { topic: 'T', acceptStandardJsonOnly: 'yes', zoneMode: 'True' },
+      { topic: '', zoneName: '' },
+    ];
+    for (const extFields of cases) assert.deepEqual(readRouteInfoHeader(extFields), decodeHeader(GetRouteInfoHeader, extFields), JSON.stringify(extFields));
+    for (const extFields of [null, {}, { zoneName: 'z' }] as Array<Record<string, string> | null>) {
+      assert.throws(() => readRouteInfoHeader(extFields), (err: Error) => err.message === 'the custom field <topic> is null');
+    }
   });
 });
