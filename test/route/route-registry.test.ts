@@ -74,6 +74,20 @@ describe('route registry: registration', () => {
     assert.equal(registry.scanNotActiveBrokers(), 0, 'nothing expires again on the next scan');
   });
 
+  it('an expired broker that no slot names is dropped, not expired again at every scan', () => {
+    const { registry, clock } = makeRegistry();
+    registry.registerBroker(registration());
+    // The same broker name and address registered under another cluster: the group stays in the first.
+    registry.registerBroker(registration({ clusterName: 'Other' }));
+    assert.equal(registry.liveBrokerCount, 2);
+    clock.advance(120_001);
+    assert.equal(registry.scanNotActiveBrokers(), 2);
+    registry.flushUnregistrations();
+    assert.equal(registry.liveBrokerCount, 0);
+    clock.advance(120_001);
+    assert.equal(registry.scanNotActiveBrokers(), 0);
+  });
+
   it('a slave promoted in place of a master keeps a slot for the master only if it re-registers', () => {
     const { registry } = makeRegistry();
     registry.registerBroker(registration({ brokerAddr: '10.0.0.1:10911', connectionId: 1 }));

@@ -282,10 +282,15 @@ export class RouteRegistry {
    */
   private dropDisplacedBroker(clusterName: string, brokerAddr: string): void {
     if (this.holdsSlot(clusterName, brokerAddr)) return;
-    if (!this.liveTable.remove(clusterName, brokerAddr)) return;
+    if (this.dropSlotless(clusterName, brokerAddr)) this.logger.info({ clusterName, brokerAddr }, 'broker slot taken over at another address, the old broker dropped');
+  }
+
+  /** Forgets a broker process that holds no slot: its live entry, body record and filter servers. Returns whether it was live. */
+  private dropSlotless(clusterName: string, brokerAddr: string): boolean {
+    const live = this.liveTable.remove(clusterName, brokerAddr);
     this.unchanged.forget(clusterName, brokerAddr);
     this.setFilterServers(clusterName, brokerAddr, []);
-    this.logger.info({ clusterName, brokerAddr }, 'broker slot taken over at another address, the old broker dropped');
+    return live !== undefined;
   }
 
   private holdsSlot(clusterName: string, brokerAddr: string): boolean {
@@ -483,9 +488,7 @@ export class RouteRegistry {
       }
     }
     // No slot names it: nothing to unregister but the entry itself, which must not outlive this.
-    this.liveTable.remove(live.clusterName, live.brokerAddr);
-    this.unchanged.forget(live.clusterName, live.brokerAddr);
-    this.setFilterServers(live.clusterName, live.brokerAddr, []);
+    this.dropSlotless(live.clusterName, live.brokerAddr);
     this.logger.info({ clusterName: live.clusterName, brokerAddr: live.brokerAddr, why }, 'broker without a slot dropped');
   }
 
