@@ -11,7 +11,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import fs from 'node:fs';
 import { Configuration } from '../src/namesrv/config/configuration.js';
-import { NameServer } from '../src/namesrv/nameserver.js';
+import { NameServerApp } from '../src/app/nameserver-app.js';
 import { silentLogger } from '../src/util/logger.js';
 import { topicConfig } from './broker-bodies.js';
 
@@ -27,9 +27,10 @@ const configuration = new Configuration({
   netty: { listenPort: 0, bindAddress: '127.0.0.1' },
   http: { httpPort: 0 },
 });
-const server = new NameServer({ configuration, logger: silentLogger(), env: {} });
-await server.start();
-const base = `http://127.0.0.1:${server.httpEndpoint!.port}`;
+const app = new NameServerApp({ configuration, logger: silentLogger(), env: {} });
+await app.start();
+const server = app.nameServer;
+const base = `http://127.0.0.1:${app.httpEndpoint!.port}`;
 
 const names = Array.from({ length: TOPICS }, (_, i) => `Topic-${(i * 7919) % TOPICS}-${i.toString(36)}`);
 for (let b = 0; b < BROKERS; b++) {
@@ -95,5 +96,5 @@ view.topics({ offset: 0, limit: 100, cluster: 'ClusterA' });
 console.log(`| first read of a cluster's topics after a change | ${(performance.now() - firstCluster).toFixed(2)} | | | |`);
 
 loop.disable();
-await server.shutdown();
+await app.shutdown();
 fs.rmSync(home, { recursive: true, force: true });

@@ -13,12 +13,14 @@ import { largeListsScenario } from './scenarios/large-lists.js';
 import { registrationStormScenario } from './scenarios/registration-storm.js';
 import { routeLookupScenario } from './scenarios/route-lookup.js';
 import { largeScaleScenario } from './scenarios/large-scale.js';
+import { hostileClientsScenario } from './scenarios/hostile-clients.js';
 
 const SCENARIOS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   route: routeLookupScenario,
   storm: registrationStormScenario,
   lists: largeListsScenario,
   churn: connectionChurnScenario,
+  hostile: hostileClientsScenario,
   scale: largeScaleScenario,
   calibrate: calibrationScenario,
 };

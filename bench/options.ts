@@ -1,9 +1,9 @@
 /** Command-line settings of `npm run bench`, with modest defaults (the whole default run stays under 3 minutes). */
 import os from 'node:os';
 
-export const ALL_SCENARIOS = ['route', 'storm', 'lists', 'churn', 'scale', 'calibrate'] as const;
+export const ALL_SCENARIOS = ['route', 'storm', 'lists', 'churn', 'hostile', 'scale', 'calibrate'] as const;
 export type ScenarioName = (typeof ALL_SCENARIOS)[number];
-export const DEFAULT_SCENARIOS: ScenarioName[] = ['route', 'storm', 'lists', 'churn'];
+export const DEFAULT_SCENARIOS: ScenarioName[] = ['route', 'storm', 'lists', 'churn', 'hostile'];
 
 export interface BenchOptions {
   against: { host: string; port: number } | null;
@@ -30,6 +30,10 @@ export interface BenchOptions {
   listTopics: number;
   listConnections: number;
   churnConcurrency: number;
+  /** Connections sending compressed REGISTER_BROKER bombs in the hostile scenario. */
+  hostileBombers: number;
+  /** Connections announcing 16 MiB frames and dribbling bytes in the hostile scenario. */
+  hostileDribblers: number;
   scaleBrokers: number;
   scaleTopics: number;
   scaleBrokersPerTopic: number;
@@ -63,6 +67,8 @@ export const USAGE = `npm run bench -- [options]
   --big-interval-ms=N     pause between big-broker re-registrations (default 100)
   --list-brokers=B --list-topics=T             cluster-info / topic-list registry (default 100 x 1000, 10,000 distinct topics)
   --churn-concurrency=N   concurrent connect-ask-close loops (default 32)
+  --hostile-bombers=N --hostile-dribblers=M    hostile scenario: connections sending zlib bombs / announcing
+                          16 MiB frames and dribbling bytes (default 20, 300)
   --scale-brokers=B --scale-topics=T --scale-brokers-per-topic=K  (default 300 x 10000, 10)
   --server-node-args="…"  node options for the server this bench starts (e.g. --cpu-prof)
   --server-cli=FILE       start this mqnamesrv script instead of bin/mqnamesrv.js (another build, for before/after)
@@ -81,7 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const known = new Set([
     'against', 'pid', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
     'route-brokers', 'route-topics', 'storm-brokers', 'storm-topics', 'big-topics', 'storm-rate', 'big-interval-ms',
-    'list-brokers', 'list-topics', 'list-connections', 'churn-concurrency', 'scale-brokers', 'scale-topics',
+    'list-brokers', 'list-topics', 'list-connections', 'churn-concurrency', 'hostile-bombers', 'hostile-dribblers', 'scale-brokers', 'scale-topics',
     'scale-brokers-per-topic', 'server-node-args', 'server-cli', 'server-args', 'out', 'label', 'help',
   ]);
   for (const key of values.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
@@ -132,6 +138,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     listTopics: num('list-topics', 1000, 1),
     listConnections: num('list-connections', 8, 1),
     churnConcurrency: num('churn-concurrency', 32, 1),
+    hostileBombers: num('hostile-bombers', 20),
+    hostileDribblers: num('hostile-dribblers', 300),
     scaleBrokers: num('scale-brokers', 300, 1),
     scaleTopics: num('scale-topics', 10000, 1),
     scaleBrokersPerTopic: num('scale-brokers-per-topic', 10, 1),

@@ -77,13 +77,18 @@ export class SimulatedBroker {
     this.prepare([flavor]);
     if (newVersion) this.counter++;
     const body = flavor === 'json' ? this.jsonBody!.withCounter(this.counter) : this.compressedBodies!.take();
+    return this.registerBody(body, flavor === 'compressed');
+  }
+
+  /** Registers with `body` as it is (e.g. a hostile one). */
+  async registerBody(body: Buffer, compressed: boolean): Promise<RegisterOutcome> {
     const extFields: Record<string, string> = {
       brokerName: this.brokerName,
       brokerAddr: this.brokerAddr,
       clusterName: this.clusterName,
       haServerAddr: this.brokerAddr.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 1}`),
       brokerId: '0',
-      compressed: String(flavor === 'compressed'),
+      compressed: String(compressed),
       bodyCrc32: String(bodyCrc32(body)),
     };
     const started = performance.now();

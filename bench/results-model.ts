@@ -1,6 +1,7 @@
 /** What a scenario reports: table rows (one per measured load) and single facts. */
-import type { LatencySummary } from './histogram.js';
+import type { Histogram, LatencySummary } from './histogram.js';
 import type { PhaseOutcome } from './phased-load.js';
+import type { ServerUsage } from './proc-stats.js';
 
 export interface ResultRow {
   scenario: string;
@@ -51,5 +52,29 @@ export function rowOf(scenario: string, measure: string, unit: ResultRow['unit']
     loadgenMaxElu: stats.loadgenMaxElu,
     machineBusyPct: usage.machineBusyPct,
     loadgenSaturated: stats.loadgenMaxElu >= SATURATED_ELU,
+  };
+}
+
+/** A row for what a scenario timed itself (its own requests, over `seconds`): no load-generator figures. */
+export function histogramRow(
+  scenario: string,
+  measure: string,
+  unit: ResultRow['unit'],
+  timed: { histogram: Histogram; errors: number; seconds: number },
+  usage: ServerUsage,
+): ResultRow {
+  return {
+    scenario,
+    measure,
+    unit,
+    rate: Math.round((timed.histogram.count / (timed.seconds || 1)) * 10) / 10,
+    latency: timed.histogram.summary(),
+    errors: timed.errors,
+    serverCpuCores: usage.cpuCores,
+    serverRssMaxMb: usage.rssMaxMb,
+    loadgenCores: null,
+    loadgenMaxElu: null,
+    machineBusyPct: usage.machineBusyPct,
+    loadgenSaturated: false,
   };
 }

@@ -1,5 +1,6 @@
 /** Public API: the NameServer, its building blocks, and the protocol types. */
 export { NameServer, type NameServerOptions } from './namesrv/nameserver.js';
+export { NameServerApp, type NameServerAppOptions } from './app/nameserver-app.js';
 export { Configuration, type ConfigurationInit } from './namesrv/config/configuration.js';
 export { loadConfiguration } from './namesrv/config/load-configuration.js';
 export { RouteRegistry } from './namesrv/route/route-registry.js';

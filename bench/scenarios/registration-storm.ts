@@ -8,7 +8,7 @@ import type { BenchContext } from '../context.js';
 import { Histogram } from '../histogram.js';
 import { runPhasedLoad } from '../phased-load.js';
 import { SimulatedBroker, SimulatedRegistry, type BodyFlavor, type RegisterOutcome, type RegistryLayout } from '../registry.js';
-import { rowOf, type ResultRow, type ScenarioResult } from '../results-model.js';
+import { histogramRow, rowOf, type ResultRow, type ScenarioResult } from '../results-model.js';
 import type { ServerUsage } from '../proc-stats.js';
 import { phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
 import { noteErrors } from './route-lookup.js';
@@ -153,20 +153,7 @@ export async function registrationStormScenario(ctx: BenchContext): Promise<Scen
 }
 
 function registrationRow(scenario: string, measure: string, log: RegistrationLog, seconds: number, usage: ServerUsage): ResultRow {
-  return {
-    scenario,
-    measure,
-    unit: 'reg/s',
-    rate: Math.round((log.histogram.count / seconds) * 10) / 10,
-    latency: log.histogram.summary(),
-    errors: log.errors,
-    serverCpuCores: usage.cpuCores,
-    serverRssMaxMb: usage.rssMaxMb,
-    loadgenCores: null,
-    loadgenMaxElu: null,
-    machineBusyPct: usage.machineBusyPct,
-    loadgenSaturated: false,
-  };
+  return histogramRow(scenario, measure, 'reg/s', { histogram: log.histogram, errors: log.errors, seconds }, usage);
 }
 
 function kb(bytes: number): string {

@@ -1,4 +1,5 @@
 /** The NameServer's JSON API, as the console reads it (docs: the HTTP API section of the README). */
+import { authorization, loginNeeded } from './auth';
 
 export interface Overview {
   version: string;
@@ -83,10 +84,9 @@ interface BrokerEntry {
 export interface ConsistencyReport {
   comparedAt: number;
   agree: boolean;
-  nameServers: { address: string; reachable: boolean; error: string | null; dataVersionsError: string | null; clusters: number; brokers: number; topics: number }[];
+  nameServers: { address: string; reachable: boolean; error: string | null; clusters: number; brokers: number; topics: number }[];
   brokers: (BrokerEntry & { presentOn: string[]; missingFrom: string[] })[];
   topics: { union: number; missing: { topic: string; presentOn: string[]; missingFrom: string[] }[]; missingTotal: number };
-  dataVersions: (BrokerEntry & { versions: Record<string, DataVersion | null> })[];
   routes: { compared: number; notCompared: number; differingTotal: number; differing: { topic: string; variants: { nameServers: string[]; route: CanonicalRoute | null }[] }[] };
   limits: { maxRouteTopics: number; concurrency: number; timeoutMs: number };
 }
@@ -101,7 +101,11 @@ export class ApiError extends Error {
 }
 
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' }, signal });
+  // The header tells the server not to answer 401 with a challenge (the browser would open its own dialog).
+  const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'console' };
+  const account = authorization();
+  if (account) headers.authorization = account;
+  const response = await fetch(path, { headers, signal });
   const text = await response.text();
   let body: unknown = null;
   try {
@@ -111,6 +115,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   }
   if (!response.ok) {
     const message = (body as { error?: string } | null)?.error ?? `${response.status} ${response.statusText}`;
+    if (response.status === 401) loginNeeded(message);
     throw new ApiError(response.status, message);
   }
   return body as T;

@@ -1,4 +1,6 @@
 import { render } from 'preact';
+import { signOut, useLogin } from './auth';
+import { LoginForm } from './components/login';
 import { BrokersPage } from './pages/brokers';
 import { ConfigPage } from './pages/config';
 import { KvPage } from './pages/kv';
@@ -38,6 +40,7 @@ function page(path: string) {
 function App() {
   const path = useHashPath();
   const section = SECTIONS.find((s) => s.path !== '/' && (path === s.path || path.startsWith(`${s.path}/`)))?.path ?? '/';
+  const login = useLogin();
   return (
     <>
       <header class="top">
@@ -54,8 +57,14 @@ function App() {
             </a>
           ))}
         </nav>
+        {login.signedIn && (
+          <button type="button" class="sign-out" onClick={signOut}>
+            Sign out
+          </button>
+        )}
       </header>
-      <main id="main">{page(path)}</main>
+      {/* A page starts again after a sign-in, so that it loads what it could not before. */}
+      <main id="main">{login.request ? <LoginForm request={login.request} /> : <div key={login.signIns}>{page(path)}</div>}</main>
     </>
   );
 }

@@ -11,6 +11,7 @@ import { exitWhenIdle, StopOnSignals } from './stop-on-signals.js';
 interface Startable {
   start(events: { remotingListening(address: { address: string; port: number }): void }): Promise<unknown>;
   readonly httpEndpoint: { address: string; port: number } | null;
+  readonly https: boolean;
   shutdown(): Promise<void>;
 }
 
@@ -56,9 +57,9 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
   }
 
   // Loaded here so that -h and -p work without the server's modules.
-  const { NameServer } = await import('../namesrv/nameserver.js');
+  const { NameServerApp } = await import('../app/nameserver-app.js');
   if (signals.stopRequested) return;
-  const server: Startable = new NameServer({ configuration, logger });
+  const server: Startable = new NameServerApp({ configuration, logger });
   // Announced as soon as brokers and clients can be served, as Java does; HTTP follows.
   const announce = (line: string) => {
     if (signals.stopRequested) return; // being shut down: never announced
@@ -77,7 +78,7 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
     return fail(startFailure(error, configuration), logger);
   }
   const http = server.httpEndpoint;
-  if (http) announce(`HTTP (metrics, health, API, address server) on ${http.address}:${http.port}`);
+  if (http) announce(`${server.https ? 'HTTPS' : 'HTTP'} (metrics, health, API, address server) on ${http.address}:${http.port}`);
 }
 
 function startFailure(error: unknown, configuration: Configuration): string {

@@ -1,28 +1,21 @@
-import { dataVersionEquals } from '../protocol/route-types.js';
 import { MAX_LISTED, type ComparisonLimits } from './limits.js';
-import { brokerKey, type BrokerEntry, type NameServerView } from './name-server-view.js';
+import type { BrokerEntry, NameServerView } from './name-server-view.js';
 import type { ConsistencyReport, Presence, RouteDifference } from './report.js';
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** What the next step should ask each reachable NameServer: brokers all of them list, topics all of them list (bounded). */
+/** What the next step should ask each reachable NameServer: the routes of topics all of them list (bounded). */
 export interface DetailPlan {
-  brokers: BrokerEntry[];
   topics: string[];
   topicsNotCompared: number;
 }
 
 export function planDetails(views: readonly NameServerView[], limits: ComparisonLimits): DetailPlan {
   const reachable = views.filter((v) => !v.error);
-  if (reachable.length === 0) return { brokers: [], topics: [], topicsNotCompared: 0 };
+  if (reachable.length === 0) return { topics: [], topicsNotCompared: 0 };
   const [first, ...rest] = reachable;
-  const brokers = [...first!.brokers]
-    .filter(([key]) => rest.every((v) => v.brokers.has(key)))
-    .map(([, entry]) => entry)
-    .sort((a, b) => byText(brokerKey(a), brokerKey(b)))
-    .slice(0, limits.maxBrokers);
   const common = [...first!.topics].filter((t) => rest.every((v) => v.topics.has(t))).sort(byText);
-  return { brokers, topics: common.slice(0, limits.maxRouteTopics), topicsNotCompared: Math.max(0, common.length - limits.maxRouteTopics) };
+  return { topics: common.slice(0, limits.maxRouteTopics), topicsNotCompared: Math.max(0, common.length - limits.maxRouteTopics) };
 }
 
 /** Compares what each NameServer said. Pure: the views are read, never changed. */
@@ -47,15 +40,6 @@ export function compareViews(views: readonly NameServerView[], plan: DetailPlan,
     .map((topic) => ({ topic, ...presence((v) => v.topics.has(topic)) }))
     .filter((t) => t.missingFrom.length > 0);
 
-  const versioned = reachable.filter((v) => !v.dataVersionsError);
-  const dataVersions = plan.brokers
-    .filter((b) => {
-      const key = brokerKey(b);
-      const [first, ...rest] = versioned.map((v) => v.dataVersions.get(key) ?? null);
-      return rest.some((version) => !dataVersionEquals(first, version));
-    })
-    .map((b) => ({ ...b, versions: Object.fromEntries(versioned.map((v) => [v.address, v.dataVersions.get(brokerKey(b)) ?? null])) }));
-
   const differing: RouteDifference[] = [];
   for (const topic of plan.topics) {
     const variants = new Map<string, RouteDifference['variants'][number]>();
@@ -70,7 +54,7 @@ export function compareViews(views: readonly NameServerView[], plan: DetailPlan,
   }
 
   const agree =
-    reachable.length === views.length && brokers.length === 0 && missing.length === 0 && dataVersions.length === 0 && differing.length === 0;
+    reachable.length === views.length && brokers.length === 0 && missing.length === 0 && differing.length === 0;
   return {
     comparedAt,
     agree,
@@ -78,14 +62,12 @@ export function compareViews(views: readonly NameServerView[], plan: DetailPlan,
       address: v.address,
       reachable: !v.error,
       error: v.error,
-      dataVersionsError: v.dataVersionsError,
       clusters: v.clusters,
       brokers: v.brokers.size,
       topics: v.topics.size,
     })),
     brokers,
     topics: { union: allTopics.size, missing: missing.slice(0, MAX_LISTED), missingTotal: missing.length },
-    dataVersions,
     routes: { compared: plan.topics.length, notCompared: plan.topicsNotCompared, differing: differing.slice(0, MAX_LISTED), differingTotal: differing.length },
     limits,
   };

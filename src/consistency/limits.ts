@@ -2,8 +2,6 @@
 export interface ComparisonLimits {
   /** Routes are compared for at most this many topics (those every NameServer lists, in name order). */
   maxRouteTopics: number;
-  /** Data versions are asked for at most this many broker addresses. */
-  maxBrokers: number;
   /** Requests in flight to one NameServer at a time. */
   concurrency: number;
   /** Timeout of one request. */
@@ -12,7 +10,6 @@ export interface ComparisonLimits {
 
 export const DEFAULT_LIMITS: ComparisonLimits = {
   maxRouteTopics: 200,
-  maxBrokers: 1000,
   concurrency: 8,
   timeoutMs: 5000,
 };

@@ -1,7 +1,6 @@
 import type { NameServerClient } from '../client/namesrv/name-server-client.js';
 import { NameServerError } from '../client/namesrv/errors.js';
 import { ResponseCode } from '../protocol/response-code.js';
-import type { DataVersion } from '../protocol/route-types.js';
 import { canonicalRoute, type CanonicalRoute } from './canonical-route.js';
 import type { ComparisonLimits } from './limits.js';
 import { mapLimited } from './map-limited.js';
@@ -25,10 +24,6 @@ export interface NameServerView {
   clusters: number;
   brokers: Map<string, BrokerEntry>;
   topics: Set<string>;
-  /** Broker key → the NameServer's data version of that broker (null: it has none). */
-  dataVersions: Map<string, DataVersion | null>;
-  /** Why data versions could not be read (a NameServer with ACL refuses unsigned QUERY_DATA_VERSION). */
-  dataVersionsError: string | null;
   /** Topic → route (null: the NameServer has no route for it). */
   routes: Map<string, CanonicalRoute | null>;
 }
@@ -41,8 +36,6 @@ export async function readInventory(client: NameServerClient, address: string, l
     clusters: 0,
     brokers: new Map(),
     topics: new Set(),
-    dataVersions: new Map(),
-    dataVersionsError: null,
     routes: new Map(),
   };
   try {
@@ -63,34 +56,14 @@ export async function readInventory(client: NameServerClient, address: string, l
 }
 
 /**
- * Asks a NameServer for its data version of each broker and its route of each topic, at most
- * `limits.concurrency` requests at a time. A NameServer refreshes a broker's last-update time when
- * asked its data version (Java's does the same), so callers compare on demand, not on a timer.
+ * Asks a NameServer for its route of each topic, at most `limits.concurrency` requests at a time.
+ * Brokers' data versions are never asked (QUERY_DATA_VERSION): Java's NameServer takes that
+ * question as a sign of life of the broker named in it, so a comparison would keep a dead broker
+ * listed. A comparison sends only reads that change nothing: GET_BROKER_CLUSTER_INFO,
+ * GET_ALL_TOPIC_LIST_FROM_NAMESERVER and GET_ROUTEINFO_BY_TOPIC.
  */
-export async function readDetails(
-  client: NameServerClient,
-  view: NameServerView,
-  brokers: readonly BrokerEntry[],
-  topics: readonly string[],
-  limits: ComparisonLimits,
-): Promise<void> {
+export async function readRoutes(client: NameServerClient, view: NameServerView, topics: readonly string[], limits: ComparisonLimits): Promise<void> {
   const options = { address: view.address, timeoutMs: limits.timeoutMs };
-  const unknownVersion: DataVersion = { stateVersion: 0, timestamp: 0, counter: 0 };
-  try {
-    await mapLimited(brokers, limits.concurrency, async (b) => {
-      const identity = { clusterName: b.cluster, brokerName: b.brokerName, brokerAddr: b.address, brokerId: b.brokerId };
-      const answer = await client.queryDataVersion(identity, unknownVersion, options);
-      view.dataVersions.set(brokerKey(b), answer.dataVersion);
-    });
-  } catch (err) {
-    // An answer that refuses (no permission...) leaves the data versions out; no answer at all is an error.
-    if (!(err instanceof NameServerError)) {
-      view.error = firstLine(err);
-      return;
-    }
-    view.dataVersions.clear();
-    view.dataVersionsError = firstLine(err);
-  }
   try {
     await mapLimited(topics, limits.concurrency, async (topic) => {
       try {

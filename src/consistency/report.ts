@@ -1,4 +1,3 @@
-import type { DataVersion } from '../protocol/route-types.js';
 import type { CanonicalRoute } from './canonical-route.js';
 import type { BrokerEntry } from './name-server-view.js';
 import type { ComparisonLimits } from './limits.js';
@@ -12,8 +11,6 @@ export interface ConsistencyReport {
   /** Broker addresses that some reachable NameServers list and others do not. */
   brokers: (BrokerEntry & Presence)[];
   topics: { union: number; missing: ({ topic: string } & Presence)[]; missingTotal: number };
-  /** Brokers every reachable NameServer lists, whose data versions differ between them. */
-  dataVersions: (BrokerEntry & { versions: Record<string, DataVersion | null> })[];
   routes: { compared: number; notCompared: number; differing: RouteDifference[]; differingTotal: number };
   limits: ComparisonLimits;
 }
@@ -22,8 +19,6 @@ export interface NameServerSummary {
   address: string;
   reachable: boolean;
   error: string | null;
-  /** Set when the NameServer refused to tell brokers' data versions: they were not compared there. */
-  dataVersionsError: string | null;
   clusters: number;
   brokers: number;
   topics: number;

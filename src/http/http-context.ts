@@ -9,6 +9,18 @@ export interface Endpoint {
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
+/** Why an account's keys were not accepted. */
+export type AccountRefusal = 'unknown-account' | 'wrong-secret' | 'address-not-allowed' | 'not-admin' | 'admin-needs-tls';
+
+/** The ACL file's accounts, as HTTP checks them (HTTP Basic: accessKey as the user, secretKey as the password). */
+export interface AccountCheck {
+  /**
+   * null when `accessKey`/`secretKey` name an account that may call from `host` (an IP address), and
+   * is an admin when `admin` (over HTTPS, `secure`, when `aclAdminRequiresTls` asks for it).
+   */
+  check(accessKey: string, secretKey: string, origin: { host: string; secure: boolean }, admin: boolean): AccountRefusal | null;
+}
+
 /** What the HTTP routes read: narrow, read-only views of the NameServer. */
 export interface HttpContext {
   logger: Logger;
@@ -18,6 +30,8 @@ export interface HttpContext {
     totals(): { requests: number; routeLookups: number; routeLookupSeconds: number; connectionsOpen: number };
   };
   readiness(): Readiness;
+  /** Who may call: null when `aclEnable=false` (everyone may). */
+  accounts: AccountCheck | null;
   registry: RegistryView;
   kv: {
     namespaces(): string[];
@@ -34,8 +48,8 @@ export interface HttpContext {
   console: {
     /** `consoleNameServers`, raw: the NameServers the console compares this one with. */
     nameServers(): string;
-    /** Only this NameServer and `consoleNameServers` may be compared (with `aclEnable=true`). */
-    listedOnly(): boolean;
+    /** `consoleCompareAnyAddress`: a caller may have this server compare NameServers it names, not only `consoleNameServers`. */
+    compareAnyAddress(): boolean;
   };
   addressServer: {
     /** `addressServerNamesrvList`, or empty for this server's own address. */

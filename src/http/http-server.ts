@@ -1,4 +1,6 @@
+import type tls from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { requireAccounts } from './access.js';
 import type { HttpContext } from './http-context.js';
 import { HttpListenError } from './http-listen-error.js';
 import { addressServerRoutes } from './routes/address-server.js';
@@ -14,9 +16,31 @@ export interface RouteOptions {
 /** The route areas, each a fastify plugin; a new area is one more entry. */
 export const ROUTE_PLUGINS: ReadonlyArray<FastifyPluginAsync<RouteOptions>> = [metricsRoutes, healthRoutes, apiRoutes, addressServerRoutes, consoleRoutes];
 
-/** The HTTP side of the NameServer: JSON errors (400, 404, 500), never a stack trace. */
-export function createHttpServer(ctx: HttpContext, plugins = ROUTE_PLUGINS): FastifyInstance {
-  const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true });
+/**
+ * Longest path parameter: a topic name of 127 characters, each of them percent-encoded, fits
+ * (fastify's default of 100 answered 414 to valid topic names).
+ */
+export const MAX_PARAM_LENGTH = 1024;
+
+export interface HttpServerOptions {
+  /** Serve HTTPS with this certificate (its context can be replaced later: `app.server.setSecureContext`). */
+  https?: tls.SecureContextOptions;
+  plugins?: ReadonlyArray<FastifyPluginAsync<RouteOptions>>;
+}
+
+/**
+ * The HTTP side of the NameServer: JSON errors (400, 401, 403, 404, 500), never a stack trace; with
+ * `ctx.accounts`, every route but the public ones asks for an account of the ACL file.
+ */
+export function createHttpServer(ctx: HttpContext, options: HttpServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+  if (ctx.accounts) requireAccounts(app, ctx.accounts, ctx.logger);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       void reply.code(400).send({ error: error.message });
@@ -29,7 +53,7 @@ export function createHttpServer(ctx: HttpContext, plugins = ROUTE_PLUGINS): Fas
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `no such path: ${request.method} ${request.url.split('?')[0]}` });
   });
-  for (const plugin of plugins) void app.register(plugin, { ctx });
+  for (const plugin of options.plugins ?? ROUTE_PLUGINS) void app.register(plugin, { ctx });
   return app;
 }
 

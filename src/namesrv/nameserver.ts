@@ -1,8 +1,6 @@
 import type net from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import type { Endpoint, HttpContext, Readiness } from '../http/http-context.js';
 import { NamesrvCounters } from '../metrics/namesrv-counters.js';
-import type { MetricSources, PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import type { MetricSources } from '../metrics/prometheus-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { parseTrustedProxies, readProxyHeader } from '../remoting/proxy-protocol/index.js';
@@ -50,25 +48,18 @@ const SCAN_INITIAL_DELAY_MS = 5;
 /** Java's NameServer closes connections idle this long; also how long a silent new connection may stay. */
 const DEFAULT_IDLE_SECONDS = 120;
 
-type HttpModules = Awaited<ReturnType<typeof loadHttpModules>>;
-
-/** The HTTP side's modules, loaded only when HTTP is on. */
-async function loadHttpModules() {
-  const [http, metrics] = await Promise.all([import('../http/http-server.js'), import('../metrics/prometheus-metrics.js')]);
-  return { createHttpServer: http.createHttpServer, listenHttp: http.listenHttp, PrometheusMetrics: metrics.PrometheusMetrics };
-}
+/** Why the server is not ready to serve, for readiness probes. */
+export type Readiness = { ready: true } | { ready: false; reason: string };
 
 export interface StartEvents {
-  /**
-   * The remoting port listens: brokers and clients can be served (the HTTP listener may still be
-   * starting; `start` resolves once it is up too).
-   */
+  /** The remoting port listens: brokers and clients can be served. */
   remotingListening?(address: net.AddressInfo): void;
 }
 
 /**
  * The NameServer: wires the route registry, the KV store and the request handlers to the
- * remoting server and the HTTP listener, and owns the periodic tasks (expired-broker scan, KV print).
+ * remoting server, and owns the periodic tasks (expired-broker scan, KV print). The HTTP listener
+ * is wired beside it by the composition root (src/app/), through the read-only accessors below.
  */
 export class NameServer {
   readonly registry: RouteRegistry;
@@ -79,9 +70,6 @@ export class NameServer {
   readonly registerBodies: RegisterBodyDecoder;
   /** What the server reports (request counts, registrations...), counted whether or not HTTP is on. */
   readonly counters = new NamesrvCounters();
-  private prometheus: PrometheusMetrics | null = null;
-  private http: FastifyInstance | null = null;
-  private httpAddress: Endpoint | null = null;
   private startedAt = 0;
   private kvLoaded = false;
   private readonly clock: Clock;
@@ -125,6 +113,8 @@ export class NameServer {
     this.startedAt = this.clock.now();
     const trustedProxies = parseTrustedProxies(this.options.configuration.security.proxyProtocolTrustedAddresses);
     const firstBytesTimeoutMs = (netty.serverChannelMaxIdleTimeSeconds || DEFAULT_IDLE_SECONDS) * 1000;
+    const staleSettingsFiles = this.options.configuration.removeStaleTempFiles();
+    if (staleSettingsFiles.length > 0) this.logger.warn({ files: staleSettingsFiles }, 'removed temporary files a crashed settings write left behind');
     this.kv.load();
     this.kvLoaded = true;
     this.tls = await createServerTls({
@@ -157,7 +147,7 @@ export class NameServer {
       serverVersion: SERVER_VERSION,
       logger: this.logger,
       handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
-        (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection.remoteAddress) ?? null,
+        (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection) ?? null,
       ),
       listener: {
         onConnect: (connection) => this.options.connectionListener?.onConnect?.(connection),
@@ -182,17 +172,6 @@ export class NameServer {
       throw err;
     }
     events.remotingListening?.(address);
-    // Loaded only now: fastify and prom-client take ~200 ms to load, which brokers need not wait for.
-    if (this.options.configuration.http.httpEnable) {
-      try {
-        await this.startHttp(await loadHttpModules());
-      } catch (err) {
-        await Promise.all([this.tls?.close(), this.server.close()]);
-        this.tls = null;
-        this.server = null;
-        throw err;
-      }
-    }
     this.schedule(SCAN_INITIAL_DELAY_MS, () => namesrv.scanNotActiveBrokerInterval, () => this.scanNotActiveBrokers());
     this.schedule(KV_PRINT_INITIAL_DELAY_MS, () => KV_PRINT_INTERVAL_MS, () => this.kv.printAll());
     return address;
@@ -233,9 +212,14 @@ export class NameServer {
     return this.isDraining;
   }
 
-  /** Where HTTP listens; null when it is off or not started. */
-  get httpEndpoint(): Endpoint | null {
-    return this.httpAddress;
+  /** When `start` was called, on the server's clock. */
+  get startTime(): number {
+    return this.startedAt;
+  }
+
+  /** Connections open at the remoting port. */
+  get connectionCount(): number {
+    return this.server?.connectionCount ?? 0;
   }
 
   /** Drops brokers silent past their heartbeat timeout (run periodically). Returns how many. */
@@ -272,13 +256,11 @@ export class NameServer {
     this.timers.clear();
     this.registry.stop();
     // TLS first: it drops sockets still waiting for their first byte, which the server's close waits for.
-    await Promise.all([this.tls?.close(), this.server?.close(), this.http?.close(), this.registerBodies.close(), this.access?.close()]);
+    await Promise.all([this.tls?.close(), this.server?.close(), this.registerBodies.close(), this.access?.close()]);
     await this.kv.idle(); // KV changes already acknowledged are on disk; this waits for any still being written
     this.tls = null;
     this.access = null;
     this.server = null;
-    this.http = null;
-    this.httpAddress = null;
     this.logger.info('name server shut down');
   }
 
@@ -292,25 +274,8 @@ export class NameServer {
     this.logger.info({ connections: server.connectionCount }, 'drain over, closing the remaining connections');
   }
 
-  /** The Prometheus export; null until HTTP has started (it is only read over HTTP). */
-  get prometheusMetrics(): PrometheusMetrics | null {
-    return this.prometheus;
-  }
-
-  private async startHttp({ createHttpServer, listenHttp, PrometheusMetrics }: HttpModules): Promise<void> {
-    const { http, netty } = this.options.configuration;
-    this.prometheus = new PrometheusMetrics(this.counters, this.metricSources());
-    const app = createHttpServer(this.httpContext(this.prometheus));
-    try {
-      this.httpAddress = await listenHttp(app, http.httpPort, http.httpBindAddress || netty.bindAddress);
-    } catch (err) {
-      await app.close();
-      throw err;
-    }
-    this.http = app;
-  }
-
-  private metricSources(): MetricSources {
+  /** What the Prometheus export reads of the server, at each scrape. */
+  metricSources(): MetricSources {
     return {
       registry: () => {
         const counts = this.registryView.counts();
@@ -321,36 +286,6 @@ export class NameServer {
         const server = this.server;
         if (!server) return { open: 0, accepted: 0, bytesIn: 0, bytesOut: 0 };
         return { open: server.connectionCount, accepted: server.acceptedCount, ...server.traffic() };
-      },
-    };
-  }
-
-  private httpContext(prometheus: PrometheusMetrics): HttpContext {
-    const configuration = this.options.configuration;
-    return {
-      logger: this.logger,
-      now: () => this.clock.now(),
-      metrics: {
-        scrape: (openMetrics) => prometheus.scrape(openMetrics),
-        totals: () => ({ ...this.counters.requests.totals(), connectionsOpen: this.server?.connectionCount ?? 0 }),
-      },
-      readiness: () => this.readiness(),
-      registry: this.registryView,
-      kv: this.kv,
-      settings: () => configuration.entries(),
-      server: {
-        startedAt: this.startedAt,
-        tlsMode: this.tls?.mode ?? 'disabled',
-        remoting: () => {
-          const address = this.server?.address;
-          return address ? { address: address.address, port: address.port } : null;
-        },
-        http: () => this.httpAddress,
-      },
-      console: { nameServers: () => configuration.http.consoleNameServers, listedOnly: () => configuration.security.aclEnable },
-      addressServer: {
-        namesrvList: () => configuration.http.addressServerNamesrvList,
-        subgroups: () => configuration.http.addressServerSubgroups,
       },
     };
   }

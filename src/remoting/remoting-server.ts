@@ -12,6 +12,8 @@ export interface Connection {
   readonly id: number;
   /** `host:port` of the peer. */
   readonly remoteAddress: string;
+  /** The connection is TLS. */
+  readonly secure: boolean;
   /** False once the connection has closed. */
   readonly isOpen: boolean;
   send(cmd: RemotingCommand): void;
@@ -223,6 +225,10 @@ class ServerConnection implements Connection {
 
   get isOpen(): boolean {
     return !this.socket.destroyed;
+  }
+
+  get secure(): boolean {
+    return 'encrypted' in this.socket;
   }
 
   get bytesRead(): number {

@@ -5,7 +5,8 @@ import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { FileChangeWatcher } from '../util/file-change-watcher.js';
 import type { Logger } from '../util/logger.js';
 import { AclFileError, parseAclFile, type AclRules } from './acl-file.js';
-import { checkAccess, type PolicySwitches, type Refusal } from './access-policy.js';
+import { checkAccountKeys, type AccountKeyRefusal } from './account-check.js';
+import { checkAccess, type PolicySwitches, type Refusal, type RequestOrigin } from './access-policy.js';
 
 export interface AccessControlOptions {
   /** Java's `plain_acl.yml`. */
@@ -61,15 +62,24 @@ export class AccessControl {
   }
 
   /** null when the request may run; otherwise its NO_PERMISSION answer (the refusal is logged). */
-  check(request: RemotingCommand, remoteAddress: string): AccessRefusalReply | null {
-    const refusal = checkAccess(request, remoteAddress, this.rules, this.options.switches);
+  check(request: RemotingCommand, origin: RequestOrigin): AccessRefusalReply | null {
+    const refusal = checkAccess(request, origin, this.rules, this.options.switches);
     if (!refusal) return null;
     this.options.logger.warn(
-      { code: requestCodeName(request.code), remote: remoteAddress, accessKey: refusal.accessKey, reason: refusal.reason },
+      { code: requestCodeName(request.code), remote: origin.remoteAddress, accessKey: refusal.accessKey, reason: refusal.reason },
       'request refused by ACL',
     );
     this.options.onRefused?.(refusal, request);
     return { code: ResponseCode.NO_PERMISSION, remark: refusal.remark };
+  }
+
+  /**
+   * Checks an account's keys as HTTP Basic gives them (`host`: the caller's IP address, `secure`: over
+   * HTTPS); null when they may be used. With `aclAdminRequiresTls`, admin work needs HTTPS here too.
+   */
+  checkAccount(accessKey: string, secretKey: string, origin: { host: string; secure: boolean }, admin: boolean): AccountKeyRefusal | null {
+    if (admin && this.options.switches.aclAdminRequiresTls && !origin.secure) return 'admin-needs-tls';
+    return checkAccountKeys(this.rules, accessKey, secretKey, origin.host, admin);
   }
 
   onReload(listener: (event: AclReloadEvent) => void): () => void {

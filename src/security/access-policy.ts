@@ -37,26 +37,40 @@ export interface PolicySwitches {
   readonly aclBrokerRequests: boolean;
   /** Reads need a signature. */
   readonly aclReads: boolean;
+  /** Admin requests need a TLS connection as well as a signature. */
+  readonly aclAdminRequiresTls?: boolean;
+}
+
+/** What the policy knows of the connection a request came on. */
+export interface RequestOrigin {
+  /** `host:port` of the peer. */
+  readonly remoteAddress: string;
+  /** The connection is TLS. */
+  readonly secure: boolean;
 }
 
 /** Why a request is refused: `remark` goes to the client (never a secret), `reason` to the log. */
 export interface Refusal {
-  reason: 'unsigned' | 'unknown-access-key' | 'address-not-allowed' | 'bad-signature' | 'not-admin';
+  reason: 'unsigned' | 'unknown-access-key' | 'address-not-allowed' | 'bad-signature' | 'not-admin' | 'admin-needs-tls';
   remark: string;
   accessKey?: string;
 }
 
 /**
- * Decides whether a request may run (`remoteAddress` is `host:port`): a host on `globalWhiteRemoteAddresses` always may, as in Java;
+ * Decides whether a request may run: with `aclAdminRequiresTls`, admin requests on a plain-text
+ * connection never may; otherwise a host on `globalWhiteRemoteAddresses` always may, as in Java;
  * otherwise admin requests need a valid signature of an admin account, broker requests and reads a
  * valid signature of any account when their switch asks for one. An account with a
  * `whiteRemoteAddress` may sign only from there.
  */
-export function checkAccess(request: RemotingCommand, remoteAddress: string, rules: AclRules, switches: PolicySwitches): Refusal | null {
+export function checkAccess(request: RemotingCommand, origin: RequestOrigin, rules: AclRules, switches: PolicySwitches): Refusal | null {
   const kind = requestKind(request.code);
   if (kind === 'read' && !switches.aclReads) return null;
   if (kind === 'broker' && !switches.aclBrokerRequests) return null;
-  const host = hostOf(remoteAddress);
+  if (kind === 'admin' && switches.aclAdminRequiresTls && !origin.secure) {
+    return { reason: 'admin-needs-tls', remark: `${requestCodeName(request.code)} is an admin request: it is accepted over TLS only (aclAdminRequiresTls)` };
+  }
+  const host = hostOf(origin.remoteAddress);
   if (rules.globalWhiteRemoteAddresses.some((pattern) => pattern.matches(host))) return null;
   const accessKey = request.extFields?.[ACCESS_KEY_FIELD];
   if (accessKey === undefined) {

@@ -85,6 +85,26 @@ describe('Configuration.update (UPDATE_NAMESRV_CONFIG)', () => {
     assert.equal(fs.readFileSync(`${file}.bak`, 'utf8'), before);
   });
 
+  it('keeps a -c file holding secrets as private as it was, its .bak too, and a symlinked -c a symlink', () => {
+    const dir = tempDir();
+    const real = writeFile(dir, 'real.properties', 'listenPort=10001\ntls.server.keyPassword=s3cret\n');
+    fs.chmodSync(real, 0o600);
+    const link = path.join(dir, 'namesrv.properties');
+    fs.symlinkSync(real, link);
+    const { configuration } = loadConfiguration({ argv: ['-c', link], env: {}, homeDir: dir });
+    configuration.update(new Map([['serverWorkerThreads', '9']]));
+    assert.equal(fs.lstatSync(link).isSymbolicLink(), true, 'the link is still a link');
+    assert.match(fs.readFileSync(real, 'utf8'), /^serverWorkerThreads=9$/m, 'the change went to the link\'s target');
+    assert.equal(fs.statSync(real).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(`${real}.bak`).mode & 0o777, 0o600);
+  });
+
+  it('creates a settings file that only its owner can read', () => {
+    const { configuration, file } = withStore();
+    configuration.update(new Map([['serverWorkerThreads', '9']]));
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  });
+
   it('refuses the default blacklist with code 16 and Java remark', () => {
     const { configuration, file } = withStore();
     for (const key of ['configStorePath', 'kvConfigPath', 'configBlackList']) {

@@ -14,6 +14,7 @@ describe('security settings', () => {
       aclFile: path.join(home, 'conf', 'plain_acl.yml'),
       aclBrokerRequests: true,
       aclReads: false,
+      aclAdminRequiresTls: false,
       proxyProtocolTrustedAddresses: '',
     });
     const withHome = loadConfiguration({ argv: [], env: { ROCKETMQ_HOME: '/opt/rocketmq' }, homeDir: home }).configuration;

@@ -155,3 +155,30 @@ describe('the read-only JSON API', () => {
     assert.equal(post.status, 404);
   });
 });
+
+describe('topic names of up to 127 characters', () => {
+  const long = 'T'.repeat(127);
+  // Retry topics start with %; both % and | are allowed in topic names and travel percent-encoded.
+  const encodedLong = `%RETRY%${'|'.repeat(60)}${'a'.repeat(60)}`;
+  let ns: RunningNameServer;
+
+  before(async () => {
+    ns = await startNameServer();
+    const broker = new FakeBroker(await ns.connect(), { topics: [topic(long), topic(encodedLong)] });
+    const answer = await broker.register();
+    assert.equal(answer.code, 0, answer.remark ?? undefined);
+  });
+
+  after(() => ns.stop());
+
+  test('are served by every topic route, percent-encoded ones too', async () => {
+    assert.equal(encodedLong.length, 127);
+    for (const name of [long, encodedLong]) {
+      const { status, body } = await getJson(ns.httpPort!, `/api/v1/topics/${encodeURIComponent(name)}/route`);
+      assert.equal(status, 200, `${name.length} characters: ${JSON.stringify(body)}`);
+      assert.equal((body as { topic: string }).topic, name);
+      const page = await getJson(ns.httpPort!, `/api/v1/topics?prefix=${encodeURIComponent(name)}`);
+      assert.deepEqual((page.body as { topics: { topic: string }[] }).topics.map((t) => t.topic), [name]);
+    }
+  });
+});

@@ -5,22 +5,24 @@ import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HttpContext } from '../../src/http/http-context.js';
 import { consoleRoutes } from '../../src/http/routes/console.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
+import { call, startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 
 /** Only what the console's routes read. */
-function contextWith(consoleNameServers: string, listedOnly = false): HttpContext {
+function contextWith(consoleNameServers: string, compareAnyAddress: boolean): HttpContext {
   return {
     logger: silentLogger(),
     now: () => 1,
     server: { startedAt: 0, tlsMode: 'disabled', remoting: () => ({ address: '0.0.0.0', port: 9876 }), http: () => null },
-    console: { nameServers: () => consoleNameServers, listedOnly: () => listedOnly },
+    console: { nameServers: () => consoleNameServers, compareAnyAddress: () => compareAnyAddress },
   } as unknown as HttpContext;
 }
 
-async function appWith(assetDir: string, consoleNameServers = '', listedOnly = false): Promise<FastifyInstance> {
+async function appWith(assetDir: string, consoleNameServers = '', compareAnyAddress = false): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(consoleRoutes, { ctx: contextWith(consoleNameServers, listedOnly), assetDir });
+  await app.register(consoleRoutes, { ctx: contextWith(consoleNameServers, compareAnyAddress), assetDir });
   return app;
 }
 
@@ -56,7 +58,7 @@ describe('console routes', () => {
   });
 
   test('refuse a comparison of malformed, too few or too many addresses with 400', async () => {
-    const app = await appWith(tempDir('console-none-'));
+    const app = await appWith(tempDir('console-none-'), '', true);
     for (const addrs of ['nonsense', '10.0.0.2:9876', Array.from({ length: 11 }, (_, i) => `10.0.0.${i}:9876`).join(';')]) {
       const response = await app.inject({ url: `/api/v1/nameservers/compare?addrs=${encodeURIComponent(addrs)}` });
       assert.equal(response.statusCode, 400, addrs);
@@ -67,11 +69,11 @@ describe('console routes', () => {
     await app.close();
   });
 
-  test('with signed requests on, refuse to compare addresses that are not listed (403), before connecting anywhere', async () => {
-    const app = await appWith(tempDir('console-none-'), '10.0.0.2:9876', true);
+  test('by default (consoleCompareAnyAddress=false), refuse to compare addresses that are not listed (403), before connecting anywhere', async () => {
+    const app = await appWith(tempDir('console-none-'), '10.0.0.2:9876');
     const response = await app.inject({ url: `/api/v1/nameservers/compare?addrs=${encodeURIComponent('127.0.0.1:9876;10.9.9.9:9876')}` });
     assert.equal(response.statusCode, 403);
-    assert.match(response.json().error, /not listed: 10\.9\.9\.9:9876/);
+    assert.match(response.json().error, /consoleCompareAnyAddress=false.*not listed: 10\.9\.9\.9:9876/);
     await app.close();
   });
 });
@@ -95,5 +97,29 @@ describe('console routes in a running NameServer', () => {
     const report = (await (await fetch(`${base}/api/v1/nameservers/compare`)).json()) as { agree: boolean; nameServers: { address: string }[] };
     assert.equal(report.agree, true);
     assert.deepEqual(report.nameServers.map((ns) => ns.address), [`127.0.0.1:${primary.port}`, `127.0.0.1:${secondary.port}`]);
+  });
+
+  test('a remote caller cannot choose where the comparison connects (UPDATE_NAMESRV_CONFIG refuses both settings)', async () => {
+    const client = await primary.connect();
+    for (const body of ['consoleNameServers=10.9.9.9:9876\n', 'consoleCompareAnyAddress=true\n']) {
+      const response = await call(client, RequestCode.UPDATE_NAMESRV_CONFIG, { body });
+      assert.equal(response.code, ResponseCode.NO_PERMISSION, body);
+    }
+    assert.equal(primary.configuration.http.consoleNameServers, `127.0.0.1:${secondary.port}`);
+    assert.equal(primary.configuration.http.consoleCompareAnyAddress, false);
+    const refused = await fetch(`http://127.0.0.1:${primary.httpPort}/api/v1/nameservers/compare?addrs=${encodeURIComponent(`127.0.0.1:${primary.port};10.9.9.9:9876`)}`);
+    assert.equal(refused.status, 403);
+  });
+
+  test('with consoleCompareAnyAddress=true, a caller may name other NameServers', async () => {
+    const open = await startNameServer({ http: { consoleCompareAnyAddress: true } });
+    try {
+      const addrs = `127.0.0.1:${open.port};127.0.0.1:${secondary.port}`;
+      const response = await fetch(`http://127.0.0.1:${open.httpPort}/api/v1/nameservers/compare?addrs=${encodeURIComponent(addrs)}`);
+      assert.equal(response.status, 200);
+      assert.equal(((await response.json()) as { agree: boolean }).agree, true);
+    } finally {
+      await open.stop();
+    }
   });
 });

@@ -45,7 +45,7 @@ test('httpEnable=false opens no HTTP port', async () => {
   const ns = await startNameServer({ http: { httpEnable: false } });
   try {
     assert.equal(ns.httpPort, null);
-    assert.equal(ns.server.httpEndpoint, null);
+    assert.equal(ns.app.httpEndpoint, null);
   } finally {
     await ns.stop();
   }

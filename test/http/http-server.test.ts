@@ -17,7 +17,7 @@ const failing: FastifyPluginAsync<RouteOptions> = async (app) => {
 const ctx = { logger: silentLogger() } as unknown as HttpContext;
 
 test('a route that throws answers 500 {"error":"internal error"}: no message, no stack', async () => {
-  const app = createHttpServer(ctx, [failing]);
+  const app = createHttpServer(ctx, { plugins: [failing] });
   try {
     const { port } = await listenHttp(app, 0, '127.0.0.1');
     const answer = await httpGet(port, '/boom');
@@ -29,8 +29,8 @@ test('a route that throws answers 500 {"error":"internal error"}: no message, no
 });
 
 test('a port in use is an HttpListenError with the system code', async () => {
-  const holder = createHttpServer(ctx, []);
-  const second = createHttpServer(ctx, []);
+  const holder = createHttpServer(ctx, { plugins: [] });
+  const second = createHttpServer(ctx, { plugins: [] });
   try {
     const { port } = await listenHttp(holder, 0, '127.0.0.1');
     await assert.rejects(listenHttp(second, port, '127.0.0.1'), (err: unknown) => {

@@ -33,6 +33,18 @@ describe('KvStore', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), '{"configTable":{"NS":{"K":"V"}}}');
   });
 
+  it('removes at load the temporary files a crashed write left, and loads the file itself', () => {
+    const file = fileIn();
+    writeJavaFile(file, JAVA_KV);
+    const leftover = path.join(path.dirname(file), `.kvConfig.json.${process.pid}.1.tmp`);
+    fs.writeFileSync(leftover, '{"configTable":{"HALF":');
+    const kv = store(file);
+    kv.load();
+    assert.equal(fs.existsSync(leftover), false);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['kvConfig.json']);
+    assert.notEqual(kv.namespace('ORDER_TOPIC_CONFIG'), undefined);
+  });
+
   it('loads the kvConfig.json a Java 4.9.8 NameServer wrote', () => {
     const file = fileIn();
     writeJavaFile(file, JAVA_KV);

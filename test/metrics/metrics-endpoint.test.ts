@@ -159,7 +159,7 @@ describe('GET /metrics while a broker registers and clients look routes up', () 
   test('the unregistration queue depth is read when scraped', async () => {
     ns.server.registry.submitUnregister({ clusterName: 'C', brokerAddr: '10.0.0.9:10911', brokerName: 'gone', brokerId: 0 });
     // The queue is applied after this I/O turn; the scrape reads it before.
-    const { body } = await ns.server.prometheusMetrics!.scrape(false);
+    const { body } = await ns.app.prometheusMetrics!.scrape(false);
     assert.equal(new Exposition(body).value(`${M}unregistration_queue_depth`), 1);
     await ns.server.registry.unregistrationsDrained();
     assert.equal((await scrapeMetrics(ns.httpPort!)).value(`${M}unregistration_queue_depth`), 0);

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BroadcastChannel } from 'node:worker_threads';
+import { deflateSync } from 'node:zlib';
+import { pino } from 'pino';
+import { zlibInflateChunks, type InflateChunks } from '../../src/namesrv/processors/register-body-inflater.js';
 import { bodyCrc32 } from '../../src/protocol/body-crc.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
-import { silentLogger } from '../../src/util/logger.js';
+import { silentLogger, type Logger } from '../../src/util/logger.js';
 import { call, startNameServer } from '../support/nameserver-harness.js';
 import { GATE_CHANNEL } from '../support/workers/gated-worker.js';
 
@@ -116,6 +119,153 @@ describe('large registrations one after another', () => {
         assert.equal(ns.server.registry.pickupTopicRoute('Seq-2999')!.queueDatas[0]!.writeQueueNums, queues, `registration ${counter}`);
         assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, counter);
       }
+    } finally {
+      await ns.stop();
+    }
+  });
+});
+
+const MiB = 1024 * 1024;
+
+/** A REGISTER_BROKER from `brokerName` whose compressed body is `body` (checksum and all). */
+function compressedRegistration(body: Buffer, brokerName = 'bomb-broker', brokerAddr = '127.0.0.1:10911') {
+  const { extFields } = registerRequest({ topics: [], dataVersion: { counter: 9, timestamp: 1, stateVersion: 0 }, brokerName, brokerAddr, compressed: true });
+  return { extFields: { ...extFields, bodyCrc32: String(bodyCrc32(body)) }, body };
+}
+
+/** Counts the inflations of register bodies, and can hold one after its first chunk until `release`. */
+function instrumentedInflate(options: { hold?: boolean } = {}) {
+  let count = 0;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const inflateChunks: InflateChunks = async function* (compressed) {
+    count++;
+    let first = true;
+    for await (const chunk of zlibInflateChunks(compressed)) {
+      yield chunk;
+      if (first && options.hold) {
+        holding(); // the server took the first chunk and asks for more
+        await released;
+      }
+      first = false;
+    }
+  };
+  return { inflateChunks, count: () => count, held, release };
+}
+
+/** A logger whose lines the test can read. */
+function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }), lines };
+}
+
+describe('a compressed register body that inflates too far (a zlib bomb)', () => {
+  const bomb = deflateSync(Buffer.alloc(16 * MiB)); // ~16 KB that inflate 1,000 times
+
+  it('is refused by its ratio with a clear error and a log line; the registry and the connection stay as they were', async () => {
+    const { logger, lines } = recordingLogger();
+    const ns = await startNameServer({}, logger);
+    try {
+      const client = await ns.connect();
+      const legit = registerRequest({ topics: [topic('Kept'), topic('Also-kept')], dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 }, brokerName: 'bomb-broker', compressed: true });
+      assert.equal((await call(client, RequestCode.REGISTER_BROKER, legit)).code, ResponseCode.SUCCESS);
+      const before = (await call(client, RequestCode.GET_BROKER_CLUSTER_INFO)).body?.toString();
+
+      const refused = await call(client, RequestCode.REGISTER_BROKER, compressedRegistration(bomb));
+      assert.equal(refused.code, ResponseCode.SYSTEM_ERROR);
+      assert.match(refused.remark ?? '', /inflates to more than \d+ bytes \(registerBodyMaxInflateRatio=100 for its \d+ bytes\)/);
+      const logged = lines.find((line) => line.msg === 'request refused');
+      assert.match(String(logged?.remark), /registerBodyMaxInflateRatio/);
+
+      // The same connection goes on, and nothing moved: not the broker's version, not its topics.
+      assert.equal((await call(client, RequestCode.GET_BROKER_CLUSTER_INFO)).body?.toString(), before);
+      assert.deepEqual(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911'), { counter: 1, timestamp: 1, stateVersion: 0 });
+      assert.equal((await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Kept' } })).code, ResponseCode.SUCCESS);
+      // A bomb from a broker not registered yet registers nothing.
+      const stranger = await call(client, RequestCode.REGISTER_BROKER, compressedRegistration(bomb, 'stranger', '127.0.0.1:20911'));
+      assert.equal(stranger.code, ResponseCode.SYSTEM_ERROR);
+      assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:20911'), null);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('is refused by its size when registerBodyMaxInflatedSize is lower than its ratio allows', async () => {
+    const ns = await startNameServer({ registerBodyMaxInflatedSize: 2 * MiB, registerBodyMaxInflateRatio: 1_000_000 });
+    try {
+      const client = await ns.connect();
+      const refused = await call(client, RequestCode.REGISTER_BROKER, compressedRegistration(bomb));
+      assert.equal(refused.code, ResponseCode.SYSTEM_ERROR);
+      assert.match(refused.remark ?? '', /inflates to more than 2097152 bytes \(registerBodyMaxInflatedSize=2097152\)/);
+      assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911'), null);
+      assert.equal((await call(client, RequestCode.GET_BROKER_CLUSTER_INFO)).code, ResponseCode.SUCCESS);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('cannot have its limits lifted by UPDATE_NAMESRV_CONFIG', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      for (const body of ['registerBodyMaxInflateRatio=1000000', 'registerBodyMaxInflatedSize=2147483647']) {
+        assert.equal((await call(client, RequestCode.UPDATE_NAMESRV_CONFIG, { body })).code, ResponseCode.NO_PERMISSION, body);
+      }
+      assert.deepEqual(ns.configuration.registerBodyLimits, { maxInflatedSize: 64 * MiB, maxInflateRatio: 100 });
+      assert.equal((await call(client, RequestCode.REGISTER_BROKER, compressedRegistration(bomb))).code, ResponseCode.SYSTEM_ERROR);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('does not hold up a route lookup on another connection while it inflates', async () => {
+    const inflation = instrumentedInflate({ hold: true });
+    const ns = await startNameServer({}, silentLogger(), { registerBodyDecoder: { inflateChunks: inflation.inflateChunks } });
+    try {
+      const broker = await ns.connect();
+      const client = await ns.connect();
+      let answered = false;
+      const refused = call(broker, RequestCode.REGISTER_BROKER, compressedRegistration(bomb)).then((response) => ((answered = true), response));
+      await inflation.held; // inflating: one chunk taken, the rest to come
+      const lookup = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Anything' } });
+      assert.equal(lookup.code, ResponseCode.TOPIC_NOT_EXIST);
+      assert.equal(answered, false, 'the lookup was answered while the bomb was still inflating');
+      inflation.release();
+      assert.equal((await refused).code, ResponseCode.SYSTEM_ERROR);
+    } finally {
+      inflation.release();
+      await ns.stop();
+    }
+  });
+});
+
+describe('a legitimate large compressed registration', () => {
+  it('is inflated once per registration, whether its topics are decoded or known', async () => {
+    const inflation = instrumentedInflate();
+    const ns = await startNameServer({}, silentLogger(), { registerBodyDecoder: { inflateChunks: inflation.inflateChunks } });
+    try {
+      const client = await ns.connect();
+      assert.equal((await call(client, RequestCode.REGISTER_BROKER, largeRegistration(30_000, 1, true))).code, ResponseCode.SUCCESS);
+      assert.equal(inflation.count(), 1);
+      assert.equal(ns.server.registry.pickupTopicRoute('Large-29999')!.queueDatas[0]!.writeQueueNums, 1);
+      // Same topics, new data version: the fingerprint taken while inflating spares the decoding.
+      const sameTopics = largeRegistration(30_000, 1, true);
+      const renewed = registerRequest({
+        topics: Array.from({ length: 30_000 }, (_, i) => topic(`Large-${i}`, { writeQueueNums: 1 })),
+        dataVersion: { counter: 2, timestamp: 1, stateVersion: 0 },
+        brokerName: 'big-broker',
+        compressed: true,
+      });
+      assert.notDeepEqual(renewed.body, sameTopics.body);
+      assert.equal((await call(client, RequestCode.REGISTER_BROKER, renewed)).code, ResponseCode.SUCCESS);
+      assert.equal(inflation.count(), 2);
+      assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, 2);
+      // Changed topics: decoded from the one inflation.
+      assert.equal((await call(client, RequestCode.REGISTER_BROKER, largeRegistration(30_000, 3, true))).code, ResponseCode.SUCCESS);
+      assert.equal(inflation.count(), 3);
+      assert.equal(ns.server.registry.pickupTopicRoute('Large-29999')!.queueDatas[0]!.writeQueueNums, 3);
     } finally {
       await ns.stop();
     }

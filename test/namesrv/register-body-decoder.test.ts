@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import { RegisterBodyDecoder } from '../../src/namesrv/processors/register-body-decoder.js';
+import { zlibInflateChunks, type InflateChunks } from '../../src/namesrv/processors/register-body-inflater.js';
+import { BodyDecodeError } from '../../src/protocol/request-error.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
 
@@ -12,7 +15,7 @@ describe('the register body decoder worker', () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
     try {
       assert.equal(await decoder.ready(), true);
-      const decoding = decoder.decode(body, false);
+      const decoding = decoder.decode(body, 'json');
       assert.ok(decoding instanceof Promise, 'handed to the worker');
       const decoded = await decoding;
       assert.deepEqual([...decoded.topicConfigSerializeWrapper.topicConfigTable.keys()], ['A', 'B']);
@@ -25,10 +28,10 @@ describe('the register body decoder worker', () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1, jobTimeoutMs: 1, workerUrl: workerUrl('silent-worker') });
     try {
       assert.equal(await decoder.ready(), true);
-      const first = decoder.decode(body, false);
+      const first = decoder.decode(body, 'json');
       await assert.rejects(Promise.resolve(first), /no answer in 1 ms/);
       assert.equal(await decoder.ready(), true, 'a new worker starts');
-      await assert.rejects(Promise.resolve(decoder.decode(body, false)), /no answer/);
+      await assert.rejects(Promise.resolve(decoder.decode(body, 'json')), /no answer/);
     } finally {
       await decoder.close();
     }
@@ -38,10 +41,124 @@ describe('the register body decoder worker', () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1, workerUrl: workerUrl('crashing-worker') });
     try {
       assert.equal(await decoder.ready(), true);
-      await assert.rejects(Promise.resolve(decoder.decode(body, false)), /exited \(code 3\)/);
+      await assert.rejects(Promise.resolve(decoder.decode(body, 'json')), /exited \(code 3\)/);
       assert.equal(await decoder.ready(), true, 'a new worker starts');
     } finally {
       await decoder.close();
+    }
+  });
+});
+
+/** zlib's own inflation, counted: how many times a body was inflated. */
+function countingInflate(): { inflateChunks: InflateChunks; count(): number } {
+  let count = 0;
+  return {
+    inflateChunks: (compressed) => {
+      count++;
+      return zlibInflateChunks(compressed);
+    },
+    count: () => count,
+  };
+}
+
+const MiB = 1024 * 1024;
+const compressedBody = (counter: number, topics = [topic('A'), topic('B')]) =>
+  registerRequest({ topics, dataVersion: { counter, timestamp: 1, stateVersion: 0 }, compressed: true }).body;
+
+describe('reading a compressed register body', () => {
+  it('inflates it once: the fingerprint leaves the data version out, and decoding needs no second inflation', async () => {
+    const inflation = countingInflate();
+    const decoder = new RegisterBodyDecoder(silentLogger(), { inflateChunks: inflation.inflateChunks });
+    try {
+      const first = await decoder.read(compressedBody(1), { compressed: true, legacy: false });
+      const second = await decoder.read(compressedBody(2), { compressed: true, legacy: false });
+      assert.equal(inflation.count(), 2);
+      assert.deepEqual(first.fingerprint?.dataVersion, { counter: 1, timestamp: 1, stateVersion: 0 });
+      assert.deepEqual(second.fingerprint?.dataVersion, { counter: 2, timestamp: 1, stateVersion: 0 });
+      assert.equal(first.fingerprint?.fingerprint, second.fingerprint?.fingerprint, 'the same topics give the same fingerprint');
+      const other = await decoder.read(compressedBody(1, [topic('A')]), { compressed: true, legacy: false });
+      assert.notEqual(other.fingerprint?.fingerprint, first.fingerprint?.fingerprint);
+      const decoded = await first.decode();
+      assert.deepEqual([...decoded.topicConfigSerializeWrapper.topicConfigTable.keys()], ['A', 'B']);
+      assert.equal(inflation.count(), 3, 'decoding did not inflate again');
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it('fingerprints alike whatever chunks the inflation comes in', async () => {
+    const body = compressedBody(7);
+    const whole = await new RegisterBodyDecoder(silentLogger()).read(body, { compressed: true, legacy: false });
+    // One byte at a time: the data version record spans many chunks.
+    const bytewise: InflateChunks = async function* (compressed) {
+      for await (const chunk of zlibInflateChunks(compressed)) for (let i = 0; i < chunk.length; i++) yield chunk.subarray(i, i + 1);
+    };
+    const split = await new RegisterBodyDecoder(silentLogger(), { inflateChunks: bytewise }).read(body, { compressed: true, legacy: false });
+    assert.deepEqual(split.fingerprint, whole.fingerprint);
+  });
+
+  it('refuses a body that inflates beyond the ratio, naming the setting', async () => {
+    const bomb = deflateSync(Buffer.alloc(8 * MiB)); // ~8 KB that inflate 1,000 times
+    const decoder = new RegisterBodyDecoder(silentLogger());
+    await assert.rejects(
+      Promise.resolve(decoder.read(bomb, { compressed: true, legacy: false })),
+      (err: Error) => err instanceof BodyDecodeError && /inflates to more than 1048576 bytes \(registerBodyMaxInflateRatio=100 for its \d+ bytes\)/.test(err.message),
+    );
+  });
+
+  it('refuses a body that inflates beyond the size, naming the setting', async () => {
+    const decoder = new RegisterBodyDecoder(silentLogger());
+    const limits = { maxInflatedSize: 2 * MiB, maxInflateRatio: 1_000_000 };
+    await assert.rejects(
+      Promise.resolve(decoder.read(deflateSync(Buffer.alloc(8 * MiB)), { compressed: true, legacy: false }, limits)),
+      (err: Error) => err instanceof BodyDecodeError && /inflates to more than 2097152 bytes \(registerBodyMaxInflatedSize=2097152\)/.test(err.message),
+    );
+  });
+
+  it('accepts a small body of any ratio, and a real one of 20,000 topics', async () => {
+    const decoder = new RegisterBodyDecoder(silentLogger());
+    const repetitive = deflateSync(Buffer.alloc(MiB));
+    assert.ok(MiB / repetitive.length > 100);
+    // Inflates, then fails as records (zeros are no DataVersion): not refused for its ratio.
+    const read = await decoder.read(repetitive, { compressed: true, legacy: false });
+    assert.throws(() => read.decode(), /compressed RegisterBrokerBody: (?!inflates)/);
+    const large = compressedBody(1, Array.from({ length: 20_000 }, (_, i) => topic(`Many-${i}-with-a-longer-name`)));
+    const decoded = await (await decoder.read(large, { compressed: true, legacy: false })).decode();
+    assert.equal(decoded.topicConfigSerializeWrapper.topicConfigTable.size, 20_000);
+    await decoder.close();
+  });
+
+  it('inflates one body at a time, in the order they came', async () => {
+    const started: number[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gated: InflateChunks = async function* (compressed) {
+      started.push(compressed.length);
+      for await (const chunk of zlibInflateChunks(compressed)) {
+        if (started.length === 1) await released; // the first body holds its turn
+        yield chunk;
+      }
+    };
+    const decoder = new RegisterBodyDecoder(silentLogger(), { inflateChunks: gated });
+    const first = compressedBody(1);
+    const second = compressedBody(2, [topic('A'), topic('B'), topic('C')]);
+    const reads = [decoder.read(first, { compressed: true, legacy: false }), decoder.read(second, { compressed: true, legacy: false })];
+    assert.deepEqual(started, [first.length], 'the second waits while the first inflates');
+    release();
+    const [a, b] = await Promise.all(reads);
+    assert.deepEqual(started, [first.length, second.length]);
+    assert.equal(a.fingerprint?.dataVersion?.counter, 1);
+    assert.equal(b.fingerprint?.dataVersion?.counter, 2);
+  });
+
+  it('refuses a body that is no zlib stream, or a cut one', async () => {
+    const decoder = new RegisterBodyDecoder(silentLogger());
+    const body = compressedBody(1);
+    for (const broken of [Buffer.from('x\x9cnot zlib at all'), body.subarray(0, body.length - 6)]) {
+      await assert.rejects(
+        Promise.resolve(decoder.read(broken, { compressed: true, legacy: false })),
+        (err: Error) => err instanceof BodyDecodeError && /does not inflate/.test(err.message),
+      );
     }
   });
 });

@@ -65,7 +65,7 @@ describe('the ACL file changed on disk', () => {
     try {
       const signed = () => {
         const request = createRequest({ code: RequestCode.PUT_KV_CONFIG, extFields: { ...PUT.extFields } });
-        return control.check(signRequest(request, ADMIN), '127.0.0.1:5000');
+        return control.check(signRequest(request, ADMIN), { remoteAddress: '127.0.0.1:5000', secure: false });
       };
       assert.equal(signed()?.remark, 'No acl config for rocketmq2');
       const loaded = new Promise((resolve) => control.onReload(resolve));

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { RequestCode, requestCodeName } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { decodeCommand } from '../../src/remoting/command-codec.js';
-import type { ClientConnection } from '../../src/remoting/remoting-client.js';
+import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { frameBytes, loadCapture } from '../fixtures/captures.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
 import { ADMIN, ELSEWHERE, PLAIN, send, startAclServer, type AclServer, type SendOptions } from './acl-harness.js';
@@ -128,7 +128,7 @@ describe('signed requests (aclEnable=true)', () => {
   });
 
   it('a remote caller cannot switch the ACL off or move its file', async () => {
-    for (const body of ['aclEnable=false\n', `aclFile=${ns.home}/other.yml\n`, 'aclBrokerRequests=false\n', 'aclReads=false\n', 'proxyProtocolTrustedAddresses=0.0.0.0/0\n']) {
+    for (const body of ['aclEnable=false\n', `aclFile=${ns.home}/other.yml\n`, 'aclBrokerRequests=false\n', 'aclReads=false\n', 'aclAdminRequiresTls=false\n', 'proxyProtocolTrustedAddresses=0.0.0.0/0\n']) {
       const response = await send(client, RequestCode.UPDATE_NAMESRV_CONFIG, { body, credentials: ADMIN });
       assert.equal(response.code, ResponseCode.NO_PERMISSION, body);
       assert.equal(response.remark, 'Can not update config in black list.');
@@ -231,6 +231,37 @@ describe('counting refusals', () => {
     } finally {
       client.close();
       await server.shutdown();
+    }
+  });
+});
+
+describe('aclAdminRequiresTls=true', () => {
+  let ns: AclServer;
+  before(async () => {
+    ns = await startAclServer({ aclAdminRequiresTls: true });
+  });
+  after(() => ns.stop());
+
+  const put = (key: string): SendOptions => ({ extFields: { namespace: 'NS', key, value: 'V' }, credentials: ADMIN });
+
+  it('refuses a well-signed admin request on a plain-text connection, naming the setting, and changes nothing', async () => {
+    const plain = await ns.connect();
+    const refused = await send(plain, RequestCode.PUT_KV_CONFIG, put('OVER_PLAIN'));
+    assert.equal(refused.code, ResponseCode.NO_PERMISSION);
+    assert.match(refused.remark ?? '', /PUT_KV_CONFIG is an admin request: it is accepted over TLS only \(aclAdminRequiresTls\)/);
+    const read = await send(plain, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'NS', key: 'OVER_PLAIN' } });
+    assert.equal(read.code, ResponseCode.QUERY_NOT_FOUND, 'reads stay open and see nothing written');
+  });
+
+  it('accepts it over TLS, and still wants the signature there', async () => {
+    const secure = await ClientConnection.connect({ host: '127.0.0.1', port: ns.port, tls: { rejectUnauthorized: false } });
+    try {
+      assert.equal((await send(secure, RequestCode.PUT_KV_CONFIG, put('OVER_TLS'))).code, ResponseCode.SUCCESS);
+      const unsigned = await send(secure, RequestCode.PUT_KV_CONFIG, { extFields: { namespace: 'NS', key: 'UNSIGNED', value: 'V' } });
+      assert.equal(unsigned.code, ResponseCode.NO_PERMISSION);
+      assert.equal((await send(secure, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'NS', key: 'OVER_TLS' } })).code, ResponseCode.SUCCESS);
+    } finally {
+      secure.close();
     }
   });
 });

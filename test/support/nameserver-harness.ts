@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Configuration, type ConfigurationInit } from '../../src/namesrv/config/configuration.js';
-import { NameServer, type NameServerOptions } from '../../src/namesrv/nameserver.js';
+import { NameServerApp, type NameServerAppOptions } from '../../src/app/nameserver-app.js';
+import type { NameServer } from '../../src/namesrv/nameserver.js';
 import { createRequest, SerializeType, type ExtFields, type RemotingCommand } from '../../src/remoting/remoting-command.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import type { Connection, ConnectionListener } from '../../src/remoting/remoting-server.js';
@@ -11,6 +12,8 @@ import { silentLogger, type Logger } from '../../src/util/logger.js';
 
 export interface RunningNameServer {
   server: NameServer;
+  /** The composition root: `server` and its HTTP listener. */
+  app: NameServerApp;
   port: number;
   /** The HTTP port; null when `httpEnable=false`. */
   httpPort: number | null;
@@ -42,7 +45,7 @@ export function tempDir(prefix = 'namesrv-test-'): string {
 export async function startNameServer(
   init: ConfigurationInit = {},
   logger: Logger = silentLogger(),
-  options: Pick<NameServerOptions, 'registerBodyDecoder'> = {},
+  options: Pick<NameServerAppOptions, 'registerBodyDecoder' | 'httpsWatchDebounceMs'> = {},
 ): Promise<RunningNameServer> {
   const home = init.homeDir ?? tempDir();
   const configuration = new Configuration({
@@ -59,14 +62,16 @@ export async function startNameServer(
   const clock = new ManualClock(Date.now());
   const connections = new ServerConnections();
   // An empty environment: TLS_* variables of the machine must not change what tests see.
-  const server = new NameServer({ ...options, configuration, logger, clock, env: {}, connectionListener: connections });
-  const address = await server.start();
+  const app = new NameServerApp({ ...options, configuration, logger, clock, env: {}, connectionListener: connections });
+  const server = app.nameServer;
+  const address = await app.start();
   const clients: ClientConnection[] = [];
   const closedAtServer = (client: ClientConnection) => connections.closed(localAddressOf(client));
   return {
     server,
+    app,
     port: address.port,
-    httpPort: server.httpEndpoint?.port ?? null,
+    httpPort: app.httpEndpoint?.port ?? null,
     home,
     clock,
     configuration,
@@ -88,7 +93,7 @@ export async function startNameServer(
     },
     async stop() {
       for (const c of clients) c.close();
-      await server.shutdown();
+      await app.shutdown();
     },
   };
 }

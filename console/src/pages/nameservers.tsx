@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CanonicalRoute, type ConsistencyReport } from '../api';
 import { ErrorNote, PageHeader, Tag } from '../components/common';
-import { count, dataVersion, permWords, time } from '../format';
+import { count, permWords, time } from '../format';
 
 const STORAGE_KEY = 'console.nameServers';
 
@@ -105,7 +105,7 @@ function Report(props: { report: ConsistencyReport; self: string | null }) {
   );
   const servers = report.nameServers.map((ns) => ns.address);
   const reachable = report.nameServers.filter((ns) => ns.reachable).map((ns) => ns.address);
-  const differences = report.brokers.length + report.topics.missingTotal + report.dataVersions.length + report.routes.differingTotal;
+  const differences = report.brokers.length + report.topics.missingTotal + report.routes.differingTotal;
   const unreachable = servers.length - reachable.length;
   return (
     <>
@@ -134,14 +134,6 @@ function Report(props: { report: ConsistencyReport; self: string | null }) {
                 <td>{ns.reachable ? <Tag kind="ok">answered</Tag> : <Tag kind="late" title={ns.error ?? ''}>unreachable: {ns.error}</Tag>}</td>
               ))}
             </tr>
-            {report.nameServers.some((ns) => ns.dataVersionsError) && (
-              <tr>
-                <td class="strong">Data versions</td>
-                {report.nameServers.map((ns) => (
-                  <td>{ns.dataVersionsError ? <Tag kind="warn" title={ns.dataVersionsError}>not compared: {ns.dataVersionsError}</Tag> : ns.reachable ? 'compared' : '–'}</td>
-                ))}
-              </tr>
-            )}
             {(['clusters', 'brokers', 'topics'] as const).map((k) => (
               <tr>
                 <td class="strong">{k === 'brokers' ? 'Broker addresses' : k === 'clusters' ? 'Clusters' : 'Topics'}</td>
@@ -182,23 +174,6 @@ function Report(props: { report: ConsistencyReport; self: string | null }) {
           first={(t) => <td class="strong">{t.topic}</td>}
           cell={(t, s) => <Presence present={t.presentOn.includes(s)} />}
           footer={report.topics.missingTotal > report.topics.missing.length && <p class="muted">Showing the first {report.topics.missing.length}.</p>}
-        />
-      )}
-
-      {report.dataVersions.length > 0 && (
-        <DiffSection
-          title={`Broker data versions that differ (${report.dataVersions.length})`}
-          section="data-versions"
-          firstHeading="Broker"
-          servers={reachable}
-          heading={(s) => <Address address={s} />}
-          rows={report.dataVersions}
-          first={(b) => (
-            <td>
-              <strong>{b.brokerName}</strong> · id {b.brokerId} · <code>{b.address}</code>
-            </td>
-          )}
-          cell={(b, s) => dataVersion(b.versions[s] ?? null)}
         />
       )}
 

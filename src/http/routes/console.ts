@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { parseNameServerList } from '../../client/namesrv/address-list.js';
 import { compareNameServers, type ConsistencyReport } from '../../consistency/index.js';
+import { ADMIN, basicCredentials, PUBLIC } from '../access.js';
 import type { RouteOptions } from '../http-server.js';
 
 /** Where `npm run build` puts the bundle: dist/console, beside dist/src. */
@@ -58,8 +59,11 @@ const compareQuery = {
 } as const;
 
 /**
- * The web console: its static files at `/`, and the NameServers comparison it shows
- * (`/api/v1/nameservers`, `/api/v1/nameservers/compare`). One comparison runs at a time.
+ * The web console: its static files at `/` (no account needed: they hold no data, and the console
+ * asks for one itself), and the NameServers comparison it shows (`/api/v1/nameservers`,
+ * `/api/v1/nameservers/compare`). One comparison runs at a time. Comparing makes this server
+ * connect elsewhere: only to itself and `consoleNameServers` unless `consoleCompareAnyAddress=true`,
+ * and with `aclEnable=true` only for an admin account.
  */
 export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: string }> = async (app, { ctx, assetDir }) => {
   const assets = loadAssets(assetDir ?? CONSOLE_ASSET_DIR);
@@ -73,10 +77,10 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
     }
     return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
   };
-  app.get('/', sendAsset('index.html'));
-  app.get('/index.html', sendAsset('index.html'));
-  app.get('/app.js', sendAsset('app.js'));
-  app.get('/app.css', sendAsset('app.css'));
+  app.get('/', PUBLIC, sendAsset('index.html'));
+  app.get('/index.html', PUBLIC, sendAsset('index.html'));
+  app.get('/app.js', PUBLIC, sendAsset('app.js'));
+  app.get('/app.css', PUBLIC, sendAsset('app.css'));
 
   const nameServers = () => {
     const self = reachableAddress(ctx.server.remoting());
@@ -87,7 +91,7 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
   app.get('/api/v1/nameservers', async () => nameServers());
 
   let running: { key: string; report: Promise<ConsistencyReport> } | null = null;
-  app.get<{ Querystring: { addrs?: string } }>('/api/v1/nameservers/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
+  app.get<{ Querystring: { addrs?: string } }>('/api/v1/nameservers/compare', { ...ADMIN, schema: { querystring: compareQuery } }, async (request, reply) => {
     let addrs: string[];
     const { self, configured } = nameServers();
     try {
@@ -95,11 +99,13 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
     } catch (err) {
       return reply.code(400).send({ error: (err as Error).message });
     }
-    // Comparing makes this server connect where it is told: with signed requests on, only where the operator listed.
+    // Comparing makes this server connect where it is told: only where the operator listed, unless told otherwise.
     const listed = new Set([self, ...configured]);
-    const unlisted = ctx.console.listedOnly() ? addrs.filter((addr) => !listed.has(addr)) : [];
-    if (unlisted.length > 0) {
-      return reply.code(403).send({ error: `with aclEnable=true only this NameServer and consoleNameServers are compared; not listed: ${unlisted.join(';')}` });
+    const unlisted = addrs.filter((addr) => !listed.has(addr));
+    if (unlisted.length > 0 && !ctx.console.compareAnyAddress()) {
+      return reply
+        .code(403)
+        .send({ error: `only this NameServer and consoleNameServers are compared (consoleCompareAnyAddress=false); not listed: ${unlisted.join(';')}` });
     }
     if (addrs.length < 2) return reply.code(400).send({ error: 'comparing needs at least two NameServers: addrs=host:port;host:port' });
     if (addrs.length > MAX_COMPARED) return reply.code(400).send({ error: `at most ${MAX_COMPARED} NameServers are compared at once` });
@@ -107,7 +113,12 @@ export const consoleRoutes: FastifyPluginAsync<RouteOptions & { assetDir?: strin
     if (running && running.key !== key) return reply.code(429).send({ error: 'another comparison is running; try again when it is done' });
     if (!running) {
       // A NameServer that refuses plain text is asked over TLS; its peers are likely set up alike.
-      const report = compareNameServers(addrs, { tls: ctx.server.tlsMode === 'enforcing', clock: { now: () => ctx.now() } });
+      // With accounts checked, the caller's (an admin's) signs the requests, so NameServers with aclReads=true answer
+      // them; only towards listed NameServers: a signature does not cover the request code, so a signed route read
+      // that reached an unknown address could come back as a topic deletion.
+      const signed = ctx.accounts !== null && unlisted.length === 0;
+      const credentials = signed ? (basicCredentials(request.headers.authorization) ?? undefined) : undefined;
+      const report = compareNameServers(addrs, { tls: ctx.server.tlsMode === 'enforcing', credentials, clock: { now: () => ctx.now() } });
       running = { key, report };
       void report.finally(() => (running = null)).catch(() => undefined);
     }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { RequestError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import { writeFileAtomicSync } from '../../util/atomic-file.js';
+import { removeStaleTempFiles, writeFileAtomicSync } from '../../util/atomic-file.js';
 import { JAVA_ONLY_PROPERTIES } from './java-only-properties.js';
 import type { HttpConfig } from './http-config.js';
 import type { NamesrvConfig } from './namesrv-config.js';
@@ -11,7 +11,7 @@ import { canonicalPropertyName, findPropertySpec, isTlsProperty } from './proper
 import { redactSettings } from './redact.js';
 import { InvalidPropertyError, resolveProperty, type ResolvedProperty } from './property-value.js';
 import { defaultAclFile, type SecurityConfig } from './security-config.js';
-import type { ServerExtrasConfig } from './server-extras-config.js';
+import type { RegisterBodyLimits, ServerExtrasConfig } from './server-extras-config.js';
 import { applyProperty, copySettings, defaultSettings, settingEntries, type Settings } from './settings.js';
 
 /** The settings to start from; extras (this server's own settings) are given at the top level. */
@@ -39,12 +39,19 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'frameMaxLength',
   'logFileMaxSize',
   'logFileMaxCount',
+  // Nor lift the limits that keep a hostile register body from costing the server memory.
+  'registerBodyMaxInflatedSize',
+  'registerBodyMaxInflateRatio',
   // A remote caller must not switch signature checks off, point them at another file or trust a proxy.
   'aclEnable',
   'aclFile',
   'aclBrokerRequests',
   'aclReads',
+  'aclAdminRequiresTls',
   'proxyProtocolTrustedAddresses',
+  // Nor choose where the console's comparison connects.
+  'consoleNameServers',
+  'consoleCompareAnyAddress',
 ];
 
 export const BLACKLIST_REMARK = 'Can not update config in black list.';
@@ -97,6 +104,11 @@ export class Configuration {
   /** Size at which `namesrv.log` is rotated, and how many rotated files are kept (ours). */
   get logRotation(): { maxSize: string; maxFiles: number } {
     return { maxSize: this.extras.logFileMaxSize, maxFiles: this.extras.logFileMaxCount };
+  }
+
+  /** How far a compressed REGISTER_BROKER body may inflate (ours). */
+  get registerBodyLimits(): RegisterBodyLimits {
+    return { maxInflatedSize: this.extras.registerBodyMaxInflatedSize, maxInflateRatio: this.extras.registerBodyMaxInflateRatio };
   }
 
   /** configBlackList's names plus ALWAYS_BLACKLISTED. */
@@ -181,8 +193,15 @@ export class Configuration {
     this.save(this.settings());
   }
 
+  /** Removes temporary files a crashed settings write left beside configStorePath (call at start). */
+  removeStaleTempFiles(): string[] {
+    return removeStaleTempFiles(this.namesrv.configStorePath);
+  }
+
+  // New settings files are the owner's alone: they may hold secrets (tls.server.keyPassword).
   private save(settings: Settings): void {
-    writeFileAtomicSync(settings.namesrv.configStorePath, formatProperties(settingEntries(settings)), { keepBackup: true });
+    const data = formatProperties(settingEntries(settings));
+    writeFileAtomicSync(settings.namesrv.configStorePath, data, { keepBackup: true, newFileMode: 0o600 });
   }
 
   private settings(): Settings {

@@ -14,6 +14,8 @@ export interface HttpConfig {
   addressServerSubgroups: string;
   /** Other NameServers (`host:port;host:port`) the web console compares this one with. */
   consoleNameServers: string;
+  /** The console's comparison may connect to NameServers a caller names, not only `consoleNameServers`. */
+  consoleCompareAnyAddress: boolean;
 }
 
 export const DEFAULT_HTTP_PORT = 9877;
@@ -26,5 +28,6 @@ export function defaultHttpConfig(): HttpConfig {
     addressServerNamesrvList: '',
     addressServerSubgroups: '',
     consoleNameServers: '',
+    consoleCompareAnyAddress: false,
   };
 }

@@ -71,6 +71,8 @@ const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
   logLevel: 'string',
   logFileMaxSize: 'string',
   logFileMaxCount: 'int',
+  registerBodyMaxInflatedSize: 'int',
+  registerBodyMaxInflateRatio: 'int',
 };
 
 const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
@@ -78,6 +80,7 @@ const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
   aclFile: 'string',
   aclBrokerRequests: 'boolean',
   aclReads: 'boolean',
+  aclAdminRequiresTls: 'boolean',
   proxyProtocolTrustedAddresses: 'string',
 };
 
@@ -88,6 +91,7 @@ const HTTP_TYPES: Record<keyof HttpConfig, ValueType> = {
   addressServerNamesrvList: 'string',
   addressServerSubgroups: 'string',
   consoleNameServers: 'string',
+  consoleCompareAnyAddress: 'boolean',
 };
 
 const PORT_CHECK: PropertySpec['check'] = { test: (v) => Number(v) >= 0 && Number(v) <= 65535, expected: 'a port number from 0 to 65535' };
@@ -104,6 +108,8 @@ const CHECKS: Record<string, PropertySpec['check']> = {
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   logFileMaxSize: { test: (v) => /^[1-9]\d*[BKMG]$/.test(String(v)), expected: 'a size such as 128M (B, K, M or G)' },
   logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
+  registerBodyMaxInflatedSize: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
+  registerBodyMaxInflateRatio: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
   proxyProtocolTrustedAddresses: { test: (v) => isTrustedProxyList(String(v)), expected: 'IP addresses or networks (address/prefix) separated by ;' },
   logLevel: { test: (v) => (LOG_LEVELS as readonly string[]).includes(String(v)), expected: `one of ${LOG_LEVELS.join(', ')}` },
 };

@@ -10,6 +10,8 @@ export interface SecurityConfig {
   aclBrokerRequests: boolean;
   /** Route, cluster, topic-list, KV and config reads need a signature too. */
   aclReads: boolean;
+  /** Admin requests are refused on plain-text connections, signed or not (a signature can be replayed). */
+  aclAdminRequiresTls: boolean;
   /** Peers whose PROXY protocol header is believed: addresses or CIDR networks, `;` or `,` separated. */
   proxyProtocolTrustedAddresses: string;
 }
@@ -25,6 +27,7 @@ export function defaultSecurityConfig(homeDir: string): SecurityConfig {
     aclFile: defaultAclFile('', homeDir),
     aclBrokerRequests: true,
     aclReads: false,
+    aclAdminRequiresTls: false,
     proxyProtocolTrustedAddresses: '',
   };
 }

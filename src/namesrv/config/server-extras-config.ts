@@ -14,7 +14,24 @@ export interface ServerExtrasConfig {
   logFileMaxSize: string;
   /** How many rotated (gzipped) logs are kept; Java keeps 10. */
   logFileMaxCount: number;
+  /** A compressed REGISTER_BROKER body inflating to more bytes than this is refused. */
+  registerBodyMaxInflatedSize: number;
+  /** ... or to more than this many times its own size (bodies inflating to 1 MiB or less excepted). */
+  registerBodyMaxInflateRatio: number;
 }
+
+/** How far a compressed REGISTER_BROKER body may inflate. */
+export interface RegisterBodyLimits {
+  maxInflatedSize: number;
+  maxInflateRatio: number;
+}
+
+/**
+ * Real compressed bodies inflate to 10-25 times their size (20,000 topics: 46 KB to 0.7 MB, so
+ * 64 MiB holds about 1.9 million topics); a zlib bomb to about 1,000 times. A ratio of 100 leaves
+ * real bodies room and holds a bomb to 100 bytes of memory per byte sent.
+ */
+export const DEFAULT_REGISTER_BODY_LIMITS: RegisterBodyLimits = { maxInflatedSize: 64 * 1024 * 1024, maxInflateRatio: 100 };
 
 export const FRAME_MAX_LENGTH_PROPERTY = 'com.rocketmq.remoting.frameMaxLength';
 
@@ -27,5 +44,7 @@ export function defaultServerExtrasConfig(homeDir: string): ServerExtrasConfig {
     logLevel: 'info',
     logFileMaxSize: '128M',
     logFileMaxCount: 10,
+    registerBodyMaxInflatedSize: DEFAULT_REGISTER_BODY_LIMITS.maxInflatedSize,
+    registerBodyMaxInflateRatio: DEFAULT_REGISTER_BODY_LIMITS.maxInflateRatio,
   };
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeFileAtomic } from '../../util/atomic-file.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../../util/atomic-file.js';
 import type { Logger } from '../../util/logger.js';
 import { KvFileFormatError, parseKvTable, serializeKvTable, type KvTable } from './kv-file.js';
 
@@ -57,6 +57,8 @@ export class KvStore {
    */
   load(): void {
     const { path, logger } = this.options;
+    const stale = removeStaleTempFiles(path);
+    if (stale.length > 0) logger.warn({ files: stale }, 'removed temporary files a crashed KV write left behind');
     const primary = readTable(path);
     if (primary.table) {
       this.replaceTable(primary.table);

@@ -1,7 +1,5 @@
 import {
   decodeDataVersion,
-  decodeRegisterBrokerBody,
-  decodeTopicConfigSerializeWrapper,
   encodeBrokerMemberGroupResponse,
   encodeDataVersion,
   encodeKvTable,
@@ -25,7 +23,7 @@ import type { BrokerRegistrationHeader, RegisterBrokerResult } from '../route/ro
 import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
-import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
+import type { RegisterBodyRead } from './register-body-decoder.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
 
 /** The KV namespace holding order-topic configs ("brokerName:queueNums;..."). */
@@ -37,8 +35,7 @@ const registerBroker: Processor = (request, ctx, connection) => {
   // Some 5.x brokers send a compressed body flagged `compressed=false`; a JSON body starts with '{'.
   const compressed = header.compressed === true || isZlibStream(body);
   const legacy = request.version < MQVersion.V3_0_11;
-  const fingerprint = body ? registerBodyFingerprint(body, { compressed, legacy }) : null;
-  const registration: Registration = { header, body, compressed, legacy, fingerprint };
+  const registration: Registration = { header, body, compressed, legacy };
 
   // A broker's registrations apply in the order they came, even when one waits for its body to decode.
   const key = `${header.clusterName}\u0000${header.brokerAddr}`;
@@ -65,8 +62,10 @@ interface Registration {
   compressed: boolean;
   /** From a broker older than 3.0.11, whose body is only the topic config wrapper. */
   legacy: boolean;
-  fingerprint: RegisterBodyFingerprint | null;
 }
+
+/** The connection of a registration that waited closed: its routes would outlive it until the expiry scan. */
+const CONNECTION_CLOSED: Reply = { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} };
 
 /** Refuses a registration with an answer of its own (REGISTER_BROKER answers carry `extFields: {}`). */
 class RegistrationRefused extends Error {
@@ -76,18 +75,25 @@ class RegistrationRefused extends Error {
 }
 
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
-  const { header, body, fingerprint } = registration;
-  // A body skipped as unchanged is not checksummed either: the same bytes were checked when they were applied.
+  // A compressed body inflates off the event loop (once: the fingerprint is taken as it inflates).
+  const read = ctx.registerBodies.read(registration.body, registration, ctx.config.registerBodyLimits);
+  if (!(read instanceof Promise)) return registerRead(ctx, connection, registration, read);
+  return read.then((ready) => (connection.isOpen ? registerRead(ctx, connection, registration, ready) : CONNECTION_CLOSED));
+}
+
+function registerRead(ctx: NamesrvContext, connection: Connection, { header, body }: Registration, read: RegisterBodyRead): Reply | Promise<Reply> {
+  const { fingerprint } = read;
+  // Called only when the body is not recognised as the one applied: a body skipped as unchanged
+  // is not checksummed either, the same bytes were checked at the registration that brought them.
   const decode = (): RegisterBrokerBody | Promise<RegisterBrokerBody> => {
     if (header.bodyCrc32 && bodyCrc32(body) !== header.bodyCrc32) {
       ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
       throw new RegistrationRefused({ code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} });
     }
-    const decoded = decodeBody(ctx, registration);
+    const decoded = read.decode();
     if (!(decoded instanceof Promise)) return decoded;
     return decoded.then((topics) => {
-      // Its routes would outlive the connection they belong to until the expiry scan.
-      if (!connection.isOpen) throw new RegistrationRefused({ code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} });
+      if (!connection.isOpen) throw new RegistrationRefused(CONNECTION_CLOSED);
       return topics;
     });
   };
@@ -133,17 +139,6 @@ function answer(ctx: NamesrvContext, result: RegisterBrokerResult): Reply {
     if (table) replyBody = encodeKvTable(new Map(table));
   }
   return { code: ResponseCode.SUCCESS, extFields, body: replyBody };
-}
-
-function decodeBody(ctx: NamesrvContext, { body, compressed, legacy }: Registration): RegisterBrokerBody | Promise<RegisterBrokerBody> {
-  if (!body) {
-    return {
-      topicConfigSerializeWrapper: { dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicConfigTable: new Map() },
-      filterServerList: [],
-    };
-  }
-  if (legacy) return { topicConfigSerializeWrapper: decodeTopicConfigSerializeWrapper(body), filterServerList: [] };
-  return ctx.registerBodies.decode(body, compressed);
 }
 
 const unregisterBroker: Processor = (request, ctx, connection) => {

@@ -1,3 +1,4 @@
+import type { RegisterBodyLimits } from '../config/server-extras-config.js';
 import type { Connection } from '../../remoting/remoting-server.js';
 import type { RemotingCommand, ExtFields } from '../../remoting/remoting-command.js';
 import type { Clock } from '../../util/clock.js';
@@ -34,6 +35,8 @@ export interface ConfigAccess {
   formatAll(): string;
   /** pino level of the server's logger. */
   readonly logLevel: string;
+  /** How far a compressed REGISTER_BROKER body may inflate. */
+  readonly registerBodyLimits: RegisterBodyLimits;
 }
 
 /** Everything a request handler may touch. */

@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import { decodeRegisterBrokerBody } from '../../protocol/bodies/index.js';
+import { decodeTopicConfigSerializeWrapper } from '../../protocol/bodies/index.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import type { RegisterBrokerBody } from '../../protocol/route-types.js';
 import type { Logger } from '../../util/logger.js';
 import { unpackRegisterBody, type PackedRegisterBody } from './packed-register-body.js';
-import type { DecodeJob } from './register-body-worker.js';
+import { decodeBodyBytes, type BodyForm, type DecodeJob } from './register-body-job.js';
+import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
+import { DEFAULT_REGISTER_BODY_LIMITS, type RegisterBodyLimits } from '../config/server-extras-config.js';
+import { RegisterBodyInflater, type InflateChunks } from './register-body-inflater.js';
 
 /** Bodies at least this large are decoded on the worker thread. */
 export const DEFAULT_WORKER_THRESHOLD_BYTES = 256 * 1024;
@@ -25,15 +28,39 @@ export interface RegisterBodyDecoderOptions {
   jobTimeoutMs?: number;
   /** The worker's script; the real decoder unless a test stands in for it. */
   workerUrl?: URL;
+  /** How compressed bodies are inflated; zlib on libuv's thread pool unless a test counts or gates it. */
+  inflateChunks?: InflateChunks;
 }
 
+/** How a REGISTER_BROKER body is written: compressed (a zlib stream), and/or from a broker older than 3.0.11 (only the topic config wrapper). */
+export interface RegisterBodyForm {
+  compressed: boolean;
+  legacy: boolean;
+}
+
+/** A register body ready for the registry: its fingerprint now, its topics when they must be decoded. */
+export interface RegisterBodyRead {
+  fingerprint: RegisterBodyFingerprint | null;
+  decode(): RegisterBrokerBody | Promise<RegisterBrokerBody>;
+}
+
+const NO_BODY: RegisterBodyRead = {
+  fingerprint: null,
+  decode: () => ({
+    topicConfigSerializeWrapper: { dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicConfigTable: new Map() },
+    filterServerList: [],
+  }),
+};
+
 /**
- * Decodes REGISTER_BROKER bodies: small ones at once, large ones (a broker with tens of thousands
- * of topics sends megabytes) on one worker thread, so the event loop keeps answering route
- * lookups while the JSON is parsed. The worker starts on first use, and keeps the process alive
- * only while it starts or has jobs. A job that gets no answer in time, or whose worker dies, fails (the registration is
- * answered with an error and the broker retries), and the next large body gets a new worker:
- * a broker's registrations wait for each other, so one lost answer must not block them for good.
+ * Reads REGISTER_BROKER bodies. A compressed body is inflated once, on libuv's thread pool, within
+ * the inflate limits, and fingerprinted as it inflates. Small bodies are decoded at once, large
+ * ones (a broker with tens of thousands of topics sends megabytes) on one worker thread, so the
+ * event loop keeps answering route lookups while the JSON or records are parsed. The worker starts
+ * on first use, and keeps the process alive only while it starts or has jobs. A job that gets no
+ * answer in time, or whose worker dies, fails (the registration is answered with an error and the
+ * broker retries), and the next large body gets a new worker: a broker's registrations wait for
+ * each other, so one lost answer must not block them for good.
  */
 export class RegisterBodyDecoder {
   private worker: Worker | null = null;
@@ -44,6 +71,7 @@ export class RegisterBodyDecoder {
   private readonly thresholdBytes: number;
   private readonly jobTimeoutMs: number;
   private readonly workerUrl: URL;
+  private readonly inflater: RegisterBodyInflater;
 
   constructor(
     private readonly logger: Logger,
@@ -52,19 +80,38 @@ export class RegisterBodyDecoder {
     this.thresholdBytes = options.thresholdBytes ?? DEFAULT_WORKER_THRESHOLD_BYTES;
     this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     this.workerUrl = options.workerUrl ?? new URL('./register-body-worker.js', import.meta.url);
+    this.inflater = new RegisterBodyInflater(options.inflateChunks);
   }
 
-  decode(bytes: Buffer, compressed: boolean): RegisterBrokerBody | Promise<RegisterBrokerBody> {
-    if (bytes.length < this.thresholdBytes) return decodeRegisterBrokerBody(bytes, compressed);
+  /**
+   * Fingerprints `body` (a compressed one once inflated; it is never inflated again) and defers
+   * decoding to the caller. A compressed body beyond `limits` is refused with a BodyDecodeError.
+   */
+  read(body: Buffer | null, form: RegisterBodyForm, limits: RegisterBodyLimits = DEFAULT_REGISTER_BODY_LIMITS): RegisterBodyRead | Promise<RegisterBodyRead> {
+    if (!body) return NO_BODY;
+    if (form.legacy) {
+      const decode = () => ({ topicConfigSerializeWrapper: decodeTopicConfigSerializeWrapper(body), filterServerList: [] });
+      return { fingerprint: registerBodyFingerprint(body, form), decode };
+    }
+    if (!form.compressed) return { fingerprint: registerBodyFingerprint(body, form), decode: () => this.decode(body, 'json') };
+    return this.inflater.inflate(body, limits).then(({ records, fingerprint }) => ({
+      fingerprint,
+      decode: () => this.decode(records, 'records'),
+    }));
+  }
+
+  /** Decodes a JSON body, or the records of an inflated compressed one. */
+  decode(bytes: Buffer, form: BodyForm): RegisterBrokerBody | Promise<RegisterBrokerBody> {
+    if (bytes.length < this.thresholdBytes) return decodeBodyBytes(bytes, form);
     const worker = this.ensureWorker();
     // Until the worker is up (tens of ms after the first large body), decoding here is sooner.
-    if (!worker || !this.workerOnline) return decodeRegisterBrokerBody(bytes, compressed);
+    if (!worker || !this.workerOnline) return decodeBodyBytes(bytes, form);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.onTimeout(id, worker), this.jobTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       worker.ref();
-      const job: DecodeJob = { id, bytes: new Uint8Array(bytes), compressed };
+      const job: DecodeJob = { id, bytes: new Uint8Array(bytes), form };
       worker.postMessage(job, [job.bytes.buffer as ArrayBuffer]);
     });
   }

@@ -20,8 +20,8 @@ import { readTopicQueueMappingInfo, topicQueueMappingInfoJson } from './topic-qu
  * present, so bodies from 4.9.x brokers (which end after the filter server list) decode as well.
  */
 
-/** Inflated bodies larger than this are refused (a 20,000-topic body inflates to about 1.5 MB; this allows ~800,000). */
-export const MAX_INFLATED_REGISTER_BODY = 64 * 1024 * 1024;
+/** Inflated bodies larger than this are refused by `decodeCompressedRegisterBrokerBody` (a 20,000-topic body inflates to about 0.7 MB). */
+const MAX_INFLATED_REGISTER_BODY = 64 * 1024 * 1024;
 
 const WHAT = 'compressed RegisterBrokerBody';
 
@@ -48,14 +48,29 @@ function int32(n: number): Buffer {
   return b;
 }
 
+/**
+ * Inflates on the calling thread: for clients and tools. The server inflates off its event loop,
+ * with its configured limits (src/namesrv/processors/register-body-inflater.ts), and then decodes
+ * the records with `decodeRegisterBrokerRecords`.
+ */
 export function decodeCompressedRegisterBrokerBody(bytes: Buffer): RegisterBrokerBody {
   if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new BodyDecodeError(`${WHAT}: empty body`);
   let data: Buffer;
   try {
     data = inflateSync(bytes, { maxOutputLength: MAX_INFLATED_REGISTER_BODY });
   } catch (err) {
-    throw new BodyDecodeError(`${WHAT}: does not inflate (${(err as Error).message})`);
+    throw doesNotInflate(err);
   }
+  return decodeRegisterBrokerRecords(data);
+}
+
+/** The error for a compressed body zlib refuses. */
+export function doesNotInflate(err: unknown): BodyDecodeError {
+  return new BodyDecodeError(`${WHAT}: does not inflate (${(err as Error).message})`);
+}
+
+/** Decodes the records of an inflated compressed body. */
+export function decodeRegisterBrokerRecords(data: Buffer): RegisterBrokerBody {
   const reader = new RecordReader(data);
 
   const dataVersion = readDataVersion(parseBodyText(reader.text('DataVersion'), WHAT), 'dataVersion', WHAT);

@@ -2,8 +2,7 @@
 // GATE_CHANNEL broadcast channel), then decodes them as the real worker does.
 import { BroadcastChannel, parentPort } from 'node:worker_threads';
 import { packRegisterBody } from '../../../src/namesrv/processors/packed-register-body.js';
-import type { DecodeJob } from '../../../src/namesrv/processors/register-body-worker.js';
-import { decodeRegisterBrokerBody } from '../../../src/protocol/bodies/index.js';
+import { decodeJob, type DecodeJob } from '../../../src/namesrv/processors/register-body-job.js';
 
 export const GATE_CHANNEL = 'register-body-decoder-gate';
 
@@ -11,8 +10,7 @@ let open = false;
 const held: DecodeJob[] = [];
 
 function decode(job: DecodeJob): void {
-  const body = decodeRegisterBrokerBody(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength), job.compressed);
-  const packed = packRegisterBody(body);
+  const packed = packRegisterBody(decodeJob(job));
   parentPort!.postMessage({ id: job.id, packed }, [packed.numbers.buffer as ArrayBuffer]);
 }
 

@@ -1,5 +1,4 @@
 import { compareNameServers, DEFAULT_LIMITS, type CanonicalRoute, type ConsistencyReport } from '../../../consistency/index.js';
-import type { DataVersion } from '../../../protocol/route-types.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
 import { json, left } from '../format.js';
 
@@ -9,10 +8,6 @@ function positiveInteger(ctx: CommandContext, name: string, fallback: number): n
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive integer`);
   return value;
-}
-
-function version(v: DataVersion | null): string {
-  return v ? `counter ${v.counter}, timestamp ${v.timestamp}${v.stateVersion ? `, state ${v.stateVersion}` : ''}` : 'none';
 }
 
 function routeSummary(route: CanonicalRoute | null): string {
@@ -33,7 +28,6 @@ export function formatReport(report: ConsistencyReport): string {
         ? `${left(ns.address, 24)} clusters: ${ns.clusters}, broker addresses: ${ns.brokers}, topics: ${ns.topics}`
         : `${left(ns.address, 24)} UNREACHABLE: ${ns.error}`,
     );
-    if (ns.dataVersionsError) lines.push(`${left('', 24)} data versions not compared: ${ns.dataVersionsError}`);
   }
   if (report.brokers.length > 0) {
     lines.push('', 'Brokers not on every NameServer:');
@@ -45,13 +39,6 @@ export function formatReport(report: ConsistencyReport): string {
     lines.push('', `Topics not on every NameServer (${report.topics.missingTotal}):`);
     for (const t of report.topics.missing) lines.push(`  ${left(t.topic, 56)} missing from ${t.missingFrom.join(', ')}`);
     if (report.topics.missingTotal > report.topics.missing.length) lines.push(`  ... and ${report.topics.missingTotal - report.topics.missing.length} more`);
-  }
-  if (report.dataVersions.length > 0) {
-    lines.push('', 'Broker data versions that differ:');
-    for (const b of report.dataVersions) {
-      lines.push(`  ${b.cluster}/${b.brokerName} id ${b.brokerId} ${b.address}`);
-      for (const [address, v] of Object.entries(b.versions)) lines.push(`    ${left(address, 24)} ${version(v)}`);
-    }
   }
   if (report.routes.differingTotal > 0) {
     lines.push('', `Routes that differ (${report.routes.differingTotal} of ${report.routes.compared} compared):`);
@@ -69,7 +56,7 @@ export function formatReport(report: ConsistencyReport): string {
 
 export const nsDiff: Command = {
   name: 'nsDiff',
-  description: 'Compare the brokers, topics, data versions and routes of several name servers; exit 1 when they differ.',
+  description: 'Compare the brokers, topics and routes of several name servers; exit 1 when they differ.',
   options: { maxTopics: { type: 'string' }, concurrency: { type: 'string' } },
   async run(ctx) {
     if (ctx.nameServers.length < 2) throw new UsageError('give at least two NameServers: -n "host:port;host:port"');

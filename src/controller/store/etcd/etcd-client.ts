@@ -1,0 +1,271 @@
+/**
+ * The few etcd v3 calls the controller store needs, over etcd's JSON gateway (`/v3/kv/range`,
+ * `/v3/kv/txn`, `/v3/lease/*`) with Node's built-in `fetch`: keys and values travel base64-encoded,
+ * 64-bit numbers as decimal strings. Lease ids stay strings (they exceed 2^53).
+ *
+ * Endpoints are tried in turn, starting with the last one that answered. A request that may have
+ * been applied (it reached a member, then timed out or the member failed) is only retried on another
+ * member when it is idempotent; otherwise the caller learns that its outcome is unknown.
+ */
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: string;
+  readonly createRevision: number;
+  readonly modRevision: number;
+  /** The lease the key is attached to, or '0'. */
+  readonly lease: string;
+}
+
+export interface RangeResult {
+  readonly kvs: KeyValue[];
+  readonly more: boolean;
+  readonly revision: number;
+}
+
+export type Compare = { key: string; target: 'CREATE'; result: 'EQUAL'; createRevision: number };
+
+export type Operation =
+  | { op: 'put'; key: string; value: string; lease?: string }
+  | { op: 'delete'; key: string }
+  | { op: 'range'; key: string };
+
+export interface TxnResult {
+  readonly succeeded: boolean;
+  /** The key/values read by each `range` operation of the branch that ran, in order. */
+  readonly ranges: KeyValue[][];
+}
+
+/** etcd could not be asked, or did not answer in time: nothing is known of the cluster's state. */
+export class EtcdUnreachableError extends Error {
+  constructor(
+    message: string,
+    /** The request may have reached etcd and been applied. */
+    readonly maybeApplied: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EtcdUnreachableError';
+  }
+}
+
+/** etcd answered and refused the request (invalid argument, lease not found, too many operations...). */
+export class EtcdRequestError extends Error {
+  constructor(
+    message: string,
+    /** The gRPC status code etcd gave. */
+    readonly code: number,
+  ) {
+    super(message);
+    this.name = 'EtcdRequestError';
+  }
+}
+
+export interface EtcdClientOptions {
+  endpoints: readonly string[];
+  /** How long one attempt on one member may take before the next member is tried. */
+  requestTimeoutMs: number;
+}
+
+export interface CallOptions {
+  /** Safe to send again to another member when the first may have received it. */
+  idempotent: boolean;
+  timeoutMs?: number;
+}
+
+const GRPC_NOT_FOUND = 5;
+/** etcd's "no leader", "request timed out", "leader changed": the member cannot serve right now. */
+const GRPC_UNAVAILABLE = 14;
+
+export class EtcdClient {
+  private readonly endpoints: string[];
+  private preferred = 0;
+  private readonly closing = new AbortController();
+
+  constructor(private readonly options: EtcdClientOptions) {
+    if (options.endpoints.length === 0) throw new Error('etcd: no endpoints given');
+    this.endpoints = options.endpoints.map(normalizeEndpoint);
+  }
+
+  get endpointList(): readonly string[] {
+    return this.endpoints;
+  }
+
+  /** A linearizable read of one key, or of every key from `key` up to `rangeEnd` (exclusive). */
+  async range(key: string, options: { rangeEnd?: string; limit?: number; revision?: number } = {}): Promise<RangeResult> {
+    const body: Record<string, unknown> = { key: encode(key) };
+    if (options.rangeEnd !== undefined) body.range_end = encode(options.rangeEnd);
+    if (options.limit !== undefined) body.limit = String(options.limit);
+    if (options.revision !== undefined) body.revision = String(options.revision);
+    const answer = await this.call('/kv/range', body, { idempotent: true });
+    return {
+      kvs: decodeKvs(answer.kvs),
+      more: answer.more === true,
+      revision: Number((answer.header as Record<string, unknown> | undefined)?.revision ?? 0),
+    };
+  }
+
+  async txn(compare: Compare[], success: Operation[], failure: Operation[], options: CallOptions): Promise<TxnResult> {
+    const answer = await this.call(
+      '/kv/txn',
+      {
+        compare: compare.map((c) => ({ key: encode(c.key), target: c.target, result: c.result, create_revision: String(c.createRevision) })),
+        success: success.map(encodeOperation),
+        failure: failure.map(encodeOperation),
+      },
+      options,
+    );
+    const responses = Array.isArray(answer.responses) ? (answer.responses as Record<string, unknown>[]) : [];
+    const ranges = responses
+      .filter((response) => response.response_range !== undefined)
+      .map((response) => decodeKvs((response.response_range as Record<string, unknown>).kvs));
+    return { succeeded: answer.succeeded === true, ranges };
+  }
+
+  /** Grants a lease; resolves with its id and the TTL etcd chose (etcd may raise a TTL below its minimum). */
+  async grantLease(ttlSeconds: number): Promise<{ id: string; ttlSeconds: number }> {
+    // Not idempotent in effect, but a duplicate only leaves an unused lease that expires by itself.
+    const answer = await this.call('/lease/grant', { TTL: String(ttlSeconds), ID: '0' }, { idempotent: true });
+    return { id: String(answer.ID), ttlSeconds: Number(answer.TTL ?? 0) };
+  }
+
+  /** Renews a lease once; resolves with the TTL it now has, 0 when the lease has expired or is unknown. */
+  async keepAlive(leaseId: string): Promise<number> {
+    const answer = await this.call('/lease/keepalive', { ID: leaseId }, { idempotent: true });
+    const result = (answer.result ?? {}) as Record<string, unknown>;
+    return Number(result.TTL ?? 0);
+  }
+
+  /** Revokes a lease, deleting the keys attached to it. A lease already gone is not an error. */
+  async revokeLease(leaseId: string, timeoutMs?: number): Promise<void> {
+    try {
+      await this.call('/lease/revoke', { ID: leaseId }, { idempotent: true, timeoutMs });
+    } catch (err) {
+      if (!(err instanceof EtcdRequestError && err.code === GRPC_NOT_FOUND)) throw err;
+    }
+  }
+
+  /** Aborts every request in flight and refuses new ones. */
+  close(): void {
+    this.closing.abort();
+  }
+
+  private async call(path: string, body: unknown, options: CallOptions): Promise<Record<string, unknown>> {
+    const failures: string[] = [];
+    const count = this.endpoints.length;
+    const first = this.preferred;
+    for (let attempt = 0; attempt < count; attempt++) {
+      const index = (first + attempt) % count;
+      const endpoint = this.endpoints[index];
+      const outcome = await this.attempt(endpoint, path, body, options.timeoutMs ?? this.options.requestTimeoutMs);
+      if (outcome.kind === 'answer') {
+        this.preferred = index;
+        return outcome.body;
+      }
+      if (outcome.kind === 'refused') throw outcome.error;
+      failures.push(`${endpoint}: ${outcome.reason}`);
+      // The next call starts elsewhere too: a hung member would otherwise cost every call its timeout.
+      this.preferred = (index + 1) % count;
+      if (this.closing.signal.aborted) break;
+      if (outcome.maybeApplied && !options.idempotent) {
+        throw new EtcdUnreachableError(`etcd did not confirm ${path} (${failures.join('; ')})`, true);
+      }
+    }
+    throw new EtcdUnreachableError(`etcd unreachable (${failures.join('; ')})`, false);
+  }
+
+  private async attempt(
+    endpoint: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<
+    | { kind: 'answer'; body: Record<string, unknown> }
+    | { kind: 'refused'; error: EtcdRequestError }
+    | { kind: 'failed'; reason: string; maybeApplied: boolean }
+  > {
+    let response: Response;
+    try {
+      response = await fetch(`${endpoint}/v3${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(timeoutMs)]),
+      });
+    } catch (err) {
+      return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: !connectionRefused(err) };
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: true };
+    }
+    // Streaming endpoints (lease keep-alive) answer with one JSON object per line.
+    const first = text.split('\n', 1)[0] ?? '';
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(first) as Record<string, unknown>;
+    } catch {
+      return { kind: 'failed', reason: `HTTP ${response.status} with an unreadable body`, maybeApplied: true };
+    }
+    if (response.ok && parsed.error === undefined) return { kind: 'answer', body: parsed };
+    // The gateway's error: {"error": "...", "message": "...", "code": <gRPC status>}; a streaming
+    // call's: {"error": {"grpc_code": <gRPC status>, "message": "..."}}.
+    const detail = (typeof parsed.error === 'object' && parsed.error !== null ? parsed.error : parsed) as Record<string, unknown>;
+    const code = Number(detail.code ?? detail.grpc_code ?? 0);
+    const message = String(detail.message ?? detail.error ?? `HTTP ${response.status}`);
+    if (code === GRPC_UNAVAILABLE || response.status >= 500) return { kind: 'failed', reason: message, maybeApplied: true };
+    return { kind: 'refused', error: new EtcdRequestError(message, code) };
+  }
+}
+
+function normalizeEndpoint(endpoint: string): string {
+  const trimmed = endpoint.trim().replace(/\/+$/, '');
+  const url = /^https?:\/\//.test(trimmed) ? trimmed : `http://${trimmed}`;
+  if (!URL.canParse(url) || new URL(url).pathname !== '/') throw new Error(`etcd: not an endpoint URL (http://host:port): ${endpoint}`);
+  return url;
+}
+
+function encode(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+function decode(base64: unknown): string {
+  return typeof base64 === 'string' ? Buffer.from(base64, 'base64').toString('utf8') : '';
+}
+
+function encodeOperation(operation: Operation): Record<string, unknown> {
+  switch (operation.op) {
+    case 'put':
+      return { request_put: { key: encode(operation.key), value: encode(operation.value), ...(operation.lease ? { lease: operation.lease } : {}) } };
+    case 'delete':
+      return { request_delete_range: { key: encode(operation.key) } };
+    case 'range':
+      return { request_range: { key: encode(operation.key) } };
+  }
+}
+
+function decodeKvs(kvs: unknown): KeyValue[] {
+  if (!Array.isArray(kvs)) return [];
+  return kvs.map((kv: Record<string, unknown>) => ({
+    key: decode(kv.key),
+    value: decode(kv.value),
+    createRevision: Number(kv.create_revision ?? 0),
+    modRevision: Number(kv.mod_revision ?? 0),
+    lease: String(kv.lease ?? '0'),
+  }));
+}
+
+/** The connection was refused: the request never left this machine, so it cannot have been applied. */
+function connectionRefused(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string } } | null)?.cause;
+  return cause?.code === 'ECONNREFUSED';
+}
+
+function describeFetchError(err: unknown, timeoutMs: number): string {
+  const error = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (error?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  if (error?.name === 'AbortError') return 'closed';
+  return error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(err);
+}

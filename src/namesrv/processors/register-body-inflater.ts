@@ -1,0 +1,87 @@
+import { createInflate } from 'node:zlib';
+import { doesNotInflate } from '../../protocol/bodies/index.js';
+import { BodyDecodeError } from '../../protocol/request-error.js';
+import { InflatedBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
+
+import type { RegisterBodyLimits } from '../config/server-extras-config.js';
+
+/** Bodies inflating to no more than this are never refused for their ratio: small ones can be all repetition. */
+export const RATIO_FREE_SIZE = 1024 * 1024;
+
+/**
+ * Inflates a zlib stream, yielding its output in chunks; stopping the iteration stops the
+ * inflation. The default runs zlib on libuv's thread pool. A seam for tests (to count or gate).
+ */
+export type InflateChunks = (compressed: Buffer) => AsyncIterable<Buffer>;
+
+/** Output chunks of 256 KiB: a 20,000-topic body inflates in 3 event-loop turns, each hashing one chunk. */
+const CHUNK_SIZE = 256 * 1024;
+
+export const zlibInflateChunks: InflateChunks = (compressed) => {
+  const inflate = createInflate({ chunkSize: CHUNK_SIZE });
+  inflate.end(compressed);
+  return inflate;
+};
+
+export interface InflatedBody {
+  records: Buffer;
+  fingerprint: RegisterBodyFingerprint;
+}
+
+/**
+ * One body inflates at a time: a real one takes a few ms, and on a busy machine every further
+ * zlib thread at work would take CPU from the event loop. It also bounds the memory that bodies
+ * being inflated hold to one `registerBodyMaxInflatedSize`.
+ */
+const CONCURRENT_INFLATIONS = 1;
+
+/**
+ * Inflates compressed register bodies once each, off the event loop (on libuv's thread pool),
+ * fingerprinting them as they come; refuses one (BodyDecodeError, which names the limit) as soon
+ * as it outgrows the limits. Bodies wait their turn in arrival order.
+ */
+export class RegisterBodyInflater {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly inflateChunks: InflateChunks = zlibInflateChunks) {}
+
+  async inflate(compressed: Buffer, limits: RegisterBodyLimits): Promise<InflatedBody> {
+    if (this.running >= CONCURRENT_INFLATIONS) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await inflateRegisterBody(compressed, limits, this.inflateChunks);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes on
+      else this.running--;
+    }
+  }
+}
+
+async function inflateRegisterBody(compressed: Buffer, limits: RegisterBodyLimits, inflateChunks: InflateChunks): Promise<InflatedBody> {
+  if (compressed.length === 0) throw new BodyDecodeError('compressed RegisterBrokerBody: empty body');
+  const byRatio = Math.max(RATIO_FREE_SIZE, compressed.length * limits.maxInflateRatio);
+  const limit = Math.min(limits.maxInflatedSize, byRatio);
+  const fingerprint = new InflatedBodyFingerprint();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of inflateChunks(compressed)) {
+      total += chunk.length;
+      if (total > limit) throw tooLarge(compressed.length, limit, limit < limits.maxInflatedSize ? limits : null);
+      chunks.push(chunk);
+      fingerprint.update(chunk);
+    }
+  } catch (err) {
+    throw err instanceof BodyDecodeError ? err : doesNotInflate(err);
+  }
+  return { records: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), fingerprint: fingerprint.finish() };
+}
+
+function tooLarge(compressedLength: number, limit: number, byRatio: RegisterBodyLimits | null): BodyDecodeError {
+  const setting = byRatio
+    ? `registerBodyMaxInflateRatio=${byRatio.maxInflateRatio} for its ${compressedLength} bytes`
+    : `registerBodyMaxInflatedSize=${limit}`;
+  return new BodyDecodeError(`compressed RegisterBrokerBody: inflates to more than ${limit} bytes (${setting}); refused`);
+}

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { EtcdClient, EtcdRequestError, EtcdUnreachableError } from '../../../../src/controller/store/etcd/etcd-client.js';
+
+/** A stand-in etcd member: answers each request as `answer` says, and counts what it was asked. */
+async function fakeMember(answer: (path: string, response: http.ServerResponse) => void) {
+  const asked: string[] = [];
+  const server = http.createServer((request, response) => {
+    request.resume().on('end', () => {
+      asked.push(request.url ?? '');
+      answer(request.url ?? '', response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { url, asked, close };
+}
+
+/** A port nothing listens on. */
+async function closedPortUrl(): Promise<string> {
+  const member = await fakeMember(() => undefined);
+  await member.close();
+  return member.url;
+}
+
+const json = (response: http.ServerResponse, status: number, body: unknown) => {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+};
+
+describe('etcd JSON gateway client', () => {
+  const members: { close(): Promise<void> }[] = [];
+  after(async () => {
+    for (const member of members) await member.close();
+  });
+
+  it('refuses endpoints that are not URLs of a member, and an empty list', () => {
+    assert.throws(() => new EtcdClient({ endpoints: [], requestTimeoutMs: 100 }), /no endpoints/);
+    assert.throws(() => new EtcdClient({ endpoints: ['http://host:2379/v3'], requestTimeoutMs: 100 }), /not an endpoint URL/);
+    assert.throws(() => new EtcdClient({ endpoints: ['http://[nonsense'], requestTimeoutMs: 100 }), /not an endpoint URL/);
+    assert.deepEqual(new EtcdClient({ endpoints: ['127.0.0.1:2379', ' https://etcd:2379/ '], requestTimeoutMs: 100 }).endpointList, ['http://127.0.0.1:2379', 'https://etcd:2379']);
+  });
+
+  it('reports etcd\'s refusal with its reason and gRPC code, without asking another member', async () => {
+    const first = await fakeMember((_, response) => json(response, 400, { error: 'etcdserver: too many operations in txn request', message: 'etcdserver: too many operations in txn request', code: 3 }));
+    const second = await fakeMember((_, response) => json(response, 200, {}));
+    members.push(first, second);
+    const client = new EtcdClient({ endpoints: [first.url, second.url], requestTimeoutMs: 5000 });
+    await assert.rejects(client.txn([], [], [], { idempotent: true }), (err: unknown) => err instanceof EtcdRequestError && err.code === 3 && /too many operations/.test(err.message));
+    assert.deepEqual(second.asked, []);
+  });
+
+  it('asks the next member when one has no leader, and starts there next time', async () => {
+    const first = await fakeMember((_, response) => json(response, 503, { error: 'etcdserver: no leader', message: 'etcdserver: no leader', code: 14 }));
+    const second = await fakeMember((_, response) => json(response, 200, { header: { revision: '7' }, kvs: [{ key: Buffer.from('k').toString('base64'), value: Buffer.from('v').toString('base64'), create_revision: '5', mod_revision: '6', lease: '123' }], count: '1' }));
+    members.push(first, second);
+    const client = new EtcdClient({ endpoints: [first.url, second.url], requestTimeoutMs: 5000 });
+    assert.deepEqual(await client.range('k'), { kvs: [{ key: 'k', value: 'v', createRevision: 5, modRevision: 6, lease: '123' }], more: false, revision: 7 });
+    await client.range('k');
+    assert.deepEqual([first.asked.length, second.asked.length], [1, 2]);
+  });
+
+  it('a change a member may have applied is not sent again elsewhere: its outcome is unknown', async () => {
+    const silent = await fakeMember(() => undefined); // takes the request, never answers
+    const healthy = await fakeMember((_, response) => json(response, 200, { succeeded: true }));
+    members.push(silent, healthy);
+    const client = new EtcdClient({ endpoints: [silent.url, healthy.url], requestTimeoutMs: 200 });
+    await assert.rejects(client.txn([], [{ op: 'put', key: 'k', value: 'v' }], [], { idempotent: false }), (err: unknown) => err instanceof EtcdUnreachableError && err.maybeApplied);
+    assert.deepEqual(healthy.asked, []);
+    // A read may be asked again: it goes to the member that answers.
+    const silentAgain = new EtcdClient({ endpoints: [silent.url, healthy.url], requestTimeoutMs: 200 });
+    await silentAgain.keepAlive('1');
+    assert.deepEqual(healthy.asked, ['/v3/lease/keepalive']);
+  });
+
+  it('a change refused at connect never reached etcd: it goes to the next member', async () => {
+    const healthy = await fakeMember((_, response) => json(response, 200, { succeeded: true, responses: [{ response_put: {} }] }));
+    members.push(healthy);
+    const client = new EtcdClient({ endpoints: [await closedPortUrl(), healthy.url], requestTimeoutMs: 5000 });
+    assert.deepEqual(await client.txn([], [{ op: 'put', key: 'k', value: 'v' }], [], { idempotent: false }), { succeeded: true, ranges: [] });
+  });
+
+  it('no member reachable: one error naming each member and why', async () => {
+    const client = new EtcdClient({ endpoints: [await closedPortUrl(), await closedPortUrl()], requestTimeoutMs: 5000 });
+    await assert.rejects(client.range('k'), (err: unknown) => err instanceof EtcdUnreachableError && !err.maybeApplied && (err.message.match(/ECONNREFUSED/g) ?? []).length === 2);
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * Real etcd members for tests: 1 or 3 on free ports of 127.0.0.1, each with its own temp data
+ * directory, which a test can kill -9, pause (SIGSTOP), resume and restart. Tests that need etcd
+ * skip with `ETCD_MISSING` as their one-line reason when the binary is not installed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ETCD_BINARY = process.env.ETCD_BINARY ?? '/usr/bin/etcd';
+
+/** Why etcd tests cannot run here, or false when they can. */
+export const ETCD_MISSING: string | false = fs.existsSync(ETCD_BINARY)
+  ? false
+  : `etcd is not installed at ${ETCD_BINARY} (Debian's etcd-server; .ci/run installs it)`;
+
+export interface EtcdMember {
+  readonly name: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  readonly dataDir: string;
+  /** Whether the process is alive (paused counts as alive). */
+  readonly running: boolean;
+  readonly paused: boolean;
+  /** kill -9; resolves once the process has exited. */
+  kill(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /**
+   * Starts the member again on its ports and data; resolves once it answers as healthy, which takes
+   * a quorum: when most members are down, restart them together.
+   */
+  restart(): Promise<void>;
+}
+
+export interface EtcdCluster {
+  readonly members: readonly EtcdMember[];
+  /** Every member's client URL. */
+  readonly endpoints: string[];
+  /** Resolves once every running member that is not paused reports itself healthy (it sees a leader). */
+  healthy(): Promise<void>;
+  /** Kills every member and removes their data. */
+  stop(): Promise<void>;
+}
+
+/** Members still running: killed when the test process exits, however it exits. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'etcd-test-'));
+  const ports = await freePorts(size * 2);
+  const specs = Array.from({ length: size }, (_, i) => ({
+    name: `m${i}`,
+    clientUrl: `http://127.0.0.1:${ports[i * 2]}`,
+    peerUrl: `http://127.0.0.1:${ports[i * 2 + 1]}`,
+    dataDir: path.join(root, `m${i}`),
+  }));
+  const initialCluster = specs.map((spec) => `${spec.name}=${spec.peerUrl}`).join(',');
+  const members = specs.map((spec) => new Member(spec, initialCluster));
+  const cluster: EtcdCluster = {
+    members,
+    endpoints: members.map((member) => member.clientUrl),
+    healthy: async () => {
+      await Promise.all(members.filter((member) => member.running && !member.paused).map((member) => member.healthy()));
+    },
+    stop: async () => {
+      await Promise.all(members.map((member) => member.kill()));
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const member of members) member.spawn();
+    await cluster.healthy();
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return cluster;
+}
+
+class Member implements EtcdMember {
+  readonly name: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  readonly dataDir: string;
+  private child: ChildProcess | null = null;
+  paused = false;
+  private exited: Promise<void> = Promise.resolve();
+  private stderrTail = '';
+
+  constructor(spec: { name: string; clientUrl: string; peerUrl: string; dataDir: string }, private readonly initialCluster: string) {
+    this.name = spec.name;
+    this.clientUrl = spec.clientUrl;
+    this.peerUrl = spec.peerUrl;
+    this.dataDir = spec.dataDir;
+  }
+
+  get running(): boolean {
+    return this.child !== null;
+  }
+
+  spawn(): void {
+    // Flags for a new cluster; on a restart etcd takes the membership from its data directory instead.
+    const child = spawn(
+      ETCD_BINARY,
+      [
+        `--name=${this.name}`,
+        `--data-dir=${this.dataDir}`,
+        `--listen-client-urls=${this.clientUrl}`,
+        `--advertise-client-urls=${this.clientUrl}`,
+        `--listen-peer-urls=${this.peerUrl}`,
+        `--initial-advertise-peer-urls=${this.peerUrl}`,
+        `--initial-cluster=${this.initialCluster}`,
+        '--initial-cluster-state=new',
+        '--initial-cluster-token=controller-test',
+        '--logger=zap',
+        '--log-level=error',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    this.child = child;
+    live.add(child);
+    this.stderrTail = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-4000);
+    });
+    this.exited = new Promise((resolve) =>
+      child.on('exit', () => {
+        live.delete(child);
+        if (this.child === child) {
+          this.child = null;
+          this.paused = false;
+        }
+        resolve();
+      }),
+    );
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  pause(): void {
+    if (this.child?.kill('SIGSTOP')) this.paused = true;
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+    this.paused = false;
+  }
+
+  async restart(): Promise<void> {
+    await this.kill();
+    this.spawn();
+    await this.healthy();
+  }
+
+  /** Polls `/health` until the member says it is healthy; rejects if the process exits first. */
+  async healthy(): Promise<void> {
+    let gone = false;
+    const exited = this.exited.then(() => {
+      gone = true;
+    });
+    for (;;) {
+      if (gone) throw new Error(`etcd member ${this.name} exited: ${this.stderrTail}`);
+      if (await this.reportsHealthy()) return;
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
+    }
+  }
+
+  private async reportsHealthy(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.clientUrl}/health`, { signal: AbortSignal.timeout(2000) });
+      const body = (await response.json()) as { health?: string };
+      return body.health === 'true';
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Ports free right now, found by binding to port 0 (held together so that none repeats). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
