@@ -5,7 +5,7 @@ import type { TopicConfig } from '../../src/protocol/route-types.js';
 import { makeRegistry, topicConfig, version } from './registry-helpers.js';
 
 /** Slices as short as can be: the apply pauses at every look at the clock (every 128 topics). */
-const EVERY_CHECK = { fromTopics: 100, sliceMs: 0 };
+const EVERY_CHECK = { fromTopics: 100, sliceMs: 0, maxSliceMs: 0 };
 
 function topics(count: number, prefix = 'Big'): TopicConfig[] {
   return Array.from({ length: count }, (_, i) => topicConfig(`${prefix}${i}`));

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   MASTER_ID,
   Perm,
@@ -94,13 +95,19 @@ export interface BrokerRegistration extends BrokerRegistrationHeader {
   decode(): RegisterBrokerBody | Promise<RegisterBrokerBody>;
 }
 
-/** How large registrations are applied: a topic table over `fromTopics` in slices of about `sliceMs`, lookups served in between. */
+/**
+ * How large registrations are applied: a topic table over `fromTopics` in slices, lookups served
+ * in between. A slice lasts `sliceMs`, or as long as the wait for it when that was longer (up to
+ * `maxSliceMs`): on a busy loop the apply gets about as much time as what it waited behind, so
+ * that the broker's answer does not take a long turn per slice.
+ */
 export interface ApplySlicing {
   fromTopics: number;
   sliceMs: number;
+  maxSliceMs: number;
 }
 
-const DEFAULT_SLICING: ApplySlicing = { fromTopics: 2_000, sliceMs: 1 };
+const DEFAULT_SLICING: ApplySlicing = { fromTopics: 2_000, sliceMs: 1, maxSliceMs: 4 };
 /** Topics applied between two looks at the clock. */
 const TOPICS_PER_CLOCK_CHECK = 128;
 
@@ -347,12 +354,15 @@ export class RouteRegistry {
     for (const topicConfig of tcTable.values()) {
       if (++sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
         sinceClockCheck = 0;
-        if (performance.now() >= sliceEnd) {
+        const paused = performance.now();
+        if (paused >= sliceEnd) {
           const epoch = this.unchanged.epochOf(brokerName);
           yield;
           if (!stillRegistered()) return 'abandoned';
           if (this.unchanged.epochOf(brokerName) !== epoch) interleaved = true;
-          sliceEnd = performance.now() + this.slicing.sliceMs;
+          const resumed = performance.now();
+          const { sliceMs, maxSliceMs } = this.slicing;
+          sliceEnd = resumed + Math.min(Math.max(sliceMs, resumed - paused), maxSliceMs);
         }
       }
       const topic = topicConfig.topicName;
