@@ -1,6 +1,8 @@
 import type tls from 'node:tls';
 import type { AccountCheck, Endpoint, HttpContext } from '../http/http-context.js';
 import type { HttpsIdentity } from '../http/https-identity.js';
+import { HttpListener } from '../http/http-listener.js';
+import type { Registry } from 'prom-client';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import type { NameServer } from '../namesrv/nameserver.js';
 import type { Clock } from '../util/clock.js';
@@ -11,8 +13,13 @@ export interface HttpSide {
   readonly endpoint: Endpoint;
   /** True when it serves HTTPS (the remoting side has a certificate). */
   readonly https: boolean;
-  readonly prometheus: PrometheusMetrics;
+  /** The Prometheus export; null until the routes are loaded (the first HTTP request loads them). */
+  readonly prometheus: PrometheusMetrics | null;
   readonly identity: HttpsIdentity | null;
+  /** Adds series to the Prometheus export, now if it exists or when it is made. */
+  addMetrics(register: (registry: Registry) => void): void;
+  /** Loads the routes now (they load at the first request otherwise). */
+  load(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,38 +31,56 @@ export interface HttpSideOptions {
 }
 
 /**
- * Starts the HTTP listener of a started NameServer: metrics, health, the JSON API, the address
- * server and the console. Its modules are loaded only now: fastify and prom-client take ~200 ms to
- * load, which brokers need not wait for. HTTPS when the remoting side has certificate files.
+ * Opens the HTTP port of a started NameServer: metrics, health, the JSON API, the address server and
+ * the console. HTTPS when the remoting side has certificate files. The port listens at once, but
+ * fastify, prom-client and the routes are loaded only at the first request: a NameServer that
+ * nobody browses or scrapes stays small, and brokers never wait for them.
  */
 export async function startHttpSide(nameServer: NameServer, options: HttpSideOptions): Promise<HttpSide> {
-  const [{ createHttpServer, listenHttp }, { PrometheusMetrics }, { HttpsIdentity }] = await Promise.all([
-    import('../http/http-server.js'),
-    import('../metrics/prometheus-metrics.js'),
-    import('../http/https-identity.js'),
-  ]);
   const { http, netty } = nameServer.configuration;
-  const prometheus = new PrometheusMetrics(nameServer.counters, nameServer.metricSources());
   const files = certificateFiles(nameServer);
-  const identity = files ? await HttpsIdentity.start(files, options.logger, options.tlsWatchDebounceMs) : null;
-  let listening: Endpoint | null = null;
-  const app = createHttpServer(httpContext(nameServer, prometheus, () => listening, options), { https: identity?.contextOptions });
-  let endpoint: Endpoint;
+  const identity = files ? await (await import('../http/https-identity.js')).HttpsIdentity.start(files, options.logger, options.tlsWatchDebounceMs) : null;
+  let endpoint: Endpoint | null = null;
+  let prometheus: PrometheusMetrics | null = null;
+  const metricExtensions: Array<(registry: Registry) => void> = [];
+  const listener = new HttpListener({
+    logger: options.logger,
+    https: identity?.contextOptions,
+    loadRouter: async () => {
+      const [{ createHttpServer }, { PrometheusMetrics }] = await Promise.all([import('../http/http-server.js'), import('../metrics/prometheus-metrics.js')]);
+      const metrics = new PrometheusMetrics(nameServer.counters, nameServer.metricSources());
+      for (const register of metricExtensions) register(metrics.registry);
+      const app = createHttpServer(httpContext(nameServer, metrics, () => endpoint, options));
+      await app.ready();
+      prometheus = metrics;
+      return { route: (request, response) => app.routing(request, response), close: () => app.close() };
+    },
+  });
   try {
-    endpoint = listening = await listenHttp(app, http.httpPort, http.httpBindAddress || netty.bindAddress);
+    endpoint = await listener.listen(http.httpPort, http.httpBindAddress || netty.bindAddress);
   } catch (err) {
-    await Promise.all([app.close(), identity?.close()]);
+    await identity?.close();
     throw err;
   }
-  // With `https` set, fastify's server is an https.Server: a tls.Server whose certificate a reload replaces.
-  identity?.serve(app.server as unknown as tls.Server);
+  // An HTTPS listener is a tls.Server whose certificate a reload replaces.
+  if (identity) identity.serve(listener.server as tls.Server);
+  const listening = endpoint;
   return {
-    endpoint,
+    endpoint: listening,
     https: identity !== null,
-    prometheus,
+    get prometheus() {
+      return prometheus;
+    },
     identity,
+    addMetrics: (register) => {
+      metricExtensions.push(register);
+      if (prometheus) register(prometheus.registry);
+    },
+    load: async () => {
+      await listener.load();
+    },
     close: async () => {
-      await Promise.all([app.close(), identity?.close()]);
+      await Promise.all([listener.close(), identity?.close()]);
     },
   };
 }

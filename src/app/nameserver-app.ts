@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type { Endpoint } from '../http/http-context.js';
 import type { HttpsIdentity } from '../http/https-identity.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import type { Registry } from 'prom-client';
 import { NameServer, type NameServerOptions, type StartEvents } from '../namesrv/nameserver.js';
 import { systemClock } from '../util/clock.js';
 import { startHttpSide, type HttpSide } from './http-side.js';
@@ -57,9 +58,19 @@ export class NameServerApp {
     return this.http?.identity ?? null;
   }
 
-  /** The Prometheus export; null until HTTP has started (it is only read over HTTP). */
+  /** The Prometheus export; null until the first HTTP request has loaded it (it is only read over HTTP). */
   get prometheusMetrics(): PrometheusMetrics | null {
     return this.http?.prometheus ?? null;
+  }
+
+  /** Adds series to the Prometheus export (a no-op without HTTP): now if it exists, or when it is made. */
+  addMetrics(register: (registry: Registry) => void): void {
+    this.http?.addMetrics(register);
+  }
+
+  /** Loads the HTTP routes now instead of at the first request (a no-op without HTTP). */
+  async loadHttpRoutes(): Promise<void> {
+    await this.http?.load();
   }
 
   /** Stops the NameServer (draining first when configured), then HTTP. Once; later calls wait for the same stop. */

@@ -117,8 +117,7 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
         await controller.stop();
         return;
       }
-      const metrics = nameServer.prometheusMetrics;
-      if (metrics) controllerRegistry(controller.service, metrics.registry);
+      nameServer.addMetrics((registry) => controllerRegistry(controller.service, registry));
       announce(`The Controller Server boot success. serializeType=JSON, address ${controller.selfAddress}`);
     } catch (error) {
       await server.shutdown().catch(() => undefined);

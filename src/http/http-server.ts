@@ -1,4 +1,3 @@
-import type tls from 'node:tls';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { requireAccounts } from './access.js';
 import type { HttpContext } from './http-context.js';
@@ -23,8 +22,6 @@ export const ROUTE_PLUGINS: ReadonlyArray<FastifyPluginAsync<RouteOptions>> = [m
 export const MAX_PARAM_LENGTH = 1024;
 
 export interface HttpServerOptions {
-  /** Serve HTTPS with this certificate (its context can be replaced later: `app.server.setSecureContext`). */
-  https?: tls.SecureContextOptions;
   plugins?: ReadonlyArray<FastifyPluginAsync<RouteOptions>>;
 }
 
@@ -38,8 +35,7 @@ export function createHttpServer(ctx: HttpContext, options: HttpServerOptions = 
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    ...(options.https ? { https: options.https } : {}),
-  }) as unknown as FastifyInstance;
+  });
   if (ctx.accounts) requireAccounts(app, ctx.accounts, ctx.logger);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
