@@ -1,4 +1,5 @@
 import type tls from 'node:tls';
+import type { ControllerReport } from '../controller/controller-report.js';
 import type { AccountCheck, Endpoint, HttpContext } from '../http/http-context.js';
 import type { HttpsIdentity } from '../http/https-identity.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
@@ -21,6 +22,8 @@ export interface HttpSideOptions {
   clock: Clock;
   /** Quiet time after the certificate files change before they are read again. */
   tlsWatchDebounceMs?: number;
+  /** The embedded controller's report, once it runs (null before, or when there is none). */
+  controller?: () => ControllerReport | null;
 }
 
 /**
@@ -99,6 +102,7 @@ function httpContext(nameServer: NameServer, prometheus: PrometheusMetrics, http
       nameServers: () => configuration.http.consoleNameServers,
       compareAnyAddress: () => configuration.http.consoleCompareAnyAddress,
     },
+    controller: () => options.controller?.() ?? null,
     addressServer: {
       namesrvList: () => configuration.http.addressServerNamesrvList,
       subgroups: () => configuration.http.addressServerSubgroups,

@@ -119,6 +119,7 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
       }
       const metrics = nameServer.prometheusMetrics;
       if (metrics) controllerRegistry(controller.service, metrics.registry);
+      nameServer.attachController(controller);
       announce(`The Controller Server boot success. serializeType=JSON, address ${controller.selfAddress}`);
     } catch (error) {
       await server.shutdown().catch(() => undefined);
