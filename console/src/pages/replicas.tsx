@@ -46,15 +46,14 @@ function RoleNote(props: { c: Running }) {
   if (c.role === 'unavailable') {
     return (
       <p class="note note-error" role="status">
-        The controller store is unavailable ({c.reason}): no controller can be shown to lead, so nothing is decided until it is reachable again.
+        The controller store is unavailable ({c.reason}): nothing is decided until it is reachable again.
       </p>
     );
   }
-  if (c.role === 'leader') return <p class="note note-warn" role="status">This controller has just become leader and is reading the durable state.</p>;
+  if (c.role === 'leader') return <p class="note note-warn" role="status">This controller has just become leader: it is reading the durable state.</p>;
   return (
     <p class="note note-warn" role="status">
-      This controller is a follower{c.leaderAddress ? <> of <code>{c.leaderAddress}</code></> : ' and knows no leader yet'}. Only the leader hears the brokers' heartbeats: open the
-      console of the NameServer that runs the leader to see the broker sets.
+      This controller is a follower. Only the leader hears the brokers' heartbeats: its NameServer's console shows the broker sets.
     </p>
   );
 }
@@ -66,9 +65,8 @@ function Off() {
         <strong>The controller is off on this NameServer.</strong>
       </p>
       <p>
-        To run it here, start the NameServer with <code>enableControllerInNamesrv=true</code> and the controller's settings (<code>controllerDLegerGroup</code>,{' '}
-        <code>controllerDLegerPeers</code>, <code>controllerDLegerSelfId</code>, …) in its <code>-c</code> file; <code>docs/controller.md</code> lists them. A
-        controller run on its own (<code>mqcontroller</code>) is not shown here.
+        To run it here, start the NameServer with <code>enableControllerInNamesrv=true</code> and the controller's settings (<code>controllerDLegerPeers</code>,{' '}
+        <code>controllerDLegerSelfId</code>, …) in its <code>-c</code> file, as <code>docs/controller.md</code> explains.
       </p>
     </div>
   );
