@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir } from '../support/browser.js';
+import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir, visible, WAIT_MS } from '../support/browser.js';
 import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
 import { startReplicasScenario, type ReplicasScenario } from '../support/replicas-scenario.js';
 
-/** Conditions in the page are awaited, with room for a busy machine; nothing waits a fixed time. */
-const WAIT_MS = 30_000;
-
 const chromiumPath = findChromium();
-
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-}
 
 /** The text colour the page gives an element (evaluated in the browser). */
 function colourOf(locator: Locator): Promise<string> {
