@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir, visible, WAIT_MS } from '../support/browser.js';
 import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
-import { startReplicasScenario, type ReplicasScenario } from '../support/replicas-scenario.js';
+import { startTestController } from '../controller/controller-harness.js';
+import { startReplicasScenario, storeWhere, type ReplicasScenario } from '../support/replicas-scenario.js';
 
 const chromiumPath = findChromium();
 
@@ -115,5 +116,23 @@ describe('the console\'s Replicas page, in Chromium', { skip: chromiumPath ? fal
     await visible(off);
     assert.match(await off.innerText(), /enableControllerInNamesrv=true/);
     assert.equal(await page.locator('table.replicas').count(), 0);
+  });
+
+  test('a follower names the leader and says why it shows no broker sets', async () => {
+    const follower = await startTestController(
+      { controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868', controllerStore: 'etcd', controllerEtcdEndpoints: 'http://127.0.0.1:2379' },
+      { createStore: () => storeWhere({ role: 'follower', leaderAddress: '127.0.0.1:9868' }) },
+    );
+    try {
+      plain.app.attachController(follower);
+      await page.goto(`http://127.0.0.1:${plain.httpPort}/#/replicas`);
+      await visible(page.locator('.note', { hasText: 'This controller is a follower' }));
+      assert.equal(await card(page, 'This controller').locator('.card-value').innerText(), `${follower.selfAddress} follower`);
+      assert.equal(await card(page, 'Leader').locator('.card-value').innerText(), '127.0.0.1:9868');
+      assert.equal(await card(page, 'Store').locator('.card-value').innerText(), 'etcd');
+      assert.equal(await page.locator('table.replicas').count(), 0);
+    } finally {
+      await follower.stop();
+    }
   });
 });

@@ -2,25 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { ControllerStore, Leadership } from '../../src/controller/store/controller-store.js';
 import { startTestController } from '../controller/controller-harness.js';
 import { getJson, httpGet } from '../support/http.js';
 import { startNameServer, tempDir } from '../support/nameserver-harness.js';
-import { startReplicasScenario, type ReplicasScenario } from '../support/replicas-scenario.js';
-
-/** A store whose leadership is fixed: another node leads, or no one can be shown to. */
-function storeWhere(leadership: Leadership): ControllerStore {
-  return {
-    start: async () => undefined,
-    close: async () => undefined,
-    leadership: () => leadership,
-    onLeadershipChange: () => () => undefined,
-    readAll: async () => new Map(),
-    commit: async () => {
-      throw new Error('not the leader');
-    },
-  };
-}
+import { startReplicasScenario, storeWhere, type ReplicasScenario } from '../support/replicas-scenario.js';
 
 describe('GET /api/v1/controller', () => {
   const cleanups: Array<() => Promise<void>> = [];

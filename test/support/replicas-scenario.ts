@@ -1,3 +1,4 @@
+import type { ControllerStore, Leadership } from '../../src/controller/store/controller-store.js';
 import type { ConfigurationInit } from '../../src/namesrv/config/configuration.js';
 import { BrokerListener, startTestController, type TestController } from '../controller/controller-harness.js';
 import { SimulatedBroker } from '../controller/simulated-broker.js';
@@ -71,4 +72,18 @@ export async function startReplicasScenario(init: ConfigurationInit = {}): Promi
     await stop();
     throw error;
   }
+}
+
+/** A controller store whose leadership is fixed: another node leads, or no one can be shown to. */
+export function storeWhere(leadership: Leadership): ControllerStore {
+  return {
+    start: async () => undefined,
+    close: async () => undefined,
+    leadership: () => leadership,
+    onLeadershipChange: () => () => undefined,
+    readAll: async () => new Map(),
+    commit: async () => {
+      throw new Error('not the leader');
+    },
+  };
 }
