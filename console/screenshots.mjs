@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, launchChromium, NO_CHROMIUM } from '../dist/test/support/browser.js';
 import { startConsoleScenario } from '../dist/test/support/console-scenario.js';
+import { startReplicasScenario } from '../dist/test/support/replicas-scenario.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const chromium = findChromium();
@@ -38,6 +39,19 @@ try {
   await page.goto(`${scenario.url}#/brokers`);
   await page.locator('tbody tr', { hasText: 'broker-c' }).waitFor();
   await save('brokers');
+
+  // The controller's view, just after broker-a's master fell silent and its slave was elected.
+  const replicas = await startReplicasScenario();
+  try {
+    await page.goto(`${replicas.url}#/replicas`);
+    await page.locator('tr[data-replica="DefaultCluster/broker-a/2"]').waitFor();
+    await replicas.masterFallsSilent();
+    await replicas.controller.service.scanHeartbeats();
+    await page.locator('.departures li', { hasText: 'new master 2' }).waitFor();
+    await save('replicas');
+  } finally {
+    await replicas.stop();
+  }
 } finally {
   await browser.close();
   await scenario.stop();

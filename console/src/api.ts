@@ -91,6 +91,42 @@ export interface ConsistencyReport {
   limits: { maxRouteTopics: number; concurrency: number; timeoutMs: number };
 }
 
+export interface ReplicaState {
+  brokerId: number;
+  address: string;
+  inSync: boolean;
+  alive: boolean;
+  lastHeartbeatTimestamp: number | null;
+  heartbeatAgeMs: number | null;
+  heartbeatTimeoutMs: number | null;
+  maxOffset: string | null;
+}
+
+export interface BrokerSetState {
+  cluster: string;
+  brokerName: string;
+  masterBrokerId: number | null;
+  masterAddress: string | null;
+  masterEpoch: number;
+  syncStateSetEpoch: number;
+  syncStateSet: number[];
+  replicas: ReplicaState[];
+}
+
+export type ControllerState =
+  | { enabled: false }
+  | {
+      enabled: true;
+      address: string;
+      role: 'leader' | 'follower' | 'unavailable';
+      reason: string | null;
+      leaderAddress: string | null;
+      deciding: boolean;
+      store: string;
+      timestamp: number;
+      brokerSets: BrokerSetState[] | null;
+    };
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -131,6 +167,7 @@ export const api = {
   route: (topic: string) => getJson<TopicRoute>(`/api/v1/topics/${encodeURIComponent(topic)}/route`),
   kv: () => getJson<{ namespaces: Record<string, Record<string, string>> }>('/api/v1/kv').then((r) => r.namespaces),
   config: () => getJson<{ settings: Record<string, string> }>('/api/v1/config').then((r) => r.settings),
+  controller: () => getJson<ControllerState>('/api/v1/controller'),
   nameServers: () => getJson<NameServerList>('/api/v1/nameservers'),
   compare: (addrs: string[], signal?: AbortSignal) =>
     getJson<ConsistencyReport>(`/api/v1/nameservers/compare?${new URLSearchParams({ addrs: addrs.join(';') })}`, signal),

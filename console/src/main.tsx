@@ -6,6 +6,7 @@ import { ConfigPage } from './pages/config';
 import { KvPage } from './pages/kv';
 import { NameServersPage } from './pages/nameservers';
 import { OverviewPage } from './pages/overview';
+import { ReplicasPage } from './pages/replicas';
 import { TopicRoutePage } from './pages/topic-route';
 import { TopicsPage } from './pages/topics';
 import { useHashPath } from './poll';
@@ -13,6 +14,7 @@ import { useHashPath } from './poll';
 const SECTIONS = [
   { path: '/', label: 'Overview' },
   { path: '/brokers', label: 'Brokers' },
+  { path: '/replicas', label: 'Replicas' },
   { path: '/topics', label: 'Topics' },
   { path: '/kv', label: 'KV' },
   { path: '/config', label: 'Config' },
@@ -24,6 +26,8 @@ function page(path: string) {
   switch (path) {
     case '/brokers':
       return <BrokersPage />;
+    case '/replicas':
+      return <ReplicasPage />;
     case '/topics':
       return <TopicsPage />;
     case '/kv':

@@ -1,4 +1,5 @@
 import type tls from 'node:tls';
+import type { ControllerReport } from '../controller/controller-report.js';
 import type { AccountCheck, Endpoint, HttpContext } from '../http/http-context.js';
 import type { HttpsIdentity } from '../http/https-identity.js';
 import { HttpListener } from '../http/http-listener.js';
@@ -28,6 +29,8 @@ export interface HttpSideOptions {
   clock: Clock;
   /** Quiet time after the certificate files change before they are read again. */
   tlsWatchDebounceMs?: number;
+  /** The embedded controller's report, once it runs (null before, or when there is none). */
+  controller?: () => ControllerReport | null;
 }
 
 /**
@@ -124,6 +127,7 @@ function httpContext(nameServer: NameServer, prometheus: PrometheusMetrics, http
       nameServers: () => configuration.http.consoleNameServers,
       compareAnyAddress: () => configuration.http.consoleCompareAnyAddress,
     },
+    controller: () => options.controller?.() ?? null,
     addressServer: {
       namesrvList: () => configuration.http.addressServerNamesrvList,
       subgroups: () => configuration.http.addressServerSubgroups,

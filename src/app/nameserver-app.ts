@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import type { ControllerReport } from '../controller/controller-report.js';
 import type { Endpoint } from '../http/http-context.js';
 import type { HttpsIdentity } from '../http/https-identity.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
@@ -20,6 +21,7 @@ export interface NameServerAppOptions extends NameServerOptions {
 export class NameServerApp {
   readonly nameServer: NameServer;
   private http: HttpSide | null = null;
+  private controller: { report(): ControllerReport } | null = null;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly options: NameServerAppOptions) {
@@ -35,12 +37,18 @@ export class NameServerApp {
         logger: this.options.logger,
         clock: this.options.clock ?? systemClock,
         tlsWatchDebounceMs: this.options.httpsWatchDebounceMs,
+        controller: () => this.controller?.report() ?? null,
       });
     } catch (err) {
       await this.shutdown();
       throw err;
     }
     return address;
+  }
+
+  /** The controller embedded in this NameServer (`enableControllerInNamesrv=true`), shown by the HTTP API and the console. */
+  attachController(controller: { report(): ControllerReport }): void {
+    this.controller = controller;
   }
 
   /** Where HTTP listens; null when it is off or not started. */

@@ -118,6 +118,7 @@ async function run(configuration: Configuration, ignoredProperties: string[], si
         return;
       }
       nameServer.addMetrics((registry) => controllerRegistry(controller.service, registry));
+      nameServer.attachController(controller);
       announce(`The Controller Server boot success. serializeType=JSON, address ${controller.selfAddress}`);
     } catch (error) {
       await server.shutdown().catch(() => undefined);

@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import type { Registry } from 'prom-client';
+import { controllerReport, type ControllerReport } from './controller-report.js';
 import { controllerRegistry } from './metrics/controller-metrics.js';
 import { ControllerResponseCode } from '../protocol/controller-codes.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
@@ -38,6 +39,8 @@ export interface RunningController {
   readonly service: ControllerService;
   /** `rocketmq_controller_*` metrics, for an HTTP /metrics endpoint to merge. */
   readonly metrics: Registry;
+  /** Who leads and the broker sets with their replicas, read from memory (console, HTTP API). */
+  report(): ControllerReport;
   stop(): Promise<void>;
 }
 
@@ -70,8 +73,9 @@ export async function startController(options: StartControllerOptions): Promise<
   const self: Peer = { ...configured.self, port: address.port, address: `${configured.self.host}:${address.port}` };
   const topology: ControllerTopology = { ...configured, self, peers: configured.peers.map((p) => (p.id === self.id ? self : p)) };
   const timers: NodeJS.Timeout[] = [];
+  let store: ControllerStore;
   try {
-    const store = (options.createStore ?? createControllerStore)({ config, homeDir: options.homeDir, selfAddress: self.address, selfId: self.id, logger });
+    store = (options.createStore ?? createControllerStore)({ config, homeDir: options.homeDir, selfAddress: self.address, selfId: self.id, logger });
     const running = new ControllerService({
       config, topology, store, clock, logger, serverVersion: SERVER_VERSION, sendOneway: options.sendOneway ?? connectAndSendOneway(logger),
     });
@@ -99,6 +103,7 @@ export async function startController(options: StartControllerOptions): Promise<
     topology,
     service: started,
     metrics: controllerRegistry(started),
+    report: () => controllerReport({ service: started, leadership: () => store.leadership(), selfAddress: self.address, store: config.controllerStore, now: () => clock.now() }),
     stop: () => {
       stopping ??= (async () => {
         for (const timer of timers) clearInterval(timer);

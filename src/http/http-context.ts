@@ -1,3 +1,4 @@
+import type { ControllerReport } from '../controller/controller-report.js';
 import type { RegistryView } from '../namesrv/route/registry-view.js';
 import type { Logger } from '../util/logger.js';
 import type { Scrape } from '../metrics/exposition.js';
@@ -51,6 +52,8 @@ export interface HttpContext {
     /** `consoleCompareAnyAddress`: a caller may have this server compare NameServers it names, not only `consoleNameServers`. */
     compareAnyAddress(): boolean;
   };
+  /** The controller this NameServer runs (`enableControllerInNamesrv=true`), read from its memory; null when none runs here. */
+  controller(): ControllerReport | null;
   addressServer: {
     /** `addressServerNamesrvList`, or empty for this server's own address. */
     namesrvList(): string;

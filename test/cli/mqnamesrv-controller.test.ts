@@ -33,6 +33,8 @@ describe('mqnamesrv with enableControllerInNamesrv=true', () => {
     const httpPort = Number((await server.waitFor(/HTTP \(metrics, health, API, address server\) on .*:(\d+)\n/))[1]);
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     assert.match(metrics, /^rocketmq_controller_leader 1$/m, 'the controller\'s metrics in the NameServer\'s /metrics');
+    const report = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/controller`)).json()) as Record<string, unknown>;
+    assert.deepEqual([report.enabled, report.address, report.role, report.store, report.brokerSets], [true, `127.0.0.1:${ports[1]}`, 'leader', 'file', []]);
     controller.close();
     namesrv.close();
     server.child.kill('SIGTERM');

@@ -5,21 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { NameServerClient } from '../../src/client/namesrv/name-server-client.js';
 import { topic } from '../support/fake-broker.js';
-import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir } from '../support/browser.js';
+import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir, visible, WAIT_MS } from '../support/browser.js';
 import { startConsoleScenario, type ConsoleScenario } from '../support/console-scenario.js';
 import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
-
-/** Conditions in the page are awaited, with room for a busy machine; nothing waits a fixed time. */
-const WAIT_MS = 30_000;
 
 const chromiumPath = findChromium();
 
 function row(page: Page, text: string | RegExp): Locator {
   return page.locator('tbody tr', { hasText: text });
-}
-
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: WAIT_MS });
 }
 
 async function gone(locator: Locator): Promise<void> {

@@ -1,92 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { decodeElectMasterBody, decodeSyncStateSet, encodeSyncStateSet } from '../../src/protocol/bodies/controller-bodies.js';
 import { ControllerResponseCode as Code } from '../../src/protocol/controller-codes.js';
-import type { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { until } from '../support/until.js';
 import { BrokerListener, Req, request, startTestController, type TestController } from './controller-harness.js';
+import { SimulatedBroker } from './simulated-broker.js';
 
 const CLUSTER = 'DefaultCluster';
 const BROKER = 'broker-a';
 const HEARTBEAT_TIMEOUT = 10_000;
-
-/**
- * A 5.3.3 broker in controller mode, as its ReplicasManager talks to the controller: metadata,
- * next id, apply id, register, elect (or learn the master), alter sync state set, heartbeat.
- */
-class SimulatedBroker {
-  brokerId = -1;
-  masterBrokerId: number | null = null;
-  masterEpoch = 0;
-  syncStateSetEpoch = 0;
-  maxOffset = 0n;
-
-  constructor(readonly connection: ClientConnection, readonly listener: BrokerListener) {}
-
-  get address(): string {
-    return this.listener.address;
-  }
-
-  async call(code: number, ext: Record<string, string | number | boolean> = {}, body: Buffer | null = null) {
-    return this.connection.invoke(request(code, ext, body), 60_000);
-  }
-
-  async startUp(): Promise<void> {
-    const meta = await this.call(Req.CONTROLLER_GET_METADATA_INFO);
-    assert.equal(meta.code, Code.SUCCESS);
-    assert.ok(meta.extFields?.controllerLeaderAddress, 'a leader to talk to');
-    const next = await this.call(Req.CONTROLLER_GET_NEXT_BROKER_ID, { clusterName: CLUSTER, brokerName: BROKER });
-    assert.equal(next.code, Code.SUCCESS);
-    this.brokerId = Number(next.extFields?.nextBrokerId);
-    const applied = await this.call(Req.CONTROLLER_APPLY_BROKER_ID, {
-      clusterName: CLUSTER, brokerName: BROKER, appliedBrokerId: this.brokerId, registerCheckCode: `${this.address};1800000000000`,
-    });
-    assert.equal(applied.code, Code.SUCCESS, applied.remark ?? '');
-    const registered = await this.call(Req.CONTROLLER_REGISTER_BROKER, {
-      clusterName: CLUSTER, brokerName: BROKER, brokerId: this.brokerId, brokerAddress: this.address, invokeTime: 1,
-    });
-    assert.equal(registered.code, Code.SUCCESS, registered.remark ?? '');
-    decodeSyncStateSet(registered.body);
-    this.heartbeat();
-    if (registered.extFields?.masterBrokerId) {
-      this.learn(registered.extFields);
-      return;
-    }
-    const elected = await this.call(Req.CONTROLLER_ELECT_MASTER, { clusterName: CLUSTER, brokerName: BROKER, brokerId: this.brokerId, designateElect: false, invokeTime: 1 });
-    assert.ok(elected.code === Code.SUCCESS || elected.code === Code.CONTROLLER_MASTER_STILL_EXIST, `elect answered ${elected.code} ${elected.remark}`);
-    decodeElectMasterBody(elected.body!);
-    this.learn(elected.extFields!);
-  }
-
-  learn(ext: Record<string, string>): void {
-    this.masterBrokerId = Number(ext.masterBrokerId);
-    this.masterEpoch = Number(ext.masterEpoch);
-    this.syncStateSetEpoch = Number(ext.syncStateSetEpoch);
-  }
-
-  heartbeat(): void {
-    this.connection.invokeOneway(request(Req.BROKER_HEARTBEAT, {
-      clusterName: CLUSTER, brokerAddr: this.address, brokerName: BROKER, brokerId: this.brokerId,
-      epoch: this.masterEpoch, maxOffset: String(this.maxOffset), confirmOffset: String(this.maxOffset),
-      heartbeatTimeoutMills: HEARTBEAT_TIMEOUT, electionPriority: 0,
-    }));
-  }
-
-  /** A round trip on this connection: everything sent before it has been handled. */
-  async barrier(): Promise<void> {
-    await this.call(Req.CONTROLLER_GET_METADATA_INFO);
-  }
-
-  async alterSyncStateSet(ids: number[]) {
-    const answer = await this.call(
-      Req.CONTROLLER_ALTER_SYNC_STATE_SET,
-      { brokerName: BROKER, masterBrokerId: this.brokerId, masterEpoch: this.masterEpoch, invokeTime: 1 },
-      encodeSyncStateSet({ syncStateSet: ids, syncStateSetEpoch: this.syncStateSetEpoch }),
-    );
-    if (answer.code === Code.SUCCESS) this.syncStateSetEpoch = decodeSyncStateSet(answer.body).syncStateSetEpoch;
-    return answer;
-  }
-}
 
 describe('a 5.3.3 broker set in controller mode', () => {
   const cleanups: Array<() => Promise<void>> = [];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 
 /** The system Chromium: CHROMIUM_PATH when set, else the usual Debian and Ubuntu paths. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
@@ -22,4 +22,11 @@ export function screenshotDir(env: NodeJS.ProcessEnv = process.env): string {
   const dir = env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), 'namesrv-console-screenshots');
   fs.mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Conditions in a page are awaited, with room for a busy machine; nothing waits a fixed time. */
+export const WAIT_MS = 30_000;
+
+export async function visible(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout: WAIT_MS });
 }

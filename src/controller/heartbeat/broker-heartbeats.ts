@@ -18,6 +18,17 @@ export interface Heartbeat extends BrokerIdentity {
   readonly electionPriority?: number;
 }
 
+/** What the controller last heard from a broker that heartbeats it. */
+export interface HeartbeatSnapshot extends BrokerIdentity {
+  readonly brokerAddr: string;
+  readonly alive: boolean;
+  readonly epoch: number;
+  readonly maxOffset: bigint;
+  /** When the last heartbeat came, by the controller's clock. */
+  readonly lastUpdate: number;
+  readonly timeoutMillis: number;
+}
+
 interface LiveBroker extends BrokerIdentity {
   brokerAddr: string;
   lastUpdate: number;
@@ -31,7 +42,8 @@ interface LiveBroker extends BrokerIdentity {
 
 const NO_PRIORITY = 2147483647;
 
-function identityKey(clusterName: string, brokerName: string, brokerId: number): string {
+/** One key per broker of a broker set. */
+export function identityKey(clusterName: string, brokerName: string, brokerId: number): string {
   return `${clusterName}\u0000${brokerName}\u0000${brokerId}`;
 }
 
@@ -123,9 +135,10 @@ export class BrokerHeartbeats implements Liveness {
   }
 
   /** Live brokers, for metrics and the console. */
-  snapshot(): Array<BrokerIdentity & { brokerAddr: string; alive: boolean; epoch: number; maxOffset: bigint }> {
+  snapshot(): HeartbeatSnapshot[] {
     return [...this.live.values()].map((i) => ({
       ...identityOf(i), brokerAddr: i.brokerAddr, alive: this.isAlive(i.clusterName, i.brokerName, i.brokerId), epoch: i.epoch, maxOffset: i.maxOffset,
+      lastUpdate: i.lastUpdate, timeoutMillis: i.timeoutMillis,
     }));
   }
 }

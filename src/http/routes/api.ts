@@ -87,6 +87,11 @@ export const apiRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) 
 
   app.get('/api/v1/config', async () => ({ settings: Object.fromEntries(ctx.settings()) }));
 
+  app.get('/api/v1/controller', async () => {
+    const report = ctx.controller();
+    return report ? { enabled: true, ...report } : { enabled: false };
+  });
+
   app.get('/api/v1/stats', async () => {
     const totals = ctx.metrics.totals();
     return {
