@@ -10,7 +10,7 @@ import { ResponseCode } from '../../src/protocol/response-code.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
 import { silentLogger, type Logger } from '../../src/util/logger.js';
 import { call, startNameServer } from '../support/nameserver-harness.js';
-import { GATE_CHANNEL } from '../support/workers/gated-worker.js';
+import { GATE_CHANNEL, GATE_LISTENING, GATE_OPEN } from '../support/workers/gated-worker.js';
 
 function largeRegistration(topicCount: number, counter: number, compressed = false) {
   // Each data version has different queue counts, so that its topics must be decoded again.
@@ -22,15 +22,19 @@ describe('a registration with tens of thousands of topics', () => {
   it('is decoded off the event loop: a lookup sent while it decodes is answered at once', async () => {
     // The worker holds the body until the gate opens: whatever the timing, the lookup comes first.
     const gate = new BroadcastChannel(GATE_CHANNEL);
+    const listening = new Promise<void>((resolve) => {
+      gate.onmessage = (event) => (event as MessageEvent).data === GATE_LISTENING && resolve();
+    });
     const ns = await startNameServer({}, silentLogger(), { registerBodyDecoder: { workerUrl: new URL('../support/workers/gated-worker.js', import.meta.url) } });
     try {
       const client = await ns.connect();
       // Until its worker is up the decoder works on the main thread: wait for it, not for time.
       assert.equal(await ns.server.registerBodies.ready(), true);
+      await listening;
       const registration = call(client, RequestCode.REGISTER_BROKER, largeRegistration(20_000, 1));
       const early = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Large-19999' } });
       assert.equal(early.code, ResponseCode.TOPIC_NOT_EXIST, 'answered while the registration was still decoding');
-      gate.postMessage('open');
+      gate.postMessage(GATE_OPEN);
       assert.equal((await registration).code, ResponseCode.SUCCESS);
       assert.equal((await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Large-19999' } })).code, ResponseCode.SUCCESS);
       assert.deepEqual(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911'), { counter: 1, timestamp: 1, stateVersion: 0 });
