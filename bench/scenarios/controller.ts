@@ -68,7 +68,7 @@ export async function controllerScenario(ctx: BenchContext): Promise<ScenarioRes
     window.open();
     await pause(seconds * 1000);
     const usage = window.close();
-    fact(`controller CPU, ${thousands(started * 2)} brokers heartbeating every ${HEARTBEAT_MS / 1000} s (${seconds} s window)`, usage.cpuCores === null ? null : `${(usage.cpuCores * 100).toFixed(2)} %`, 'of a core');
+    fact(`controller CPU, ${thousands(started * 2)} brokers heartbeating every ${HEARTBEAT_MS / 1000} s (${seconds} s window)`, usage.cpuSeconds === null ? null : `${((usage.cpuSeconds / seconds) * 100).toFixed(1)} %`, 'of a core');
     fact('controller RSS max / end', usage.rssMaxMb === null ? null : `${usage.rssMaxMb} / ${usage.rssEndMb}`, 'MB');
     fact('machine busy (all processes) over the window', usage.machineBusyPct, '%');
 
