@@ -78,7 +78,7 @@ describe('controller processes sharing one etcd: kill -9, SIGSTOP, restart', { s
     const killedAt = performance.now();
     await leader.signal('SIGKILL');
     const successor = await group.leader(leader);
-    t.diagnostic(`leader ${leader.id} killed (lease TTL ${LEASE_TTL_SECONDS} s): ${successor.id} says it leads after ${Math.round(performance.now() - killedAt)} ms`);
+    t.diagnostic(`leader ${leader.id} killed (lease TTL ${LEASE_TTL_SECONDS} s): ${successor.id} leads and serves after ${Math.round(performance.now() - killedAt)} ms`);
     assert.notEqual(successor, leader);
     assert.deepEqual(await acknowledgedState(successor), expected);
     await leader.start(); // back as a follower, for what follows
@@ -91,7 +91,7 @@ describe('controller processes sharing one etcd: kill -9, SIGSTOP, restart', { s
     const pausedAt = performance.now();
     await leader.signal('SIGSTOP');
     const successor = await group.leader(leader);
-    t.diagnostic(`leader ${leader.id} paused: ${successor.id} says it leads after ${Math.round(performance.now() - pausedAt)} ms`);
+    t.diagnostic(`leader ${leader.id} paused: ${successor.id} leads and serves after ${Math.round(performance.now() - pausedAt)} ms`);
 
     // The request waits in the paused process's socket and is read when it resumes.
     const answer = toPaused.invoke(

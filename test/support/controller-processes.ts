@@ -3,7 +3,7 @@
  * only suffer from outside: SIGKILL, SIGSTOP. Each node keeps its peer port and home across
  * restarts, as a controller host does.
  */
-import { ControllerRequestCode as Req } from '../../src/protocol/controller-codes.js';
+import { ControllerRequestCode as Req, ControllerResponseCode as Code } from '../../src/protocol/controller-codes.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import type { RemotingCommand } from '../../src/remoting/remoting-command.js';
 import { spawnBin, type SpawnedBin } from '../cli/spawn-bin.js';
@@ -63,6 +63,19 @@ export class ControllerNode {
     }
   }
 
+  /**
+   * Says it leads and has read the durable state: a new leader answers CONTROLLER_NOT_LEADER
+   * ("reading the durable state") until it has.
+   */
+  async serves(): Promise<boolean> {
+    if (!(await this.saysItLeads())) return false;
+    try {
+      return (await this.ask(controllerRequest(Req.CONTROLLER_GET_NEXT_BROKER_ID, { clusterName: 'probe', brokerName: 'probe' }))).code === Code.SUCCESS;
+    } catch {
+      return false;
+    }
+  }
+
   connect(): Promise<ClientConnection> {
     return ClientConnection.connect({ host: '127.0.0.1', port: this.port });
   }
@@ -70,7 +83,7 @@ export class ControllerNode {
 
 export interface ControllerGroup {
   readonly nodes: ControllerNode[];
-  /** Polls every running node until one (other than `except`) says it leads; returns it. */
+  /** Polls every running node until one (other than `except`) says it leads and serves; returns it. */
   leader(except?: ControllerNode): Promise<ControllerNode>;
   stop(): Promise<void>;
 }
@@ -94,7 +107,7 @@ export async function startControllerGroup(size: number, endpoints: string[], ex
       let found: ControllerNode | undefined;
       await until(async () => {
         for (const node of nodes) {
-          if (node !== except && (await node.saysItLeads())) {
+          if (node !== except && (await node.serves())) {
             found = node;
             return true;
           }
