@@ -14,6 +14,7 @@ import { registrationStormScenario } from './scenarios/registration-storm.js';
 import { routeLookupScenario } from './scenarios/route-lookup.js';
 import { largeScaleScenario } from './scenarios/large-scale.js';
 import { hostileClientsScenario } from './scenarios/hostile-clients.js';
+import { controllerScenario } from './scenarios/controller.js';
 
 const SCENARIOS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   route: routeLookupScenario,
@@ -22,6 +23,7 @@ const SCENARIOS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioRes
   churn: connectionChurnScenario,
   hostile: hostileClientsScenario,
   scale: largeScaleScenario,
+  controller: controllerScenario,
   calibrate: calibrationScenario,
 };
 

@@ -1,7 +1,7 @@
 /** Command-line settings of `npm run bench`, with modest defaults (the whole default run stays under 3 minutes). */
 import os from 'node:os';
 
-export const ALL_SCENARIOS = ['route', 'storm', 'lists', 'churn', 'hostile', 'scale', 'calibrate'] as const;
+export const ALL_SCENARIOS = ['route', 'storm', 'lists', 'churn', 'hostile', 'scale', 'controller', 'calibrate'] as const;
 export type ScenarioName = (typeof ALL_SCENARIOS)[number];
 export const DEFAULT_SCENARIOS: ScenarioName[] = ['route', 'storm', 'lists', 'churn', 'hostile'];
 
@@ -37,6 +37,10 @@ export interface BenchOptions {
   scaleBrokers: number;
   scaleTopics: number;
   scaleBrokersPerTopic: number;
+  /** Broker sets (a master and a slave each) of the controller scenario. */
+  controllerSets: number;
+  /** Extra mqcontroller options for the controller scenario's controller. */
+  controllerArgs: string[];
   serverNodeArgs: string[];
   /** The mqnamesrv script to start (another build of this project, for before/after runs). */
   serverCli: string | null;
@@ -52,7 +56,7 @@ export const USAGE = `npm run bench -- [options]
   --against=HOST:PORT     bench a running NameServer (any RocketMQ NameServer) instead of starting this one
   --pid=N                 with --against: the server's local pid, for RSS and CPU from /proc
   --scenarios=LIST        comma list of ${ALL_SCENARIOS.join(', ')}; "all" for every one
-                          (default ${DEFAULT_SCENARIOS.join(',')}; scale and calibrate are opt-in)
+                          (default ${DEFAULT_SCENARIOS.join(',')}; scale, controller and calibrate are opt-in)
   --workers=N             load-generator processes (default: cores, at least 1)
   --connections=N         route-lookup connections (default 64)
   --in-flight=N           requests in flight per connection (default 4)
@@ -70,6 +74,8 @@ export const USAGE = `npm run bench -- [options]
   --hostile-bombers=N --hostile-dribblers=M    hostile scenario: connections sending zlib bombs / announcing
                           16 MiB frames and dribbling bytes (default 20, 300)
   --scale-brokers=B --scale-topics=T --scale-brokers-per-topic=K  (default 300 x 10000, 10)
+  --controller-sets=N     controller scenario: broker sets of a master and a slave (default 500 = 1,000 brokers)
+  --controller-args="…"   mqcontroller options for that scenario's controller (e.g. --scanNotActiveBrokerInterval=1000)
   --server-node-args="…"  node options for the server this bench starts (e.g. --cpu-prof)
   --server-cli=FILE       start this mqnamesrv script instead of bin/mqnamesrv.js (another build, for before/after)
   --server-args="…"       mqnamesrv options for that server (default --httpPort=0; empty for builds without HTTP)
@@ -88,7 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     'against', 'pid', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
     'route-brokers', 'route-topics', 'storm-brokers', 'storm-topics', 'big-topics', 'storm-rate', 'big-interval-ms',
     'list-brokers', 'list-topics', 'list-connections', 'churn-concurrency', 'hostile-bombers', 'hostile-dribblers', 'scale-brokers', 'scale-topics',
-    'scale-brokers-per-topic', 'server-node-args', 'server-cli', 'server-args', 'out', 'label', 'help',
+    'scale-brokers-per-topic', 'controller-sets', 'controller-args', 'server-node-args', 'server-cli', 'server-args', 'out', 'label', 'help',
   ]);
   for (const key of values.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n\n${USAGE}`);
 
@@ -143,6 +149,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     scaleBrokers: num('scale-brokers', 300, 1),
     scaleTopics: num('scale-topics', 10000, 1),
     scaleBrokersPerTopic: num('scale-brokers-per-topic', 10, 1),
+    controllerSets: num('controller-sets', 500, 2),
+    controllerArgs: (values.get('controller-args') ?? '').split(/\s+/).filter(Boolean),
     serverNodeArgs: (values.get('server-node-args') ?? '').split(/\s+/).filter(Boolean),
     serverCli: values.get('server-cli') ?? null,
     serverArgs: (values.get('server-args') ?? '--httpPort=0').split(/\s+/).filter(Boolean),

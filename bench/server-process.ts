@@ -40,10 +40,33 @@ export interface StartOptions {
   bootTimeoutMs?: number;
 }
 
-export async function startOwnServer(options: StartOptions): Promise<StartedServer> {
+export function startOwnServer(options: StartOptions): Promise<StartedServer> {
+  return startServerProcess({
+    nodeArgs: options.nodeArgs,
+    cli: options.cli ?? CLI,
+    args: ['--listenPort=0', '--bindAddress=127.0.0.1', ...options.serverArgs],
+    bootLine: BOOT_LINE,
+    wrapper: options.wrapper,
+    bootTimeoutMs: options.bootTimeoutMs,
+  });
+}
+
+export interface ProcessStartOptions {
+  nodeArgs: string[];
+  cli: string;
+  args: string[];
+  /** The line that says the server listens: its groups 1 and 2 are host and port. */
+  bootLine: RegExp;
+  /** A program the server runs under (e.g. valgrind and its options); node is its first argument after these. */
+  wrapper?: string[];
+  bootTimeoutMs?: number;
+}
+
+/** Starts a server script in a temp HOME and waits for its boot line. */
+export async function startServerProcess(options: ProcessStartOptions): Promise<StartedServer> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'namesrv-bench-'));
   const started = performance.now();
-  const nodeCommand = [process.execPath, ...options.nodeArgs, options.cli ?? CLI, '--listenPort=0', '--bindAddress=127.0.0.1', ...options.serverArgs];
+  const nodeCommand = [process.execPath, ...options.nodeArgs, options.cli, ...options.args];
   const [program, ...args] = [...(options.wrapper ?? []), ...nodeCommand];
   const bootTimeoutMs = options.bootTimeoutMs ?? BOOT_TIMEOUT_MS;
   const child = spawn(program!, args, {
@@ -66,7 +89,7 @@ export async function startOwnServer(options: StartOptions): Promise<StartedServ
       buffered = lines.pop() ?? '';
       for (const line of lines) {
         if (output.length < 200) output.push(line);
-        const match = BOOT_LINE.exec(line);
+        const match = options.bootLine.exec(line);
         if (match) {
           clearTimeout(timer);
           resolve({ host: match[1] === '0.0.0.0' ? '127.0.0.1' : match[1], port: Number(match[2]) });

@@ -6,7 +6,7 @@ import {
 } from '../../protocol/controller-headers.js';
 import { decodeHeader, encodeHeader } from '../../protocol/custom-header.js';
 import { RequestError } from '../../protocol/request-error.js';
-import { createResponse, type RemotingCommand } from '../../remoting/remoting-command.js';
+import { createResponse, isOneway, type RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { ControllerConfig, ControllerTopology } from '../config/controller-config.js';
@@ -39,6 +39,7 @@ type Phase =
 type Outcome = rules.Decision | { readonly refused: number; readonly remark: string };
 
 const RELOAD_DELAY_MS = 1000;
+const HEARTBEAT_TAKEN: rules.Decision = { code: Code.SUCCESS, remark: 'Heart beat success', events: [] };
 
 /**
  * The controller: answers brokers and administrators, decides with the rules, and makes every
@@ -229,20 +230,39 @@ export class ControllerService {
 
   // --- requests --------------------------------------------------------------------------------
 
-  /** Answers one request; never throws (bad input gets CONTROLLER_INVALID_REQUEST naming the field). */
-  async handle(request: RemotingCommand, connectionId: number): Promise<RemotingCommand> {
+  /**
+   * Answers one request; never throws (bad input gets CONTROLLER_INVALID_REQUEST naming the field).
+   * Heartbeats, a thousand a second from a thousand brokers, are taken synchronously, and a oneway
+   * one (as brokers send them) gets no answer built at all.
+   */
+  handle(request: RemotingCommand, connectionId: number): RemotingCommand | null | Promise<RemotingCommand> {
+    if (request.code !== Req.BROKER_HEARTBEAT) return this.handleAsync(request, connectionId);
+    let outcome: Outcome;
+    try {
+      outcome = this.onHeartbeat(request.extFields, connectionId);
+    } catch (error) {
+      outcome = this.failed(request, error);
+    }
+    return isOneway(request) ? null : this.answer(request, outcome);
+  }
+
+  private async handleAsync(request: RemotingCommand, connectionId: number): Promise<RemotingCommand> {
     let outcome: Outcome | RemotingCommand;
     try {
       outcome = await this.dispatch(request, connectionId);
     } catch (error) {
-      if (error instanceof RequestError) {
-        outcome = { refused: Code.CONTROLLER_INVALID_REQUEST, remark: error.remark };
-      } else {
-        this.options.logger.error({ err: error, code: request.code }, 'controller request failed');
-        outcome = { refused: Code.SYSTEM_ERROR, remark: `${(error as Error).name}: ${(error as Error).message}` };
-      }
+      outcome = this.failed(request, error);
     }
-    if ('opaque' in outcome) return outcome;
+    return 'opaque' in outcome ? outcome : this.answer(request, outcome);
+  }
+
+  private failed(request: RemotingCommand, error: unknown): Outcome {
+    if (error instanceof RequestError) return { refused: Code.CONTROLLER_INVALID_REQUEST, remark: error.remark };
+    this.options.logger.error({ err: error, code: request.code }, 'controller request failed');
+    return { refused: Code.SYSTEM_ERROR, remark: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+
+  private answer(request: RemotingCommand, outcome: Outcome): RemotingCommand {
     if ('refused' in outcome) return createResponse(request, { code: outcome.refused, remark: outcome.remark }, this.options.serverVersion);
     return createResponse(
       request,
@@ -255,22 +275,25 @@ export class ControllerService {
     return this.ruleContext(this.heartbeats.clustersOnConnection(connectionId, brokerName));
   }
 
+  private onHeartbeat(ext: RemotingCommand['extFields'], connectionId: number): rules.Decision {
+    const h = decodeHeader(BrokerHeartbeatToControllerHeader, ext);
+    this.heartbeats.onHeartbeat({
+      clusterName: h.clusterName, brokerName: h.brokerName, brokerId: h.brokerId, brokerAddr: h.brokerAddr, connectionId,
+      timeoutMillis: h.heartbeatTimeoutMills !== undefined && h.heartbeatTimeoutMills > 0 ? h.heartbeatTimeoutMills : undefined,
+      epoch: h.epoch,
+      maxOffset: h.maxOffset === undefined ? undefined : parseLong(h.maxOffset, 'maxOffset'),
+      confirmOffset: h.confirmOffset === undefined ? undefined : parseLong(h.confirmOffset, 'confirmOffset'),
+      electionPriority: h.electionPriority,
+    });
+    this.counters.heartbeats++;
+    return HEARTBEAT_TAKEN;
+  }
+
   private async dispatch(request: RemotingCommand, connectionId: number): Promise<Outcome | RemotingCommand> {
     const ext = request.extFields;
     switch (request.code) {
-      case Req.BROKER_HEARTBEAT: {
-        const h = decodeHeader(BrokerHeartbeatToControllerHeader, ext);
-        this.heartbeats.onHeartbeat({
-          clusterName: h.clusterName, brokerName: h.brokerName, brokerId: h.brokerId, brokerAddr: h.brokerAddr, connectionId,
-          ...(h.heartbeatTimeoutMills !== undefined && h.heartbeatTimeoutMills > 0 ? { timeoutMillis: h.heartbeatTimeoutMills } : {}),
-          ...(h.epoch !== undefined ? { epoch: h.epoch } : {}),
-          ...(h.maxOffset !== undefined ? { maxOffset: parseLong(h.maxOffset, 'maxOffset') } : {}),
-          ...(h.confirmOffset !== undefined ? { confirmOffset: parseLong(h.confirmOffset, 'confirmOffset') } : {}),
-          ...(h.electionPriority !== undefined ? { electionPriority: h.electionPriority } : {}),
-        });
-        this.counters.heartbeats++;
-        return { code: Code.SUCCESS, remark: 'Heart beat success', events: [] };
-      }
+      case Req.BROKER_HEARTBEAT:
+        return this.onHeartbeat(ext, connectionId);
       case Req.CONTROLLER_GET_METADATA_INFO:
         return { code: Code.SUCCESS, header: this.metadataHeader(), events: [] };
       case Req.CONTROLLER_GET_NEXT_BROKER_ID: {

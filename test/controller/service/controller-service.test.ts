@@ -88,6 +88,26 @@ describe('controller service', () => {
     assert.equal((await client.invoke(request(Req.CONTROLLER_APPLY_BROKER_ID, APPLY))).code, Code.SUCCESS);
   });
 
+  it('takes heartbeats at once, even while a change waits for the store; answers them only when asked', async () => {
+    const store = new SteeredStore();
+    const { controller, client } = await start(store);
+    store.hold();
+    const pending = client.invoke(request(Req.CONTROLLER_APPLY_BROKER_ID, APPLY));
+    const beat = { clusterName: 'c', brokerName: 'b', brokerAddr: '127.0.0.1:10911', brokerId: 1, maxOffset: '7', heartbeatTimeoutMills: 10000 };
+    const answered = await client.invoke(request(Req.BROKER_HEARTBEAT, beat));
+    assert.deepEqual([answered.code, answered.remark], [Code.SUCCESS, 'Heart beat success']);
+    assert.equal(controller.service.heartbeats.candidateInfo('c', 'b', 1)?.maxOffset, 7n);
+
+    const oneway = request(Req.BROKER_HEARTBEAT, { ...beat, brokerId: 2, maxOffset: '9' });
+    assert.equal(controller.service.handle({ ...oneway, flag: 2 }, 1), null, 'a oneway heartbeat builds no answer');
+    assert.equal(controller.service.heartbeats.candidateInfo('c', 'b', 2)?.maxOffset, 9n);
+    assert.equal(controller.service.handle({ ...request(Req.BROKER_HEARTBEAT, { ...beat, brokerId: 3, maxOffset: 'x' }), flag: 2 }, 1), null);
+    assert.equal(controller.service.heartbeats.candidateInfo('c', 'b', 3), undefined, 'a malformed one is not taken');
+    assert.equal(controller.service.counters.heartbeats, 2);
+    store.gate!.release();
+    assert.equal((await pending).code, Code.SUCCESS);
+  });
+
   it('answers a change only once the store made it durable', async () => {
     const store = new SteeredStore();
     const { controller, client } = await start(store);
