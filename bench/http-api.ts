@@ -86,11 +86,11 @@ const after = performance.now();
 view.topics({ offset: 0, limit: 100 });
 console.log(`| topics read after one topic was added | ${(performance.now() - after).toFixed(2)} | | | |`);
 
-// A change that may touch any topic (a broker joining or leaving): one pass, no sort.
-view.routeChanged(null);
+// More topics than the registry journals came: one pass over the names, the new ones sorted in.
+for (let i = 0; i < 300; i++) server.registry.registerTopic(`Topic-more-${i}`, [{ brokerName: 'broker-0', readQueueNums: 8, writeQueueNums: 8, perm: 6, topicSysFlag: 0 }]);
 const reconciled = performance.now();
 view.topics({ offset: 0, limit: 100 });
-console.log(`| topics read after a broker change (one pass over the names) | ${(performance.now() - reconciled).toFixed(2)} | | | |`);
+console.log(`| topics read after 300 topics were added (one pass over the names) | ${(performance.now() - reconciled).toFixed(2)} | | | |`);
 const firstCluster = performance.now();
 view.topics({ offset: 0, limit: 100, cluster: 'ClusterA' });
 console.log(`| first read of a cluster's topics after a change | ${(performance.now() - firstCluster).toFixed(2)} | | | |`);

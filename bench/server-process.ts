@@ -35,12 +35,18 @@ export interface StartOptions {
   serverArgs: string[];
   /** mqnamesrv script; bin/mqnamesrv.js of this checkout by default. */
   cli?: string | null;
+  /** A program the server runs under (e.g. valgrind and its options); node is its first argument after these. */
+  wrapper?: string[];
+  bootTimeoutMs?: number;
 }
 
 export async function startOwnServer(options: StartOptions): Promise<StartedServer> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'namesrv-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [...options.nodeArgs, options.cli ?? CLI, '--listenPort=0', '--bindAddress=127.0.0.1', ...options.serverArgs], {
+  const nodeCommand = [process.execPath, ...options.nodeArgs, options.cli ?? CLI, '--listenPort=0', '--bindAddress=127.0.0.1', ...options.serverArgs];
+  const [program, ...args] = [...(options.wrapper ?? []), ...nodeCommand];
+  const bootTimeoutMs = options.bootTimeoutMs ?? BOOT_TIMEOUT_MS;
+  const child = spawn(program!, args, {
     env: { ...process.env, HOME: home, USERPROFILE: home },
     cwd: home,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,7 +54,7 @@ export async function startOwnServer(options: StartOptions): Promise<StartedServ
   const output: string[] = [];
   const { host, port } = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => fail(new Error(`no boot line within ${BOOT_TIMEOUT_MS} ms`)), BOOT_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new Error(`no boot line within ${bootTimeoutMs} ms`)), bootTimeoutMs);
     const fail = (err: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

@@ -1,7 +1,8 @@
 /**
  * Scenario 2: registration storm. B brokers re-register T topics each (new data version every
  * time) and one big broker re-registers N topics (JSON and compressed bodies in turn), while
- * route lookups go on. Route latency is measured before (baseline) and during the storm.
+ * route lookups go on. Route latency is measured before (baseline) and during the storm; then
+ * while a broker registers 20,000 topics no one serves (all applied), unregisters, and again.
  */
 import type { BenchContext } from '../context.js';
 import { Histogram } from '../histogram.js';
@@ -53,6 +54,9 @@ export async function registrationStormScenario(ctx: BenchContext): Promise<Scen
   const bigTopics = Array.from({ length: o.bigTopics }, (_, i) => `BenchBigTopic-${i}`);
   await ctx.withServer(result.name, result.facts, async (target) => {
     const registry = await SimulatedRegistry.connect(target.host, target.port, layout, o.version);
+    // Registers 20,000 topics no broker serves, then unregisters them, again and again: each registration applies them all.
+    const freshTopics = Array.from({ length: o.bigTopics }, (_, i) => `BenchFreshTopic-${i}`);
+    const fresh = await SimulatedBroker.connect(target.host, target.port, { clusterName: layout.clusterName, brokerName: 'bench-big-fresh', brokerAddr: '127.0.0.1:29004' }, freshTopics, o.version);
     const big: Record<BodyFlavor, SimulatedBroker> = {
       json: await SimulatedBroker.connect(target.host, target.port, { clusterName: layout.clusterName, brokerName: 'bench-big-json', brokerAddr: '127.0.0.1:29000' }, bigTopics, o.version),
       compressed: await SimulatedBroker.connect(target.host, target.port, { clusterName: layout.clusterName, brokerName: 'bench-big-compressed', brokerAddr: '127.0.0.1:29002' }, bigTopics, o.version),
@@ -70,7 +74,23 @@ export async function registrationStormScenario(ctx: BenchContext): Promise<Scen
       }
       registry.startKeepAlive();
 
-      const logs = { json: new RegistrationLog(), compressed: new RegistrationLog(), storm: new RegistrationLog() };
+      fresh.prepare(['json']);
+      const logs = { json: new RegistrationLog(), compressed: new RegistrationLog(), storm: new RegistrationLog(), fresh: new RegistrationLog() };
+      let freshRunning = false;
+      const startFresh = (): (() => Promise<void>) => {
+        freshRunning = true;
+        const loop = (async () => {
+          for (let i = 0; freshRunning && i < 1_000_000; i++) {
+            logs.fresh.note(await fresh.register('json'));
+            await fresh.unregister();
+            if (o.bigIntervalMs > 0) await sleep(o.bigIntervalMs);
+          }
+        })();
+        return async () => {
+          freshRunning = false;
+          await loop;
+        };
+      };
       let stormRunning = false;
       const startStorm = (): (() => Promise<void>) => {
         stormRunning = true;
@@ -99,23 +119,29 @@ export async function registrationStormScenario(ctx: BenchContext): Promise<Scen
         };
       };
 
-      const outcome = await runPhasedLoad(pipelinedLoad(ctx, target, routeLookupRequest(ctx, layout), phases(ctx, 'baseline', 'storm')), target.pid, {
-        onPhaseStart: (name) => (name === 'storm' ? startStorm() : undefined),
+      const outcome = await runPhasedLoad(pipelinedLoad(ctx, target, routeLookupRequest(ctx, layout), phases(ctx, 'baseline', 'storm', 'fresh')), target.pid, {
+        onPhaseStart: (name) => (name === 'storm' ? startStorm() : name === 'fresh' ? startFresh() : undefined),
       });
       const baseline = outcome.phases.get('baseline')!;
       const storm = outcome.phases.get('storm')!;
+      const freshPhase = outcome.phases.get('fresh')!;
       result.rows.push(rowOf(result.name, `route lookup ${o.stormBrokers}x${thousands(o.stormTopics)}, before the storm`, 'req/s', baseline));
       result.rows.push(rowOf(result.name, `route lookup ${o.stormBrokers}x${thousands(o.stormTopics)}, during the storm`, 'req/s', storm, outcome.unanswered));
+      result.rows.push(rowOf(result.name, `route lookup ${o.stormBrokers}x${thousands(o.stormTopics)}, during ${thousands(o.bigTopics)}-topic registrations of new topics`, 'req/s', freshPhase, outcome.unanswered));
       const seconds = storm.stats.seconds;
       result.rows.push(registrationRow(result.name, `re-register ${thousands(o.bigTopics)} topics, JSON (${kb(logs.json.bytes)})`, logs.json, seconds, storm.usage));
       result.rows.push(registrationRow(result.name, `re-register ${thousands(o.bigTopics)} topics, compressed (${kb(logs.compressed.bytes)})`, logs.compressed, seconds, storm.usage));
       result.rows.push(registrationRow(result.name, `re-register ${thousands(o.stormTopics)} topics (storm brokers, JSON)`, logs.storm, seconds, storm.usage));
+      result.rows.push(registrationRow(result.name, `REGISTER_BROKER ${thousands(o.bigTopics)} new topics under route load, JSON (${kb(logs.fresh.bytes)}), then unregister`, logs.fresh, freshPhase.stats.seconds, freshPhase.usage));
       const before = baseline.stats.latency.p99Ms;
-      const during = storm.stats.latency.p99Ms;
-      result.facts.push({ scenario: result.name, name: 'route p99 rise during the storm', value: before > 0 ? Math.round((during / before - 1) * 100) : null, unit: '%' });
+      const rise = (during: number) => (before > 0 ? Math.round((during / before - 1) * 100) : null);
+      result.facts.push({ scenario: result.name, name: 'route p99 rise during the storm', value: rise(storm.stats.latency.p99Ms), unit: '%' });
+      result.facts.push({ scenario: result.name, name: `route p99 rise during ${thousands(o.bigTopics)}-topic registrations of new topics`, value: rise(freshPhase.stats.latency.p99Ms), unit: '%' });
       for (const [name, log] of Object.entries(logs)) if (log.firstError) result.notes.push(`${name} registrations refused: ${log.errors}, first: ${log.firstError}`);
       noteErrors(result, outcome);
     } finally {
+      await fresh.unregister();
+      fresh.close();
       await big.json.unregister();
       await big.compressed.unregister();
       big.json.close();

@@ -65,7 +65,7 @@ export class NameServer {
   readonly registry: RouteRegistry;
   readonly registryView: RegistryView;
   readonly kv: KvStore;
-  readonly cache = new ResponseCache();
+  readonly cache: ResponseCache;
   /** Decodes large register bodies on a worker thread. */
   readonly registerBodies: RegisterBodyDecoder;
   /** What the server reports (request counts, registrations...), counted whether or not HTTP is on. */
@@ -93,11 +93,8 @@ export class NameServer {
     this.registry = new RouteRegistry(configuration.namesrv, this.clock, this.logger, {
       closeConnection: (id) => this.server?.closeConnection(id, 'expired'),
       notifyMinBrokerIdChanged: (change) => notifyMinBrokerIdChanged(change, this.logger),
-      routeChanged: (topic) => {
-        this.cache.routeChanged(topic);
-        this.registryView.routeChanged(topic);
-      },
     });
+    this.cache = new ResponseCache(this.registry);
     this.registryView = new RegistryView(this.registry, {
       now: () => this.clock.now(),
       remoteAddressOf: (id) => this.server?.remoteAddressOf(id),

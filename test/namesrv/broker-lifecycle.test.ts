@@ -117,6 +117,28 @@ describe('a broker\'s life against the NameServer', () => {
     assert.ok(talker.isOpen);
   });
 
+  it('QUERY_DATA_VERSION keeps a broker alive only over the connection it registered on (unlike Java)', async () => {
+    const options = { heartbeatTimeoutMillis: 3_000, topics: [topic('AskedTopic'), topic('A2')] };
+    const asked = new FakeBroker(await ns.connect(), { ...options, brokerName: 'life-asked', brokerAddr: '127.0.0.1:61911' });
+    const asking = new FakeBroker(await ns.connect(), { ...options, brokerName: 'life-asking', brokerAddr: '127.0.0.1:61811', topics: [topic('AskingTopic'), topic('A3')] });
+    await asked.register();
+    await asking.register();
+    // Someone else (a NameServer comparison, say) asks for the silent broker's data version.
+    const comparer = new FakeBroker(await ns.connect(), { brokerName: 'life-asked', brokerAddr: '127.0.0.1:61911' });
+    for (let i = 0; i < 2; i++) {
+      ns.clock.advance(2_000);
+      assert.equal((await comparer.queryDataVersion(asked.dataVersion)).code, ResponseCode.SUCCESS);
+      assert.equal((await asking.queryDataVersion()).code, ResponseCode.SUCCESS);
+    }
+    assert.equal(ns.server.registry.scanNotActiveBrokers(), 1);
+    await ns.closedAtServer(asked.connection);
+    await ns.server.registry.unregistrationsDrained();
+    assert.equal((await routeOf(ns, 'AskedTopic')).code, ResponseCode.TOPIC_NOT_EXIST, 'asked from elsewhere: expired');
+    assert.equal((await routeOf(ns, 'AskingTopic')).code, ResponseCode.SUCCESS, 'asked over its own connection: alive');
+    assert.ok(comparer.connection.isOpen);
+    await asking.unregister();
+  });
+
   it('a slave learns its master\'s address and HA address', async () => {
     const master = new FakeBroker(await ns.connect(), { brokerName: 'life-ms', brokerAddr: '127.0.0.1:64911', topics: [topic('MsTopic'), topic('M2')] });
     const slave = new FakeBroker(await ns.connect(), { brokerName: 'life-ms', brokerId: 1, brokerAddr: '127.0.0.1:65011', topics: [topic('MsTopic'), topic('M2')] });

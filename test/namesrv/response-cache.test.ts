@@ -1,65 +1,139 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ResponseCache, type RouteFlavor } from '../../src/namesrv/processors/response-cache.js';
+import { NamesrvCounters } from '../../src/metrics/namesrv-counters.js';
+import type { NamesrvContext, ProcessorSwitches } from '../../src/namesrv/processors/context.js';
+import { ResponseCache } from '../../src/namesrv/processors/response-cache.js';
+import { readRouteInfoHeader, routeProcessors } from '../../src/namesrv/processors/route-processors.js';
+import { decodeHeader } from '../../src/protocol/custom-header.js';
+import { GetRouteInfoHeader } from '../../src/protocol/namesrv-headers.js';
+import { decodeTopicRouteData } from '../../src/protocol/bodies/index.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import { createRequest } from '../../src/remoting/remoting-command.js';
+import type { Connection } from '../../src/remoting/remoting-server.js';
+import { ManualClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { makeRegistry, registration, topicConfig, version } from '../route/registry-helpers.js';
 
-/** Looks an answer up, building and offering it on a miss, as the route handler does. */
-function lookup(cache: ResponseCache, topic: string, flavor: RouteFlavor, kvVersion: number, build: () => Buffer | null): Buffer | null {
-  const cached = cache.getRoute(topic, flavor, kvVersion);
-  if (cached) return cached;
-  const built = build();
-  if (built) cache.putRoute(topic, flavor, kvVersion, built);
-  return built;
+const getRouteInfo = new Map(routeProcessors).get(RequestCode.GET_ROUTEINFO_BY_TOPIC)!;
+
+/** The real GET_ROUTEINFO_BY_TOPIC handler over a real registry and cache; KV and switches held here. */
+function routeServer(maxRouteBytes?: number) {
+  const { registry } = makeRegistry();
+  const cache = new ResponseCache(registry, maxRouteBytes);
+  const counters = new NamesrvCounters();
+  const kvTable = new Map<string, string>();
+  const kv = { version: 0, get: (_ns: string, key: string) => kvTable.get(key) };
+  const switches: { -readonly [K in keyof ProcessorSwitches]?: ProcessorSwitches[K] } = { orderMessageEnable: false, needWaitForService: false };
+  const ctx = { registry, cache, kv, config: { namesrv: switches }, observer: counters, clock: new ManualClock(), startedAt: 0, logger: silentLogger() } as unknown as NamesrvContext;
+  const connection = { id: 1, remoteAddress: '127.0.0.1:1' } as Connection;
+  const ask = (topic: string, version = 409) => {
+    const reply = getRouteInfo(createRequest({ code: RequestCode.GET_ROUTEINFO_BY_TOPIC, version, extFields: { topic } }), ctx, connection);
+    assert.ok(!(reply instanceof Promise));
+    return reply;
+  };
+  const route = (topic: string) => {
+    const reply = ask(topic);
+    assert.equal(reply.code, ResponseCode.SUCCESS, reply.remark ?? '');
+    return { bytes: reply.body!, route: decodeTopicRouteData(reply.body!) };
+  };
+  const putKv = (key: string, value: string) => {
+    kvTable.set(key, value);
+    kv.version++;
+  };
+  return { registry, cache, counters, switches, ask, route, putKv };
 }
 
-describe('response cache', () => {
-  it('builds an answer once and serves it until the topic changes', () => {
-    const cache = new ResponseCache(1024);
-    let builds = 0;
-    const build = () => (builds++, Buffer.from('route'));
-    lookup(cache, 'T', 'standard', 0, build);
-    assert.equal(cache.cachedRouteBytes, 0, 'a topic asked for once is not kept');
-    lookup(cache, 'T', 'standard', 0, build);
-    lookup(cache, 'T', 'standard', 0, build);
-    assert.equal(builds, 2, 'asked again, it is kept and served');
-    lookup(cache, 'T', 'fastjson', 0, build);
-    lookup(cache, 'T', 'fastjson', 0, build);
-    assert.equal(builds, 3, 'each JSON flavour is its own answer');
-    cache.routeChanged('T');
-    lookup(cache, 'T', 'standard', 0, build);
-    assert.equal(builds, 4);
-    lookup(cache, 'T', 'standard', 1, build);
-    assert.equal(builds, 5, 'a KV change (order-topic config) rebuilds');
+describe('route answers cached as bytes', () => {
+  it('keeps an answer once its topic is asked for twice, and serves the same bytes', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    const first = s.route('TopicA').bytes;
+    assert.equal(s.cache.cachedRouteBytes, 0, 'a topic asked for once is not kept');
+    s.route('TopicA');
+    const third = s.route('TopicA').bytes;
+    assert.deepEqual(s.counters.routeCache, { hit: 1, miss: 2 });
+    assert.equal(third, s.route('TopicA').bytes, 'served from the cache: the same buffer');
+    assert.deepEqual(third, first);
+  });
+
+  it('answers a topic\'s change at once: its queues, its brokers, a topic gone and back', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    for (let i = 0; i < 3; i++) s.route('TopicA');
+    s.registry.registerBroker(registration({ dataVersion: version(2), topics: [topicConfig('TopicA', { writeQueueNums: 8 }), topicConfig('TopicB')] }));
+    assert.equal(s.route('TopicA').route.queueDatas[0]!.writeQueueNums, 8, 'queues changed');
+    s.route('TopicA');
+    s.registry.registerBroker(registration({ brokerId: 1, brokerAddr: '10.0.0.9:10911', connectionId: 2 }));
+    assert.deepEqual([...s.route('TopicA').route.brokerDatas[0]!.brokerAddrs.values()], ['10.0.0.1:10911', '10.0.0.9:10911'], 'a broker joined');
+    s.route('TopicA');
+    s.registry.deleteTopic('TopicA');
+    assert.equal(s.ask('TopicA').code, ResponseCode.TOPIC_NOT_EXIST, 'deleted');
+    s.registry.registerTopic('TopicA', [{ brokerName: 'broker-a', readQueueNums: 2, writeQueueNums: 2, perm: 6, topicSysFlag: 0 }]);
+    assert.equal(s.route('TopicA').route.queueDatas[0]!.writeQueueNums, 2, 'registered again');
+  });
+
+  it('a change of one topic leaves the others\' answers cached', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    for (let i = 0; i < 2; i++) s.route('TopicA'), s.route('TopicB');
+    s.registry.registerTopic('TopicA', [{ brokerName: 'broker-a', readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0 }]);
+    const before = { ...s.counters.routeCache };
+    s.route('TopicB');
+    assert.equal(s.counters.routeCache.hit, before.hit + 1);
+    s.route('TopicA');
+    assert.equal(s.counters.routeCache.miss, before.miss + 1);
+  });
+
+  it('rebuilds when the order-topic config in KV changes, and after the switches change (clear)', () => {
+    const s = routeServer();
+    s.switches.orderMessageEnable = true;
+    s.registry.registerBroker(registration());
+    for (let i = 0; i < 3; i++) s.route('TopicA');
+    s.putKv('TopicA', 'broker-a:4');
+    assert.equal(s.route('TopicA').route.orderTopicConf, 'broker-a:4');
+    s.route('TopicA');
+    s.switches.orderMessageEnable = false;
+    s.cache.clear();
+    assert.equal(s.route('TopicA').route.orderTopicConf ?? null, null);
+  });
+
+  it('each JSON flavour is its own answer', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    for (let i = 0; i < 3; i++) s.ask('TopicA', 409);
+    const hits = s.counters.routeCache.hit;
+    s.ask('TopicA', 0); // a client older than 4.9.4: fastjson flavour
+    assert.equal(s.counters.routeCache.hit, hits, 'the other flavour is not served from this one');
   });
 
   it('never holds more than its budget', () => {
-    const cache = new ResponseCache(100);
-    for (let i = 0; i < 50; i++) for (let n = 0; n < 2; n++) lookup(cache, `T${i}`, 'standard', 0, () => Buffer.alloc(30));
-    assert.ok(cache.cachedRouteBytes <= 100);
-    assert.ok(cache.cachedRouteBytes > 0);
+    const s = routeServer(2_000);
+    s.registry.registerBroker(registration({ topics: Array.from({ length: 50 }, (_, i) => topicConfig(`T${i}`)) }));
+    for (let i = 0; i < 50; i++) for (let n = 0; n < 2; n++) s.route(`T${i}`);
+    assert.ok(s.cache.cachedRouteBytes <= 2_000);
+    assert.ok(s.cache.cachedRouteBytes > 0);
   });
 
-  it('does not remember topics without a route', () => {
-    const cache = new ResponseCache(100);
-    let builds = 0;
-    assert.equal(lookup(cache, 'Missing', 'standard', 0, () => (builds++, null)), null);
-    lookup(cache, 'Missing', 'standard', 0, () => (builds++, null));
-    assert.equal(builds, 2);
+  it('keeps nothing for topics without a route, whatever their names', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    for (let i = 0; i < 100; i++) for (let n = 0; n < 2; n++) assert.equal(s.ask(`Missing${'x'.repeat(100)}${i}`).code, ResponseCode.TOPIC_NOT_EXIST);
+    assert.equal(s.cache.cachedRouteBytes, 0);
   });
+});
 
-  it('drops the lists when any route changes, and everything on a broker change', () => {
-    const cache = new ResponseCache();
-    let listBuilds = 0;
-    cache.allTopics(() => (listBuilds++, Buffer.from('[]')));
-    cache.routeChanged('T');
-    cache.allTopics(() => (listBuilds++, Buffer.from('[]')));
-    assert.equal(listBuilds, 2);
-    let infoBuilds = 0;
-    cache.clusterInfo(() => (infoBuilds++, Buffer.from('{}')));
-    cache.routeChanged('T');
-    cache.clusterInfo(() => (infoBuilds++, Buffer.from('{}')));
-    assert.equal(infoBuilds, 1, 'a topic change leaves cluster info alone');
-    cache.routeChanged(null);
-    cache.clusterInfo(() => (infoBuilds++, Buffer.from('{}')));
-    assert.equal(infoBuilds, 2);
+describe('the route lookup header', () => {
+  it('is read as decodeHeader reads GetRouteInfoHeader', () => {
+    const cases: Array<Record<string, string> | null> = [
+      { topic: 'T' },
+      { topic: 'T', acceptStandardJsonOnly: 'TRUE', zoneMode: 'false', zoneName: 'z1' },
+      { topic: 'T', acceptStandardJsonOnly: 'yes', zoneMode: 'True' },
+      { topic: '', zoneName: '' },
+    ];
+    for (const extFields of cases) assert.deepEqual(readRouteInfoHeader(extFields), decodeHeader(GetRouteInfoHeader, extFields), JSON.stringify(extFields));
+    for (const extFields of [null, {}, { zoneName: 'z' }] as Array<Record<string, string> | null>) {
+      assert.throws(() => readRouteInfoHeader(extFields), (err: Error) => err.message === 'the custom field <topic> is null');
+    }
   });
 });

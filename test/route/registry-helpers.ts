@@ -1,4 +1,4 @@
-import { RouteRegistry, type RegisterBrokerRequest, type RouteRegistryConfig, type RouteRegistryHooks } from '../../src/namesrv/route/route-registry.js';
+import { RouteRegistry, type ApplySlicing, type RegisterBrokerRequest, type RouteRegistryConfig, type RouteRegistryHooks } from '../../src/namesrv/route/route-registry.js';
 import type { DataVersion, TopicConfig } from '../../src/protocol/route-types.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -33,7 +33,7 @@ export function registration(spec: BrokerSpec = {}): RegisterBrokerRequest {
   };
 }
 
-export function makeRegistry(config: Partial<RouteRegistryConfig> = {}, hooks: RouteRegistryHooks = {}) {
+export function makeRegistry(config: Partial<RouteRegistryConfig> = {}, hooks: RouteRegistryHooks = {}, slicing?: ApplySlicing) {
   const clock = new ManualClock();
   /** Live: tests may change a switch between calls, as UPDATE_NAMESRV_CONFIG does. */
   const liveConfig: { -readonly [K in keyof RouteRegistryConfig]: RouteRegistryConfig[K] } = {
@@ -43,6 +43,6 @@ export function makeRegistry(config: Partial<RouteRegistryConfig> = {}, hooks: R
     unRegisterBrokerQueueCapacity: 3000,
     ...config,
   };
-  const registry = new RouteRegistry(liveConfig, clock, silentLogger(), hooks);
+  const registry = new RouteRegistry(liveConfig, clock, silentLogger(), hooks, slicing);
   return { registry, clock, config: liveConfig };
 }

@@ -38,16 +38,65 @@ describe('route registry: registration', () => {
     assert.ok(registry.pickupTopicRoute('TopicA'));
   });
 
-  it('reports route changes only when something changed', () => {
-    const changes: Array<string | null> = [];
-    const { registry } = makeRegistry({}, { routeChanged: (t) => changes.push(t) });
+  it('moves its generations only when something changed, and journals the topics that did', () => {
+    const { registry } = makeRegistry();
     registry.registerBroker(registration());
-    assert.ok(changes.length > 0);
-    changes.length = 0;
+    const { current, brokers, topicSet } = registry.generations;
+    assert.ok(current > 0);
     registry.registerBroker(registration());
-    assert.deepEqual(changes, [], 'an identical re-registration changes nothing');
+    assert.equal(registry.generations.current, current, 'an identical re-registration changes nothing');
     registry.registerBroker(registration({ dataVersion: version(2), topics: [topicConfig('TopicA', { writeQueueNums: 8 }), topicConfig('TopicB')] }));
-    assert.deepEqual(changes, ['TopicA']);
+    assert.deepEqual(registry.generations.topicsChangedSince(current), ['TopicA']);
+    assert.equal(registry.generations.brokers, brokers, 'no broker-side change');
+    assert.equal(registry.generations.topicSet, topicSet, 'no topic came or went');
+    const holder = registry.topicGeneration('TopicA')!;
+    const before = holder.generation;
+    registry.deleteTopic('TopicA');
+    assert.ok(holder.generation > before, 'a removed topic\'s holder moves too, so answers cached against it are stale');
+    assert.ok(registry.generations.topicSet > topicSet);
+  });
+
+  it('a slot taken over at another address drops the old broker\'s live entry at once (Java keeps it for good)', () => {
+    const { registry, clock } = makeRegistry();
+    registry.registerBroker(registration({ brokerAddr: '10.0.0.1:10911', connectionId: 1, filterServerList: ['10.0.0.1:30000'] }));
+    registry.registerBroker(registration({ brokerAddr: '10.0.0.7:10911', connectionId: 2, dataVersion: version(2) }));
+    assert.equal(registry.liveBroker('DefaultCluster', '10.0.0.1:10911'), undefined);
+    assert.equal(registry.liveBrokerCount, 1);
+    assert.equal(registry.footprint().filterServers, 0);
+    registry.onConnectionClosed(1); // the old broker's connection closing changes nothing now
+    registry.flushUnregistrations();
+    assert.ok(registry.pickupTopicRoute('TopicA'));
+    clock.advance(120_001);
+    assert.equal(registry.scanNotActiveBrokers(), 1, 'only the new broker is left to expire');
+    registry.flushUnregistrations();
+    assert.equal(registry.liveBrokerCount, 0);
+    clock.advance(120_001);
+    assert.equal(registry.scanNotActiveBrokers(), 0, 'nothing expires again on the next scan');
+  });
+
+  it('an expired broker that no slot names is dropped, not expired again at every scan', () => {
+    const { registry, clock } = makeRegistry();
+    registry.registerBroker(registration());
+    // The same broker name and address registered under another cluster: the group stays in the first.
+    registry.registerBroker(registration({ clusterName: 'Other' }));
+    assert.equal(registry.liveBrokerCount, 2);
+    clock.advance(120_001);
+    assert.equal(registry.scanNotActiveBrokers(), 2);
+    registry.flushUnregistrations();
+    assert.equal(registry.liveBrokerCount, 0);
+    clock.advance(120_001);
+    assert.equal(registry.scanNotActiveBrokers(), 0);
+  });
+
+  it('a slave promoted in place of a master keeps a slot for the master only if it re-registers', () => {
+    const { registry } = makeRegistry();
+    registry.registerBroker(registration({ brokerAddr: '10.0.0.1:10911', connectionId: 1 }));
+    registry.registerBroker(registration({ brokerId: 1, brokerAddr: '10.0.0.2:10911', connectionId: 2 }));
+    registry.registerBroker(registration({ brokerId: 0, brokerAddr: '10.0.0.2:10911', connectionId: 2, dataVersion: version(2) }));
+    assert.equal(registry.liveBroker('DefaultCluster', '10.0.0.1:10911'), undefined, 'the old master holds no slot');
+    registry.registerBroker(registration({ brokerId: 1, brokerAddr: '10.0.0.1:10911', connectionId: 1, dataVersion: version(3) }));
+    assert.ok(registry.liveBroker('DefaultCluster', '10.0.0.1:10911'));
+    assert.deepEqual([...registry.clusterInfo().brokerAddrTable.get('broker-a')!.brokerAddrs], [[0, '10.0.0.2:10911'], [1, '10.0.0.1:10911']]);
   });
 
   it('ignores topic configs from a 4.x slave and tells it its master', () => {

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SortedTopics } from '../../src/namesrv/route/sorted-topics.js';
+import { makeRegistry, registration, topicConfig } from './registry-helpers.js';
 
+/** A registry whose topic names are counted when listed in full. */
 function registryOf(...names: string[]) {
-  const topics = new Set(names);
+  const { registry } = makeRegistry();
   let passes = 0;
-  const sorted = new SortedTopics(
-    () => {
-      passes++;
-      return [...topics];
-    },
-    (t) => topics.has(t),
-  );
-  return { topics, sorted, passes: () => passes };
+  const allTopics = registry.allTopics.bind(registry);
+  registry.allTopics = () => (passes++, allTopics());
+  registry.registerBroker(registration({ topics: [] }));
+  const add = (...topics: string[]) => {
+    for (const t of topics) assert.ok(registry.registerTopic(t, [{ brokerName: 'broker-a', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]));
+  };
+  add(...names);
+  const sorted = new SortedTopics(registry);
+  return { registry, sorted, add, passes: () => passes };
 }
 
 test('sorts by UTF-16 code units, as Java compares strings', () => {
@@ -21,38 +24,32 @@ test('sorts by UTF-16 code units, as Java compares strings', () => {
 });
 
 test('a few changed topics are applied one by one, without a pass over every name', () => {
-  const { topics, sorted, passes } = registryOf('a', 'c', 'e');
+  const { registry, sorted, add, passes } = registryOf('a', 'c', 'e');
   sorted.names();
-  topics.add('d');
-  topics.delete('a');
-  sorted.changed('d');
-  sorted.changed('a');
-  sorted.changed('c'); // changed but still there
+  add('d');
+  registry.deleteTopic('a');
+  registry.wipeWritePermOfBroker('broker-a'); // every topic changed, none came or went
   assert.deepEqual(sorted.names(), ['c', 'd', 'e']);
   assert.equal(passes(), 1);
 });
 
-test('a change of any topic (null) reconciles with one pass: the new sorted in, the gone taken out', () => {
-  const { topics, sorted, passes } = registryOf('m', 'k');
+test('nothing read again while no topic came or went', () => {
+  const { registry, sorted, passes } = registryOf('m', 'k');
   assert.deepEqual(sorted.names(), ['k', 'm']);
-  topics.delete('k');
-  topics.add('z');
-  topics.add('a');
-  sorted.changed(null);
-  assert.deepEqual(sorted.names(), ['a', 'm', 'z']);
-  assert.equal(passes(), 2);
-  assert.deepEqual(sorted.names(), ['a', 'm', 'z']);
-  assert.equal(passes(), 2, 'nothing changed: no pass');
+  registry.wipeWritePermOfBroker('broker-a');
+  registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', topics: [topicConfig('m'), topicConfig('k')] }));
+  assert.deepEqual(sorted.names(), ['k', 'm']);
+  assert.equal(passes(), 1);
 });
 
-test('many single changes fall back to one reconcile, with the same result', () => {
-  const { topics, sorted, passes } = registryOf();
+test('many changes fall back to one pass that sorts only the new names, with the same result', () => {
+  const { sorted, add, passes, registry } = registryOf('m');
   sorted.names();
   const added = Array.from({ length: 1000 }, (_, i) => `T${String(999 - i).padStart(4, '0')}`);
-  for (const t of added) {
-    topics.add(t);
-    sorted.changed(t);
-  }
+  add(...added);
+  registry.deleteTopic('m');
   assert.deepEqual(sorted.names(), [...added].sort());
   assert.equal(passes(), 2);
+  assert.deepEqual(sorted.names(), [...added].sort());
+  assert.equal(passes(), 2, 'nothing changed: no pass');
 });

@@ -67,6 +67,13 @@ interface Registration {
 /** The connection of a registration that waited closed: its routes would outlive it until the expiry scan. */
 const CONNECTION_CLOSED: Reply = { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} };
 
+/** Refuses a registration with an answer of its own (REGISTER_BROKER answers carry `extFields: {}`). */
+class RegistrationRefused extends Error {
+  constructor(readonly reply: Reply) {
+    super(reply.remark ?? 'register broker failed');
+  }
+}
+
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
   // A compressed body inflates off the event loop (once: the fingerprint is taken as it inflates).
   const read = ctx.registerBodies.read(registration.body, registration, ctx.config.registerBodyLimits);
@@ -76,28 +83,35 @@ function register(ctx: NamesrvContext, connection: Connection, registration: Reg
 
 function registerRead(ctx: NamesrvContext, connection: Connection, { header, body }: Registration, read: RegisterBodyRead): Reply | Promise<Reply> {
   const { fingerprint } = read;
-  const broker = brokerOf(header, connection);
-  // Brokers re-send their topics every 30 s; when the registry has them as sent, they need no
-  // decoding, and no checksum either: the same bytes were checked at the registration that brought them.
-  const unchanged = fingerprint ? ctx.registry.registerUnchanged(broker, fingerprint.fingerprint, fingerprint.dataVersion) : null;
-  if (unchanged) return answer(ctx, unchanged);
-  if (header.bodyCrc32 && bodyCrc32(body) !== header.bodyCrc32) {
-    ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
-    return { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
+  // Called only when the body is not recognised as the one applied: a body skipped as unchanged
+  // is not checksummed either, the same bytes were checked at the registration that brought them.
+  const decode = (): RegisterBrokerBody | Promise<RegisterBrokerBody> => {
+    if (header.bodyCrc32 && bodyCrc32(body) !== header.bodyCrc32) {
+      ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
+      throw new RegistrationRefused({ code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} });
+    }
+    const decoded = read.decode();
+    if (!(decoded instanceof Promise)) return decoded;
+    return decoded.then((topics) => {
+      if (!connection.isOpen) throw new RegistrationRefused(CONNECTION_CLOSED);
+      return topics;
+    });
+  };
+  const refused = (err: unknown): Reply => {
+    if (err instanceof RegistrationRefused) return err.reply;
+    throw err;
+  };
+  try {
+    const result = ctx.registry.register({
+      ...brokerOf(header, connection),
+      fingerprint: fingerprint ? { value: fingerprint.fingerprint, dataVersion: fingerprint.dataVersion } : null,
+      decode,
+    });
+    if (result instanceof Promise) return result.then((r) => answer(ctx, r), refused);
+    return answer(ctx, result);
+  } catch (err) {
+    return refused(err);
   }
-  const apply = (decoded: RegisterBrokerBody): Reply =>
-    answer(
-      ctx,
-      ctx.registry.registerBroker({
-        ...broker,
-        topicConfigWrapper: decoded.topicConfigSerializeWrapper,
-        filterServerList: decoded.filterServerList,
-        bodyFingerprint: fingerprint?.fingerprint ?? null,
-      }),
-    );
-  const decoded = read.decode();
-  if (!(decoded instanceof Promise)) return apply(decoded);
-  return decoded.then((body) => (connection.isOpen ? apply(body) : CONNECTION_CLOSED));
 }
 
 function brokerOf(header: RegisterBrokerHeaderFields, connection: Connection): BrokerRegistrationHeader {
@@ -142,12 +156,13 @@ const brokerHeartbeat: Processor = (request, ctx) => {
   return OK;
 };
 
-const queryDataVersion: Processor = (request, ctx) => {
+const queryDataVersion: Processor = (request, ctx, connection) => {
   const { clusterName, brokerAddr } = decodeHeader(QueryDataVersionHeader, request.extFields);
   if (!request.body) throw new BodyDecodeError('QUERY_DATA_VERSION needs the broker\'s DataVersion as body');
   const dataVersion = decodeDataVersion(request.body);
   const changed = ctx.registry.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
-  ctx.registry.touchBroker(clusterName, brokerAddr);
+  // Java refreshes the broker whoever asks; a broker asks over the connection it registered on.
+  ctx.registry.touchBroker(clusterName, brokerAddr, connection.id);
   const ours = ctx.registry.queryBrokerDataVersion(clusterName, brokerAddr);
   return {
     code: ResponseCode.SUCCESS,

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { RequestError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { requestCodeName } from '../../protocol/request-code.js';

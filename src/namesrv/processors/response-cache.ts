@@ -1,12 +1,23 @@
 import { brokerDataJson } from '../../protocol/bodies/broker-data.js';
 import type { BrokerData } from '../../protocol/route-types.js';
 import type { FastjsonMode } from '../../json/fastjson-writer.js';
+import type { RouteGenerationsView, TopicGeneration } from '../route/route-generations.js';
 
 export type RouteFlavor = 'standard' | 'fastjson';
+
+/** What the cache reads of the registry to know whether an answer is stale. */
+export interface CachedRegistry {
+  readonly generations: RouteGenerationsView;
+  topicGeneration(topic: string): TopicGeneration | undefined;
+}
 
 interface RouteEntry {
   standard?: Buffer;
   fastjson?: Buffer;
+  /** The topic's generation holder and its number when the entry was built. */
+  topic: TopicGeneration;
+  topicGeneration: number;
+  brokersGeneration: number;
   /** The KV version the entry was built against (routes may carry order-topic config from KV). */
   kvVersion: number;
 }
@@ -19,9 +30,17 @@ const SEEN_ONCE_LIMIT = 16_384;
 
 /**
  * Encoded answers kept as bytes until what they were built from changes: a route lookup for an
- * unchanged topic costs a map lookup, not a walk of the registry and a JSON encoding.
- * The registry reports changes per topic, or `null` for changes that may touch every topic
- * (brokers joining or leaving), which drop everything.
+ * unchanged topic costs a map lookup and three number comparisons, not a walk of the registry
+ * and a JSON encoding.
+ *
+ * Safe because: an answer is built synchronously from the registry and stored with the
+ * generations it was built at (RouteGenerations): the topic's own (moved by any change to its
+ * queues or mappings, and when it is removed; a re-created topic has a new holder), the brokers'
+ * (any change to broker groups, addresses or filter servers), and the KV version (order-topic
+ * config). It is served only while all three are unchanged; nothing else goes into a route
+ * answer but the config switches, whose update calls `clear`. The cluster info depends on the
+ * brokers only, the all-topics list on the topic set only. Memory is bounded by the byte budget
+ * and by the registry's topics: only answers for topics that exist are kept.
  */
 export class ResponseCache {
   private readonly routes = new Map<string, RouteEntry>();
@@ -33,26 +52,43 @@ export class ResponseCache {
   private readonly seenOnce = new Set<string>();
   private routeBytes = 0;
   private clusterInfoBytes: Buffer | null = null;
+  private clusterInfoGeneration = -1;
   /**
    * Each broker's JSON, per mode, by object: a broker appears in the routes of all its topics, and
-   * a lookup that misses the route cache need not encode it again. Dropped with every broker change.
+   * a lookup that misses the route cache need not encode it again. Safe because a broker group's
+   * object is written only by the registry's broker-side mutators, which move the brokers
+   * generation: the fragments are dropped when that generation is not the one they were built at.
    */
   private brokerFragments = new WeakMap<BrokerData, { browserCompatible?: string; default?: string }>();
+  private brokerFragmentsGeneration = -1;
   private allTopicsBytes: Buffer | null = null;
+  private allTopicsGeneration = -1;
 
-  constructor(private readonly maxRouteBytes = DEFAULT_ROUTE_CACHE_BYTES) {}
+  constructor(
+    private readonly registry: CachedRegistry,
+    private readonly maxRouteBytes = DEFAULT_ROUTE_CACHE_BYTES,
+  ) {}
 
-  /** The cached answer for a topic, if it was built against this KV version. */
+  /** The cached answer for a topic, if nothing it was built from has changed since (KV included). */
   getRoute(topic: string, flavor: RouteFlavor, kvVersion: number): Buffer | undefined {
     const entry = this.routes.get(topic);
-    if (entry === undefined || entry.kvVersion !== kvVersion) return undefined;
+    if (entry === undefined) return undefined;
+    if (!this.isCurrent(entry, kvVersion)) {
+      this.dropRoute(topic);
+      return undefined;
+    }
     return flavor === 'standard' ? entry.standard : entry.fastjson;
   }
 
-  /** Offers an answer just built; it is kept once its topic has been asked for twice. */
+  /**
+   * Offers an answer just built from the registry as it is now (no change in between); it is
+   * kept once its topic has been asked for twice.
+   */
   putRoute(topic: string, flavor: RouteFlavor, kvVersion: number, bytes: Buffer): void {
+    const holder = this.registry.topicGeneration(topic);
+    if (!holder) return;
     let entry = this.routes.get(topic);
-    if (entry && entry.kvVersion !== kvVersion) {
+    if (entry && !this.isCurrent(entry, kvVersion)) {
       this.dropRoute(topic);
       entry = undefined;
     }
@@ -67,7 +103,10 @@ export class ResponseCache {
       this.clearRoutes();
       entry = undefined;
     }
-    if (!entry) this.routes.set(topic, (entry = { kvVersion }));
+    if (!entry) {
+      const brokersGeneration = this.registry.generations.brokers;
+      this.routes.set(topic, (entry = { topic: holder, topicGeneration: holder.generation, brokersGeneration, kvVersion }));
+    }
     const previous = flavor === 'standard' ? entry.standard : entry.fastjson;
     if (previous) this.routeBytes -= previous.length;
     if (flavor === 'standard') entry.standard = bytes;
@@ -77,29 +116,35 @@ export class ResponseCache {
 
   /** A broker's JSON for route bodies; pass to encodeTopicRouteData. */
   readonly brokerJson = (broker: BrokerData, mode: FastjsonMode): string => {
+    const brokers = this.registry.generations.brokers;
+    if (this.brokerFragmentsGeneration !== brokers) {
+      this.brokerFragments = new WeakMap();
+      this.brokerFragmentsGeneration = brokers;
+    }
     let fragments = this.brokerFragments.get(broker);
     if (!fragments) this.brokerFragments.set(broker, (fragments = {}));
     return (fragments[mode] ??= brokerDataJson(broker, mode));
   };
 
   clusterInfo(build: () => Buffer): Buffer {
-    return (this.clusterInfoBytes ??= build());
+    const brokers = this.registry.generations.brokers;
+    if (this.clusterInfoBytes === null || this.clusterInfoGeneration !== brokers) {
+      this.clusterInfoBytes = build();
+      this.clusterInfoGeneration = brokers;
+    }
+    return this.clusterInfoBytes;
   }
 
   allTopics(build: () => Buffer): Buffer {
-    return (this.allTopicsBytes ??= build());
-  }
-
-  /** A topic's route changed; `null` means any topic's may have. */
-  routeChanged(topic: string | null): void {
-    if (topic === null) {
-      this.clear();
-      return;
+    const topicSet = this.registry.generations.topicSet;
+    if (this.allTopicsBytes === null || this.allTopicsGeneration !== topicSet) {
+      this.allTopicsBytes = build();
+      this.allTopicsGeneration = topicSet;
     }
-    this.dropRoute(topic);
-    this.allTopicsBytes = null;
+    return this.allTopicsBytes;
   }
 
+  /** Drops everything: what answers are built from changed outside the registry (config switches). */
   clear(): void {
     this.clearRoutes();
     this.brokerFragments = new WeakMap();
@@ -109,6 +154,14 @@ export class ResponseCache {
 
   get cachedRouteBytes(): number {
     return this.routeBytes;
+  }
+
+  private isCurrent(entry: RouteEntry, kvVersion: number): boolean {
+    return (
+      entry.topic.generation === entry.topicGeneration &&
+      entry.brokersGeneration === this.registry.generations.brokers &&
+      entry.kvVersion === kvVersion
+    );
   }
 
   private dropRoute(topic: string): void {

@@ -1,10 +1,11 @@
 import { encodeTopicRouteData } from '../../protocol/bodies/index.js';
-import { decodeHeader } from '../../protocol/custom-header.js';
+import { decodeHeader, type HeaderOf } from '../../protocol/custom-header.js';
 import { GetRouteInfoHeader } from '../../protocol/namesrv-headers.js';
 import { MQVersion } from '../../protocol/mq-version.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { MASTER_ID, type TopicRouteData } from '../../protocol/route-types.js';
+import type { ExtFields } from '../../remoting/remoting-command.js';
 import { ORDER_TOPIC_CONFIG_NAMESPACE } from './broker-processors.js';
 import type { NamesrvContext, Processor } from './context.js';
 import type { RouteFlavor } from './response-cache.js';
@@ -13,7 +14,7 @@ import type { RouteFlavor } from './response-cache.js';
 const FAQ_SUGGESTION = '\nSee http://rocketmq.apache.org/docs/faq/ for further details.';
 
 const getRouteInfoByTopic: Processor = (request, ctx) => {
-  const header = decodeHeader(GetRouteInfoHeader, request.extFields);
+  const header = readRouteInfoHeader(request.extFields);
   const switches = ctx.config.namesrv;
   if (switches.needWaitForService && ctx.clock.now() - ctx.startedAt < switches.waitSecondsForService * 1000) {
     return { code: ResponseCode.SYSTEM_ERROR, remark: 'name server not ready' };
@@ -31,6 +32,22 @@ const getRouteInfoByTopic: Processor = (request, ctx) => {
   }
   return { code: ResponseCode.SUCCESS, body };
 };
+
+/**
+ * GET_ROUTEINFO_BY_TOPIC's header (GetRouteInfoHeader) read field by field: the generic
+ * decodeHeader walks the spec with keyed reads and writes, several times the cost, and this
+ * header comes with most requests a NameServer gets. Same rules (tested against decodeHeader).
+ */
+export function readRouteInfoHeader(extFields: ExtFields | null): HeaderOf<typeof GetRouteInfoHeader> {
+  const topic = extFields?.topic;
+  if (topic == null) return decodeHeader(GetRouteInfoHeader, extFields); // refused, with decodeHeader's words
+  const header: { topic: string; acceptStandardJsonOnly?: boolean; zoneMode?: boolean; zoneName?: string } = { topic };
+  const { acceptStandardJsonOnly, zoneMode, zoneName } = extFields!;
+  if (acceptStandardJsonOnly != null) header.acceptStandardJsonOnly = acceptStandardJsonOnly.toLowerCase() === 'true';
+  if (zoneMode != null) header.zoneMode = zoneMode.toLowerCase() === 'true';
+  if (zoneName != null) header.zoneName = zoneName;
+  return header;
+}
 
 function cachedRoute(ctx: NamesrvContext, topic: string, flavor: RouteFlavor): Buffer | null {
   const kvVersion = ctx.kv.version;

@@ -52,30 +52,28 @@ export interface RegistryViewOptions {
   orderTopicConf(topic: string): string | null;
 }
 
+/** At most this many clusters' topic lists are kept (a cluster name is the caller's choice). */
+const MAX_CLUSTER_TOPIC_LISTS = 32;
+
 /**
  * Read-only answers about the route registry for monitoring and the HTTP API, through the
  * registry's public accessors. Whatever would cost a pass over every topic (the sorted names, a
- * cluster's topics) is kept until the registry reports a change.
+ * cluster's topics) is kept while the registry's generations say it is current (SortedTopics).
  */
 export class RegistryView {
   private readonly sortedTopics: SortedTopics;
-  /** Cluster → its topics, sorted. */
-  private readonly clusterTopics = new Map<string, readonly string[]>();
+  /**
+   * Cluster → its topics, sorted, as of registry generation `generation`. Safe because any change
+   * to a topic's brokers or to a cluster's members moves the registry's `current` generation.
+   * Bounded: only clusters the registry has get a list, and at most MAX_CLUSTER_TOPIC_LISTS.
+   */
+  private readonly clusterTopics = new Map<string, { generation: number; topics: readonly string[] }>();
 
   constructor(
     private readonly registry: RouteRegistry,
     private readonly options: RegistryViewOptions,
   ) {
-    this.sortedTopics = new SortedTopics(
-      () => registry.allTopics(),
-      (topic) => registry.topicBrokerNames(topic).length > 0,
-    );
-  }
-
-  /** Wire to the registry's routeChanged hook. */
-  routeChanged(topic: string | null): void {
-    this.sortedTopics.changed(topic);
-    this.clusterTopics.clear();
+    this.sortedTopics = new SortedTopics(registry);
   }
 
   counts(): RegistryCounts {
@@ -143,6 +141,11 @@ export class RegistryView {
     };
   }
 
+  /** How many clusters' topic lists are kept, for leak checks. */
+  get keptClusterLists(): number {
+    return this.clusterTopics.size;
+  }
+
   /** What GET_ROUTEINFO_BY_TOPIC answers for a topic (without zone filtering), or null. */
   topicRoute(topic: string): TopicRouteData | null {
     const route = this.registry.pickupTopicRoute(topic);
@@ -151,12 +154,15 @@ export class RegistryView {
   }
 
   private topicsOfCluster(cluster: string): readonly string[] {
-    let topics = this.clusterTopics.get(cluster);
-    if (!topics) {
-      const brokerNames = new Set(this.registry.clusterInfo().clusterAddrTable.get(cluster) ?? []);
-      topics = this.sortedTopics.names().filter((topic) => this.registry.topicBrokerNames(topic).some((name) => brokerNames.has(name)));
-      this.clusterTopics.set(cluster, topics);
-    }
+    const members = this.registry.clusterInfo().clusterAddrTable.get(cluster);
+    if (!members) return [];
+    const generation = this.registry.generations.current;
+    const kept = this.clusterTopics.get(cluster);
+    if (kept?.generation === generation) return kept.topics;
+    const brokerNames = new Set(members);
+    const topics = this.sortedTopics.names().filter((topic) => this.registry.topicBrokerNames(topic).some((name) => brokerNames.has(name)));
+    if (!kept && this.clusterTopics.size >= MAX_CLUSTER_TOPIC_LISTS) this.clusterTopics.clear();
+    this.clusterTopics.set(cluster, { generation, topics });
     return topics;
   }
 }

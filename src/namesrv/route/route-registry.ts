@@ -8,6 +8,7 @@ import {
   type ClusterInfo,
   type DataVersion,
   type QueueData,
+  type RegisterBrokerBody,
   type TopicConfigSerializeWrapper,
   type TopicQueueMappingInfo,
   type TopicRouteData,
@@ -16,8 +17,9 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from './broker-live-table.js';
 import { QueueDataPool, sameQueueData } from './queue-data-pool.js';
+import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { TopicQueues } from './topic-queues.js';
-import { UnchangedRegistrations, type TopicRole } from './unchanged-registrations.js';
+import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
@@ -43,8 +45,6 @@ export interface RouteRegistryHooks {
   /** Close a connection whose broker expired. */
   closeConnection?(connectionId: number): void;
   notifyMinBrokerIdChanged?(change: MinBrokerIdChange): void;
-  /** A topic's route changed (`null`: possibly every topic's). */
-  routeChanged?(topic: string | null): void;
 }
 
 /** Who is registering: the header fields of REGISTER_BROKER, and the connection it came over. */
@@ -83,10 +83,34 @@ export interface RegisterBrokerResult {
   masterAddr: string | null;
 }
 
+/**
+ * A REGISTER_BROKER as the registry takes it (`register`): who registers, the body's fingerprint,
+ * and how to decode the body, which happens only when the fingerprint does not let it be skipped.
+ */
+export interface BrokerRegistration extends BrokerRegistrationHeader {
+  /** See UnchangedRegistrations; `dataVersion` is the body's when it could be read without decoding. */
+  fingerprint: { value: string; dataVersion: DataVersion | null } | null;
+  /** Throws (or rejects) to refuse the registration; nothing has changed then. */
+  decode(): RegisterBrokerBody | Promise<RegisterBrokerBody>;
+}
+
+/** How large registrations are applied: a topic table over `fromTopics` in slices of about `sliceMs`, lookups served in between. */
+export interface ApplySlicing {
+  fromTopics: number;
+  sliceMs: number;
+}
+
+const DEFAULT_SLICING: ApplySlicing = { fromTopics: 2_000, sliceMs: 1 };
+/** Topics applied between two looks at the clock. */
+const TOPICS_PER_CLOCK_CHECK = 128;
+
 /** What a registration brings: a decoded topic table, or the word that it is the one applied last time. */
 type RegisteredTopics =
   | { kind: 'decoded'; wrapper: TopicConfigSerializeWrapper; filterServerList: string[] | null; fingerprint: string | null }
   | { kind: 'unchanged'; dataVersion: DataVersion };
+
+/** pino's number for the debug level. */
+const DEBUG_LEVEL = 20;
 
 /** Prefix of the topics that sync broker member groups; they never get an acting master. */
 const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
@@ -96,8 +120,10 @@ const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
  * broker names → addresses by id, topics → queues per broker, and live brokers by
  * (cluster, address). Knows nothing of sockets or bytes; the rules are Java 5.x's RouteInfoManager.
  *
- * Every change goes through a small set of mutators below, which report it (`routeChanged`):
- * broker-side changes as `null` (any route and the cluster info), queue changes per topic.
+ * The tables are written only by the mutators at the end of this class, and every mutator that
+ * changes something reports it through one of the two change methods (`topicChanged`,
+ * `brokersChanged`), which move the generations every cache of the registry's data checks
+ * (RouteGenerations) and the queue epochs the unchanged-body shortcut relies on.
  */
 export class RouteRegistry {
   private readonly topicQueueTable = new Map<string, TopicQueues>();
@@ -111,12 +137,14 @@ export class RouteRegistry {
   private readonly topicCounts = new Map<string, number>();
   private readonly unchanged = new UnchangedRegistrations();
   private readonly unregistrations: UnregistrationQueue;
+  private readonly changes = new RouteGenerations();
 
   constructor(
     private readonly config: RouteRegistryConfig,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly hooks: RouteRegistryHooks = {},
+    private readonly slicing: ApplySlicing = DEFAULT_SLICING,
   ) {
     this.unregistrations = new UnregistrationQueue(
       () => this.config.unRegisterBrokerQueueCapacity,
@@ -126,21 +154,31 @@ export class RouteRegistry {
 
   // ---- registration -------------------------------------------------------------------------
 
-  /** Registers or refreshes a broker with its decoded topic table. */
+  /**
+   * The whole REGISTER_BROKER flow: a body recognised as the one applied last time is not decoded
+   * (only liveness and the data version move); any other is decoded and applied. A large topic
+   * table is applied in slices (ApplySlicing), lookups served in between; the result (the
+   * broker's answer) comes once the whole table is applied.
+   */
+  register(registration: BrokerRegistration): RegisterBrokerResult | Promise<RegisterBrokerResult> {
+    const { fingerprint } = registration;
+    const skipped = fingerprint ? this.registerUnchanged(registration, fingerprint.value, fingerprint.dataVersion) : null;
+    if (skipped) return skipped;
+    const body = registration.decode();
+    if (body instanceof Promise) return body.then((decoded) => this.applyDecoded(registration, decoded));
+    return this.applyDecoded(registration, body);
+  }
+
+  /** Registers or refreshes a broker with its decoded topic table, all in one go. */
   registerBroker(req: RegisterBrokerRequest): RegisterBrokerResult {
-    return this.register(req, {
-      kind: 'decoded',
-      wrapper: req.topicConfigWrapper,
-      filterServerList: req.filterServerList ?? null,
-      fingerprint: req.bodyFingerprint ?? null,
-    });
+    return runToEnd(this.registration(req, decodedTopics(req)));
   }
 
   /**
    * Registers a broker whose body has the fingerprint of one already applied, without its topic
-   * table, when that is safe (see UnchangedRegistrations). Null when it is not: decode the body
-   * and call registerBroker. `dataVersion` is the body's, or null when it could not be read
-   * without decoding (the body is then byte-identical to the applied one, and so is its version).
+   * table, when that is safe (see UnchangedRegistrations). Null when it is not: the body must be
+   * decoded. `dataVersion` is the body's, or null when it could not be read without decoding
+   * (the body is then byte-identical to the applied one, and so is its version).
    */
   registerUnchanged(req: BrokerRegistrationHeader, fingerprint: string, dataVersion: DataVersion | null): RegisterBrokerResult | null {
     const brokerData = this.brokerAddrTable.get(req.brokerName);
@@ -149,10 +187,25 @@ export class RouteRegistry {
     if (!this.unchanged.canSkip(slot, fingerprint, this.config.deleteTopicWithBrokerRegistration)) return null;
     const version = dataVersion ?? this.liveTable.get(req.clusterName, req.brokerAddr)?.dataVersion;
     if (!version) return null;
-    return this.register(req, { kind: 'unchanged', dataVersion: version });
+    return runToEnd(this.registration(req, { kind: 'unchanged', dataVersion: version }));
   }
 
-  private register(req: BrokerRegistrationHeader, topics: RegisteredTopics): RegisterBrokerResult {
+  private applyDecoded(registration: BrokerRegistration, body: RegisterBrokerBody): RegisterBrokerResult | Promise<RegisterBrokerResult> {
+    const req: RegisterBrokerRequest = {
+      ...registration,
+      topicConfigWrapper: body.topicConfigSerializeWrapper,
+      filterServerList: body.filterServerList,
+      bodyFingerprint: registration.fingerprint?.value ?? null,
+    };
+    const steps = this.registration(req, decodedTopics(req));
+    return req.topicConfigWrapper.topicConfigTable.size > this.slicing.fromTopics ? runInSlices(steps) : runToEnd(steps);
+  }
+
+  /**
+   * One registration, as Java's RouteInfoManager.registerBroker takes it. Yields while applying
+   * topics once a slice's time is up (see applyTopics); run it with runToEnd or runInSlices.
+   */
+  private *registration(req: BrokerRegistrationHeader, topics: RegisteredTopics): Generator<void, RegisterBrokerResult> {
     const { clusterName, brokerAddr, brokerName, brokerId } = req;
     const dataVersion = topics.kind === 'decoded' ? topics.wrapper.dataVersion : topics.dataVersion;
     const joinedCluster = this.addToCluster(clusterName, brokerName);
@@ -179,21 +232,12 @@ export class RouteRegistry {
       if (joinedCluster) this.removeFromCluster(clusterName, brokerName);
       return { outcome: 'refused', haServerAddr: null, masterAddr: null };
     }
+    const displaced = addrs.get(brokerId);
     this.setBrokerAddr(brokerData, brokerId, brokerAddr);
+    if (displaced !== undefined && displaced !== brokerAddr) this.dropDisplacedBroker(clusterName, displaced);
 
-    const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
-    if (topics.kind === 'decoded') {
-      const applyAll = registerFirst || this.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
-      const appliedWhole = this.applyTopics(brokerName, slot.role, topics.wrapper, applyAll);
-      if (topics.fingerprint && appliedWhole) {
-        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.wrapper.topicConfigTable.size;
-        this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
-      } else {
-        this.unchanged.forget(clusterName, brokerAddr);
-      }
-    }
-
-    const previous = this.liveTable.put({
+    const applyAll = topics.kind === 'decoded' && (registerFirst || this.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion));
+    const live: BrokerLiveInfo = {
       clusterName,
       brokerAddr,
       lastUpdateTimestamp: this.clock.now(),
@@ -201,15 +245,60 @@ export class RouteRegistry {
       dataVersion: { ...dataVersion },
       connectionId: req.connectionId,
       haServerAddr: req.haServerAddr,
-    });
-    if (!previous) this.logger.info({ clusterName, brokerAddr, haServerAddr: req.haServerAddr }, 'new broker registered');
-    if (topics.kind === 'decoded' && topics.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.filterServerList);
+    };
+    if (!this.liveTable.put(live)) this.logger.info({ clusterName, brokerAddr, haServerAddr: req.haServerAddr }, 'new broker registered');
+    const result: RegisterBrokerResult = { outcome: topics.kind === 'decoded' ? 'applied' : 'unchanged', ...this.masterOf(brokerData, clusterName, brokerId) };
+
+    if (topics.kind === 'decoded') {
+      const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
+      // Between slices the broker may have been unregistered or replaced: then the rest is not applied.
+      const stillRegistered = () => this.brokerAddrTable.get(brokerName) === brokerData && addrs.get(brokerId) === brokerAddr && this.liveTable.get(clusterName, brokerAddr) === live;
+      const applied = yield* this.applyTopics(slot, topics.wrapper, applyAll, stillRegistered);
+      if (applied === 'abandoned') {
+        this.unchanged.forget(clusterName, brokerAddr);
+        return result;
+      }
+      if (topics.fingerprint && applied === 'whole') {
+        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.wrapper.topicConfigTable.size;
+        this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
+      } else {
+        this.unchanged.forget(clusterName, brokerAddr);
+      }
+      if (topics.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.filterServerList);
+    }
 
     if (brokerId < prevMinBrokerId && this.config.notifyMinBrokerIdChanged) {
       // Java notifies on this path whatever the group's acting-master switch says.
       this.notifyMinBrokerIdChanged(brokerData, null, req.haServerAddr, false);
     }
-    return { outcome: topics.kind === 'decoded' ? 'applied' : 'unchanged', ...this.masterOf(brokerData, clusterName, brokerId) };
+    return result;
+  }
+
+  /**
+   * The broker process whose slot another address took over is no longer any group's member: its
+   * live entry goes too, unless it still holds another slot. Java leaves that entry behind, where
+   * the expiry scan finds it again every time and never removes it (its unregistration finds no
+   * slot to clear); here it goes at once.
+   */
+  private dropDisplacedBroker(clusterName: string, brokerAddr: string): void {
+    if (this.holdsSlot(clusterName, brokerAddr)) return;
+    if (this.dropSlotless(clusterName, brokerAddr)) this.logger.info({ clusterName, brokerAddr }, 'broker slot taken over at another address, the old broker dropped');
+  }
+
+  /** Forgets a broker process that holds no slot: its live entry, body record and filter servers. Returns whether it was live. */
+  private dropSlotless(clusterName: string, brokerAddr: string): boolean {
+    const live = this.liveTable.remove(clusterName, brokerAddr);
+    this.unchanged.forget(clusterName, brokerAddr);
+    this.setFilterServers(clusterName, brokerAddr, []);
+    return live !== undefined;
+  }
+
+  private holdsSlot(clusterName: string, brokerAddr: string): boolean {
+    for (const brokerData of this.brokerAddrTable.values()) {
+      if (brokerData.cluster !== clusterName) continue;
+      for (const addr of brokerData.brokerAddrs.values()) if (addr === brokerAddr) return true;
+    }
+    return false;
   }
 
   /** Java's guard against a stale broker taking over a slot: the one holding it has a newer state version. */
@@ -228,11 +317,22 @@ export class RouteRegistry {
   /**
    * Takes a master's or prime slave's topics as Java does: all of them when the data version
    * moved (or on first registration), otherwise only those the broker name does not serve yet;
-   * topics it lacks are deleted when deleteTopicWithBrokerRegistration is on. Returns whether
-   * the whole body was applied (what UnchangedRegistrations may then record).
+   * topics it lacks are deleted when deleteTopicWithBrokerRegistration is on. Says whether the
+   * whole body was applied (what UnchangedRegistrations may then record), only the missing
+   * topics, or not all of it because the broker was gone when a slice resumed.
+   *
+   * Yields when a slice's time is up. A resumed slice goes on only while `stillRegistered`; and
+   * when anything else changed the broker name's queues in between, the body no longer counts as
+   * applied whole (its record would hide that change).
    */
-  private applyTopics(brokerName: string, role: TopicRole, wrapper: TopicConfigSerializeWrapper, applyAll: boolean): boolean {
-    if (role === 'slave') return true; // a plain slave's topics are not taken: there is nothing to apply
+  private *applyTopics(
+    slot: RegistrationSlot,
+    wrapper: TopicConfigSerializeWrapper,
+    applyAll: boolean,
+    stillRegistered: () => boolean,
+  ): Generator<void, 'whole' | 'missing' | 'abandoned'> {
+    const { brokerName, role } = slot;
+    if (role === 'slave') return 'whole'; // a plain slave's topics are not taken: there is nothing to apply
     const mappings = wrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
     const tcTable = wrapper.topicConfigTable;
     if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
@@ -241,7 +341,20 @@ export class RouteRegistry {
       }
     }
     const wipeWrite = role === 'prime-slave-read-only';
+    let interleaved = false;
+    let sliceEnd = performance.now() + this.slicing.sliceMs;
+    let sinceClockCheck = 0;
     for (const topicConfig of tcTable.values()) {
+      if (++sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
+        sinceClockCheck = 0;
+        if (performance.now() >= sliceEnd) {
+          const epoch = this.unchanged.epochOf(brokerName);
+          yield;
+          if (!stillRegistered()) return 'abandoned';
+          if (this.unchanged.epochOf(brokerName) !== epoch) interleaved = true;
+          sliceEnd = performance.now() + this.slicing.sliceMs;
+        }
+      }
       const topic = topicConfig.topicName;
       if (!applyAll && this.topicQueueTable.get(topic)?.has(brokerName)) continue;
       this.putQueueData(topic, {
@@ -252,10 +365,10 @@ export class RouteRegistry {
         topicSysFlag: topicConfig.topicSysFlag,
       });
     }
-    if (!applyAll) return false;
+    if (!applyAll) return 'missing';
     for (const [topic, info] of mappings) this.setQueueMapping(topic, String(info.bname ?? brokerName), info);
     // Static-topic mappings are not covered by queue epochs: such bodies are always decoded.
-    return mappings.size === 0;
+    return mappings.size === 0 && !interleaved ? 'whole' : 'missing';
   }
 
   /** A slave is told its master's address and HA address while the master is alive. */
@@ -374,6 +487,9 @@ export class RouteRegistry {
         return;
       }
     }
+    // No slot names it: nothing to unregister but the entry itself, which must not outlive this.
+    this.dropSlotless(live.clusterName, live.brokerAddr);
+    this.logger.info({ clusterName: live.clusterName, brokerAddr: live.brokerAddr, why }, 'broker without a slot dropped');
   }
 
   // ---- liveness bookkeeping -----------------------------------------------------------------
@@ -387,10 +503,15 @@ export class RouteRegistry {
     return this.liveTable.get(clusterName, brokerAddr)?.dataVersion ?? null;
   }
 
-  /** A heartbeat or data-version query: the broker is alive now. */
-  touchBroker(clusterName: string, brokerAddr: string): void {
+  /**
+   * A sign of life: the broker is alive now. With `connectionId`, only when the broker registered
+   * over that connection (a data-version query from elsewhere, such as a NameServer comparison,
+   * says nothing about the broker's health).
+   */
+  touchBroker(clusterName: string, brokerAddr: string, connectionId?: number): void {
     const live = this.liveTable.get(clusterName, brokerAddr);
-    if (live) live.lastUpdateTimestamp = this.clock.now();
+    if (!live || (connectionId !== undefined && live.connectionId !== connectionId)) return;
+    live.lastUpdateTimestamp = this.clock.now();
   }
 
   get liveBrokerCount(): number {
@@ -462,6 +583,20 @@ export class RouteRegistry {
     };
     if (actingMaster) applyActingMaster(route);
     return route;
+  }
+
+  /** What caches of the registry's data compare to know whether they are stale. */
+  get generations(): RouteGenerationsView {
+    return this.changes;
+  }
+
+  /** A topic's own generation holder, while it has queues; the holder's number moves when the topic changes or goes. */
+  topicGeneration(topic: string): TopicGeneration | undefined {
+    return this.topicQueueTable.get(topic);
+  }
+
+  hasTopic(topic: string): boolean {
+    return this.topicQueueTable.has(topic);
   }
 
   clusterInfo(): ClusterInfo {
@@ -579,6 +714,7 @@ export class RouteRegistry {
 
   private putQueueData(topic: string, queueData: QueueData): void {
     let byBroker = this.topicQueueTable.get(topic);
+    const isNew = !byBroker;
     if (!byBroker) {
       this.topicQueueTable.set(topic, (byBroker = new TopicQueues()));
       if (this.debugEnabled) this.logger.debug({ topic, queueData }, 'new topic registered');
@@ -587,29 +723,28 @@ export class RouteRegistry {
     if (existing && sameQueueData(existing, queueData)) return;
     byBroker.set(this.queuePool.intern(queueData));
     if (!existing) this.topicCounts.set(queueData.brokerName, (this.topicCounts.get(queueData.brokerName) ?? 0) + 1);
-    this.unchanged.queuesChanged(queueData.brokerName);
-    this.changed(topic);
+    this.topicChanged(topic, byBroker, queueData.brokerName, isNew);
   }
 
   private removeQueueData(topic: string, brokerName: string, why: string): void {
     const byBroker = this.topicQueueTable.get(topic);
     if (!byBroker?.delete(brokerName)) return;
     this.topicCounts.set(brokerName, (this.topicCounts.get(brokerName) ?? 1) - 1);
-    this.unchanged.queuesChanged(brokerName);
-    if (byBroker.size === 0) {
+    const gone = byBroker.size === 0;
+    if (gone) {
       this.topicQueueTable.delete(topic);
       // Java keeps a topic's static mappings for good; a topic that is gone everywhere needs none.
       this.topicQueueMappingInfoTable.delete(topic);
       if (this.debugEnabled) this.logger.debug({ topic, why }, 'topic removed');
     }
-    this.changed(topic);
+    this.topicChanged(topic, byBroker, brokerName, gone);
   }
 
   private setQueueMapping(topic: string, brokerName: string, info: TopicQueueMappingInfo): void {
     let byBroker = this.topicQueueMappingInfoTable.get(topic);
     if (!byBroker) this.topicQueueMappingInfoTable.set(topic, (byBroker = new Map()));
     byBroker.set(brokerName, info);
-    this.changed(topic);
+    this.topicChanged(topic, this.topicQueueTable.get(topic), null, false);
   }
 
   // Broker-side mutators: each reports a change only when it made one.
@@ -620,7 +755,7 @@ export class RouteRegistry {
     if (!brokerNames) this.clusterAddrTable.set(clusterName, (brokerNames = new Set()));
     if (brokerNames.has(brokerName)) return false;
     brokerNames.add(brokerName);
-    this.changed(null);
+    this.brokersChanged();
     return true;
   }
 
@@ -628,38 +763,38 @@ export class RouteRegistry {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names?.delete(brokerName)) return;
     if (names.size === 0) this.clusterAddrTable.delete(clusterName);
-    this.changed(null);
+    this.brokersChanged();
   }
 
   private addBrokerData(clusterName: string, brokerName: string): BrokerData {
     const brokerData: BrokerData = { cluster: clusterName, brokerName, brokerAddrs: new Map(), enableActingMaster: false, zoneName: null };
     this.brokerAddrTable.set(brokerName, brokerData);
-    this.changed(null);
+    this.brokersChanged();
     return brokerData;
   }
 
   private removeBrokerData(brokerName: string): void {
-    if (this.brokerAddrTable.delete(brokerName)) this.changed(null);
+    if (this.brokerAddrTable.delete(brokerName)) this.brokersChanged();
   }
 
   private setBrokerAttributes(brokerData: BrokerData, zoneName: string | null, enableActingMaster: boolean): void {
     if ((brokerData.zoneName ?? null) === zoneName && brokerData.enableActingMaster === enableActingMaster) return;
     brokerData.zoneName = zoneName;
     brokerData.enableActingMaster = enableActingMaster;
-    this.changed(null);
+    this.brokersChanged();
   }
 
   private setBrokerAddr(brokerData: BrokerData, brokerId: number, brokerAddr: string): void {
     if (brokerData.brokerAddrs.get(brokerId) === brokerAddr) return;
     brokerData.brokerAddrs.set(brokerId, brokerAddr);
-    this.changed(null);
+    this.brokersChanged();
   }
 
   private removeBrokerAddr(brokerData: BrokerData, matches: (brokerId: number, brokerAddr: string) => boolean): void {
     for (const [id, addr] of brokerData.brokerAddrs) {
       if (!matches(id, addr)) continue;
       brokerData.brokerAddrs.delete(id);
-      this.changed(null);
+      this.brokersChanged();
     }
   }
 
@@ -670,7 +805,7 @@ export class RouteRegistry {
     if (sameList(before ?? [], servers)) return;
     if (servers.length === 0) this.filterServerTable.delete(key);
     else this.filterServerTable.set(key, { clusterName, brokerAddr, servers: [...servers] });
-    this.changed(null);
+    this.brokersChanged();
   }
 
   /** Drops what the registry keeps per broker name once the name is gone for good. */
@@ -683,7 +818,8 @@ export class RouteRegistry {
 
   /** Per-topic debug lines would allocate on every topic of a 20,000-topic registration. */
   private get debugEnabled(): boolean {
-    return this.logger.isLevelEnabled('debug');
+    // A number comparison: isLevelEnabled looks the level up by name on every call.
+    return this.logger.levelVal <= DEBUG_LEVEL;
   }
 
   /** The topics a broker name serves: a pass over every topic, as Java makes for per-broker operations. */
@@ -724,8 +860,22 @@ export class RouteRegistry {
     });
   }
 
-  private changed(topic: string | null): void {
-    this.hooks.routeChanged?.(topic);
+  // The two change methods: every mutator that changed something calls one of them.
+
+  /**
+   * A topic's queues (of `brokerName`) or static mappings changed; `setChanged` when the topic
+   * appeared or is gone. `queues` is the topic's holder, also when it was just removed from the table,
+   * so that answers cached against it are stale from now on.
+   */
+  private topicChanged(topic: string, queues: TopicQueues | undefined, brokerName: string | null, setChanged: boolean): void {
+    const generation = this.changes.topicChanged(topic, setChanged);
+    if (queues) queues.generation = generation;
+    if (brokerName !== null) this.unchanged.queuesChanged(brokerName);
+  }
+
+  /** Clusters, broker groups, their addresses or attributes, or filter servers changed. */
+  private brokersChanged(): void {
+    this.changes.brokersChanged();
   }
 }
 
@@ -758,4 +908,32 @@ function minKey(map: Map<number, unknown>): number {
 function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
   if (!a || !b) return a === b;
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function decodedTopics(req: RegisterBrokerRequest): RegisteredTopics {
+  return { kind: 'decoded', wrapper: req.topicConfigWrapper, filterServerList: req.filterServerList ?? null, fingerprint: req.bodyFingerprint ?? null };
+}
+
+/** Runs a registration without pausing. */
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a registration, letting the event loop serve what waits (lookups) at each pause. */
+function runInSlices<T>(steps: Generator<void, T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const resume = () => {
+      try {
+        const step = steps.next();
+        if (step.done) resolve(step.value);
+        else setImmediate(resume);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    resume();
+  });
 }

@@ -1,48 +1,52 @@
+import type { RouteGenerations } from './route-generations.js';
+
 /** Past this many topics changed one by one, a full reconcile (one pass and a merge) is cheaper. */
 const MAX_SINGLE_UPDATES = 256;
 
+/** What SortedTopics reads of the registry. */
+export interface TopicNameSource {
+  readonly generations: Pick<RouteGenerations, 'current' | 'topicSet' | 'topicsChangedSince'>;
+  /** The topic names, in any order. */
+  allTopics(): string[];
+  /** Whether a topic has a route now. */
+  hasTopic(topic: string): boolean;
+}
+
 /**
  * The registry's topic names, sorted, kept between reads: sorting 30,000 names takes 15-20 ms, too
- * long to do per HTTP request. Changes are noted as they happen (a topic, or `null` for any) and
- * applied at the next read: a few topics by binary search, more by one pass over the registry's
- * names that sorts only the new ones and merges them in.
+ * long to do per HTTP request.
+ *
+ * Safe because: the names held are exactly the registry's at generation `seen`, and the registry
+ * moves `topicSet` whenever a topic appears or disappears. At a read, an unchanged `topicSet` means
+ * the names are still exact; otherwise the topics changed since `seen` (the registry's journal)
+ * are applied by binary search, or, when there are many or the journal no longer reaches back,
+ * one pass over the registry's names sorts only the new ones and merges them in.
  */
 export class SortedTopics {
   private sorted: string[] = [];
   private readonly members = new Set<string>();
-  private readonly touched = new Set<string>();
-  private reconcileAll = true;
+  /** Registry generation the names are exact for; -1: never read. */
+  private seen = -1;
+  private seenTopicSet = -1;
 
-  /**
-   * @param allTopics the registry's topic names, in any order
-   * @param hasTopic whether the registry has a route for a topic
-   */
-  constructor(
-    private readonly allTopics: () => string[],
-    private readonly hasTopic: (topic: string) => boolean,
-  ) {}
-
-  /** A topic's route changed (`null`: possibly every topic's). */
-  changed(topic: string | null): void {
-    if (this.reconcileAll) return;
-    if (topic === null || this.touched.size >= MAX_SINGLE_UPDATES) {
-      this.reconcileAll = true;
-      this.touched.clear();
-      return;
-    }
-    this.touched.add(topic);
-  }
+  constructor(private readonly source: TopicNameSource) {}
 
   /** The names, sorted by UTF-16 code units (as Java's String.compareTo). Do not modify. */
   names(): readonly string[] {
-    if (this.reconcileAll) this.reconcile();
-    else if (this.touched.size > 0) this.applyTouched();
+    const { generations } = this.source;
+    if (generations.topicSet !== this.seenTopicSet) {
+      const touched = this.seen < 0 ? null : generations.topicsChangedSince(this.seen);
+      if (touched === null || touched.length > MAX_SINGLE_UPDATES) this.reconcile();
+      else this.applyTouched(touched);
+      this.seenTopicSet = generations.topicSet;
+    }
+    this.seen = generations.current;
     return this.sorted;
   }
 
-  private applyTouched(): void {
-    for (const topic of this.touched) {
-      const present = this.hasTopic(topic);
+  private applyTouched(touched: readonly string[]): void {
+    for (const topic of touched) {
+      const present = this.source.hasTopic(topic);
       if (present === this.members.has(topic)) continue;
       const at = lowerBound(this.sorted, topic);
       if (present) {
@@ -53,11 +57,10 @@ export class SortedTopics {
         this.members.delete(topic);
       }
     }
-    this.touched.clear();
   }
 
   private reconcile(): void {
-    const current = this.allTopics();
+    const current = this.source.allTopics();
     const added = current.filter((topic) => !this.members.has(topic)).sort(compare);
     const removedCount = this.members.size + added.length - current.length;
     let kept = this.sorted;
@@ -68,8 +71,6 @@ export class SortedTopics {
     }
     for (const topic of added) this.members.add(topic);
     this.sorted = added.length === 0 ? kept : merge(kept, added);
-    this.reconcileAll = false;
-    this.touched.clear();
   }
 }
 

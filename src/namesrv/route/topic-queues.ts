@@ -1,4 +1,5 @@
 import type { QueueData } from '../../protocol/route-types.js';
+import type { TopicGeneration } from './route-generations.js';
 
 /** Above this many brokers, a topic also keeps an index by broker name. */
 const INDEX_FROM = 16;
@@ -8,7 +9,9 @@ const INDEX_FROM = 16;
  * may hold hundreds of thousands of topics: a short array costs a fraction of a Map each, and a
  * name index is added only for topics served by many brokers.
  */
-export class TopicQueues {
+export class TopicQueues implements TopicGeneration {
+  /** Set by the registry's change method only (see RouteGenerations). */
+  generation = 0;
   private readonly items: QueueData[] = [];
   private index: Map<string, number> | null = null;
 

@@ -58,7 +58,7 @@ export class UnchangedRegistrations {
   }
 
   recordApplied(slot: RegistrationSlot, fingerprint: string, exactTopics: boolean): void {
-    const epoch = this.epochOf(slot.brokerName);
+    const epoch = this.currentEpoch(slot.brokerName);
     this.records.set(liveKey(slot.clusterName, slot.brokerAddr), { fingerprint, role: slot.role, epoch, exactTopics });
   }
 
@@ -70,6 +70,11 @@ export class UnchangedRegistrations {
     this.epochs.set(brokerName, ++this.lastEpoch);
   }
 
+  /** The broker name's queue epoch now (undefined: no change recorded since the name came). */
+  epochOf(brokerName: string): number | undefined {
+    return this.epochs.get(brokerName);
+  }
+
   brokerNameGone(brokerName: string): void {
     this.epochs.delete(brokerName);
   }
@@ -79,7 +84,7 @@ export class UnchangedRegistrations {
     return { records: this.records.size, epochs: this.epochs.size };
   }
 
-  private epochOf(brokerName: string): number {
+  private currentEpoch(brokerName: string): number {
     let epoch = this.epochs.get(brokerName);
     if (epoch === undefined) this.epochs.set(brokerName, (epoch = ++this.lastEpoch));
     return epoch;

@@ -1,0 +1,124 @@
+/**
+ * Instructions a NameServer executes per route lookup (GET_ROUTEINFO_BY_TOPIC), counted by
+ * valgrind's callgrind over a fixed number of lookups after a warm-up: unlike a rate or CPU time,
+ * the count hardly depends on how busy the machine is, so two builds can be compared on a shared
+ * box. The server runs under callgrind with counting off; it is switched on for the measured
+ * lookups only, then for 10 s of idleness, whose rate (timers, the metrics' event-loop monitor:
+ * valgrind runs ~50x slower, so time-driven work weighs ~50x more than natively) is subtracted
+ * over the measured window's duration. Threads are counted apart: the main thread (the event
+ * loop, which bounds what one server process serves) and all of them (with V8's concurrent
+ * marking and compiling, which land in a window of 20,000 lookups or not, by chance).
+ *
+ *   node dist/bench/lookup-instructions.js [--server-cli=FILE] [--server-args="…"] [--lookups=N] [--warmup-lookups=N]
+ *
+ * 8 brokers x 1,000 topics (every broker has every topic), 16 connections x 4 in flight.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { RequestCode } from '../src/protocol/request-code.js';
+import { ClientConnection } from '../src/remoting/remoting-client.js';
+import { createRequest } from '../src/remoting/remoting-command.js';
+import { SimulatedRegistry, type RegistryLayout } from './registry.js';
+import { startOwnServer } from './server-process.js';
+
+const { values } = parseArgs({
+  options: {
+    'server-cli': { type: 'string' },
+    'server-args': { type: 'string', default: '--httpPort=0' },
+    lookups: { type: 'string', default: '20000' },
+    'warmup-lookups': { type: 'string', default: '30000' },
+  },
+});
+const lookupCount = Number(values.lookups);
+const warmupCount = Number(values['warmup-lookups']);
+const IDLE_MS = 10_000;
+const layout: RegistryLayout = { clusterName: 'BenchCluster', brokerPrefix: 'bench-', brokers: 8, topicsPerBroker: 1000, brokersPerTopic: 8, topicPrefix: 'BenchRouteTopic-', basePort: 20000 };
+
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callgrind-'));
+const outFile = path.join(outDir, 'callgrind.out');
+const server = await startOwnServer({
+  nodeArgs: [],
+  // The connections of the simulated brokers must not idle out however slow the run.
+  serverArgs: ['--serverChannelMaxIdleTimeSeconds=100000', ...(values['server-args'] ?? '').split(/\s+/).filter(Boolean)],
+  cli: values['server-cli'] ?? null,
+  wrapper: ['valgrind', '--tool=callgrind', '--separate-threads=yes', '--instr-atstart=no', `--callgrind-out-file=${outFile}`],
+  bootTimeoutMs: 600_000,
+});
+const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(server.pid)], { stdio: 'ignore' });
+/** Instructions of a dump, on the main thread (file suffix -01) and on all threads. */
+function totalOf(part: number): { main: number; all: number } {
+  let main = 0;
+  let all = 0;
+  for (const file of fs.readdirSync(outDir).filter((f) => f.startsWith(`callgrind.out.${part}-`))) {
+    const count = Number(/^totals: (\d+)/m.exec(fs.readFileSync(path.join(outDir, file), 'utf8'))?.[1] ?? 0);
+    all += count;
+    if (file.endsWith('-01')) main = count;
+  }
+  return { main, all };
+}
+
+const registry = await SimulatedRegistry.connect(server.host, server.port, layout, 409);
+await registry.registerAll(2, false);
+const connections = await Promise.all(Array.from({ length: 16 }, () => ClientConnection.connect({ host: server.host, port: server.port, connectTimeoutMs: 60_000 })));
+// Brokers expire after 120 s without a sign of life, which a slow run outlasts: heartbeats keep them.
+const heartbeat = setInterval(() => {
+  for (const broker of registry.brokers) {
+    const extFields = { clusterName: broker.clusterName, brokerAddr: broker.brokerAddr, brokerName: broker.brokerName, brokerId: '0' };
+    void connections[0]!.invoke(createRequest({ code: RequestCode.BROKER_HEARTBEAT, version: 409, extFields }), 600_000).catch(() => undefined);
+  }
+}, 20_000);
+
+async function lookups(count: number): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const lane = async (connection: ClientConnection) => {
+    while (next < count) {
+      const topic = `${layout.topicPrefix}${(next++ * 7919) % 1000}`;
+      const response = await connection.invoke(createRequest({ code: RequestCode.GET_ROUTEINFO_BY_TOPIC, version: 409, extFields: { topic } }), 600_000);
+      if (response.code !== 0) failed++;
+    }
+  };
+  await Promise.all(connections.flatMap((c) => [lane(c), lane(c), lane(c), lane(c)]));
+  return failed;
+}
+
+try {
+  await lookups(warmupCount);
+  control('-i', 'on');
+  let started = performance.now();
+  const failed = await lookups(lookupCount);
+  const busyMs = performance.now() - started;
+  control('-i', 'off');
+  control('-d');
+  control('-z');
+  control('-i', 'on');
+  started = performance.now();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idleMs = performance.now() - started;
+  control('-i', 'off');
+  control('-d');
+  const busy = totalOf(1);
+  const idle = totalOf(2);
+  const perLookup = (thread: 'main' | 'all') => Math.round((busy[thread] - (idle[thread] * busyMs) / idleMs) / lookupCount);
+  console.log(
+    JSON.stringify({
+      server: values['server-cli'] ?? 'bin/mqnamesrv.js',
+      serverArgs: values['server-args'],
+      lookups: lookupCount,
+      failed,
+      measuredSeconds: Math.round(busyMs / 100) / 10,
+      mainThreadPerLookup: perLookup('main'),
+      allThreadsPerLookup: perLookup('all'),
+      idleMainThreadPerSecond: Math.round((idle.main / idleMs) * 1000),
+    }),
+  );
+} finally {
+  clearInterval(heartbeat);
+  for (const c of connections) c.close();
+  await registry.close().catch(() => undefined);
+  await server.stop();
+  fs.rmSync(outDir, { recursive: true, force: true });
+}

@@ -1,0 +1,83 @@
+/** How many topic changes are remembered; a reader further behind starts afresh from the registry. */
+const JOURNAL_SIZE = 256;
+
+/** Something whose route has a generation of its own: one topic's queues (TopicQueues). */
+export interface TopicGeneration {
+  /** The registry generation of the topic's last change; bumped once more when the topic is removed. */
+  readonly generation: number;
+}
+
+/** What readers of the registry see of its generations. */
+export type RouteGenerationsView = Pick<RouteGenerations, 'current' | 'brokers' | 'topicSet' | 'topicsChangedSince'>;
+
+/**
+ * The one way the registry tells whoever keeps something derived from it (encoded answers,
+ * sorted topic names, a cluster's topics) that it is stale: generation numbers, moved only by the
+ * registry's change method, read and compared by the keeper when it is asked. Nobody is called
+ * back; a keeper holding an answer built at generation g serves it while the numbers it depends
+ * on still say g.
+ *
+ * - `current` moves with every change of any kind;
+ * - `brokers` with every change to clusters, broker groups, addresses, their attributes or filter
+ *   servers (any route and the cluster info may differ);
+ * - `topicSet` when a topic appears or disappears (the topic lists);
+ * - each topic's own generation (TopicGeneration) when its queues or static mappings change.
+ *
+ * Topic changes are also journalled, so that a keeper a few changes behind can catch up topic
+ * by topic (`topicsChangedSince`) instead of starting afresh.
+ */
+export class RouteGenerations {
+  private currentGeneration = 0;
+  private brokersGeneration = 0;
+  private topicSetGeneration = 0;
+  private readonly journalTopics = new Array<string>(JOURNAL_SIZE);
+  private readonly journalGenerations = new Float64Array(JOURNAL_SIZE);
+  private journalLength = 0;
+  /** Changes up to this generation have left the journal. */
+  private forgottenUpTo = 0;
+
+  get current(): number {
+    return this.currentGeneration;
+  }
+
+  get brokers(): number {
+    return this.brokersGeneration;
+  }
+
+  get topicSet(): number {
+    return this.topicSetGeneration;
+  }
+
+  /**
+   * The topics changed since `generation` (each once or more), or null when the journal no
+   * longer reaches that far back: read everything afresh.
+   */
+  topicsChangedSince(generation: number): string[] | null {
+    if (generation < this.forgottenUpTo) return null;
+    const out: string[] = [];
+    const count = Math.min(this.journalLength, JOURNAL_SIZE);
+    for (let n = count; n > 0; n--) {
+      const at = (this.journalLength - n) % JOURNAL_SIZE;
+      if (this.journalGenerations[at]! > generation) out.push(this.journalTopics[at]!);
+    }
+    return out;
+  }
+
+  /** For the registry's change method only. Returns the new generation. */
+  brokersChanged(): number {
+    this.brokersGeneration = ++this.currentGeneration;
+    return this.currentGeneration;
+  }
+
+  /** For the registry's change method only. Returns the new generation. */
+  topicChanged(topic: string, setChanged: boolean): number {
+    const generation = ++this.currentGeneration;
+    if (setChanged) this.topicSetGeneration = generation;
+    const at = this.journalLength % JOURNAL_SIZE;
+    if (this.journalLength >= JOURNAL_SIZE) this.forgottenUpTo = this.journalGenerations[at]!;
+    this.journalTopics[at] = topic;
+    this.journalGenerations[at] = generation;
+    this.journalLength++;
+    return generation;
+  }
+}
