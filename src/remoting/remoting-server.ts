@@ -51,6 +51,12 @@ export interface RemotingServerOptions {
   proxyProtocol?: ProxyProtocolOptions | null;
 }
 
+/** What the NameServer needs of whatever serves its remoting port: this server, or several processes (src/cluster/). */
+export type RemotingFront = Pick<
+  RemotingServer,
+  'listen' | 'address' | 'connectionCount' | 'acceptedCount' | 'traffic' | 'remoteAddressOf' | 'closeConnection' | 'stopAccepting' | 'close'
+>;
+
 /**
  * Accepts connections, splits them into commands, and answers each request with its handler's
  * response. What happens on a connection, from its first byte, is in src/remoting/connection/.
