@@ -14,6 +14,7 @@ import { registrationStormScenario } from './scenarios/registration-storm.js';
 import { routeLookupScenario } from './scenarios/route-lookup.js';
 import { largeScaleScenario } from './scenarios/large-scale.js';
 import { hostileClientsScenario } from './scenarios/hostile-clients.js';
+import { servingProcessesScenario } from './scenarios/serving-processes.js';
 
 const SCENARIOS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   route: routeLookupScenario,
@@ -21,6 +22,7 @@ const SCENARIOS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioRes
   lists: largeListsScenario,
   churn: connectionChurnScenario,
   hostile: hostileClientsScenario,
+  cores: servingProcessesScenario,
   scale: largeScaleScenario,
   calibrate: calibrationScenario,
 };
