@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CloseReason } from '../remoting/connection/close-reason.js';
 import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
-import type { ConnectionListener, RemotingFront, RequestHandler } from '../remoting/remoting-server.js';
+import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFront, type RequestHandler, type Traffic } from '../remoting/remoting-server.js';
 import type { Logger } from '../util/logger.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
@@ -55,7 +55,7 @@ interface AckWait {
  */
 export class ServingCluster implements RemotingFront {
   private readonly handles = new Map<number, WorkerHandle>();
-  private readonly connections = new Map<number, ProxyConnection>();
+  private readonly connections = new ConnectionsById<ProxyConnection>();
   /** Where proxy connections send answers and closes: the worker that owns the connection. */
   private readonly owner: ConnectionOwner = {
     send: (connection, command) => this.handleOf(connection)?.send({ t: 'send', connection, command }),
@@ -123,23 +123,16 @@ export class ServingCluster implements RemotingFront {
     return counts;
   }
 
-  traffic(): { bytesIn: number; bytesOut: number } {
-    let { bytesIn, bytesOut } = this.closedTraffic;
-    for (const handle of this.handles.values()) {
-      bytesIn += handle.traffic.bytesIn;
-      bytesOut += handle.traffic.bytesOut;
-    }
-    return { bytesIn, bytesOut };
+  traffic(): Traffic {
+    return sumTraffic(this.closedTraffic, [...this.handles.values()].map((h) => h.traffic));
   }
 
   remoteAddressOf(id: number): string | undefined {
-    return this.connections.get(id)?.remoteAddress;
+    return this.connections.remoteAddressOf(id);
   }
 
   closeConnection(id: number, reason: CloseReason): boolean {
-    const connection = this.connections.get(id);
-    connection?.close(reason);
-    return Boolean(connection);
+    return this.connections.closeOne(id, reason);
   }
 
   /** Stops every worker (their connections close); resolves once all have exited. */
