@@ -107,6 +107,9 @@ describe('servingProcesses=2: several processes serve the remoting port', () => 
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, MQVersion.V4_9_4],
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicB', acceptStandardJsonOnly: 'true' }],
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'NoSuchTopic' }],
+      // Zone routing is answered by the primary only.
+      [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA', zoneMode: 'true', zoneName: 'other-zone' }],
+      [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA', zoneMode: 'true', zoneName: ' ' }],
       [RequestCode.GET_BROKER_CLUSTER_INFO, null],
       [RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, null],
       [RequestCode.GET_KV_CONFIG, { namespace: 'ns', key: 'k' }],
@@ -144,6 +147,25 @@ describe('servingProcesses=2: several processes serve the remoting port', () => 
       clients.map(async (client) => routeOf(bodyJson(await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'FreshTopic' } }))).queueDatas.map((q) => q.brokerName).sort()),
     );
     assert.deepEqual(names, clients.map(() => ['broker-fresh', 'broker-other']));
+    for (const client of clients) client.close();
+    broker.connection.close();
+  });
+
+  it("counts the lookups serving processes answered themselves in the primary's metrics", async () => {
+    const before = await scrapeMetrics(multi.httpPort);
+    const lookups = (m: typeof before) => m.value('rocketmq_namesrv_requests_total', { code: 'GET_ROUTEINFO_BY_TOPIC', result: 'SUCCESS' });
+    const hits = (m: typeof before) => m.value('rocketmq_namesrv_route_cache_lookups_total', { result: 'hit' });
+    const broker = await register(multi.port, { brokerName: 'broker-counted', brokerAddr: '127.0.0.1:50911', topics: [topic('CountedTopic'), topic('CountedTopic2')] });
+    const clients = await connectionsOnEveryProcess(multi, 2);
+    const rounds = 5;
+    for (let i = 0; i < rounds; i++) {
+      for (const client of clients) assert.equal((await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'CountedTopic' } })).code, ResponseCode.SUCCESS);
+    }
+    // Serving processes report once a second: wait for every lookup to be counted, copies included
+    // (reports of earlier tests' lookups may come in too). Uncounted copies never get there.
+    await until(async () => lookups(await scrapeMetrics(multi.httpPort)) - lookups(before) >= rounds * clients.length);
+    const after = await scrapeMetrics(multi.httpPort);
+    assert.ok(hits(after) - hits(before) >= (rounds - 1) * clients.length, 'lookups after the first on each process come from its copies');
     for (const client of clients) client.close();
     broker.connection.close();
   });
