@@ -19,8 +19,18 @@ const REPORT_INTERVAL_MS = 1000;
 type Send = (message: FromWorker) => void;
 
 interface Pending {
-  resolve(response: RemotingCommand | null): void;
+  resolve(response: RemotingCommand | null | Promise<RemotingCommand | null>): void;
   reject(err: Error): void;
+  /** For a forwarded route lookup: its answer key, under which later lookups wait for it. */
+  coalesced?: string;
+}
+
+/** A route lookup waiting for the answer to the same lookup already forwarded. */
+interface Waiter {
+  request: RemotingCommand;
+  connection: Connection;
+  started: number;
+  resolve(response: RemotingCommand | null | Promise<RemotingCommand | null>): void;
 }
 
 /**
@@ -41,6 +51,9 @@ export class ServingWorker {
   private slot = 0;
   private nextSeq = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Route lookups forwarded and not answered yet, by answer key: others for the same key wait instead of forwarding too. */
+  private readonly inFlight = new Map<string, Waiter[]>();
+  private serverVersion = 0;
   private served = new BucketCounts(LATENCY_BUCKETS);
   private tlsHandshakes = { success: 0, failure: 0 };
   private reportTimer: NodeJS.Timeout | null = null;
@@ -91,6 +104,7 @@ export class ServingWorker {
   private async start(settings: WorkerSettings): Promise<void> {
     this.slot = settings.slot;
     this.epoch = settings.epoch;
+    this.serverVersion = settings.serverVersion;
     try {
       this.tls = await createServerTls({
         properties: settings.tlsProperties,
@@ -108,7 +122,7 @@ export class ServingWorker {
         stageTimeoutMs: settings.stageTimeoutMs,
         serverVersion: settings.serverVersion,
         logger: this.logger,
-        handler: (request, connection) => this.handle(request, connection, settings.serverVersion),
+        handler: (request, connection) => this.handle(request, connection),
         listener: {
           onConnect: (connection) => {
             this.connections.set(connection.id, connection);
@@ -132,36 +146,59 @@ export class ServingWorker {
     }
   }
 
-  private handle(request: RemotingCommand, connection: Connection, serverVersion: number): RemotingCommand | Promise<RemotingCommand | null> {
-    if (request.code === RequestCode.GET_ROUTEINFO_BY_TOPIC && !this.draining) {
-      const started = performance.now();
-      const key = routeAnswerKey(request);
-      const body = key && this.answers[key.flavor].get(key.topic);
-      if (body) {
-        const response = createResponse(request, { code: ResponseCode.SUCCESS, body }, serverVersion);
-        this.served.observe((performance.now() - started) / 1000);
-        return response;
-      }
-    }
-    return this.forward(request, connection);
+  private handle(request: RemotingCommand, connection: Connection): RemotingCommand | Promise<RemotingCommand | null> {
+    if (request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC || this.draining) return this.forward(request, connection);
+    const started = performance.now();
+    const key = routeAnswerKey(request);
+    if (!key) return this.forward(request, connection);
+    const body = this.answers[key.flavor].get(key.topic);
+    if (body) return this.answerFromCopy(request, body, started);
+    const coalesced = `${key.flavor}\u0000${key.topic}`;
+    const waiters = this.inFlight.get(coalesced);
+    if (waiters) return new Promise((resolve) => waiters.push({ request, connection, started, resolve }));
+    this.inFlight.set(coalesced, []);
+    return this.forward(request, connection, coalesced);
   }
 
-  private forward(request: RemotingCommand, connection: Connection): Promise<RemotingCommand | null> {
+  private answerFromCopy(request: RemotingCommand, body: Buffer, started: number): RemotingCommand {
+    const response = createResponse(request, { code: ResponseCode.SUCCESS, body }, this.serverVersion);
+    this.served.observe((performance.now() - started) / 1000);
+    return response;
+  }
+
+  private forward(request: RemotingCommand, connection: Connection, coalesced?: string): Promise<RemotingCommand | null> {
     const seq = this.nextSeq++;
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
+      this.pending.set(seq, { resolve, reject, coalesced });
       this.send({ t: 'request', seq, connection: this.globalId(connection.id), request });
     });
+  }
+
+  /**
+   * The lookups that waited for a forwarded one: answered from its body when it is a copy the
+   * worker may keep (nothing changed since it was built), else each forwarded in turn.
+   */
+  private releaseWaiters(coalesced: string, body: Buffer | null): void {
+    const waiters = this.inFlight.get(coalesced) ?? [];
+    this.inFlight.delete(coalesced);
+    for (const waiter of waiters) {
+      waiter.resolve(body ? this.answerFromCopy(waiter.request, body, waiter.started) : this.forward(waiter.request, waiter.connection));
+    }
   }
 
   private answered(message: Extract<ToWorker, { t: 'response' }>): void {
     const pending = this.pending.get(message.seq);
     if (!pending) return;
     this.pending.delete(message.seq);
-    if (message.error !== undefined) return pending.reject(new Error(message.error));
+    if (message.error !== undefined) {
+      if (pending.coalesced) this.releaseWaiters(pending.coalesced, null);
+      return pending.reject(new Error(message.error));
+    }
     const response = message.response && reviveCommand(message.response);
     // Kept only if no invalidation came after the primary built it (the channel keeps order).
-    if (response?.body && message.key && message.cacheAt === this.epoch && !this.draining) this.keep(message.key.topic, message.key.flavor, response.body);
+    const current = response?.body && message.key && message.cacheAt === this.epoch && !this.draining ? response.body : null;
+    if (current) this.keep(message.key!.topic, message.key!.flavor, current);
+    if (pending.coalesced) this.releaseWaiters(pending.coalesced, current);
     pending.resolve(response);
   }
 
@@ -203,6 +240,8 @@ export class ServingWorker {
     this.report();
     for (const pending of this.pending.values()) pending.reject(new Error('name server shutting down'));
     this.pending.clear();
+    for (const waiters of this.inFlight.values()) for (const waiter of waiters) waiter.resolve(null);
+    this.inFlight.clear();
     this.send({ t: 'stopped' });
   }
 
