@@ -31,6 +31,8 @@ class WorkerHandle {
   traffic = { bytesIn: 0, bytesOut: 0 };
   idle = false;
   listening = false;
+  /** The worker listens for messages: anything sent before that is lost. */
+  ready = false;
   constructor(
     readonly worker: Worker,
     readonly slot: number,
@@ -155,7 +157,9 @@ export class ServingCluster implements RemotingFront {
     const stale = this.options.changes.next();
     if (stale === undefined || this.handles.size === 0) return this.epoch;
     const epoch = ++this.epoch;
-    const waiting = new Set(this.handles.values());
+    // Workers not ready yet start empty, at the announcement current when they start.
+    const waiting = new Set([...this.handles.values()].filter((h) => h.ready));
+    if (waiting.size === 0) return epoch;
     const acknowledged = new Promise<void>((resolve) => this.ackWaits.set(epoch, { waiting, resolve }));
     this.unacknowledged = acknowledged;
     void acknowledged.then(() => {
@@ -184,8 +188,11 @@ export class ServingCluster implements RemotingFront {
   private receive(handle: WorkerHandle, message: FromWorker): void {
     switch (message.t) {
       case 'ready':
+        handle.ready = true;
+        if (this.stopping) return handle.send({ t: 'stop' });
         // Its cache is empty: it is current as of the last announcement.
         handle.send({ t: 'start', settings: { ...this.options.settings, slot: handle.slot, epoch: this.epoch } });
+        if (this.draining) handle.send({ t: 'drain' });
         return;
       case 'listening':
         handle.listening = true;
@@ -283,8 +290,10 @@ export class ServingCluster implements RemotingFront {
     for (const id of [...this.connections.keys()]) if (id % MAX_WORKER_SLOTS === handle.slot) this.connectionClosed(id, 'error');
     if (!handle.listening) this.startWaiters?.reject(new Error(`serving worker exited before listening (code ${code}, signal ${signal})`));
     if (this.stopping) return this.checkIdle();
-    this.options.logger.error({ pid: handle.worker.process.pid, code, signal }, 'serving worker exited; starting another');
-    if (this.boundAddress) this.fork();
+    // One that never got to listen is not replaced: a start that fails would fail again, in a loop.
+    const replace = this.boundAddress !== null && handle.listening;
+    this.options.logger.error({ pid: handle.worker.process.pid, code, signal, replaced: replace }, 'serving worker exited');
+    if (replace) this.fork();
     this.checkIdle();
   }
 

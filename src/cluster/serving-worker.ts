@@ -57,6 +57,8 @@ export class ServingWorker {
   private served = new BucketCounts(LATENCY_BUCKETS);
   private tlsHandshakes = { success: 0, failure: 0 };
   private reportTimer: NodeJS.Timeout | null = null;
+  /** Settles once the worker listens (or failed to). */
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly send: Send,
@@ -75,7 +77,7 @@ export class ServingWorker {
   private apply(message: ToWorker): void {
     switch (message.t) {
       case 'start':
-        void this.start(message.settings);
+        this.starting = this.start(message.settings);
         return;
       case 'response':
         return this.answered(message);
@@ -93,7 +95,7 @@ export class ServingWorker {
       case 'drain':
         this.draining = true;
         this.invalidate(null);
-        void this.server?.stopAccepting().then(() => this.send({ t: 'idle' }));
+        void this.starting.then(() => this.server?.stopAccepting()).then(() => this.send({ t: 'idle' }));
         return;
       case 'stop':
         void this.stop();

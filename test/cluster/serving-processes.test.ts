@@ -210,6 +210,26 @@ describe('servingProcesses=2: stopping', () => {
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
   });
 
+  it('a serving process that dies is replaced, and the brokers it served are unregistered', async () => {
+    const server = await startServer(2);
+    try {
+      const broker = await register(server.port, { brokerName: 'broker-orphan', brokerAddr: '127.0.0.1:60911', topics: [topic('OrphanTopic'), topic('OrphanTopic2')] });
+      const owners = await connectionsByProcess(server);
+      const victim = [...owners].find(([, open]) => open > 0)![0];
+      process.kill(Number(victim), 'SIGKILL');
+      await until(async () => {
+        const now = await connectionsByProcess(server);
+        return now.size === 2 && !now.has(victim);
+      });
+      const client = await ClientConnection.connect({ host: '127.0.0.1', port: server.port, connectTimeoutMs: CALL_TIMEOUT_MS });
+      await until(async () => (await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'OrphanTopic' } })).code === ResponseCode.TOPIC_NOT_EXIST);
+      client.close();
+      broker.connection.close();
+    } finally {
+      assert.equal(await stop(server), 0);
+    }
+  });
+
   it('the serving processes exit when the primary is killed', async () => {
     const server = await startServer(2);
     const pids = [...(await connectionsByProcess(server)).keys()].map(Number);
