@@ -26,6 +26,11 @@ export interface ServingClusterOptions {
 const SYSTEM_ERROR = 1;
 /** A worker that has not stopped this long after being told to is killed. */
 const STOP_GRACE_MS = 10_000;
+/**
+ * A worker that has not acknowledged an announcement this long after it was sent is killed (and
+ * replaced): answers wait for every acknowledgement, and a stuck worker must not hold them all.
+ */
+const ACK_GRACE_MS = 10_000;
 
 class WorkerHandle {
   traffic = { bytesIn: 0, bytesOut: 0 };
@@ -166,6 +171,14 @@ export class ServingCluster implements RemotingFront {
       if (this.unacknowledged === acknowledged) this.unacknowledged = null;
     });
     for (const handle of waiting) handle.send({ t: 'invalidate', epoch, topics: stale });
+    const watchdog = setTimeout(() => {
+      for (const handle of this.ackWaits.get(epoch)?.waiting ?? []) {
+        this.options.logger.error({ pid: handle.worker.process.pid, epoch }, 'serving worker did not acknowledge an announcement; killing it');
+        handle.worker.kill('SIGKILL');
+      }
+    }, ACK_GRACE_MS);
+    watchdog.unref();
+    void acknowledged.then(() => clearTimeout(watchdog));
     return epoch;
   }
 
