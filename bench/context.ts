@@ -7,7 +7,7 @@ import { idleRssMb, startOwnServer, type ServerTarget } from './server-process.j
 export interface BenchContext {
   options: BenchOptions;
   /** Runs `fn` against the target: the --against server, or a fresh server of this project (stopped afterwards). */
-  withServer<T>(scenario: string, facts: Fact[], fn: (target: ServerTarget) => Promise<T>): Promise<T>;
+  withServer<T>(scenario: string, facts: Fact[], fn: (target: ServerTarget) => Promise<T>, extraServerArgs?: string[]): Promise<T>;
   log(line: string): void;
 }
 
@@ -16,13 +16,13 @@ export function createContext(options: BenchOptions): BenchContext {
   return {
     options,
     log,
-    async withServer(scenario, facts, fn) {
+    async withServer(scenario, facts, fn, extraServerArgs = []) {
       if (options.against) {
         const rss = options.pid === null ? null : sampleProcess(options.pid)?.rssMb;
         if (rss != null) facts.push({ scenario, name: 'server RSS before the scenario', value: Math.round(rss), unit: 'MB' });
         return fn({ ...options.against, pid: options.pid, label: `NameServer at ${options.against.host}:${options.against.port}` });
       }
-      const server = await startOwnServer({ nodeArgs: options.serverNodeArgs, serverArgs: options.serverArgs, cli: options.serverCli });
+      const server = await startOwnServer({ nodeArgs: options.serverNodeArgs, serverArgs: [...options.serverArgs, ...extraServerArgs], cli: options.serverCli });
       try {
         facts.push({ scenario, name: 'start-up to listening', value: Math.round(server.startupMs), unit: 'ms' });
         facts.push({ scenario, name: 'idle RSS after start', value: await idleRssMb(server.pid, 500), unit: 'MB' });

@@ -15,6 +15,7 @@ import { routeLookupScenario } from './scenarios/route-lookup.js';
 import { largeScaleScenario } from './scenarios/large-scale.js';
 import { hostileClientsScenario } from './scenarios/hostile-clients.js';
 import { controllerScenario } from './scenarios/controller.js';
+import { servingProcessesScenario } from './scenarios/serving-processes.js';
 
 const SCENARIOS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   route: routeLookupScenario,
@@ -22,6 +23,7 @@ const SCENARIOS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioRes
   lists: largeListsScenario,
   churn: connectionChurnScenario,
   hostile: hostileClientsScenario,
+  cores: servingProcessesScenario,
   scale: largeScaleScenario,
   controller: controllerScenario,
   calibrate: calibrationScenario,

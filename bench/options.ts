@@ -1,9 +1,9 @@
 /** Command-line settings of `npm run bench`, with modest defaults (the whole default run stays under 3 minutes). */
 import os from 'node:os';
 
-export const ALL_SCENARIOS = ['route', 'storm', 'lists', 'churn', 'hostile', 'scale', 'controller', 'calibrate'] as const;
+export const ALL_SCENARIOS = ['route', 'cores', 'storm', 'lists', 'churn', 'hostile', 'scale', 'controller', 'calibrate'] as const;
 export type ScenarioName = (typeof ALL_SCENARIOS)[number];
-export const DEFAULT_SCENARIOS: ScenarioName[] = ['route', 'storm', 'lists', 'churn', 'hostile'];
+export const DEFAULT_SCENARIOS: ScenarioName[] = ['route', 'cores', 'storm', 'lists', 'churn', 'hostile'];
 
 export interface BenchOptions {
   against: { host: string; port: number } | null;

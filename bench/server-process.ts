@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleProcess } from './proc-stats.js';
+import { sampleProcessTree } from './proc-stats.js';
 
 const CLI = fileURLToPath(new URL('../../bin/mqnamesrv.js', import.meta.url));
 const BOOT_LINE = /The Name Server boot success\. serializeType=\w+, address ([^\s:]+):(\d+)/;
@@ -126,10 +126,10 @@ async function stopChild(child: ChildProcess, home: string): Promise<void> {
   fs.rmSync(home, { recursive: true, force: true });
 }
 
-/** RSS after the server has sat idle for a moment. */
+/** RSS after the server has sat idle for a moment (its serving processes included). */
 export async function idleRssMb(pid: number | null, settleMs = 1000): Promise<number | null> {
   if (pid === null) return null;
   await new Promise((r) => setTimeout(r, settleMs));
-  const s = sampleProcess(pid);
+  const s = sampleProcessTree(pid);
   return s ? Math.round(s.rssMb * 10) / 10 : null;
 }

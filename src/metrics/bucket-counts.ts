@@ -25,4 +25,11 @@ export class BucketCounts {
     this.sum += value;
     this.count++;
   }
+
+  /** Adds counts kept elsewhere with the same bounds (a serving process's). */
+  add(counts: ArrayLike<number>, sum: number, count: number): void {
+    for (let i = 0; i < this.counts.length; i++) this.counts[i]! += counts[i] ?? 0;
+    this.sum += sum;
+    this.count += count;
+  }
 }

@@ -13,6 +13,8 @@ export interface MetricSources {
   registry(): { liveBrokers: number; brokerGroups: number; clusters: number; topics: number };
   pendingUnregistrations(): number;
   connections(): { open: number; accepted: number; bytesIn: number; bytesOut: number };
+  /** Open remoting connections by the process serving them (`servingProcesses`), by pid. */
+  servingProcesses?(): ReadonlyMap<number, number>;
 }
 
 /**
@@ -103,6 +105,21 @@ export class PrometheusMetrics {
     counter('connections_accepted_total', 'Remoting connections accepted.', () => sources.connections().accepted);
     counter('received_bytes_total', 'Bytes read from remoting connections.', () => sources.connections().bytesIn);
     counter('sent_bytes_total', 'Bytes written to remoting connections.', () => sources.connections().bytesOut);
+
+    const serving = sources.servingProcesses;
+    if (serving) {
+      gauge('serving_processes', 'Processes serving the remoting port (servingProcesses).', () => serving().size);
+      new Gauge({
+        name: `${PREFIX}serving_process_connections`,
+        help: 'Remoting connections open now, by the process (pid) serving them.',
+        labelNames: ['pid'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [pid, open] of serving()) this.set({ pid: String(pid) }, open);
+        },
+      });
+    }
 
     new PrecountedHistogram(`${PREFIX}kv_persist_duration_seconds`, 'Time to write kvConfig.json after a KV change (atomic write with fsync).', () => [
       { labels: {}, counts: counters.kvPersist },

@@ -48,6 +48,14 @@ export class RequestStats {
     if (requestCode === RequestCode.REGISTER_BROKER) this.registrationsRefused++;
   }
 
+  /** Successful requests counted elsewhere (a serving process), with their latencies' bucket counts. */
+  recordSucceeded(requestCode: number, latency: { buckets: ArrayLike<number>; sum: number; count: number }): void {
+    if (latency.count === 0) return;
+    const stats = this.byCode.get(requestCode) ?? this.statsFor(requestCode);
+    stats.latency.add(latency.buckets, latency.sum, latency.count);
+    stats.succeeded += latency.count;
+  }
+
   /** Every code seen so far. */
   *codes(): IterableIterator<CodeStats> {
     yield* this.byCode.values();

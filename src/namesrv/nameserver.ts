@@ -4,7 +4,7 @@ import type { MetricSources } from '../metrics/prometheus-metrics.js';
 import { SERVER_VERSION } from '../protocol/mq-version.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
 import { parseTrustedProxies } from '../remoting/proxy-protocol/index.js';
-import { RemotingServer, type ConnectionListener } from '../remoting/remoting-server.js';
+import { RemotingServer, type ConnectionListener, type RemotingFront } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import { AccessControl } from '../security/access-control.js';
 import type { Refusal } from '../security/access-policy.js';
@@ -13,6 +13,8 @@ import type { Logger } from '../util/logger.js';
 import { notifyMinBrokerIdChanged } from './broker-notifier.js';
 import { cancellableDelay, goAwayReply } from './graceful-drain.js';
 import type { Configuration } from './config/configuration.js';
+import { servingProcessCount, startServingCluster } from '../cluster/index.js';
+import type { ServingCluster } from '../cluster/serving-cluster.js';
 import { parseProperties } from '../util/java-properties.js';
 import { KvStore } from './kv/kv-store.js';
 import type { NamesrvContext } from './processors/context.js';
@@ -74,7 +76,9 @@ export class NameServer {
   private kvLoaded = false;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private server: RemotingServer | null = null;
+  private server: RemotingFront | null = null;
+  /** Set when several processes serve the remoting port (`servingProcesses`). */
+  private cluster: ServingCluster | null = null;
   private tls: ServerTls | null = null;
   private access: AccessControl | null = null;
   private isDraining = false;
@@ -137,7 +141,7 @@ export class NameServer {
       pendingRegistrations: new Map(),
       parseProperties,
     };
-    this.server = new RemotingServer({
+    const transport = {
       port: netty.listenPort,
       host: netty.bindAddress,
       backlog: netty.serverSocketBacklog > 0 ? netty.serverSocketBacklog : undefined,
@@ -146,21 +150,43 @@ export class NameServer {
       maxBufferedBytes: this.options.configuration.inputBufferMaxBytes,
       stageTimeoutMs,
       serverVersion: SERVER_VERSION,
-      logger: this.logger,
-      handler: createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
-        (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection) ?? null,
-      ),
-      listener: {
-        onConnect: (connection) => this.options.connectionListener?.onConnect?.(connection),
-        onClose: (connection, reason) => {
-          this.onConnectionClosed(connection.id);
-          this.options.connectionListener?.onClose?.(connection, reason);
-        },
+    };
+    const handler = createDispatcher(namesrvProcessors(), ctx, SERVER_VERSION, (request, connection) =>
+      (this.isDraining ? goAwayReply(request) : null) ?? access?.check(request, connection) ?? null,
+    );
+    const listener: ConnectionListener = {
+      onConnect: (connection) => this.options.connectionListener?.onConnect?.(connection),
+      onClose: (connection, reason) => {
+        this.onConnectionClosed(connection.id);
+        this.options.connectionListener?.onClose?.(connection, reason);
       },
-      tls: this.tls,
-      // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
-      proxyProtocol: { trusted: trustedProxies },
-    });
+    };
+    const processes = servingProcessCount(this.options.configuration.servingProcesses);
+    if (processes > 1) {
+      this.cluster = startServingCluster({
+        processes,
+        transport,
+        handler,
+        listener,
+        logger: this.logger,
+        configuration: this.options.configuration,
+        env: this.options.env ?? process.env,
+        generations: this.registry.generations,
+        counters: this.counters,
+        mayKeepRoutes: () => !this.isDraining && !this.access && this.readiness().ready,
+      });
+      this.server = this.cluster;
+    } else {
+      this.server = new RemotingServer({
+        ...transport,
+        logger: this.logger,
+        handler,
+        listener,
+        tls: this.tls,
+        // PROXY protocol is detected on every connection, as Java 5.3 does; only trusted peers choose their address.
+        proxyProtocol: { trusted: trustedProxies },
+      });
+    }
     let address: net.AddressInfo;
     try {
       address = await this.server.listen();
@@ -170,6 +196,7 @@ export class NameServer {
       this.tls = null;
       this.access = null;
       this.server = null;
+      this.cluster = null;
       throw err;
     }
     events.remotingListening?.(address);
@@ -227,6 +254,7 @@ export class NameServer {
   scanNotActiveBrokers(): number {
     const expired = this.registry.scanNotActiveBrokers();
     this.counters.brokersExpired(expired);
+    this.cluster?.publishChanges();
     return expired;
   }
 
@@ -261,10 +289,16 @@ export class NameServer {
     this.tls = null;
     this.access = null;
     this.server = null;
+    this.cluster = null;
     this.logger.info('name server shut down');
   }
 
-  private async drain(server: RemotingServer): Promise<void> {
+  /** The serving processes when several serve the remoting port; null in one process. */
+  get servingCluster(): ServingCluster | null {
+    return this.cluster;
+  }
+
+  private async drain(server: RemotingFront): Promise<void> {
     const waitMs = this.options.configuration.netty.shutdownWaitTimeSeconds * 1000;
     this.isDraining = true;
     this.logger.info({ waitMs, connections: server.connectionCount }, 'draining: new connections refused, clients newer than 5.3.1 told to go away');
@@ -287,6 +321,7 @@ export class NameServer {
         if (!server) return { open: 0, accepted: 0, bytesIn: 0, bytesOut: 0 };
         return { open: server.connectionCount, accepted: server.acceptedCount, ...server.traffic() };
       },
+      servingProcesses: () => this.cluster?.connectionsByProcess() ?? new Map([[process.pid, this.connectionCount]]),
     };
   }
 

@@ -51,13 +51,49 @@ export interface RemotingServerOptions {
   proxyProtocol?: ProxyProtocolOptions | null;
 }
 
+/** Open connections by id, and what is asked of one by id: its peer's address, a close. */
+export class ConnectionsById<C extends Connection> extends Map<number, C> {
+  /** `host:port` of a connection's peer, if it is open. */
+  remoteAddressOf(id: number): string | undefined {
+    return this.get(id)?.remoteAddress;
+  }
+
+  /** Closes one connection (a broker that expired, say); false when it is already gone. */
+  closeOne(id: number, reason: CloseReason): boolean {
+    const connection = this.get(id);
+    connection?.close(reason);
+    return Boolean(connection);
+  }
+}
+
+/** Bytes moved: `closed` (by what is gone) plus every open part's. */
+export function sumTraffic(closed: Traffic, open: Iterable<Traffic>): Traffic {
+  let { bytesIn, bytesOut } = closed;
+  for (const part of open) {
+    bytesIn += part.bytesIn;
+    bytesOut += part.bytesOut;
+  }
+  return { bytesIn, bytesOut };
+}
+
+export interface Traffic {
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** What the NameServer needs of whatever serves its remoting port: this server, or several processes (src/cluster/). */
+export type RemotingFront = Pick<
+  RemotingServer,
+  'listen' | 'address' | 'connectionCount' | 'acceptedCount' | 'traffic' | 'remoteAddressOf' | 'closeConnection' | 'stopAccepting' | 'close'
+>;
+
 /**
  * Accepts connections, splits them into commands, and answers each request with its handler's
  * response. What happens on a connection, from its first byte, is in src/remoting/connection/.
  */
 export class RemotingServer {
   private readonly server: net.Server;
-  private readonly connections = new Map<number, ServerConnection>();
+  private readonly connections = new ConnectionsById<ServerConnection>();
   /** Accepted connections still in their preamble (PROXY header, TLS): not yet counted nor announced. */
   private readonly preparing = new Set<ServerConnection>();
   private nextConnectionId = 1;
@@ -120,25 +156,19 @@ export class RemotingServer {
   }
 
   /** Bytes read and written over every connection since start; computed when asked, nothing counted per frame. */
-  traffic(): { bytesIn: number; bytesOut: number } {
-    let { bytesIn, bytesOut } = this.closedTraffic;
-    for (const connection of this.connections.values()) {
-      bytesIn += connection.bytesRead;
-      bytesOut += connection.bytesWritten;
-    }
-    return { bytesIn, bytesOut };
+  traffic(): Traffic {
+    const open = [...this.connections.values()].map((c) => ({ bytesIn: c.bytesRead, bytesOut: c.bytesWritten }));
+    return sumTraffic(this.closedTraffic, open);
   }
 
   /** `host:port` of a connection's peer, if it is open. */
   remoteAddressOf(id: number): string | undefined {
-    return this.connections.get(id)?.remoteAddress;
+    return this.connections.remoteAddressOf(id);
   }
 
   /** Closes one connection (a broker that expired, say); false when it is already gone. */
   closeConnection(id: number, reason: CloseReason): boolean {
-    const connection = this.connections.get(id);
-    connection?.close(reason);
-    return Boolean(connection);
+    return this.connections.closeOne(id, reason);
   }
 
   /**

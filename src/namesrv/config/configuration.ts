@@ -44,6 +44,8 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   // Nor lift the limits that keep a hostile register body from costing the server memory.
   'registerBodyMaxInflatedSize',
   'registerBodyMaxInflateRatio',
+  // Serving processes are forked at start only.
+  'servingProcesses',
   // A remote caller must not switch signature checks off, point them at another file or trust a proxy.
   'aclEnable',
   'aclFile',
@@ -96,6 +98,11 @@ export class Configuration {
   /** Bytes all remoting connections may hold of requests not yet complete (ours). */
   get inputBufferMaxBytes(): number {
     return this.extras.inputBufferMaxBytes;
+  }
+
+  /** Processes serving the remoting port; 0 is one per core (ours). */
+  get servingProcesses(): number {
+    return this.extras.servingProcesses;
   }
 
   /** Folder of `namesrv.log` (ours). */

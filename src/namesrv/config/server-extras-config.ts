@@ -23,6 +23,11 @@ export interface ServerExtrasConfig {
   registerBodyMaxInflatedSize: number;
   /** ... or to more than this many times its own size (bodies inflating to 1 MiB or less excepted). */
   registerBodyMaxInflateRatio: number;
+  /**
+   * Processes serving the remoting port: 1 is one process; more fork serving workers beside the
+   * process that holds the registry; 0 is one per core (docs/performance.md).
+   */
+  servingProcesses: number;
 }
 
 /** How far a compressed REGISTER_BROKER body may inflate. */
@@ -52,5 +57,6 @@ export function defaultServerExtrasConfig(homeDir: string): ServerExtrasConfig {
     logFileMaxCount: 10,
     registerBodyMaxInflatedSize: DEFAULT_REGISTER_BODY_LIMITS.maxInflatedSize,
     registerBodyMaxInflateRatio: DEFAULT_REGISTER_BODY_LIMITS.maxInflateRatio,
+    servingProcesses: 1,
   };
 }

@@ -5,7 +5,7 @@ import { MQVersion } from '../../protocol/mq-version.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { MASTER_ID, type TopicRouteData } from '../../protocol/route-types.js';
-import type { ExtFields } from '../../remoting/remoting-command.js';
+import type { ExtFields, RemotingCommand } from '../../remoting/remoting-command.js';
 import { ORDER_TOPIC_CONFIG_NAMESPACE } from './broker-processors.js';
 import type { NamesrvContext, Processor } from './context.js';
 import type { RouteFlavor } from './response-cache.js';
@@ -19,8 +19,8 @@ const getRouteInfoByTopic: Processor = (request, ctx) => {
   if (switches.needWaitForService && ctx.clock.now() - ctx.startedAt < switches.waitSecondsForService * 1000) {
     return { code: ResponseCode.SYSTEM_ERROR, remark: 'name server not ready' };
   }
-  const flavor: RouteFlavor = request.version >= MQVersion.V4_9_4 || header.acceptStandardJsonOnly === true ? 'standard' : 'fastjson';
-  const zoneName = header.zoneMode ? header.zoneName?.trim() : undefined;
+  const flavor = routeFlavor(request.version, header);
+  const zoneName = zoneOf(header);
   const body = zoneName
     ? encodeRoute(ctx, header.topic, flavor, (route) => filterByZone(route, zoneName))
     : cachedRoute(ctx, header.topic, flavor);
@@ -32,6 +32,27 @@ const getRouteInfoByTopic: Processor = (request, ctx) => {
   }
   return { code: ResponseCode.SUCCESS, body };
 };
+
+/** Clients from 4.9.4 on, and those that ask, get standard JSON; older ones fastjson's. */
+function routeFlavor(version: number, header: HeaderOf<typeof GetRouteInfoHeader>): RouteFlavor {
+  return version >= MQVersion.V4_9_4 || header.acceptStandardJsonOnly === true ? 'standard' : 'fastjson';
+}
+
+/** The zone a lookup asks its route to be filtered for (Java's ZoneRouteRPCHook), if any. */
+function zoneOf(header: HeaderOf<typeof GetRouteInfoHeader>): string | undefined {
+  return header.zoneMode ? header.zoneName?.trim() || undefined : undefined;
+}
+
+/**
+ * What a route lookup's answer depends on besides the registry and the switches: its topic and
+ * JSON flavour. Null when the answer is shaped for its caller (a zone) or the header is refused.
+ */
+export function routeAnswerKey(request: RemotingCommand): { topic: string; flavor: RouteFlavor } | null {
+  if (request.extFields?.topic == null) return null;
+  const header = readRouteInfoHeader(request.extFields);
+  if (zoneOf(header)) return null;
+  return { topic: header.topic, flavor: routeFlavor(request.version, header) };
+}
 
 /**
  * GET_ROUTEINFO_BY_TOPIC's header (GetRouteInfoHeader) read field by field: the generic

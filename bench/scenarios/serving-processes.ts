@@ -1,0 +1,58 @@
+/**
+ * Route lookups against 1 and then 2 serving processes (`servingProcesses`), in one run: rate,
+ * server CPU summed over all its processes, and lookups per server core. A second load sends a
+ * zone header, which no serving process answers from its copies: every lookup is forwarded to
+ * the primary, whose CPU per forwarded lookup is what bounds the design.
+ */
+import type { BenchContext } from '../context.js';
+import type { ScenarioResult } from '../results-model.js';
+import { thousands } from './common.js';
+import { measureRouteLookups } from './route-lookup.js';
+
+const PROCESS_COUNTS = [1, 2] as const;
+/** Zone routing is answered by the primary only (these brokers have no zone: the answer lists none, but the lookup takes the full path). */
+const FORWARDED = { zoneMode: 'true', zoneName: 'bench-zone' };
+
+export async function servingProcessesScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const { routeBrokers, routeTopics, connections, inFlight } = ctx.options;
+  const result: ScenarioResult = {
+    name: 'cores',
+    description: `GET_ROUTEINFO_BY_TOPIC as the route scenario (${routeBrokers} brokers x ${thousands(routeTopics)} topics, ${connections} connections x ${inFlight} in flight), served by ${PROCESS_COUNTS.join(' and then ')} processes; server CPU is summed over the primary and its serving processes`,
+    rows: [],
+    facts: [],
+    notes: [],
+  };
+  if (ctx.options.against) {
+    result.notes.push('skipped: --against benches a server this bench does not start');
+    return result;
+  }
+  const perCore: number[] = [];
+  for (const processes of PROCESS_COUNTS) {
+    await ctx.withServer(
+      result.name,
+      result.facts,
+      async (target) => {
+        const [plain, forwarded] = await measureRouteLookups(ctx, target, result, `route lookup, servingProcesses=${processes}`, [{}, FORWARDED]);
+        for (const { row, usage } of [plain!, forwarded!]) {
+          result.rows.push(row);
+          if (!row.serverCpuCores || !row.rate) continue;
+          const name = row.measure;
+          result.facts.push({ scenario: result.name, name: `${name}: lookups per server core`, value: Math.round(row.rate / row.serverCpuCores), unit: 'req/s per core' });
+          if (processes > 1 && usage.ownCpuCores != null) {
+            result.facts.push({ scenario: result.name, name: `${name}: primary process CPU`, value: usage.ownCpuCores, unit: 'cores' });
+            result.facts.push({ scenario: result.name, name: `${name}: primary CPU per lookup`, value: Math.round((usage.ownCpuCores / row.rate) * 1e7) / 10, unit: 'µs' });
+          }
+        }
+        if (plain!.row.serverCpuCores) perCore.push(plain!.row.rate / plain!.row.serverCpuCores);
+      },
+      [`--servingProcesses=${processes}`],
+    );
+  }
+  const [one, two] = result.rows.filter((r) => !r.measure.includes('zoneMode'));
+  if (one && two && perCore.length === 2) {
+    result.facts.push({ scenario: result.name, name: 'per-core efficiency, 2 processes vs 1', value: Math.round((perCore[1]! / perCore[0]!) * 100), unit: '%' });
+    result.facts.push({ scenario: result.name, name: 'rate, 2 processes vs 1', value: Math.round((two.rate / one.rate) * 100), unit: '%' });
+  }
+  result.notes.push('the load generator runs on the same machine and competes with the server for its cores (see machine busy %)');
+  return result;
+}

@@ -1,0 +1,77 @@
+import type { CloseReason } from '../remoting/connection/close-reason.js';
+import type { RemotingCommand } from '../remoting/remoting-command.js';
+import type { RouteFlavor } from '../namesrv/processors/response-cache.js';
+
+/** What a serving worker needs to run the remoting port's front door (plain data: it crosses IPC). */
+export interface WorkerSettings {
+  port: number;
+  host?: string;
+  backlog?: number;
+  idleTimeoutMs: number;
+  maxFrameLength: number;
+  maxBufferedBytes: number;
+  stageTimeoutMs: number;
+  serverVersion: number;
+  logLevel: string;
+  /** `tls.*` properties and the environment variables TLS settings may come from. */
+  tlsProperties: Record<string, string>;
+  tlsEnv: Record<string, string | undefined>;
+  /** `proxyProtocolTrustedAddresses`. */
+  trustedProxies: string;
+  /** Added to each local connection id (times MAX_WORKER_SLOTS) so that ids are unique across workers. */
+  slot: number;
+  /** The primary's last announcement of stale answers when this worker started. */
+  epoch: number;
+}
+
+/** Connection ids are `local * MAX_WORKER_SLOTS + slot`: unique across workers, no coordination. */
+export const MAX_WORKER_SLOTS = 4096;
+
+/** A cached route answer: the body bytes the primary's handler produced for this topic and flavour. */
+export interface RouteAnswerKey {
+  topic: string;
+  flavor: RouteFlavor;
+}
+
+/** Requests served by a worker from its cache since its last report, for the primary's metrics. */
+export interface ServedDelta {
+  count: number;
+  sum: number;
+  buckets: Float64Array;
+  bytesIn: number;
+  bytesOut: number;
+  tlsHandshakes: { success: number; failure: number };
+}
+
+/** Primary → worker. */
+export type ToWorker =
+  | { t: 'start'; settings: WorkerSettings }
+  | { t: 'response'; seq: number; response: RemotingCommand | null; error?: string; cacheAt?: number; key?: RouteAnswerKey }
+  /** Cached answers no longer current: the topics named, or every one (`all`). Acknowledged with `epoch`. */
+  | { t: 'invalidate'; epoch: number; topics: string[] | null }
+  | { t: 'send'; connection: number; command: RemotingCommand }
+  | { t: 'close-connection'; connection: number; reason: CloseReason }
+  /** Stop accepting and serve nothing from the cache; answer `idle` once no connection is left. */
+  | { t: 'drain' }
+  | { t: 'stop' };
+
+/** Worker → primary. */
+export type FromWorker =
+  /** The worker's message listener is installed: it can be started. */
+  | { t: 'ready' }
+  | { t: 'listening'; address: { address: string; family: string; port: number } }
+  | { t: 'listen-failed'; code?: string; message: string }
+  | { t: 'open'; connection: number; remoteAddress: string; secure: boolean }
+  | { t: 'closed'; connection: number; reason: CloseReason }
+  | { t: 'request'; seq: number; connection: number; request: RemotingCommand }
+  | { t: 'invalidated'; epoch: number }
+  | { t: 'served'; delta: ServedDelta }
+  | { t: 'idle' }
+  | { t: 'stopped' };
+
+/** Buffers arrive as Uint8Arrays through advanced serialization: view them as Buffers again (no copy). */
+export function reviveCommand(command: RemotingCommand): RemotingCommand {
+  const body = command.body as Uint8Array | null;
+  if (body && !Buffer.isBuffer(body)) command.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return command;
+}

@@ -1,0 +1,349 @@
+import cluster, { type Worker } from 'node:cluster';
+import type net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { CloseReason } from '../remoting/connection/close-reason.js';
+import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
+import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFront, type RequestHandler, type Traffic } from '../remoting/remoting-server.js';
+import type { Logger } from '../util/logger.js';
+import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
+import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
+import type { RouteChangeFeed } from './route-change-feed.js';
+
+export interface ServingClusterOptions {
+  processes: number;
+  settings: Omit<WorkerSettings, 'slot' | 'epoch'>;
+  /** The NameServer's dispatcher: every request a worker does not answer from its cache runs here. */
+  handler: RequestHandler;
+  listener: ConnectionListener;
+  logger: Logger;
+  changes: RouteChangeFeed;
+  /** The key under which workers may keep this answer, or null when it must not be kept (ACL, zones, order config...). */
+  cacheKey(request: RemotingCommand, response: RemotingCommand): RouteAnswerKey | null;
+  /** Requests workers answered from their caches, and their traffic, for the metrics. */
+  onServed(delta: ServedDelta): void;
+}
+
+const SYSTEM_ERROR = 1;
+/** A worker that has not stopped this long after being told to is killed. */
+const STOP_GRACE_MS = 10_000;
+/**
+ * A worker that has not acknowledged an announcement this long after it was sent is killed (and
+ * replaced): answers wait for every acknowledgement, and a stuck worker must not hold them all.
+ */
+const ACK_GRACE_MS = 10_000;
+
+class WorkerHandle {
+  traffic = { bytesIn: 0, bytesOut: 0 };
+  idle = false;
+  listening = false;
+  /** The worker listens for messages: anything sent before that is lost. */
+  ready = false;
+  constructor(
+    readonly worker: Worker,
+    readonly slot: number,
+  ) {}
+
+  send(message: ToWorker): void {
+    if (this.worker.isConnected()) this.worker.send(message);
+  }
+}
+
+interface AckWait {
+  waiting: Set<WorkerHandle>;
+  resolve(): void;
+}
+
+/**
+ * The remoting port served by several processes (node:cluster). This process (the primary)
+ * keeps the one registry and runs every handler; the workers accept connections, run the front
+ * door and answer route lookups from copies of the primary's answers. Freshness: after a handler
+ * has run, any registry change is announced to every worker as the cached answers it stales,
+ * and the answer that caused it is sent only once every worker has acknowledged (docs/performance.md).
+ */
+export class ServingCluster implements RemotingFront {
+  private readonly handles = new Map<number, WorkerHandle>();
+  private readonly connections = new ConnectionsById<ProxyConnection>();
+  /** Where proxy connections send answers and closes: the worker that owns the connection. */
+  private readonly owner: ConnectionOwner = {
+    send: (connection, command) => this.handleOf(connection)?.send({ t: 'send', connection, command }),
+    close: (connection, reason) => this.handleOf(connection)?.send({ t: 'close-connection', connection, reason }),
+  };
+  private nextSlot = 0;
+  private accepted = 0;
+  private readonly closedTraffic = { bytesIn: 0, bytesOut: 0 };
+  private boundAddress: net.AddressInfo | null = null;
+  private epoch = 0;
+  private readonly ackWaits = new Map<number, AckWait>();
+  /** Acknowledgements of the last announcement, while some are outstanding. */
+  private unacknowledged: Promise<void> | null = null;
+  private stopping = false;
+  private idleWaiters: Array<() => void> = [];
+  private draining = false;
+  private startWaiters: { resolve(): void; reject(err: Error): void } | null = null;
+
+  constructor(private readonly options: ServingClusterOptions) {}
+
+  /** Forks the workers; resolves once every one listens (they share the port). */
+  listen(): Promise<net.AddressInfo> {
+    cluster.setupPrimary({
+      exec: fileURLToPath(new URL('./serving-worker-main.js', import.meta.url)),
+      serialization: 'advanced',
+      args: [],
+    });
+    const started = new Promise<void>((resolve, reject) => (this.startWaiters = { resolve, reject }));
+    for (let i = 0; i < this.options.processes; i++) this.fork();
+    return started.then(
+      () => this.boundAddress!,
+      async (err: Error) => {
+        await this.close();
+        throw err;
+      },
+    );
+  }
+
+  get address(): net.AddressInfo | null {
+    return this.stopping ? null : this.boundAddress;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get acceptedCount(): number {
+    return this.accepted;
+  }
+
+  /** Serving processes running. */
+  get processCount(): number {
+    return this.handles.size;
+  }
+
+  /** Open connections by serving process (its pid): which worker serves whom. */
+  connectionsByProcess(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const handle of this.handles.values()) counts.set(handle.worker.process.pid ?? 0, 0);
+    const bySlot = new Map([...this.handles.values()].map((h) => [h.slot, h.worker.process.pid ?? 0]));
+    for (const id of this.connections.keys()) {
+      const pid = bySlot.get(id % MAX_WORKER_SLOTS);
+      if (pid !== undefined) counts.set(pid, (counts.get(pid) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  traffic(): Traffic {
+    return sumTraffic(this.closedTraffic, [...this.handles.values()].map((h) => h.traffic));
+  }
+
+  remoteAddressOf(id: number): string | undefined {
+    return this.connections.remoteAddressOf(id);
+  }
+
+  closeConnection(id: number, reason: CloseReason): boolean {
+    return this.connections.closeOne(id, reason);
+  }
+
+  /** Stops every worker (their connections close); resolves once all have exited. */
+  close(): Promise<void> {
+    return this.stopAll();
+  }
+
+  /** Workers stop accepting and forward everything; resolves once none holds a connection. */
+  stopAccepting(): Promise<void> {
+    this.draining = true;
+    for (const handle of this.handles.values()) handle.send({ t: 'drain' });
+    return this.whenIdle();
+  }
+
+  /**
+   * Announces what the registry's changes since the last call made stale to every worker.
+   * Returns the announcement number answers built now are valid at.
+   */
+  publishChanges(): number {
+    const stale = this.options.changes.next();
+    if (stale === undefined || this.handles.size === 0) return this.epoch;
+    const epoch = ++this.epoch;
+    // Workers not ready yet start empty, at the announcement current when they start.
+    const waiting = new Set([...this.handles.values()].filter((h) => h.ready));
+    if (waiting.size === 0) return epoch;
+    const acknowledged = new Promise<void>((resolve) => this.ackWaits.set(epoch, { waiting, resolve }));
+    this.unacknowledged = acknowledged;
+    void acknowledged.then(() => {
+      if (this.unacknowledged === acknowledged) this.unacknowledged = null;
+    });
+    for (const handle of waiting) handle.send({ t: 'invalidate', epoch, topics: stale });
+    const watchdog = setTimeout(() => {
+      for (const handle of this.ackWaits.get(epoch)?.waiting ?? []) {
+        this.options.logger.error({ pid: handle.worker.process.pid, epoch }, 'serving worker did not acknowledge an announcement; killing it');
+        handle.worker.kill('SIGKILL');
+      }
+    }, ACK_GRACE_MS);
+    watchdog.unref();
+    void acknowledged.then(() => clearTimeout(watchdog));
+    return epoch;
+  }
+
+  private fork(): void {
+    const slot = this.nextSlot++ % MAX_WORKER_SLOTS;
+    const worker = cluster.fork();
+    const handle = new WorkerHandle(worker, slot);
+    this.handles.set(worker.id, handle);
+    worker.on('message', (message: FromWorker) => {
+      try {
+        this.receive(handle, message);
+      } catch (err) {
+        this.options.logger.error({ err, message: message.t }, 'failed to handle a message from a serving worker');
+      }
+    });
+    worker.on('exit', (code, signal) => this.exited(handle, code, signal));
+    worker.on('error', (err) => this.options.logger.warn({ err, pid: worker.process.pid }, 'serving worker channel error'));
+  }
+
+  private receive(handle: WorkerHandle, message: FromWorker): void {
+    switch (message.t) {
+      case 'ready':
+        handle.ready = true;
+        if (this.stopping) return handle.send({ t: 'stop' });
+        // Its cache is empty: it is current as of the last announcement.
+        handle.send({ t: 'start', settings: { ...this.options.settings, slot: handle.slot, epoch: this.epoch } });
+        if (this.draining) handle.send({ t: 'drain' });
+        return;
+      case 'listening':
+        handle.listening = true;
+        this.boundAddress ??= { address: message.address.address, family: message.address.family, port: message.address.port };
+        if ([...this.handles.values()].every((h) => h.listening)) this.startWaiters?.resolve();
+        return;
+      case 'listen-failed': {
+        const err = Object.assign(new Error(message.message), { code: message.code });
+        this.startWaiters?.reject(err);
+        return;
+      }
+      case 'open': {
+        this.accepted++;
+        const connection = new ProxyConnection(message.connection, message.remoteAddress, message.secure, this.owner);
+        this.connections.set(connection.id, connection);
+        this.options.listener.onConnect?.(connection);
+        return;
+      }
+      case 'closed':
+        return this.connectionClosed(message.connection, message.reason);
+      case 'request':
+        return this.request(handle, message.seq, message.connection, reviveCommand(message.request));
+      case 'invalidated':
+        for (const [epoch, wait] of this.ackWaits) if (epoch <= message.epoch) this.acknowledge(epoch, wait, handle);
+        return;
+      case 'served':
+        handle.traffic = { bytesIn: message.delta.bytesIn, bytesOut: message.delta.bytesOut };
+        this.options.onServed(message.delta);
+        return;
+      case 'idle':
+        handle.idle = true;
+        return this.checkIdle();
+      case 'stopped':
+        handle.worker.disconnect();
+        return;
+    }
+  }
+
+  private request(handle: WorkerHandle, seq: number, connectionId: number, request: RemotingCommand): void {
+    const connection = this.connections.get(connectionId) ?? closedConnection(connectionId, this.owner);
+    let result: ReturnType<RequestHandler>;
+    try {
+      result = this.options.handler(request, connection);
+    } catch (err) {
+      return this.answerFailure(handle, seq, request, err);
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (response) => this.answer(handle, seq, request, response),
+        (err: unknown) => this.answerFailure(handle, seq, request, err),
+      );
+    } else {
+      this.answer(handle, seq, request, result);
+    }
+  }
+
+  /** Sends an answer once every worker knows of the changes made before it (its own included). */
+  private answer(handle: WorkerHandle, seq: number, request: RemotingCommand, response: RemotingCommand | null): void {
+    const cacheAt = this.publishChanges();
+    const key = response ? this.options.cacheKey(request, response) : null;
+    const message: ToWorker = key ? { t: 'response', seq, response, cacheAt, key } : { t: 'response', seq, response };
+    if (this.unacknowledged) void this.unacknowledged.then(() => handle.send(message));
+    else handle.send(message);
+  }
+
+  private answerFailure(handle: WorkerHandle, seq: number, request: RemotingCommand, err: unknown): void {
+    this.options.logger.error({ err, code: request.code }, 'request handler failed');
+    const remark = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    this.answer(handle, seq, request, createResponse(request, { code: SYSTEM_ERROR, remark }, this.options.settings.serverVersion));
+  }
+
+  private connectionClosed(id: number, reason: CloseReason): void {
+    const connection = this.connections.get(id);
+    if (!connection) return;
+    connection.isOpen = false;
+    this.connections.delete(id);
+    this.options.listener.onClose?.(connection, reason);
+    // The registry applies unregistrations in a batch on the next turn (setImmediate, queued
+    // before this one): announce what they changed right after.
+    setImmediate(() => this.publishChanges());
+  }
+
+  private acknowledge(epoch: number, wait: AckWait, handle: WorkerHandle): void {
+    wait.waiting.delete(handle);
+    if (wait.waiting.size > 0) return;
+    this.ackWaits.delete(epoch);
+    wait.resolve();
+  }
+
+  private exited(handle: WorkerHandle, code: number | null, signal: string | null): void {
+    this.handles.delete(handle.worker.id);
+    this.closedTraffic.bytesIn += handle.traffic.bytesIn;
+    this.closedTraffic.bytesOut += handle.traffic.bytesOut;
+    for (const [epoch, wait] of this.ackWaits) this.acknowledge(epoch, wait, handle);
+    for (const id of [...this.connections.keys()]) if (id % MAX_WORKER_SLOTS === handle.slot) this.connectionClosed(id, 'error');
+    if (!handle.listening) this.startWaiters?.reject(new Error(`serving worker exited before listening (code ${code}, signal ${signal})`));
+    if (this.stopping) return this.checkIdle();
+    // One that never got to listen is not replaced: a start that fails would fail again, in a loop.
+    const replace = this.boundAddress !== null && handle.listening;
+    this.options.logger.error({ pid: handle.worker.process.pid, code, signal, replaced: replace }, 'serving worker exited');
+    if (replace) this.fork();
+    this.checkIdle();
+  }
+
+  private handleOf(connection: number): WorkerHandle | undefined {
+    const slot = connection % MAX_WORKER_SLOTS;
+    for (const handle of this.handles.values()) if (handle.slot === slot) return handle;
+    return undefined;
+  }
+
+  private whenIdle(): Promise<void> {
+    if (this.isIdle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get isIdle(): boolean {
+    if (this.stopping) return this.handles.size === 0;
+    return this.draining && [...this.handles.values()].every((h) => h.idle);
+  }
+
+  private checkIdle(): void {
+    if (this.isIdle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private stopAll(): Promise<void> {
+    this.stopping = true;
+    this.startWaiters = null;
+    const stopped = this.whenIdle();
+    for (const handle of this.handles.values()) {
+      handle.send({ t: 'stop' });
+      setTimeout(() => handle.worker.isDead() || handle.worker.kill('SIGKILL'), STOP_GRACE_MS).unref();
+    }
+    return stopped;
+  }
+}
+
+function closedConnection(id: number, owner: ConnectionOwner): ProxyConnection {
+  const connection = new ProxyConnection(id, '', false, owner);
+  connection.isOpen = false;
+  return connection;
+}

@@ -1,0 +1,22 @@
+/**
+ * Entry of a serving process (forked by ServingCluster with node:cluster). It serves until the
+ * primary says stop, and exits as soon as the primary is gone (its IPC channel closes).
+ */
+import { createLogger } from '../util/logger.js';
+import type { FromWorker, ToWorker } from './messages.js';
+import { ServingWorker } from './serving-worker.js';
+
+const logger = createLogger({ level: process.env.NAMESRV_LOG_LEVEL ?? 'info', pretty: false }).child({ servingWorker: process.pid });
+const send = (message: FromWorker): void => {
+  if (process.connected) process.send!(message);
+};
+const worker = new ServingWorker(send, logger);
+process.on('message', (message: ToWorker) => {
+  worker.receive(message);
+  if (message.t === 'start') logger.level = message.settings.logLevel;
+});
+process.on('disconnect', () => process.exit(0));
+send({ t: 'ready' });
+// The primary decides when to stop (draining first if configured): a signal sent to the whole
+// process group must not end this process ahead of it.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => undefined);

@@ -1,0 +1,257 @@
+import { performance } from 'node:perf_hooks';
+import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
+import { routeAnswerKey } from '../namesrv/processors/route-processors.js';
+import type { RouteFlavor } from '../namesrv/processors/response-cache.js';
+import { RequestCode } from '../protocol/request-code.js';
+import { ResponseCode } from '../protocol/response-code.js';
+import { parseTrustedProxies } from '../remoting/proxy-protocol/index.js';
+import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
+import { RemotingServer, type Connection } from '../remoting/remoting-server.js';
+import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
+import type { Logger } from '../util/logger.js';
+import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
+
+/** Cached answer bytes one worker keeps before it starts afresh. */
+const CACHE_BUDGET_BYTES = 64 * 1024 * 1024;
+/** How often served-from-cache counts go to the primary's metrics. */
+const REPORT_INTERVAL_MS = 1000;
+
+type Send = (message: FromWorker) => void;
+
+interface Pending {
+  resolve(response: RemotingCommand | null | Promise<RemotingCommand | null>): void;
+  reject(err: Error): void;
+  /** For a forwarded route lookup: its answer key, under which later lookups wait for it. */
+  coalesced?: string;
+}
+
+/** A route lookup waiting for the answer to the same lookup already forwarded. */
+interface Waiter {
+  request: RemotingCommand;
+  connection: Connection;
+  started: number;
+  resolve(response: RemotingCommand | null | Promise<RemotingCommand | null>): void;
+}
+
+/**
+ * One serving process: runs the remoting port's front door (PROXY, TLS, frames, limits), answers
+ * route lookups from its copy of the primary's encoded answers, and forwards everything else to
+ * the primary. It holds no registry: a cached answer is exactly the bytes the primary's handler
+ * produced, kept until the primary says it is stale.
+ */
+export class ServingWorker {
+  private server: RemotingServer | null = null;
+  private tls: ServerTls | null = null;
+  private readonly connections = new Map<number, Connection>();
+  private readonly answers: Record<RouteFlavor, Map<string, Buffer>> = { standard: new Map(), fastjson: new Map() };
+  private answerBytes = 0;
+  /** The last invalidation applied: a forwarded answer built before it is not kept. */
+  private epoch = 0;
+  private draining = false;
+  private slot = 0;
+  private nextSeq = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Route lookups forwarded and not answered yet, by answer key: others for the same key wait instead of forwarding too. */
+  private readonly inFlight = new Map<string, Waiter[]>();
+  private serverVersion = 0;
+  private served = new BucketCounts(LATENCY_BUCKETS);
+  private tlsHandshakes = { success: 0, failure: 0 };
+  private reportTimer: NodeJS.Timeout | null = null;
+  /** Settles once the worker listens (or failed to). */
+  private starting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly send: Send,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Handles one message from the primary; nothing it throws may escape (it runs in an IPC listener). */
+  receive(message: ToWorker): void {
+    try {
+      this.apply(message);
+    } catch (err) {
+      this.logger.error({ err, message: message.t }, 'serving worker failed to apply a message from the primary');
+    }
+  }
+
+  private apply(message: ToWorker): void {
+    switch (message.t) {
+      case 'start':
+        this.starting = this.start(message.settings);
+        return;
+      case 'response':
+        return this.answered(message);
+      case 'invalidate':
+        this.invalidate(message.topics);
+        this.epoch = message.epoch;
+        this.send({ t: 'invalidated', epoch: message.epoch });
+        return;
+      case 'send':
+        this.connections.get(this.localId(message.connection))?.send(reviveCommand(message.command));
+        return;
+      case 'close-connection':
+        this.connections.get(this.localId(message.connection))?.close(message.reason);
+        return;
+      case 'drain':
+        this.draining = true;
+        this.invalidate(null);
+        void this.starting.then(() => this.server?.stopAccepting()).then(() => this.send({ t: 'idle' }));
+        return;
+      case 'stop':
+        void this.stop();
+        return;
+    }
+  }
+
+  private async start(settings: WorkerSettings): Promise<void> {
+    this.slot = settings.slot;
+    this.epoch = settings.epoch;
+    this.serverVersion = settings.serverVersion;
+    try {
+      this.tls = await createServerTls({
+        properties: settings.tlsProperties,
+        env: settings.tlsEnv,
+        logger: this.logger,
+        onHandshake: (ok) => (ok ? this.tlsHandshakes.success++ : this.tlsHandshakes.failure++),
+      });
+      this.server = new RemotingServer({
+        port: settings.port,
+        host: settings.host,
+        backlog: settings.backlog,
+        idleTimeoutMs: settings.idleTimeoutMs,
+        maxFrameLength: settings.maxFrameLength,
+        maxBufferedBytes: settings.maxBufferedBytes,
+        stageTimeoutMs: settings.stageTimeoutMs,
+        serverVersion: settings.serverVersion,
+        logger: this.logger,
+        handler: (request, connection) => this.handle(request, connection),
+        listener: {
+          onConnect: (connection) => {
+            this.connections.set(connection.id, connection);
+            this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
+          },
+          onClose: (connection, reason) => {
+            this.connections.delete(connection.id);
+            this.send({ t: 'closed', connection: this.globalId(connection.id), reason });
+          },
+        },
+        tls: this.tls,
+        proxyProtocol: { trusted: parseTrustedProxies(settings.trustedProxies) },
+      });
+      const address = await this.server.listen();
+      this.send({ t: 'listening', address: { address: address.address, family: address.family, port: address.port } });
+      this.reportTimer = setInterval(() => this.report(), REPORT_INTERVAL_MS);
+      this.reportTimer.unref();
+    } catch (err) {
+      const error = err as NodeJS.ErrnoException;
+      this.send({ t: 'listen-failed', code: error.code, message: error.message });
+    }
+  }
+
+  private handle(request: RemotingCommand, connection: Connection): RemotingCommand | Promise<RemotingCommand | null> {
+    if (request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC || this.draining) return this.forward(request, connection);
+    const started = performance.now();
+    const key = routeAnswerKey(request);
+    if (!key) return this.forward(request, connection);
+    const body = this.answers[key.flavor].get(key.topic);
+    if (body) return this.answerFromCopy(request, body, started);
+    const coalesced = `${key.flavor}\u0000${key.topic}`;
+    const waiters = this.inFlight.get(coalesced);
+    if (waiters) return new Promise((resolve) => waiters.push({ request, connection, started, resolve }));
+    this.inFlight.set(coalesced, []);
+    return this.forward(request, connection, coalesced);
+  }
+
+  private answerFromCopy(request: RemotingCommand, body: Buffer, started: number): RemotingCommand {
+    const response = createResponse(request, { code: ResponseCode.SUCCESS, body }, this.serverVersion);
+    this.served.observe((performance.now() - started) / 1000);
+    return response;
+  }
+
+  private forward(request: RemotingCommand, connection: Connection, coalesced?: string): Promise<RemotingCommand | null> {
+    const seq = this.nextSeq++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject, coalesced });
+      this.send({ t: 'request', seq, connection: this.globalId(connection.id), request });
+    });
+  }
+
+  /**
+   * The lookups that waited for a forwarded one: answered from its body when it is a copy the
+   * worker may keep (nothing changed since it was built), else each forwarded in turn.
+   */
+  private releaseWaiters(coalesced: string, body: Buffer | null): void {
+    const waiters = this.inFlight.get(coalesced) ?? [];
+    this.inFlight.delete(coalesced);
+    for (const waiter of waiters) {
+      waiter.resolve(body ? this.answerFromCopy(waiter.request, body, waiter.started) : this.forward(waiter.request, waiter.connection));
+    }
+  }
+
+  private answered(message: Extract<ToWorker, { t: 'response' }>): void {
+    const pending = this.pending.get(message.seq);
+    if (!pending) return;
+    this.pending.delete(message.seq);
+    if (message.error !== undefined) {
+      if (pending.coalesced) this.releaseWaiters(pending.coalesced, null);
+      return pending.reject(new Error(message.error));
+    }
+    const response = message.response && reviveCommand(message.response);
+    // Kept only if no invalidation came after the primary built it (the channel keeps order).
+    const current = response?.body && message.key && message.cacheAt === this.epoch && !this.draining ? response.body : null;
+    if (current) this.keep(message.key!.topic, message.key!.flavor, current);
+    if (pending.coalesced) this.releaseWaiters(pending.coalesced, current);
+    pending.resolve(response);
+  }
+
+  private keep(topic: string, flavor: RouteFlavor, body: Buffer): void {
+    if (this.answerBytes + body.length > CACHE_BUDGET_BYTES) this.invalidate(null);
+    const previous = this.answers[flavor].get(topic);
+    this.answerBytes += body.length - (previous?.length ?? 0);
+    this.answers[flavor].set(topic, body);
+  }
+
+  private invalidate(topics: string[] | null): void {
+    if (topics === null) {
+      this.answers.standard.clear();
+      this.answers.fastjson.clear();
+      this.answerBytes = 0;
+      return;
+    }
+    for (const topic of topics) {
+      for (const answers of [this.answers.standard, this.answers.fastjson]) {
+        const body = answers.get(topic);
+        if (body) this.answerBytes -= body.length;
+        answers.delete(topic);
+      }
+    }
+  }
+
+  private report(): void {
+    const traffic = this.server?.traffic() ?? { bytesIn: 0, bytesOut: 0 };
+    const served = this.served;
+    const delta: ServedDelta = { count: served.count, sum: served.sum, buckets: served.counts, ...traffic, tlsHandshakes: this.tlsHandshakes };
+    this.served = new BucketCounts(LATENCY_BUCKETS);
+    this.tlsHandshakes = { success: 0, failure: 0 };
+    this.send({ t: 'served', delta });
+  }
+
+  private async stop(): Promise<void> {
+    if (this.reportTimer) clearInterval(this.reportTimer);
+    await Promise.all([this.server?.close(), this.tls?.close()]);
+    this.report();
+    for (const pending of this.pending.values()) pending.reject(new Error('name server shutting down'));
+    this.pending.clear();
+    for (const waiters of this.inFlight.values()) for (const waiter of waiters) waiter.resolve(null);
+    this.inFlight.clear();
+    this.send({ t: 'stopped' });
+  }
+
+  private globalId(localId: number): number {
+    return localId * MAX_WORKER_SLOTS + this.slot;
+  }
+
+  private localId(globalId: number): number {
+    return (globalId - this.slot) / MAX_WORKER_SLOTS;
+  }
+}
