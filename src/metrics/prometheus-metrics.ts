@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import { readAtScrape } from './read-at-scrape.js';
 import { PACKAGE_VERSION, ROCKETMQ_VERSION_NAME } from '../version.js';
 import { Exposition, type Scrape } from './exposition.js';
 import type { NamesrvCounters } from './namesrv-counters.js';
@@ -57,36 +58,13 @@ export class PrometheusMetrics {
       for (const stats of requests.codes()) yield { labels: { code: stats.code, class: stats.requestClass }, counts: stats.latency };
     }).registerIn(this.registry);
 
+    const series = readAtScrape(this.registry, PREFIX);
     const labelled = (name: string, help: string, label: string, read: () => Record<string, number>) =>
-      new Counter({
-        name: `${PREFIX}${name}`,
-        help,
-        labelNames: [label],
-        registers,
-        collect() {
-          this.reset();
-          for (const [value, count] of Object.entries(read())) this.inc({ [label]: value }, count);
-        },
+      series.counter(name, help, [label], (add) => {
+        for (const [value, count] of Object.entries(read())) add({ [label]: value }, count);
       });
-    const counter = (name: string, help: string, read: () => number) =>
-      new Counter({
-        name: `${PREFIX}${name}`,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
-    const gauge = (name: string, help: string, read: () => number) =>
-      new Gauge({
-        name: `${PREFIX}${name}`,
-        help,
-        registers,
-        collect() {
-          this.set(read());
-        },
-      });
+    const counter = (name: string, help: string, read: () => number) => series.counter(name, help, [], (add) => add({}, read()));
+    const { gauge } = series;
 
     labelled('broker_registrations_total', 'REGISTER_BROKER requests by outcome: applied (topics taken), unchanged (a body already applied), ignored (slot held by a newer state version), rejected.', 'outcome', () => ({
       ...counters.registrations,

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { readAtScrape } from '../../metrics/read-at-scrape.js';
 import type { ControllerService } from '../service/controller-service.js';
 
 const PREFIX = 'rocketmq_controller_';
@@ -32,28 +33,8 @@ export class ControllerCounters {
  * name or an address.
  */
 export function controllerRegistry(service: ControllerService, registry: Registry = new Registry()): Registry {
-  const registers = [registry];
   const counters = service.counters;
-  const counter = (name: string, help: string, labelNames: string[], read: (inc: (labels: Record<string, string>, n: number) => void) => void) =>
-    new Counter({
-      name: `${PREFIX}${name}`,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        read((labels, n) => this.inc(labels, n));
-      },
-    });
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name: `${PREFIX}${name}`,
-      help,
-      registers,
-      collect() {
-        this.set(read());
-      },
-    });
+  const { counter, gauge } = readAtScrape(registry, PREFIX);
   counter('elections_total', 'Master elections decided, by what triggered them and how they ended.', ['trigger', 'result'], (inc) => {
     for (const trigger of ELECTION_TRIGGERS) for (const result of ELECTION_RESULTS) inc({ trigger, result }, counters.elections.get(`${trigger}/${result}`) ?? 0);
   });
