@@ -12,8 +12,13 @@ const send = (message: FromWorker): void => {
 };
 const worker = new ServingWorker(send, logger);
 process.on('message', (message: ToWorker) => {
-  worker.receive(message);
-  if (message.t === 'start') logger.level = message.settings.logLevel;
+  // Nothing may escape an IPC listener: it would end this process and every connection it serves.
+  try {
+    worker.receive(message);
+    if (message.t === 'start') logger.level = message.settings.logLevel;
+  } catch (err) {
+    logger.error({ err, message: message.t }, 'failed to handle a message from the primary');
+  }
 });
 process.on('disconnect', () => process.exit(0));
 send({ t: 'ready' });
