@@ -53,6 +53,11 @@ export class TopicQueues implements TopicGeneration {
     return this.items.slice();
   }
 
+  /** The broker name of the `index`th queues (0 ≤ index < size). */
+  brokerNameAt(index: number): string {
+    return this.items[index]!.brokerName;
+  }
+
   brokerNames(): string[] {
     return this.items.map((q) => q.brokerName);
   }
