@@ -5,6 +5,8 @@ import { RegisterBodyDecoder } from '../../src/namesrv/processors/register-body-
 import { topicNamesOf } from '../../src/namesrv/route/topic-rows.js';
 import { zlibInflateChunks, type InflateChunks } from '../../src/namesrv/processors/register-body-inflater.js';
 import { BodyDecodeError } from '../../src/protocol/request-error.js';
+import { bodyCrc32 } from '../../src/protocol/body-crc.js';
+import { BodyCrcMismatch } from '../../src/namesrv/processors/register-body-job.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
 
@@ -20,6 +22,38 @@ describe('the register body decoder worker', () => {
       assert.ok(decoding instanceof Promise, 'handed to the worker');
       const decoded = await decoding;
       assert.deepEqual(topicNamesOf(decoded.topics), ['A', 'B']);
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it('checks the body against its checksum where it decodes it: on the worker too', async () => {
+    const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
+    try {
+      assert.equal(await decoder.ready(), true);
+      const crc = bodyCrc32(body);
+      await assert.rejects(Promise.resolve(decoder.decode(body, 'json', crc ^ 1)), BodyCrcMismatch);
+      assert.deepEqual(topicNamesOf((await decoder.decode(body, 'json', crc)).topics), ['A', 'B']);
+      // And on the main thread, below the threshold.
+      const small = new RegisterBodyDecoder(silentLogger());
+      assert.throws(() => small.decode(body, 'json', crc ^ 1), BodyCrcMismatch);
+      assert.deepEqual(topicNamesOf((small.decode(body, 'json', crc) as Awaited<ReturnType<typeof small.decode>>).topics), ['A', 'B']);
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it('sends names that are not all ASCII as strings, and the rest as bytes, alike once read', async () => {
+    const names = ['Topic-é', 'Topic-\u{1F600}', 'plain'];
+    const unicode = registerRequest({ topics: names.map((n) => topic(n)), dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }).body;
+    const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
+    try {
+      assert.equal(await decoder.ready(), true);
+      const decoded = await decoder.decode(unicode, 'json');
+      assert.deepEqual(topicNamesOf(decoded.topics), names);
+      assert.ok(Array.isArray(decoded.topics.names), 'kept as strings');
+      const ascii = await decoder.decode(body, 'json');
+      assert.ok(!Array.isArray(ascii.topics.names), 'packed as bytes');
     } finally {
       await decoder.close();
     }

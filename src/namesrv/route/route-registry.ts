@@ -441,8 +441,9 @@ export class RouteRegistry {
     const readOnly = [...reducedBrokers].filter((name) => this.brokerAddrTable.get(name)?.enableActingMaster && this.isNoMasterExists(name));
     if (removedBrokers.size > 0 || readOnly.length > 0) {
       // Deleting the entry being visited is safe in a Map iteration; entries are only updated otherwise.
-      for (const [topic, queues] of this.topicQueueTable) {
-        // From the last, as removing shifts the ones after; no list per topic (a pass may visit 100,000s).
+      // forEach, not for-of: no entry array per topic (a pass may visit 100,000s).
+      this.topicQueueTable.forEach((queues, topic) => {
+        // From the last, as removing shifts the ones after; no list of names per topic.
         for (let i = queues.size - 1; i >= 0; i--) {
           const brokerName = queues.brokerNameAt(i);
           if (removedBrokers.has(brokerName)) this.removeQueueData(topic, brokerName, 'broker unregistered');
@@ -452,7 +453,7 @@ export class RouteRegistry {
           const q = queues.get(brokerName);
           if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
         }
-      }
+      });
     }
     for (const brokerName of removedBrokers) this.forgetBrokerName(brokerName);
   }
@@ -725,16 +726,18 @@ export class RouteRegistry {
   private putQueues(topic: string, brokerName: string, readQueueNums: number, writeQueueNums: number, perm: number, topicSysFlag: number, onlyIfMissing: boolean): void {
     let byBroker = this.topicQueueTable.get(topic);
     const isNew = byBroker === undefined;
-    if (byBroker === undefined) {
-      this.topicQueueTable.set(topic, (byBroker = new TopicQueues()));
-      if (this.debugEnabled) this.logger.debug({ topic, brokerName }, 'new topic registered');
-    }
-    const existing = isNew ? undefined : byBroker.get(brokerName);
+    const existing = byBroker?.get(brokerName);
     if (existing !== undefined) {
       if (onlyIfMissing) return;
       if (existing.readQueueNums === readQueueNums && existing.writeQueueNums === writeQueueNums && existing.perm === perm && existing.topicSysFlag === topicSysFlag) return;
     }
-    byBroker.set(this.queuePool.intern(brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag));
+    const queues = this.queuePool.intern(brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag);
+    if (byBroker === undefined) {
+      this.topicQueueTable.set(topic, (byBroker = new TopicQueues(queues)));
+      if (this.debugEnabled) this.logger.debug({ topic, brokerName }, 'new topic registered');
+    } else {
+      byBroker.set(queues);
+    }
     if (existing === undefined) this.topicCounts.set(brokerName, (this.topicCounts.get(brokerName) ?? 0) + 1);
     this.topicChanged(topic, byBroker, brokerName, isNew);
   }

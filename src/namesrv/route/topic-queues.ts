@@ -12,8 +12,13 @@ const INDEX_FROM = 16;
 export class TopicQueues implements TopicGeneration {
   /** Set by the registry's change method only (see RouteGenerations). */
   generation = 0;
-  private readonly items: QueueData[] = [];
+  private readonly items: QueueData[];
   private index: Map<string, number> | null = null;
+
+  /** With its first queues: an array made with one element holds one slot, not the 17 a first push reserves. */
+  constructor(first?: QueueData) {
+    this.items = first ? [first] : [];
+  }
 
   get size(): number {
     return this.items.length;
