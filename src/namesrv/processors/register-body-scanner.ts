@@ -1,5 +1,5 @@
 import { decodeRegisterBrokerBody } from '../../protocol/bodies/index.js';
-import { TOPIC_ROW_FIELDS, type DecodedRegistration } from '../route/topic-rows.js';
+import { TOPIC_ROW_FIELDS, latin1, type DecodedRegistration } from '../route/topic-rows.js';
 
 /**
  * Reads a JSON register body written the way Java brokers write it (fastjson: fields sorted, no
@@ -172,7 +172,7 @@ function scanTopicTable(bytes: Buffer, start: number): { names: string[]; number
     const keyEnd = plainStringEnd(bytes, pos);
     if (keyEnd < 0 || bytes[keyEnd] !== COLON || bytes[keyEnd + 1] !== OPEN_BRACE) return null;
     const keyStart = pos + 1;
-    const name = bytes.toString('latin1', keyStart, keyEnd - 1);
+    const name = latin1(bytes, keyStart, keyEnd - 1);
     if (allDigits(name) || seen.has(name)) return null;
     seen.add(name);
     pos = keyEnd + 2;
@@ -195,7 +195,7 @@ function scanTopicTable(bytes: Buffer, start: number): { names: string[]; number
       const nameStart = pos + TOPIC_NAME.length;
       pos = plainStringEnd(bytes, nameStart);
       // The name must be the key (quotes included in both); the full decoder would take a different one as given.
-      if (pos < 0 || bytes.compare(bytes, keyStart - 1, keyEnd, nameStart, pos) !== 0) return null;
+      if (pos < 0 || !sameBytes(bytes, keyStart - 1, keyEnd, nameStart, pos)) return null;
     }
     if (!at(bytes, pos, TOPIC_SYS_FLAG) || !readInt(bytes, pos + TOPIC_SYS_FLAG.length, int)) return null;
     const topicSysFlag = int.value;
@@ -222,6 +222,13 @@ function scanTopicTable(bytes: Buffer, start: number): { names: string[]; number
     else if (bytes[pos] === CLOSE_BRACE) return { names, numbers: numbers.slice(0, names.length * TOPIC_ROW_FIELDS), end: pos + 1 };
     else return null;
   }
+}
+
+/** A loop, not Buffer#compare: for a short name the native call costs more than the comparison. */
+function sameBytes(bytes: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
+  return true;
 }
 
 function allDigits(name: string): boolean {
