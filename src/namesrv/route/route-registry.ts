@@ -19,7 +19,7 @@ import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from 
 import { QueueDataPool } from './queue-data-pool.js';
 import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { TopicQueues } from './topic-queues.js';
-import { TOPIC_ROW_FIELDS, decodedRegistrationOf, nameReader, topicKeySet, type DecodedRegistration, type TopicRows } from './topic-rows.js';
+import { TOPIC_ROW_FIELDS, decodedRegistrationOf, nameReader, topicKeySet, type DecodedRegistration } from './topic-rows.js';
 import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 
@@ -261,7 +261,7 @@ export class RouteRegistry {
         return result;
       }
       if (topics.fingerprint && applied === 'whole') {
-        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === tableSize(topics.body.topics);
+        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.body.topics.size;
         this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
       } else {
         this.unchanged.forget(clusterName, brokerAddr);
@@ -928,9 +928,6 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
 
 const NO_MAPPINGS: ReadonlyMap<string, TopicQueueMappingInfo> = new Map();
 
-function tableSize(rows: TopicRows): number {
-  return rows.size;
-}
 
 /** Runs a registration without pausing. */
 function runToEnd<T>(steps: Generator<void, T>): T {
