@@ -4,7 +4,7 @@ import { TOPIC_ROW_FIELDS, latin1, type DecodedRegistration } from '../route/top
 /**
  * Reads a JSON register body written the way Java brokers write it (fastjson: fields sorted, no
  * spaces, plain ASCII topic names) straight into TopicRows, without JSON.parse building an object
- * per topic: a 20,000-topic body in a few milliseconds instead of tens. Returns null for anything
+ * per topic: about half the CPU of the full decoder for a 20,000-topic body. Returns null for anything
  * else, which the full decoder then reads (it takes every fastjson quirk and names what is wrong);
  * whatever this accepts, the full decoder reads the same.
  *
