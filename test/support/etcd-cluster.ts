@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Deadline } from '../../src/controller/store/etcd/deadline.js';
 
 export const ETCD_BINARY = process.env.ETCD_BINARY ?? '/usr/bin/etcd';
 
@@ -52,6 +53,20 @@ process.once('exit', () => {
 });
 
 export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
+  // A port found free can be taken by another process before etcd binds it (tests run in parallel,
+  // and outgoing connections draw from the same range): then start over on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tryStartEtcdCluster(size);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof PortTakenError)) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function tryStartEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'etcd-test-'));
   const ports = await freePorts(size * 2);
   const specs = Array.from({ length: size }, (_, i) => ({
@@ -78,7 +93,7 @@ export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
     await cluster.healthy();
   } catch (err) {
     await cluster.stop();
-    throw err;
+    throw /address already in use/.test(String((err as Error).message)) ? new PortTakenError((err as Error).message) : err;
   }
   return cluster;
 }
@@ -177,12 +192,15 @@ class Member implements EtcdMember {
   }
 
   private async reportsHealthy(): Promise<boolean> {
+    const deadline = new Deadline(2000);
     try {
-      const response = await fetch(`${this.clientUrl}/health`, { signal: AbortSignal.timeout(2000) });
-      const body = (await response.json()) as { health?: string };
+      const response = await deadline.bound(fetch(`${this.clientUrl}/health`, { signal: deadline.signal }));
+      const body = (await deadline.bound(response.json())) as { health?: string };
       return body.health === 'true';
     } catch {
       return false;
+    } finally {
+      deadline.end();
     }
   }
 }

@@ -7,6 +7,7 @@
  * been applied (it reached a member, then timed out or the member failed) is only retried on another
  * member when it is idempotent; otherwise the caller learns that its outcome is unknown.
  */
+import { Deadline } from './deadline.js';
 
 export interface KeyValue {
   readonly key: string;
@@ -184,22 +185,29 @@ export class EtcdClient {
     | { kind: 'refused'; error: EtcdRequestError }
     | { kind: 'failed'; reason: string; maybeApplied: boolean }
   > {
+    const deadline = new Deadline(timeoutMs, this.closing.signal);
     let response: Response;
-    try {
-      response = await fetch(`${endpoint}/v3${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(timeoutMs)]),
-      });
-    } catch (err) {
-      return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: !connectionRefused(err) };
-    }
     let text: string;
     try {
-      text = await response.text();
-    } catch (err) {
-      return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: true };
+      try {
+        response = await deadline.bound(
+          fetch(`${endpoint}/v3${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            signal: deadline.signal,
+          }),
+        );
+      } catch (err) {
+        return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: !connectionRefused(err) };
+      }
+      try {
+        text = await deadline.bound(response.text());
+      } catch (err) {
+        return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: true };
+      }
+    } finally {
+      deadline.end();
     }
     // Streaming endpoints (lease keep-alive) answer with one JSON object per line.
     const first = text.split('\n', 1)[0] ?? '';
