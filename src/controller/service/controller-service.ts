@@ -130,6 +130,8 @@ export class ControllerService {
         if (this.phase.name !== 'loading' || this.phase.term !== term) return;
         this.state = ReplicasState.fromRecords(records);
         this.decided = ReplicasState.fromRecords(records);
+        // Every decision from now on rests on what was just read, which is durable.
+        this.durable = Promise.resolve(true);
         this.loadError = null;
         this.phase = { name: 'leading', term, since: this.options.clock.now() };
         this.counters.becameLeader++;

@@ -317,6 +317,11 @@ describe('controller service with a store that keeps commits in order', () => {
   it('a commit that fails fails those decided after it; nothing of them is applied, and the state is read again before the next decision', async () => {
     const store = new PipelinedStore();
     const { controller, client } = await start(store);
+    const kept = client.invoke(apply('b0'));
+    await until(() => store.parked.length === 1);
+    store.settleNext();
+    assert.equal((await kept).code, Code.SUCCESS);
+
     const first = client.invoke(apply('b1'));
     const second = client.invoke(apply('b2'));
     await until(() => store.parked.length === 2);
@@ -326,12 +331,14 @@ describe('controller service with a store that keeps commits in order', () => {
       assert.equal(refused.code, Code.SYSTEM_ERROR);
       assert.match(refused.remark ?? '', /disk full/);
     }
-    assert.equal(controller.service.replicas.size, 0);
+    assert.equal(controller.service.replicas.size, 1);
+    // Decided on the state read again: nothing to change, nothing to wait for.
+    assert.equal((await client.invoke(apply('b0'))).code, Code.SUCCESS);
+    assert.equal(store.reads, readsBefore + 1);
     const retried = client.invoke(apply('b2'));
     await until(() => store.parked.length === 1);
-    assert.equal(store.reads, readsBefore + 1);
     store.settleNext();
     assert.equal((await retried).code, Code.SUCCESS);
-    assert.deepEqual([...store.records.keys()], ['brokerSet/c/b2']);
+    assert.deepEqual([...store.records.keys()], ['brokerSet/c/b0', 'brokerSet/c/b2']);
   });
 });
