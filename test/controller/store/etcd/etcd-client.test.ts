@@ -76,15 +76,17 @@ describe('etcd JSON gateway client', () => {
   });
 
   it('a change a member may have applied is not sent again elsewhere: its outcome is unknown', async () => {
-    const silent = await fakeMember(() => undefined); // takes the request, never answers
+    // Takes the whole request, then fails without a word: it may have applied it.
+    const failing = await fakeMember((_, response) => response.socket?.destroy());
     const healthy = await fakeMember((_, response) => json(response, 200, { succeeded: true }));
-    members.push(silent, healthy);
-    const client = new EtcdClient({ endpoints: [silent.url, healthy.url], requestTimeoutMs: 200 });
+    members.push(failing, healthy);
+    const client = new EtcdClient({ endpoints: [failing.url, healthy.url], requestTimeoutMs: 60_000 });
     await assert.rejects(client.txn([], [{ op: 'put', key: 'k', value: 'v' }], [], { idempotent: false }), (err: unknown) => err instanceof EtcdUnreachableError && err.maybeApplied);
+    assert.deepEqual(failing.asked, ['/v3/kv/txn']);
     assert.deepEqual(healthy.asked, []);
     // A read may be asked again: it goes to the member that answers.
-    const silentAgain = new EtcdClient({ endpoints: [silent.url, healthy.url], requestTimeoutMs: 200 });
-    await silentAgain.keepAlive('1');
+    const again = new EtcdClient({ endpoints: [failing.url, healthy.url], requestTimeoutMs: 60_000 });
+    await again.keepAlive('1');
     assert.deepEqual(healthy.asked, ['/v3/lease/keepalive']);
   });
 
