@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Deadline } from '../../src/controller/store/etcd/deadline.js';
+import { askTls, type TestCertificates } from './etcd-tls.js';
 
 export const ETCD_BINARY = process.env.ETCD_BINARY ?? '/usr/bin/etcd';
 
@@ -52,12 +53,13 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
+/** `tls`: members serve clients over HTTPS with these certificates and ask them for a client certificate. */
+export async function startEtcdCluster(size: 1 | 3, options: { tls?: TestCertificates } = {}): Promise<EtcdCluster> {
   // A port found free can be taken by another process before etcd binds it (tests run in parallel,
   // and outgoing connections draw from the same range): then start over on other ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await tryStartEtcdCluster(size);
+      return await tryStartEtcdCluster(size, options.tls ?? null);
     } catch (err) {
       if (attempt >= 3 || !(err instanceof PortTakenError)) throw err;
     }
@@ -66,17 +68,17 @@ export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
 
 class PortTakenError extends Error {}
 
-async function tryStartEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
+async function tryStartEtcdCluster(size: 1 | 3, tls: TestCertificates | null): Promise<EtcdCluster> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'etcd-test-'));
   const ports = await freePorts(size * 2);
   const specs = Array.from({ length: size }, (_, i) => ({
     name: `m${i}`,
-    clientUrl: `http://127.0.0.1:${ports[i * 2]}`,
+    clientUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${ports[i * 2]}`,
     peerUrl: `http://127.0.0.1:${ports[i * 2 + 1]}`,
     dataDir: path.join(root, `m${i}`),
   }));
   const initialCluster = specs.map((spec) => `${spec.name}=${spec.peerUrl}`).join(',');
-  const members = specs.map((spec) => new Member(spec, initialCluster));
+  const members = specs.map((spec) => new Member(spec, initialCluster, tls));
   const cluster: EtcdCluster = {
     members,
     endpoints: members.map((member) => member.clientUrl),
@@ -108,7 +110,11 @@ class Member implements EtcdMember {
   private exited: Promise<void> = Promise.resolve();
   private stderrTail = '';
 
-  constructor(spec: { name: string; clientUrl: string; peerUrl: string; dataDir: string }, private readonly initialCluster: string) {
+  constructor(
+    spec: { name: string; clientUrl: string; peerUrl: string; dataDir: string },
+    private readonly initialCluster: string,
+    private readonly tls: TestCertificates | null,
+  ) {
     this.name = spec.name;
     this.clientUrl = spec.clientUrl;
     this.peerUrl = spec.peerUrl;
@@ -135,6 +141,9 @@ class Member implements EtcdMember {
         '--initial-cluster-token=controller-test',
         '--logger=zap',
         '--log-level=error',
+        ...(this.tls
+          ? [`--cert-file=${this.tls.serverCertFile}`, `--key-file=${this.tls.serverKeyFile}`, `--trusted-ca-file=${this.tls.caFile}`, '--client-cert-auth']
+          : []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -192,6 +201,7 @@ class Member implements EtcdMember {
   }
 
   private async reportsHealthy(): Promise<boolean> {
+    if (this.tls) return askTls(`${this.clientUrl}/health`, this.tls).then((answer) => answer.body.health === 'true', () => false);
     const deadline = new Deadline(2000);
     try {
       const response = await deadline.bound(fetch(`${this.clientUrl}/health`, { signal: deadline.signal }));

@@ -246,6 +246,26 @@ describe('controller service', () => {
   });
 });
 
+describe('controller service settings with an etcd password', () => {
+  it('never shows the password, nor lets it be changed live', async () => {
+    const controller = await startTestController(
+      { controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868', controllerStore: 'etcd', controllerEtcdEndpoints: 'https://127.0.0.1:2379', controllerEtcdUser: 'controller', controllerEtcdPassword: 'secret' },
+      { createStore: () => new SteeredStore() },
+    );
+    try {
+      const client = await controller.connect();
+      const shown = (await client.invoke(request(Req.GET_CONTROLLER_CONFIG))).body!.toString();
+      assert.match(shown, /^controllerEtcdPassword=\*{6}$/m);
+      assert.match(shown, /^controllerEtcdUser=controller$/m);
+      assert.doesNotMatch(shown, /secret/);
+      const refused = await client.invoke(request(Req.UPDATE_CONTROLLER_CONFIG, {}, 'controllerEtcdPassword=other\n'));
+      assert.equal(refused.code, Code.NO_PERMISSION);
+    } finally {
+      await controller.stop();
+    }
+  });
+});
+
 describe('controller service with a corrupt record', () => {
   it('decides nothing and says why', async () => {
     const store = new SteeredStore();
