@@ -276,7 +276,9 @@ export class EtcdClient {
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         answer.on('error', reject);
-        answer.on('aborted', () => reject(new Error('the member closed the connection mid-answer')));
+        answer.on('close', () => {
+          if (!answer.complete) reject(new Error('the member closed the connection mid-answer'));
+        });
       });
       request.on('socket', (socket) => {
         if (!socket.connecting) connected = true;
