@@ -16,6 +16,8 @@ export interface BenchOptions {
   javaHeap: string;
   javaWarmupSeconds: number;
   compareLabel: string | null;
+  /** A scenario on the other server taking longer than this is abandoned (and a started Java NameServer stopped). */
+  compareTimeoutSeconds: number;
   scenarios: ScenarioName[];
   workers: number;
   connections: number;
@@ -68,6 +70,8 @@ export const USAGE = `npm run bench -- [options]
   --java-heap=SIZE        its heap (default 256m); --java-warmup=S its warm-up of route lookups (default 40)
   --compare-with=HOST:PORT --compare-pid=N    side by side with a NameServer already running instead
   --compare-label=TEXT    that server's name in the report
+  --compare-timeout=S     abandon a scenario on that server after S seconds (default 300; a Java
+                          NameServer out of heap can take minutes per request) and stop a started one
   --scenarios=LIST        comma list of ${ALL_SCENARIOS.join(', ')}; "all" for every one
                           (default ${DEFAULT_SCENARIOS.join(',')}; scale, controller and calibrate are opt-in)
   --workers=N             load-generator processes (default: cores, at least 1)
@@ -104,7 +108,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     values.set(match[1], match[2] ?? 'true');
   }
   const known = new Set([
-    'against', 'pid', 'compare-with', 'compare-pid', 'compare-label', 'java', 'java-heap', 'java-warmup', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
+    'against', 'pid', 'compare-with', 'compare-pid', 'compare-label', 'java', 'java-heap', 'java-warmup', 'compare-timeout', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
     'route-brokers', 'route-topics', 'storm-brokers', 'storm-topics', 'big-topics', 'storm-rate', 'big-interval-ms',
     'list-brokers', 'list-topics', 'list-connections', 'churn-concurrency', 'hostile-bombers', 'hostile-dribblers', 'scale-brokers', 'scale-topics',
     'scale-brokers-per-topic', 'controller-sets', 'controller-args', 'server-node-args', 'server-cli', 'server-args', 'out', 'label', 'help',
@@ -150,6 +154,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     javaHeap: values.get('java-heap') ?? '256m',
     javaWarmupSeconds: num('java-warmup', 40),
     compareLabel: values.get('compare-label') ?? null,
+    compareTimeoutSeconds: num('compare-timeout', 300, 1),
     scenarios,
     workers: num('workers', Math.max(1, os.cpus().length), 1),
     connections: num('connections', 64, 1),
