@@ -87,9 +87,14 @@ export function perCoreRate(r: ResultRow): number | null {
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a != null && b ? a / b : null);
 const times = (n: number | null): string => (n == null ? dash : `${fmt(n, n < 10 ? 2 : 1)}×`);
 
+/** A row's or fact's name without the sizes of answers in it (" (16 KB)"), which differ between servers. */
+function sameMeasure(scenario: string, name: string): string {
+  return `${scenario}\u0000${name.replace(/ \([\d.,]+ [KM]B\)/g, '')}`;
+}
+
 /** Each of our rows beside the other server's row of the same scenario and measure, with the ratios the goals are stated in. */
 function sideBySide(ours: string, scenarios: ScenarioResult[], peer: PeerReport): string[] {
-  const theirs = new Map(peer.scenarios.flatMap((s) => s.rows).map((r) => [`${r.scenario}\u0000${r.measure}`, r]));
+  const theirs = new Map(peer.scenarios.flatMap((s) => s.rows).map((r) => [sameMeasure(r.scenario, r.measure), r]));
   const lines = [
     `## Side by side: ${ours} / ${peer.label}`,
     '',
@@ -99,7 +104,7 @@ function sideBySide(ours: string, scenarios: ScenarioResult[], peer: PeerReport)
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const r of scenarios.flatMap((s) => s.rows)) {
-    const t = theirs.get(`${r.scenario}\u0000${r.measure}`);
+    const t = theirs.get(sameMeasure(r.scenario, r.measure));
     const pair = (a: number | null | undefined, b: number | null | undefined, f: (n: number) => string) => `${a == null ? dash : f(a)} / ${b == null ? dash : f(b)}`;
     lines.push(
       `| ${r.scenario} | ${r.measure} | ${pair(r.rate, t?.rate, (n) => fmt(n))} ${r.unit} | ${times(ratio(r.rate, t?.rate))} | ${pair(r.latency.p99Ms, t?.latency.p99Ms, ms)} | ${times(ratio(r.latency.p99Ms, t?.latency.p99Ms))} | ${pair(r.serverRssMaxMb, t?.serverRssMaxMb, (n) => fmt(n))} | ${times(ratio(r.serverRssMaxMb, t?.serverRssMaxMb))} | ${pair(perCoreRate(r), t && perCoreRate(t), (n) => fmt(n))} | ${times(ratio(perCoreRate(r), t && perCoreRate(t)))} |`,
