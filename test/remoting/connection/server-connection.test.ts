@@ -183,17 +183,23 @@ describe('idle connections', () => {
 
   it('a connection that goes quiet after its requests is closed by the idle timeout, with or without a preamble to detect', async () => {
     for (const options of [{ proxyProtocol }, {}]) {
-      // Long enough that the request, sent right after connecting, arrives first on a busy machine.
       const { server, port, logs } = await startServer({ idleTimeoutMs: 200, ...options });
-      const client = await ClientConnection.connect({ host: '127.0.0.1', port });
       try {
-        const gone = closed(client.rawSocket);
-        assert.equal((await ping(client)).code, 0);
-        await gone;
-        assert.equal(logs(/closing idle connection/).length, 1);
-        assert.equal(server.acceptedCount, 1);
+        // A machine that stalls the server for the whole timeout between accept and the request
+        // closes the connection first: then the case is tried again on a new connection.
+        for (let attempt = 1; ; attempt++) {
+          const client = await ClientConnection.connect({ host: '127.0.0.1', port });
+          const gone = closed(client.rawSocket);
+          const answered = await ping(client).then((r) => r.code === 0, () => false);
+          await gone;
+          client.close();
+          if (answered) break;
+          assert.ok(attempt < 5, 'the request was never read before the idle timeout');
+        }
+        const established = server.acceptedCount;
+        assert.ok(established >= 1);
+        assert.ok(logs(/closing idle connection/).length >= established, 'every connection closed by the idle timer');
       } finally {
-        client.close();
         await server.close();
       }
     }
