@@ -172,8 +172,10 @@ export class NameServer {
         configuration: this.options.configuration,
         env: this.options.env ?? process.env,
         generations: this.registry.generations,
+        kvVersion: () => this.kv.version,
         counters: this.counters,
-        mayKeepRoutes: () => !this.isDraining && !this.access && this.readiness().ready,
+        access,
+        mayKeepRoutes: () => !this.isDraining && this.readiness().ready,
       });
       this.server = this.cluster;
     } else {
