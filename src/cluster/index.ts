@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { NamesrvCounters } from '../metrics/namesrv-counters.js';
 import type { Configuration } from '../namesrv/config/configuration.js';
 import { routeAnswerKey } from '../namesrv/processors/route-processors.js';
@@ -13,11 +12,7 @@ import { RouteChangeFeed } from './route-change-feed.js';
 import { ServingCluster } from './serving-cluster.js';
 
 export { ServingCluster } from './serving-cluster.js';
-
-/** `servingProcesses` as a number of processes: 0 is one per core. */
-export function servingProcessCount(setting: number): number {
-  return setting === 0 ? os.availableParallelism() : setting;
-}
+export { servingProcessCount } from './process-count.js';
 
 export interface ServingClusterWiring {
   processes: number;

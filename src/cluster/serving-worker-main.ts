@@ -2,7 +2,7 @@
  * Entry of a serving process (forked by ServingCluster with node:cluster). It serves until the
  * primary says stop, and exits as soon as the primary is gone (its IPC channel closes).
  */
-import { pino } from 'pino';
+import { ipcLogger } from './ipc-logger.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { ServingWorker } from './serving-worker.js';
 
@@ -10,8 +10,8 @@ const send = (message: FromWorker): void => {
   if (process.connected) process.send!(message);
 };
 // Log lines go to the primary, whose logger writes them (to namesrv.log, at its level): the
-// worker opens no log file of its own and loads no pretty-printer.
-const logger = pino({ level: process.env.NAMESRV_LOG_LEVEL ?? 'info', base: { servingWorker: process.pid } }, { write: (line: string) => send({ t: 'log', line }) });
+// worker opens no log file of its own.
+const logger = ipcLogger((line) => send({ t: 'log', line }), { servingWorker: process.pid }, process.env.NAMESRV_LOG_LEVEL ?? 'info');
 const worker = new ServingWorker(send, logger);
 process.on('message', (message: ToWorker) => {
   // Nothing may escape an IPC listener: it would end this process and every connection it serves.
