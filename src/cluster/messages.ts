@@ -37,6 +37,9 @@ export interface RouteAnswerKey {
 
 /** Requests served by a worker from its cache since its last report, for the primary's metrics. */
 export interface ServedDelta {
+  /** Connections open now, and accepted since the worker started (totals, not deltas). */
+  open: number;
+  accepted: number;
   count: number;
   sum: number;
   buckets: Float64Array;
@@ -67,7 +70,12 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'listening'; address: { address: string; family: string; port: number } }
   | { t: 'listen-failed'; code?: string; message: string }
+  /**
+   * A connection the primary must know: sent before its first forwarded request (a connection
+   * that only ever gets answers from copies is never reported; the counts come with `served`).
+   */
   | { t: 'open'; connection: number; remoteAddress: string; secure: boolean }
+  /** A connection reported `open` closed. */
   | { t: 'closed'; connection: number; reason: CloseReason }
   | { t: 'request'; seq: number; connection: number; request: RemotingCommand }
   | { t: 'invalidated'; epoch: number }

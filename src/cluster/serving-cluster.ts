@@ -35,6 +35,9 @@ const ACK_GRACE_MS = 10_000;
 
 class WorkerHandle {
   traffic = { bytesIn: 0, bytesOut: 0 };
+  /** Connections open and accepted, as the worker last reported. */
+  open = 0;
+  accepted = 0;
   idle = false;
   listening = false;
   /** The worker listens for messages: anything sent before that is lost. */
@@ -72,7 +75,8 @@ export class ServingCluster implements RemotingFront {
     close: (connection, reason) => this.handleOf(connection)?.send({ t: 'close-connection', connection, reason }),
   };
   private nextSlot = 0;
-  private accepted = 0;
+  /** Connections accepted by workers that have exited. */
+  private acceptedBefore = 0;
   private forwarded = 0;
   private readonly closedTraffic = { bytesIn: 0, bytesOut: 0 };
   private boundAddress: net.AddressInfo | null = null;
@@ -119,12 +123,17 @@ export class ServingCluster implements RemotingFront {
     return this.stopping ? null : this.boundAddress;
   }
 
+  /** Open connections, as the workers last reported (each second, and when asked: collectReports). */
   get connectionCount(): number {
-    return this.connections.size;
+    let open = 0;
+    for (const handle of this.handles.values()) open += handle.open;
+    return open;
   }
 
   get acceptedCount(): number {
-    return this.accepted;
+    let accepted = this.acceptedBefore;
+    for (const handle of this.handles.values()) accepted += handle.accepted;
+    return accepted;
   }
 
   /** Requests workers forwarded here instead of answering them from a copy. */
@@ -139,14 +148,7 @@ export class ServingCluster implements RemotingFront {
 
   /** Open connections by serving process (its pid): which worker serves whom. */
   connectionsByProcess(): Map<number, number> {
-    const counts = new Map<number, number>();
-    for (const handle of this.handles.values()) counts.set(handle.worker.process.pid ?? 0, 0);
-    const bySlot = new Map([...this.handles.values()].map((h) => [h.slot, h.worker.process.pid ?? 0]));
-    for (const id of this.connections.keys()) {
-      const pid = bySlot.get(id % MAX_WORKER_SLOTS);
-      if (pid !== undefined) counts.set(pid, (counts.get(pid) ?? 0) + 1);
-    }
-    return counts;
+    return new Map([...this.handles.values()].map((h) => [h.worker.process.pid ?? 0, h.open]));
   }
 
   traffic(): Traffic {
@@ -265,7 +267,6 @@ export class ServingCluster implements RemotingFront {
         return;
       }
       case 'open': {
-        this.accepted++;
         const connection = new ProxyConnection(message.connection, message.remoteAddress, message.secure, this.owner);
         this.connections.set(connection.id, connection);
         this.options.listener.onConnect?.(connection);
@@ -280,6 +281,8 @@ export class ServingCluster implements RemotingFront {
         return;
       case 'served':
         handle.traffic = { bytesIn: message.delta.bytesIn, bytesOut: message.delta.bytesOut };
+        handle.open = message.delta.open;
+        handle.accepted = message.delta.accepted;
         this.options.onServed(message.delta);
         if (message.asked) for (const resolve of handle.reportWaiters.splice(0)) resolve();
         return;
@@ -351,6 +354,7 @@ export class ServingCluster implements RemotingFront {
     for (const resolve of handle.reportWaiters.splice(0)) resolve();
     this.closedTraffic.bytesIn += handle.traffic.bytesIn;
     this.closedTraffic.bytesOut += handle.traffic.bytesOut;
+    this.acceptedBefore += handle.accepted;
     for (const [epoch, wait] of this.ackWaits) this.acknowledge(epoch, wait, handle);
     for (const id of [...this.connections.keys()]) if (id % MAX_WORKER_SLOTS === handle.slot) this.connectionClosed(id, 'error');
     if (!handle.listening) this.startWaiters?.reject(new Error(`serving worker exited before listening (code ${code}, signal ${signal})`));

@@ -44,6 +44,9 @@ export class ServingWorker {
   private tls: ServerTls | null = null;
   private access: WorkerAccess | null = null;
   private readonly connections = new Map<number, Connection>();
+  /** Connections the primary knows of (local ids): those that forwarded a request. */
+  private readonly reported = new Set<number>();
+  private accepted = 0;
   /** Copies by variant (flavour and zone), then topic. */
   private readonly answers = new Map<string, Map<string, Buffer>>();
   private answerBytes = 0;
@@ -136,13 +139,16 @@ export class ServingWorker {
         logger: this.logger,
         handler: (request, connection) => this.handle(request, connection),
         listener: {
+          // Connections are told to the primary only when they first need it (a forwarded
+          // request): a connection that opens, looks a route up from a copy and closes costs the
+          // primary nothing.
           onConnect: (connection) => {
+            this.accepted++;
             this.connections.set(connection.id, connection);
-            this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
           },
           onClose: (connection, reason) => {
             this.connections.delete(connection.id);
-            this.send({ t: 'closed', connection: this.globalId(connection.id), reason });
+            if (this.reported.delete(connection.id)) this.send({ t: 'closed', connection: this.globalId(connection.id), reason });
           },
         },
         tls: this.tls,
@@ -181,6 +187,10 @@ export class ServingWorker {
   }
 
   private forward(request: RemotingCommand, connection: Connection, coalesced?: string): Promise<RemotingCommand | null> {
+    if (!this.reported.has(connection.id)) {
+      this.reported.add(connection.id);
+      this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
+    }
     const seq = this.nextSeq++;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, coalesced });
@@ -243,7 +253,15 @@ export class ServingWorker {
   private report(asked = false): void {
     const traffic = this.server?.traffic() ?? { bytesIn: 0, bytesOut: 0 };
     const served = this.served;
-    const delta: ServedDelta = { count: served.count, sum: served.sum, buckets: served.counts, ...traffic, tlsHandshakes: this.tlsHandshakes };
+    const delta: ServedDelta = {
+      open: this.connections.size,
+      accepted: this.accepted,
+      count: served.count,
+      sum: served.sum,
+      buckets: served.counts,
+      ...traffic,
+      tlsHandshakes: this.tlsHandshakes,
+    };
     this.served = new BucketCounts(LATENCY_BUCKETS);
     this.tlsHandshakes = { success: 0, failure: 0 };
     this.send({ t: 'served', delta, asked });

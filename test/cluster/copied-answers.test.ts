@@ -20,7 +20,7 @@ async function route(client: ClientConnection, extFields: ExtFields): Promise<Ro
 
 const brokerNames = (r: Route): string[] => r.brokerDatas.map((b) => b.brokerName).sort();
 
-/** Connections until the primary counts at least one on every serving process (a request on each makes sure it has heard of it). */
+/** Connections until every serving process holds at least one, as the workers report when asked. */
 async function oneOnEveryProcess(ns: RunningNameServer): Promise<ClientConnection[]> {
   const clients: ClientConnection[] = [];
   const cluster = ns.server.servingCluster!;
@@ -28,6 +28,7 @@ async function oneOnEveryProcess(ns: RunningNameServer): Promise<ClientConnectio
     const client = await ns.connect();
     await call(client, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'none', key: 'none' } });
     clients.push(client);
+    await cluster.collectReports();
     if ([...cluster.connectionsByProcess().values()].every((n) => n > 0)) return clients;
   }
 }
