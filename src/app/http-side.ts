@@ -105,9 +105,17 @@ function httpContext(nameServer: NameServer, prometheus: PrometheusMetrics, http
   return {
     logger: options.logger,
     now: () => options.clock.now(),
+    // Counts of lookups the serving processes answered are collected first, so that every
+    // request answered before the scrape is in it.
     metrics: {
-      scrape: (openMetrics) => prometheus.scrape(openMetrics),
-      totals: () => ({ ...nameServer.counters.requests.totals(), connectionsOpen: nameServer.connectionCount }),
+      scrape: async (openMetrics) => {
+        await nameServer.servingCluster?.collectReports();
+        return prometheus.scrape(openMetrics);
+      },
+      totals: async () => {
+        await nameServer.servingCluster?.collectReports();
+        return { ...nameServer.counters.requests.totals(), connectionsOpen: nameServer.connectionCount };
+      },
     },
     readiness: () => nameServer.readiness(),
     accounts,

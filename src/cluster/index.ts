@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { NamesrvCounters } from '../metrics/namesrv-counters.js';
 import type { Configuration } from '../namesrv/config/configuration.js';
 import { routeAnswerKey } from '../namesrv/processors/route-processors.js';
@@ -6,17 +5,14 @@ import type { RouteGenerationsView } from '../namesrv/route/route-generations.js
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import type { ConnectionListener, RequestHandler } from '../remoting/remoting-server.js';
+import type { AccessControl } from '../security/access-control.js';
 import type { Logger } from '../util/logger.js';
 import type { WorkerSettings } from './messages.js';
 import { RouteChangeFeed } from './route-change-feed.js';
 import { ServingCluster } from './serving-cluster.js';
 
 export { ServingCluster } from './serving-cluster.js';
-
-/** `servingProcesses` as a number of processes: 0 is one per core. */
-export function servingProcessCount(setting: number): number {
-  return setting === 0 ? os.availableParallelism() : setting;
-}
+export { servingProcessCount } from './process-count.js';
 
 export interface ServingClusterWiring {
   processes: number;
@@ -27,11 +23,12 @@ export interface ServingClusterWiring {
   configuration: Configuration;
   env: Readonly<Record<string, string | undefined>>;
   generations: RouteGenerationsView;
+  /** The KV store's version: with orderMessageEnable, route answers carry KV order config. */
+  kvVersion(): number;
   counters: NamesrvCounters;
-  /**
-   * False while no route answer may be served without the primary: signatures to check (ACL),
-   * a drain, the needWaitForService window.
-   */
+  /** Signed-request checking (`aclEnable`); workers check lookups with the same accounts. */
+  access: AccessControl | null;
+  /** False while no route answer may be served without the primary: a drain, the needWaitForService window. */
   mayKeepRoutes(): boolean;
 }
 
@@ -39,25 +36,30 @@ export interface ServingClusterWiring {
 export function startServingCluster(wiring: ServingClusterWiring): ServingCluster {
   const { configuration, counters } = wiring;
   const switches = configuration.namesrv;
-  return new ServingCluster({
+  const { access } = wiring;
+  const { aclBrokerRequests, aclReads, aclAdminRequiresTls } = configuration.security;
+  const cluster = new ServingCluster({
     processes: wiring.processes,
     settings: {
       ...wiring.transport,
-      logLevel: configuration.logLevel,
+      logLevel: wiring.logger.level,
       tlsProperties: { ...configuration.tls },
       tlsEnv: { ...wiring.env },
       trustedProxies: configuration.security.proxyProtocolTrustedAddresses,
+      acl: access && { switches: { aclBrokerRequests, aclReads, aclAdminRequiresTls }, rules: access.rulesText },
     },
     handler: wiring.handler,
     listener: wiring.listener,
     logger: wiring.logger,
-    // Route answers depend on the registry and on these switches only (order-topic config from
-    // KV only with orderMessageEnable, when no answer is kept).
-    changes: new RouteChangeFeed(wiring.generations, () => `${switches.orderMessageEnable} ${switches.needWaitForService} ${switches.waitSecondsForService}`),
+    // Route answers depend on the registry and on these switches only, and with
+    // orderMessageEnable on the KV store (order-topic config): any KV change then stales them all.
+    changes: new RouteChangeFeed(
+      wiring.generations,
+      () => `${switches.orderMessageEnable} ${switches.needWaitForService} ${switches.waitSecondsForService} ${switches.orderMessageEnable ? wiring.kvVersion() : ''}`,
+    ),
     cacheKey: (request, response) => {
       if (request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC || response.code !== ResponseCode.SUCCESS || !response.body) return null;
-      if (switches.orderMessageEnable || !wiring.mayKeepRoutes()) return null;
-      return routeAnswerKey(request);
+      return wiring.mayKeepRoutes() ? routeAnswerKey(request) : null;
     },
     onServed: (delta) => {
       counters.requests.recordSucceeded(RequestCode.GET_ROUTEINFO_BY_TOPIC, delta);
@@ -66,4 +68,8 @@ export function startServingCluster(wiring: ServingClusterWiring): ServingCluste
       counters.tlsHandshakes.failure += delta.tlsHandshakes.failure;
     },
   });
+  access?.onReload((event) => {
+    if (event.outcome === 'reloaded') cluster.updateAcl(access.rulesText);
+  });
+  return cluster;
 }

@@ -1,6 +1,6 @@
 import type { CloseReason } from '../remoting/connection/close-reason.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
-import type { RouteFlavor } from '../namesrv/processors/response-cache.js';
+import type { WorkerAcl } from './worker-access.js';
 
 /** What a serving worker needs to run the remoting port's front door (plain data: it crosses IPC). */
 export interface WorkerSettings {
@@ -18,6 +18,8 @@ export interface WorkerSettings {
   tlsEnv: Record<string, string | undefined>;
   /** `proxyProtocolTrustedAddresses`. */
   trustedProxies: string;
+  /** With `aclEnable`: the primary's policy, which a lookup must pass to be answered from a copy. */
+  acl: WorkerAcl | null;
   /** Added to each local connection id (times MAX_WORKER_SLOTS) so that ids are unique across workers. */
   slot: number;
   /** The primary's last announcement of stale answers when this worker started. */
@@ -27,14 +29,17 @@ export interface WorkerSettings {
 /** Connection ids are `local * MAX_WORKER_SLOTS + slot`: unique across workers, no coordination. */
 export const MAX_WORKER_SLOTS = 4096;
 
-/** A cached route answer: the body bytes the primary's handler produced for this topic and flavour. */
+/** A cached route answer: the body bytes the primary's handler produced for this topic and variant (flavour, zone). */
 export interface RouteAnswerKey {
   topic: string;
-  flavor: RouteFlavor;
+  variant: string;
 }
 
 /** Requests served by a worker from its cache since its last report, for the primary's metrics. */
 export interface ServedDelta {
+  /** Connections open now, and accepted since the worker started (totals, not deltas). */
+  open: number;
+  accepted: number;
   count: number;
   sum: number;
   buckets: Float64Array;
@@ -51,8 +56,12 @@ export type ToWorker =
   | { t: 'invalidate'; epoch: number; topics: string[] | null }
   | { t: 'send'; connection: number; command: RemotingCommand }
   | { t: 'close-connection'; connection: number; reason: CloseReason }
+  /** The primary read its ACL file again: the text now in force. */
+  | { t: 'acl'; rules: string | null }
   /** Stop accepting and serve nothing from the cache; answer `idle` once no connection is left. */
   | { t: 'drain' }
+  /** Send the served counts now (a scrape is waiting for them). */
+  | { t: 'report' }
   | { t: 'stop' };
 
 /** Worker → primary. */
@@ -61,13 +70,21 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'listening'; address: { address: string; family: string; port: number } }
   | { t: 'listen-failed'; code?: string; message: string }
+  /**
+   * A connection the primary must know: sent before its first forwarded request (a connection
+   * that only ever gets answers from copies is never reported; the counts come with `served`).
+   */
   | { t: 'open'; connection: number; remoteAddress: string; secure: boolean }
+  /** A connection reported `open` closed. */
   | { t: 'closed'; connection: number; reason: CloseReason }
   | { t: 'request'; seq: number; connection: number; request: RemotingCommand }
   | { t: 'invalidated'; epoch: number }
-  | { t: 'served'; delta: ServedDelta }
+  /** `asked`: the answer to a `report` message, not a periodic report. */
+  | { t: 'served'; delta: ServedDelta; asked?: boolean }
   | { t: 'idle' }
-  | { t: 'stopped' };
+  | { t: 'stopped' }
+  /** One of the worker's log lines (pino JSON), written by the primary's logger: to namesrv.log like its own. */
+  | { t: 'log'; line: string };
 
 /** Buffers arrive as Uint8Arrays through advanced serialization: view them as Buffers again (no copy). */
 export function reviveCommand(command: RemotingCommand): RemotingCommand {

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type net from 'node:net';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CloseReason } from '../remoting/connection/close-reason.js';
 import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
@@ -8,6 +8,7 @@ import type { Logger } from '../util/logger.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
 import type { RouteChangeFeed } from './route-change-feed.js';
+import { relayWorkerLog } from './worker-log.js';
 
 export interface ServingClusterOptions {
   processes: number;
@@ -34,10 +35,15 @@ const ACK_GRACE_MS = 10_000;
 
 class WorkerHandle {
   traffic = { bytesIn: 0, bytesOut: 0 };
+  /** Connections open and accepted, as the worker last reported. */
+  open = 0;
+  accepted = 0;
   idle = false;
   listening = false;
   /** The worker listens for messages: anything sent before that is lost. */
   ready = false;
+  /** Waiting for the answer to a `report` message. */
+  reportWaiters: Array<() => void> = [];
   constructor(
     readonly worker: Worker,
     readonly slot: number,
@@ -69,7 +75,9 @@ export class ServingCluster implements RemotingFront {
     close: (connection, reason) => this.handleOf(connection)?.send({ t: 'close-connection', connection, reason }),
   };
   private nextSlot = 0;
-  private accepted = 0;
+  /** Connections accepted by workers that have exited. */
+  private acceptedBefore = 0;
+  private forwarded = 0;
   private readonly closedTraffic = { bytesIn: 0, bytesOut: 0 };
   private boundAddress: net.AddressInfo | null = null;
   private epoch = 0;
@@ -80,11 +88,21 @@ export class ServingCluster implements RemotingFront {
   private idleWaiters: Array<() => void> = [];
   private draining = false;
   private startWaiters: { resolve(): void; reject(err: Error): void } | null = null;
+  private port: number;
+  private aclRules: string | null;
 
-  constructor(private readonly options: ServingClusterOptions) {}
+  constructor(private readonly options: ServingClusterOptions) {
+    this.port = options.settings.port;
+    this.aclRules = options.settings.acl?.rules ?? null;
+  }
 
   /** Forks the workers; resolves once every one listens (they share the port). */
-  listen(): Promise<net.AddressInfo> {
+  async listen(): Promise<net.AddressInfo> {
+    // node:cluster shares one listening handle among all workers of this process asking for the
+    // same address and port: a second server in this process (tests, embedding) would get the
+    // first one's port for port 0, and share it instead of failing for a port in use. The port is
+    // bound here first (and let go): EADDRINUSE comes from here, and port 0 becomes a number.
+    this.port = await bindablePort(this.options.settings.host, this.options.settings.port);
     cluster.setupPrimary({
       exec: fileURLToPath(new URL('./serving-worker-main.js', import.meta.url)),
       serialization: 'advanced',
@@ -105,12 +123,22 @@ export class ServingCluster implements RemotingFront {
     return this.stopping ? null : this.boundAddress;
   }
 
+  /** Open connections, as the workers last reported (each second, and when asked: collectReports). */
   get connectionCount(): number {
-    return this.connections.size;
+    let open = 0;
+    for (const handle of this.handles.values()) open += handle.open;
+    return open;
   }
 
   get acceptedCount(): number {
-    return this.accepted;
+    let accepted = this.acceptedBefore;
+    for (const handle of this.handles.values()) accepted += handle.accepted;
+    return accepted;
+  }
+
+  /** Requests workers forwarded here instead of answering them from a copy. */
+  get forwardedCount(): number {
+    return this.forwarded;
   }
 
   /** Serving processes running. */
@@ -120,14 +148,7 @@ export class ServingCluster implements RemotingFront {
 
   /** Open connections by serving process (its pid): which worker serves whom. */
   connectionsByProcess(): Map<number, number> {
-    const counts = new Map<number, number>();
-    for (const handle of this.handles.values()) counts.set(handle.worker.process.pid ?? 0, 0);
-    const bySlot = new Map([...this.handles.values()].map((h) => [h.slot, h.worker.process.pid ?? 0]));
-    for (const id of this.connections.keys()) {
-      const pid = bySlot.get(id % MAX_WORKER_SLOTS);
-      if (pid !== undefined) counts.set(pid, (counts.get(pid) ?? 0) + 1);
-    }
-    return counts;
+    return new Map([...this.handles.values()].map((h) => [h.worker.process.pid ?? 0, h.open]));
   }
 
   traffic(): Traffic {
@@ -182,6 +203,34 @@ export class ServingCluster implements RemotingFront {
     return epoch;
   }
 
+  /**
+   * Asks every worker for what it served since its last report; resolves once all have answered
+   * (or exited), so that a scrape counts every lookup answered before it.
+   */
+  collectReports(): Promise<void> {
+    const asked = [...this.handles.values()].filter((h) => h.ready && h.worker.isConnected());
+    return Promise.all(
+      asked.map(
+        (handle) =>
+          new Promise<void>((resolve) => {
+            handle.reportWaiters.push(resolve);
+            handle.send({ t: 'report' });
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  /** The primary's ACL file was read again: workers check lookups against the accounts now in force. */
+  updateAcl(rules: string | null): void {
+    this.aclRules = rules;
+    for (const handle of this.handles.values()) if (handle.ready) handle.send({ t: 'acl', rules });
+  }
+
+  private workerSettings(handle: WorkerHandle): WorkerSettings {
+    const { acl } = this.options.settings;
+    return { ...this.options.settings, port: this.port, acl: acl && { ...acl, rules: this.aclRules }, slot: handle.slot, epoch: this.epoch };
+  }
+
   private fork(): void {
     const slot = this.nextSlot++ % MAX_WORKER_SLOTS;
     const worker = cluster.fork();
@@ -204,7 +253,7 @@ export class ServingCluster implements RemotingFront {
         handle.ready = true;
         if (this.stopping) return handle.send({ t: 'stop' });
         // Its cache is empty: it is current as of the last announcement.
-        handle.send({ t: 'start', settings: { ...this.options.settings, slot: handle.slot, epoch: this.epoch } });
+        handle.send({ t: 'start', settings: this.workerSettings(handle) });
         if (this.draining) handle.send({ t: 'drain' });
         return;
       case 'listening':
@@ -218,7 +267,6 @@ export class ServingCluster implements RemotingFront {
         return;
       }
       case 'open': {
-        this.accepted++;
         const connection = new ProxyConnection(message.connection, message.remoteAddress, message.secure, this.owner);
         this.connections.set(connection.id, connection);
         this.options.listener.onConnect?.(connection);
@@ -233,7 +281,10 @@ export class ServingCluster implements RemotingFront {
         return;
       case 'served':
         handle.traffic = { bytesIn: message.delta.bytesIn, bytesOut: message.delta.bytesOut };
+        handle.open = message.delta.open;
+        handle.accepted = message.delta.accepted;
         this.options.onServed(message.delta);
+        if (message.asked) for (const resolve of handle.reportWaiters.splice(0)) resolve();
         return;
       case 'idle':
         handle.idle = true;
@@ -241,10 +292,13 @@ export class ServingCluster implements RemotingFront {
       case 'stopped':
         handle.worker.disconnect();
         return;
+      case 'log':
+        return relayWorkerLog(this.options.logger, message.line);
     }
   }
 
   private request(handle: WorkerHandle, seq: number, connectionId: number, request: RemotingCommand): void {
+    this.forwarded++;
     const connection = this.connections.get(connectionId) ?? closedConnection(connectionId, this.owner);
     let result: ReturnType<RequestHandler>;
     try {
@@ -297,8 +351,10 @@ export class ServingCluster implements RemotingFront {
 
   private exited(handle: WorkerHandle, code: number | null, signal: string | null): void {
     this.handles.delete(handle.worker.id);
+    for (const resolve of handle.reportWaiters.splice(0)) resolve();
     this.closedTraffic.bytesIn += handle.traffic.bytesIn;
     this.closedTraffic.bytesOut += handle.traffic.bytesOut;
+    this.acceptedBefore += handle.accepted;
     for (const [epoch, wait] of this.ackWaits) this.acknowledge(epoch, wait, handle);
     for (const id of [...this.connections.keys()]) if (id % MAX_WORKER_SLOTS === handle.slot) this.connectionClosed(id, 'error');
     if (!handle.listening) this.startWaiters?.reject(new Error(`serving worker exited before listening (code ${code}, signal ${signal})`));
@@ -340,6 +396,18 @@ export class ServingCluster implements RemotingFront {
     }
     return stopped;
   }
+}
+
+/** `port` if it can be bound on `host` now (for 0, a port the kernel chose); rejects as listen does. */
+function bindablePort(host: string | undefined, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen({ port, host, exclusive: true }, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 function closedConnection(id: number, owner: ConnectionOwner): ProxyConnection {

@@ -2,14 +2,16 @@
  * Entry of a serving process (forked by ServingCluster with node:cluster). It serves until the
  * primary says stop, and exits as soon as the primary is gone (its IPC channel closes).
  */
-import { createLogger } from '../util/logger.js';
+import { ipcLogger } from './ipc-logger.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { ServingWorker } from './serving-worker.js';
 
-const logger = createLogger({ level: process.env.NAMESRV_LOG_LEVEL ?? 'info', pretty: false }).child({ servingWorker: process.pid });
 const send = (message: FromWorker): void => {
   if (process.connected) process.send!(message);
 };
+// Log lines go to the primary, whose logger writes them (to namesrv.log, at its level): the
+// worker opens no log file of its own.
+const logger = ipcLogger((line) => send({ t: 'log', line }), { servingWorker: process.pid }, process.env.NAMESRV_LOG_LEVEL ?? 'info');
 const worker = new ServingWorker(send, logger);
 process.on('message', (message: ToWorker) => {
   // Nothing may escape an IPC listener: it would end this process and every connection it serves.

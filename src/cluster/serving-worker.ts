@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
 import { routeAnswerKey } from '../namesrv/processors/route-processors.js';
-import type { RouteFlavor } from '../namesrv/processors/response-cache.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { parseTrustedProxies } from '../remoting/proxy-protocol/index.js';
@@ -9,7 +8,8 @@ import { createResponse, type RemotingCommand } from '../remoting/remoting-comma
 import { RemotingServer, type Connection } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import type { Logger } from '../util/logger.js';
-import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
+import type { WorkerAccess } from './worker-access.js';
+import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 
 /** Cached answer bytes one worker keeps before it starts afresh. */
 const CACHE_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -42,8 +42,13 @@ interface Waiter {
 export class ServingWorker {
   private server: RemotingServer | null = null;
   private tls: ServerTls | null = null;
+  private access: WorkerAccess | null = null;
   private readonly connections = new Map<number, Connection>();
-  private readonly answers: Record<RouteFlavor, Map<string, Buffer>> = { standard: new Map(), fastjson: new Map() };
+  /** Connections the primary knows of (local ids): those that forwarded a request. */
+  private readonly reported = new Set<number>();
+  private accepted = 0;
+  /** Copies by variant (flavour and zone), then topic. */
+  private readonly answers = new Map<string, Map<string, Buffer>>();
   private answerBytes = 0;
   /** The last invalidation applied: a forwarded answer built before it is not kept. */
   private epoch = 0;
@@ -92,10 +97,16 @@ export class ServingWorker {
       case 'close-connection':
         this.connections.get(this.localId(message.connection))?.close(message.reason);
         return;
+      case 'acl':
+        this.access?.update(message.rules);
+        return;
       case 'drain':
         this.draining = true;
         this.invalidate(null);
         void this.starting.then(() => this.server?.stopAccepting()).then(() => this.send({ t: 'idle' }));
+        return;
+      case 'report':
+        this.report(true);
         return;
       case 'stop':
         void this.stop();
@@ -108,6 +119,8 @@ export class ServingWorker {
     this.epoch = settings.epoch;
     this.serverVersion = settings.serverVersion;
     try {
+      // Loaded only with aclEnable: most servers have no ACL file to parse.
+      if (settings.acl) this.access = new (await import('./worker-access.js')).WorkerAccess(settings.acl.switches, settings.acl.rules);
       this.tls = await createServerTls({
         properties: settings.tlsProperties,
         env: settings.tlsEnv,
@@ -126,13 +139,16 @@ export class ServingWorker {
         logger: this.logger,
         handler: (request, connection) => this.handle(request, connection),
         listener: {
+          // Connections are told to the primary only when they first need it (a forwarded
+          // request): a connection that opens, looks a route up from a copy and closes costs the
+          // primary nothing.
           onConnect: (connection) => {
+            this.accepted++;
             this.connections.set(connection.id, connection);
-            this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
           },
           onClose: (connection, reason) => {
             this.connections.delete(connection.id);
-            this.send({ t: 'closed', connection: this.globalId(connection.id), reason });
+            if (this.reported.delete(connection.id)) this.send({ t: 'closed', connection: this.globalId(connection.id), reason });
           },
         },
         tls: this.tls,
@@ -150,12 +166,14 @@ export class ServingWorker {
 
   private handle(request: RemotingCommand, connection: Connection): RemotingCommand | Promise<RemotingCommand | null> {
     if (request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC || this.draining) return this.forward(request, connection);
+    // A lookup the ACL refuses is the primary's to answer (and log, and count).
+    if (this.access && !this.access.allows(request, connection)) return this.forward(request, connection);
     const started = performance.now();
     const key = routeAnswerKey(request);
     if (!key) return this.forward(request, connection);
-    const body = this.answers[key.flavor].get(key.topic);
+    const body = this.answers.get(key.variant)?.get(key.topic);
     if (body) return this.answerFromCopy(request, body, started);
-    const coalesced = `${key.flavor}\u0000${key.topic}`;
+    const coalesced = `${key.variant}\u0000${key.topic}`;
     const waiters = this.inFlight.get(coalesced);
     if (waiters) return new Promise((resolve) => waiters.push({ request, connection, started, resolve }));
     this.inFlight.set(coalesced, []);
@@ -169,6 +187,10 @@ export class ServingWorker {
   }
 
   private forward(request: RemotingCommand, connection: Connection, coalesced?: string): Promise<RemotingCommand | null> {
+    if (!this.reported.has(connection.id)) {
+      this.reported.add(connection.id);
+      this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
+    }
     const seq = this.nextSeq++;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, coalesced });
@@ -199,27 +221,28 @@ export class ServingWorker {
     const response = message.response && reviveCommand(message.response);
     // Kept only if no invalidation came after the primary built it (the channel keeps order).
     const current = response?.body && message.key && message.cacheAt === this.epoch && !this.draining ? response.body : null;
-    if (current) this.keep(message.key!.topic, message.key!.flavor, current);
+    if (current) this.keep(message.key!, current);
     if (pending.coalesced) this.releaseWaiters(pending.coalesced, current);
     pending.resolve(response);
   }
 
-  private keep(topic: string, flavor: RouteFlavor, body: Buffer): void {
+  private keep({ topic, variant }: RouteAnswerKey, body: Buffer): void {
     if (this.answerBytes + body.length > CACHE_BUDGET_BYTES) this.invalidate(null);
-    const previous = this.answers[flavor].get(topic);
+    let answers = this.answers.get(variant);
+    if (!answers) this.answers.set(variant, (answers = new Map()));
+    const previous = answers.get(topic);
     this.answerBytes += body.length - (previous?.length ?? 0);
-    this.answers[flavor].set(topic, body);
+    answers.set(topic, body);
   }
 
   private invalidate(topics: string[] | null): void {
     if (topics === null) {
-      this.answers.standard.clear();
-      this.answers.fastjson.clear();
+      this.answers.clear();
       this.answerBytes = 0;
       return;
     }
     for (const topic of topics) {
-      for (const answers of [this.answers.standard, this.answers.fastjson]) {
+      for (const answers of this.answers.values()) {
         const body = answers.get(topic);
         if (body) this.answerBytes -= body.length;
         answers.delete(topic);
@@ -227,13 +250,21 @@ export class ServingWorker {
     }
   }
 
-  private report(): void {
+  private report(asked = false): void {
     const traffic = this.server?.traffic() ?? { bytesIn: 0, bytesOut: 0 };
     const served = this.served;
-    const delta: ServedDelta = { count: served.count, sum: served.sum, buckets: served.counts, ...traffic, tlsHandshakes: this.tlsHandshakes };
+    const delta: ServedDelta = {
+      open: this.connections.size,
+      accepted: this.accepted,
+      count: served.count,
+      sum: served.sum,
+      buckets: served.counts,
+      ...traffic,
+      tlsHandshakes: this.tlsHandshakes,
+    };
     this.served = new BucketCounts(LATENCY_BUCKETS);
     this.tlsHandshakes = { success: 0, failure: 0 };
-    this.send({ t: 'served', delta });
+    this.send({ t: 'served', delta, asked });
   }
 
   private async stop(): Promise<void> {

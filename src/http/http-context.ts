@@ -28,7 +28,7 @@ export interface HttpContext {
   now(): number;
   metrics: {
     scrape(openMetrics: boolean): Promise<Scrape>;
-    totals(): { requests: number; routeLookups: number; routeLookupSeconds: number; connectionsOpen: number };
+    totals(): Promise<{ requests: number; routeLookups: number; routeLookupSeconds: number; connectionsOpen: number }>;
   };
   readiness(): Readiness;
   /** Who may call: null when `aclEnable=false` (everyone may). */

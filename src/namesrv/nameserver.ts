@@ -13,7 +13,7 @@ import type { Logger } from '../util/logger.js';
 import { notifyMinBrokerIdChanged } from './broker-notifier.js';
 import { cancellableDelay, goAwayReply } from './graceful-drain.js';
 import type { Configuration } from './config/configuration.js';
-import { servingProcessCount, startServingCluster } from '../cluster/index.js';
+import { servingProcessCount } from '../cluster/process-count.js';
 import type { ServingCluster } from '../cluster/serving-cluster.js';
 import { parseProperties } from '../util/java-properties.js';
 import { KvStore } from './kv/kv-store.js';
@@ -163,6 +163,8 @@ export class NameServer {
     };
     const processes = servingProcessCount(this.options.configuration.servingProcesses);
     if (processes > 1) {
+      // Loaded only here: one process (one core, or servingProcesses=1) runs no cluster code.
+      const { startServingCluster } = await import('../cluster/index.js');
       this.cluster = startServingCluster({
         processes,
         transport,
@@ -172,8 +174,10 @@ export class NameServer {
         configuration: this.options.configuration,
         env: this.options.env ?? process.env,
         generations: this.registry.generations,
+        kvVersion: () => this.kv.version,
         counters: this.counters,
-        mayKeepRoutes: () => !this.isDraining && !this.access && this.readiness().ready,
+        access,
+        mayKeepRoutes: () => !this.isDraining && this.readiness().ready,
       });
       this.server = this.cluster;
     } else {

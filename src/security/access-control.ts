@@ -38,6 +38,7 @@ const NO_RULES: AclRules = { globalWhiteRemoteAddresses: [], accounts: new Map()
  */
 export class AccessControl {
   private rules: AclRules = NO_RULES;
+  private text: string | null = null;
   private watcher: FileChangeWatcher | null = null;
   private readonly reloadListeners = new Set<(event: AclReloadEvent) => void>();
 
@@ -54,6 +55,11 @@ export class AccessControl {
       debounceMs: options.watchDebounceMs,
     });
     return control;
+  }
+
+  /** The ACL file's text whose accounts are in force; null while none has loaded. */
+  get rulesText(): string | null {
+    return this.text;
   }
 
   /** Accounts in force. */
@@ -105,6 +111,7 @@ export class AccessControl {
     }
     try {
       this.rules = parseAclFile(text);
+      this.text = text;
     } catch (err) {
       if (!(err instanceof AclFileError)) throw err;
       logger.error({ file, err: err.message }, 'ACL file not loaded; keeping the accounts in force');

@@ -79,11 +79,13 @@ test('a NameServer that restarts gets the broker again on the next interval', as
     assert.equal(result!.ok, true);
     assert.ok(await knowsBroker(first));
     await first.stop();
-    restarted = await startNameServer({ netty: { listenPort: port } });
+    // Rounds from here on find no NameServer until the new one listens; how many run before it
+    // does depends on how fast it starts (several processes take longer), so the fresh server may
+    // already know the broker when start() resolves.
     const roundsBefore = rounds.length;
-    assert.equal(await knowsBroker(restarted), false, 'a fresh NameServer knows no broker');
+    restarted = await startNameServer({ netty: { listenPort: port } });
     await until(() => knowsBroker(restarted!));
-    assert.ok(rounds.length > roundsBefore, 'a later round registered it');
+    assert.ok(rounds.slice(roundsBefore).some((results) => results[0]?.ok), 'a later round registered it');
   } finally {
     await registration.close();
     await restarted?.stop();

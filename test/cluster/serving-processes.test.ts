@@ -107,7 +107,7 @@ describe('servingProcesses=2: several processes serve the remoting port', () => 
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' }, MQVersion.V4_9_4],
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicB', acceptStandardJsonOnly: 'true' }],
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'NoSuchTopic' }],
-      // Zone routing is answered by the primary only.
+      // Zone routing: a copy per zone.
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA', zoneMode: 'true', zoneName: 'other-zone' }],
       [RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA', zoneMode: 'true', zoneName: ' ' }],
       [RequestCode.GET_BROKER_CLUSTER_INFO, null],

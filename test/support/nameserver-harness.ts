@@ -45,7 +45,7 @@ export function tempDir(prefix = 'namesrv-test-'): string {
 export async function startNameServer(
   init: ConfigurationInit = {},
   logger: Logger = silentLogger(),
-  options: Pick<NameServerAppOptions, 'registerBodyDecoder' | 'httpsWatchDebounceMs'> = {},
+  options: Pick<NameServerAppOptions, 'registerBodyDecoder' | 'httpsWatchDebounceMs' | 'aclWatchDebounceMs'> = {},
 ): Promise<RunningNameServer> {
   const home = init.homeDir ?? tempDir();
   const configuration = new Configuration({

@@ -93,7 +93,7 @@ export const apiRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) 
   });
 
   app.get('/api/v1/stats', async () => {
-    const totals = ctx.metrics.totals();
+    const totals = await ctx.metrics.totals();
     return {
       timestamp: ctx.now(),
       requestsTotal: totals.requests,

@@ -24,8 +24,9 @@ export interface ServerExtrasConfig {
   /** ... or to more than this many times its own size (bodies inflating to 1 MiB or less excepted). */
   registerBodyMaxInflateRatio: number;
   /**
-   * Processes serving the remoting port: 1 is one process; more fork serving workers beside the
-   * process that holds the registry; 0 is one per core (docs/performance.md).
+   * Processes serving the remoting port: 0 (the default) is one per core, a single process on a
+   * one-core machine; 1 is one process; more fork serving workers beside the process that holds
+   * the registry (docs/performance.md).
    */
   servingProcesses: number;
 }
@@ -57,6 +58,6 @@ export function defaultServerExtrasConfig(homeDir: string): ServerExtrasConfig {
     logFileMaxCount: 10,
     registerBodyMaxInflatedSize: DEFAULT_REGISTER_BODY_LIMITS.maxInflatedSize,
     registerBodyMaxInflateRatio: DEFAULT_REGISTER_BODY_LIMITS.maxInflateRatio,
-    servingProcesses: 1,
+    servingProcesses: 0,
   };
 }

@@ -44,14 +44,16 @@ function zoneOf(header: HeaderOf<typeof GetRouteInfoHeader>): string | undefined
 }
 
 /**
- * What a route lookup's answer depends on besides the registry and the switches: its topic and
- * JSON flavour. Null when the answer is shaped for its caller (a zone) or the header is refused.
+ * What a route lookup's answer depends on besides the registry and the switches: its topic, and
+ * its variant: the JSON flavour and the zone it is filtered for (compared without case, as the
+ * filter compares). Null when the header is refused.
  */
-export function routeAnswerKey(request: RemotingCommand): { topic: string; flavor: RouteFlavor } | null {
+export function routeAnswerKey(request: RemotingCommand): { topic: string; variant: string } | null {
   if (request.extFields?.topic == null) return null;
   const header = readRouteInfoHeader(request.extFields);
-  if (zoneOf(header)) return null;
-  return { topic: header.topic, flavor: routeFlavor(request.version, header) };
+  const flavor = routeFlavor(request.version, header);
+  const zone = zoneOf(header);
+  return { topic: header.topic, variant: zone === undefined ? flavor : `${flavor} zone ${zone.toLowerCase()}` };
 }
 
 /**

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import type { ClientConnection } from '../../src/remoting/remoting-client.js';
+import type { ExtFields } from '../../src/remoting/remoting-command.js';
+import { FakeBroker, topic } from '../support/fake-broker.js';
+import { bodyJson, call, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+
+interface Route {
+  brokerDatas: Array<{ brokerName: string }>;
+  orderTopicConf?: string;
+}
+
+async function route(client: ClientConnection, extFields: ExtFields): Promise<Route> {
+  const answer = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields });
+  assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark ?? '');
+  return bodyJson(answer) as Route;
+}
+
+const brokerNames = (r: Route): string[] => r.brokerDatas.map((b) => b.brokerName).sort();
+
+/** Connections until every serving process holds at least one, as the workers report when asked. */
+async function oneOnEveryProcess(ns: RunningNameServer): Promise<ClientConnection[]> {
+  const clients: ClientConnection[] = [];
+  const cluster = ns.server.servingCluster!;
+  for (;;) {
+    const client = await ns.connect();
+    await call(client, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'none', key: 'none' } });
+    clients.push(client);
+    await cluster.collectReports();
+    if ([...cluster.connectionsByProcess().values()].every((n) => n > 0)) return clients;
+  }
+}
+
+describe('serving processes keep copies of zone-filtered and order-configured answers', () => {
+  let ns: RunningNameServer;
+  before(async () => {
+    ns = await startNameServer({ servingProcesses: 2, namesrv: { orderMessageEnable: true } });
+    for (const [brokerName, zoneName, brokerAddr] of [['broker-a', 'zone-a', '127.0.0.1:10911'], ['broker-b', 'zone-b', '127.0.0.1:10921']] as const) {
+      const broker = new FakeBroker(await ns.connect(), { brokerName, zoneName, brokerAddr, topics: [topic('TopicA'), topic('TopicB')] });
+      const registered = await broker.register();
+      assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? '');
+    }
+  });
+  after(async () => {
+    await ns?.stop();
+  });
+
+  it('answers a lookup for a zone from its copy, one copy per zone (compared without case)', async () => {
+    const cluster = ns.server.servingCluster!;
+    const [client] = await oneOnEveryProcess(ns);
+    const zoneA = { topic: 'TopicA', zoneMode: 'true', zoneName: 'zone-a' };
+    assert.deepEqual(brokerNames(await route(client!, zoneA)), ['broker-a']);
+    const forwarded = cluster.forwardedCount;
+    assert.deepEqual(brokerNames(await route(client!, zoneA)), ['broker-a']);
+    assert.deepEqual(brokerNames(await route(client!, { ...zoneA, zoneName: ' ZONE-A ' })), ['broker-a']);
+    assert.equal(cluster.forwardedCount, forwarded, 'answered from the copy');
+    assert.deepEqual(brokerNames(await route(client!, { ...zoneA, zoneName: 'zone-b' })), ['broker-b']);
+    assert.deepEqual(brokerNames(await route(client!, { topic: 'TopicA' })), ['broker-a', 'broker-b']);
+    assert.equal(cluster.forwardedCount, forwarded + 2, 'another zone, and no zone, are other copies');
+  });
+
+  it('with orderMessageEnable, a KV change reaches every process before it is answered', async () => {
+    const clients = await oneOnEveryProcess(ns);
+    for (const client of clients) assert.equal((await route(client, { topic: 'TopicA' })).orderTopicConf, undefined);
+    for (const value of ['broker-a:4', 'broker-a:4;broker-b:4']) {
+      const put = await call(clients[0]!, RequestCode.PUT_KV_CONFIG, { extFields: { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicA', value } });
+      assert.equal(put.code, ResponseCode.SUCCESS);
+      for (const client of clients) assert.equal((await route(client, { topic: 'TopicA' })).orderTopicConf, value);
+    }
+  });
+});
