@@ -113,7 +113,7 @@ const CHECKS: Record<string, PropertySpec['check']> = {
   logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
   registerBodyMaxInflatedSize: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   registerBodyMaxInflateRatio: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
-  servingProcesses: { test: (v) => Number(v) >= 0 && Number(v) <= 1024, expected: 'a number of processes from 0 (one per core) to 1024' },
+  servingProcesses: { test: (v) => Number(v) >= 0 && Number(v) <= 1024, expected: 'a number of processes from 0 (one per core from 4 cores up) to 1024' },
   proxyProtocolTrustedAddresses: { test: (v) => isTrustedProxyList(String(v)), expected: 'IP addresses or networks (address/prefix) separated by ;' },
   logLevel: { test: (v) => (LOG_LEVELS as readonly string[]).includes(String(v)), expected: `one of ${LOG_LEVELS.join(', ')}` },
 };

@@ -24,8 +24,8 @@ export interface ServerExtrasConfig {
   /** ... or to more than this many times its own size (bodies inflating to 1 MiB or less excepted). */
   registerBodyMaxInflateRatio: number;
   /**
-   * Processes serving the remoting port: 0 (the default) is one per core, a single process on a
-   * one-core machine; 1 is one process; more fork serving workers beside the process that holds
+   * Processes serving the remoting port: 0 (the default) is one per core on a host of 4 cores or
+   * more and a single process below that; 1 is one process; more fork serving workers beside the process that holds
    * the registry (docs/performance.md).
    */
   servingProcesses: number;
