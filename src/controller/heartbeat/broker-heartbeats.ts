@@ -18,6 +18,11 @@ export interface Heartbeat extends BrokerIdentity {
   readonly electionPriority?: number;
 }
 
+/** A broker forgotten for silence, and the connection its heartbeats came on. */
+export interface ExpiredBroker extends BrokerIdentity {
+  readonly connectionId: number;
+}
+
 /** What the controller last heard from a broker that heartbeats it. */
 export interface HeartbeatSnapshot extends BrokerIdentity {
   readonly brokerAddr: string;
@@ -102,14 +107,14 @@ export class BrokerHeartbeats implements Liveness {
     return info && { epoch: info.epoch, maxOffset: info.maxOffset, electionPriority: info.electionPriority };
   }
 
-  /** Forgets brokers silent past their timeout and returns them. */
-  expire(): BrokerIdentity[] {
+  /** Forgets brokers silent past their timeout and returns them, each with the connection it last heartbeat on. */
+  expire(): ExpiredBroker[] {
     const now = this.clock.now();
-    const expired: BrokerIdentity[] = [];
+    const expired: ExpiredBroker[] = [];
     for (const [key, info] of this.live) {
       if (now - info.lastUpdate > info.timeoutMillis) {
         this.live.delete(key);
-        expired.push(identityOf(info));
+        expired.push({ ...identityOf(info), connectionId: info.connectionId });
       }
     }
     return expired;

@@ -16,7 +16,7 @@ describe('broker heartbeats', () => {
     assert.deepEqual(beats.expire(), []);
     clock.advance(1);
     assert.equal(beats.isAlive('c', 'b', 1), false);
-    assert.deepEqual(beats.expire(), [{ clusterName: 'c', brokerName: 'b', brokerId: 1 }]);
+    assert.deepEqual(beats.expire(), [{ clusterName: 'c', brokerName: 'b', brokerId: 1, connectionId: 7 }], 'with the connection it beat on');
     assert.equal(beats.isAlive('c', 'b', 2), true);
     clock.advance(7000);
     assert.deepEqual(beats.expire().map((b) => b.brokerId), [2]);
