@@ -177,7 +177,8 @@ export class ServerConnection implements Connection {
     this.account();
   }
 
-  onData(chunk: Buffer): void {
+  /** `shared`: the chunk is a view of the shared read buffer, which the next read of any connection reuses. */
+  onData(chunk: Buffer, shared = false): void {
     if (this.stage === 'closed') return;
     this.queue.append(chunk);
     const partsBefore = this.partsDone;
@@ -192,8 +193,7 @@ export class ServerConnection implements Connection {
     } finally {
       socket.uncork();
     }
-    // The shared read buffer is reused by the next read of any connection.
-    if (chunk.buffer === SHARED_READ && this.queue.length > 0) this.queue.copyOut(SHARED_READ);
+    if (shared && this.queue.length > 0) this.queue.copyOut(SHARED_READ);
     if (outcome === null && !this.account()) {
       outcome = failure('the server holds as many bytes of unfinished requests as it may (inputBufferMaxBytes), closing connection', {
         held: this.host.budget.held,
@@ -431,7 +431,7 @@ function onSocketData(this: OwnedSocket, chunk: Buffer): void {
 const SHARED_READ = sharedReadBuffer.buffer;
 
 function onDirectRead(this: OwnedSocket, length: number, buffer: Buffer): void {
-  this[CONNECTION]!.onData(buffer.subarray(0, length));
+  this[CONNECTION]!.onData(buffer.subarray(0, length), true);
 }
 
 function onSocketError(this: OwnedSocket, err: Error): void {
