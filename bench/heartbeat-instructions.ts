@@ -6,23 +6,18 @@
  * A broker heartbeats its controller once a second; a thousand brokers at independent phases make
  * a thousand separate wake-ups of an idle controller, each reading one small frame from one
  * socket. So the heartbeats here are sent one at a time, `--gap-ms` apart (under valgrind a
- * heartbeat takes about a millisecond), round-robin over `--brokers` connections, each wake-up
- * reading one frame. Counting is on for the measured heartbeats only, then for 10 s of idleness,
- * whose rate is subtracted over the measured window's duration. The main thread (the event loop)
- * and all threads are reported apart. Only user-space instructions are counted: the kernel's part
- * (epoll, read) is not, and is the same for every build.
+ * heartbeat takes about a millisecond), round-robin over `--brokers` connections. How counting
+ * works: callgrind-count.ts. Only user-space instructions are counted: the kernel's part (epoll,
+ * read) is not, and is the same for every build.
  *
  *   node dist/bench/heartbeat-instructions.js [--controller-cli=FILE] [--brokers=N] [--heartbeats=N] [--warmup-heartbeats=N] [--gap-ms=N] [--keep=DIR]
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ControllerRequestCode as Req } from '../src/protocol/controller-codes.js';
 import { ControllerBroker } from '../test/support/controller-broker.js';
 import { ClientConnection } from '../src/remoting/remoting-client.js';
+import { CallgrindCount } from './callgrind-count.js';
 import { startServerProcess } from './server-process.js';
 
 const { values } = parseArgs({
@@ -40,35 +35,19 @@ const brokerCount = Number(values.brokers);
 const heartbeatCount = Number(values.heartbeats);
 const warmupCount = Number(values['warmup-heartbeats']);
 const gapMs = Number(values['gap-ms']);
-const IDLE_MS = 10_000;
 const CONTROLLER_CLI = fileURLToPath(new URL('../../bin/mqcontroller.js', import.meta.url));
 const BOOT_LINE = /The Controller Server boot success\. serializeType=\w+, address ([^\s:]+):(\d+)/;
 
-const outDir = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'callgrind-'));
-fs.mkdirSync(outDir, { recursive: true });
-const outFile = path.join(outDir, 'callgrind.out');
+const counter = new CallgrindCount(values.keep);
 const controller = await startServerProcess({
   nodeArgs: [],
   cli: values['controller-cli'] ?? CONTROLLER_CLI,
   // A slow run must not make the brokers look silent: no scan forgets them within the run.
   args: ['--controllerDLegerGroup=bench', '--controllerDLegerPeers=n0-127.0.0.1:0', '--controllerDLegerSelfId=n0', '--scanNotActiveBrokerInterval=3600000', '--scanInactiveMasterInterval=3600000'],
   bootLine: BOOT_LINE,
-  wrapper: ['valgrind', '--tool=callgrind', '--separate-threads=yes', '--instr-atstart=no', `--callgrind-out-file=${outFile}`],
+  wrapper: counter.wrapper,
   bootTimeoutMs: 600_000,
 });
-const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(controller.pid)], { stdio: 'ignore' });
-/** Instructions of a dump, on the main thread (file suffix -01) and on all threads. */
-function totalOf(part: number): { main: number; all: number } {
-  let main = 0;
-  let all = 0;
-  for (const file of fs.readdirSync(outDir).filter((f) => f.startsWith(`callgrind.out.${part}-`))) {
-    const count = Number(/^totals: (\d+)/m.exec(fs.readFileSync(path.join(outDir, file), 'utf8'))?.[1] ?? 0);
-    all += count;
-    if (file.endsWith('-01')) main = count;
-  }
-  return { main, all };
-}
-
 const brokers: ControllerBroker[] = [];
 for (let i = 0; i < brokerCount; i++) {
   const connection = await ClientConnection.connect({ host: controller.host, port: controller.port, connectTimeoutMs: 60_000 });
@@ -90,7 +69,7 @@ async function heartbeats(count: number, barrierEvery = 0): Promise<void> {
   }
 }
 
-/** A round trip after the last heartbeat: once answered, the controller has read every heartbeat before it. */
+/** A request answered (the window ends with it; its path is warmed up with the heartbeats'). */
 async function barrier(): Promise<void> {
   await brokers[0]!.call(Req.CONTROLLER_GET_METADATA_INFO);
 }
@@ -100,37 +79,24 @@ try {
   // among them: the code is then compiled for both, as after a broker's start-up, and the
   // barrier that ends the measured window does not send it back to unoptimized code.
   await heartbeats(warmupCount, 500);
-  control('-i', 'on');
-  let started = performance.now();
-  await heartbeats(heartbeatCount);
-  await barrier();
-  const busyMs = performance.now() - started;
-  control('-i', 'off');
-  control('-d');
-  control('-z');
-  control('-i', 'on');
-  started = performance.now();
-  await pause(IDLE_MS);
-  const idleMs = performance.now() - started;
-  control('-i', 'off');
-  control('-d');
-  const busy = totalOf(1);
-  const idle = totalOf(2);
-  const perHeartbeat = (thread: 'main' | 'all') => Math.round((busy[thread] - (idle[thread] * busyMs) / idleMs) / heartbeatCount);
+  const count = await counter.measure(controller.pid!, heartbeatCount, async () => {
+    await heartbeats(heartbeatCount);
+    await barrier();
+  });
   console.log(
     JSON.stringify({
       controller: values['controller-cli'] ?? 'bin/mqcontroller.js',
       brokers: brokerCount,
       heartbeats: heartbeatCount,
       gapMs,
-      measuredSeconds: Math.round(busyMs / 100) / 10,
-      mainThreadPerHeartbeat: perHeartbeat('main'),
-      allThreadsPerHeartbeat: perHeartbeat('all'),
-      idleMainThreadPerSecond: Math.round((idle.main / idleMs) * 1000),
+      measuredSeconds: count.measuredSeconds,
+      mainThreadPerHeartbeat: count.main,
+      allThreadsPerHeartbeat: count.all,
+      idleMainThreadPerSecond: count.idleMainThreadPerSecond,
     }),
   );
 } finally {
   for (const b of brokers) b.connection.close();
   await controller.stop();
-  if (!values.keep) fs.rmSync(outDir, { recursive: true, force: true });
+  counter.dispose();
 }

@@ -13,14 +13,11 @@
  *
  * 8 brokers x 1,000 topics (every broker has every topic), 16 connections x 4 in flight.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RequestCode } from '../src/protocol/request-code.js';
 import { ClientConnection } from '../src/remoting/remoting-client.js';
 import { createRequest } from '../src/remoting/remoting-command.js';
+import { CallgrindCount } from './callgrind-count.js';
 import { SimulatedRegistry, type RegistryLayout } from './registry.js';
 import { startOwnServer } from './server-process.js';
 
@@ -34,31 +31,17 @@ const { values } = parseArgs({
 });
 const lookupCount = Number(values.lookups);
 const warmupCount = Number(values['warmup-lookups']);
-const IDLE_MS = 10_000;
 const layout: RegistryLayout = { clusterName: 'BenchCluster', brokerPrefix: 'bench-', brokers: 8, topicsPerBroker: 1000, brokersPerTopic: 8, topicPrefix: 'BenchRouteTopic-', basePort: 20000 };
 
-const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callgrind-'));
-const outFile = path.join(outDir, 'callgrind.out');
+const counter = new CallgrindCount();
 const server = await startOwnServer({
   nodeArgs: [],
   // The connections of the simulated brokers must not idle out however slow the run.
   serverArgs: ['--serverChannelMaxIdleTimeSeconds=100000', ...(values['server-args'] ?? '').split(/\s+/).filter(Boolean)],
   cli: values['server-cli'] ?? null,
-  wrapper: ['valgrind', '--tool=callgrind', '--separate-threads=yes', '--instr-atstart=no', `--callgrind-out-file=${outFile}`],
+  wrapper: counter.wrapper,
   bootTimeoutMs: 600_000,
 });
-const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(server.pid)], { stdio: 'ignore' });
-/** Instructions of a dump, on the main thread (file suffix -01) and on all threads. */
-function totalOf(part: number): { main: number; all: number } {
-  let main = 0;
-  let all = 0;
-  for (const file of fs.readdirSync(outDir).filter((f) => f.startsWith(`callgrind.out.${part}-`))) {
-    const count = Number(/^totals: (\d+)/m.exec(fs.readFileSync(path.join(outDir, file), 'utf8'))?.[1] ?? 0);
-    all += count;
-    if (file.endsWith('-01')) main = count;
-  }
-  return { main, all };
-}
 
 const registry = await SimulatedRegistry.connect(server.host, server.port, layout, 409);
 await registry.registerAll(2, false);
@@ -87,32 +70,20 @@ async function lookups(count: number): Promise<number> {
 
 try {
   await lookups(warmupCount);
-  control('-i', 'on');
-  let started = performance.now();
-  const failed = await lookups(lookupCount);
-  const busyMs = performance.now() - started;
-  control('-i', 'off');
-  control('-d');
-  control('-z');
-  control('-i', 'on');
-  started = performance.now();
-  await new Promise((r) => setTimeout(r, IDLE_MS));
-  const idleMs = performance.now() - started;
-  control('-i', 'off');
-  control('-d');
-  const busy = totalOf(1);
-  const idle = totalOf(2);
-  const perLookup = (thread: 'main' | 'all') => Math.round((busy[thread] - (idle[thread] * busyMs) / idleMs) / lookupCount);
+  let failed = 0;
+  const count = await counter.measure(server.pid!, lookupCount, async () => {
+    failed = await lookups(lookupCount);
+  });
   console.log(
     JSON.stringify({
       server: values['server-cli'] ?? 'bin/mqnamesrv.js',
       serverArgs: values['server-args'],
       lookups: lookupCount,
       failed,
-      measuredSeconds: Math.round(busyMs / 100) / 10,
-      mainThreadPerLookup: perLookup('main'),
-      allThreadsPerLookup: perLookup('all'),
-      idleMainThreadPerSecond: Math.round((idle.main / idleMs) * 1000),
+      measuredSeconds: count.measuredSeconds,
+      mainThreadPerLookup: count.main,
+      allThreadsPerLookup: count.all,
+      idleMainThreadPerSecond: count.idleMainThreadPerSecond,
     }),
   );
 } finally {
@@ -120,5 +91,5 @@ try {
   for (const c of connections) c.close();
   await registry.close().catch(() => undefined);
   await server.stop();
-  fs.rmSync(outDir, { recursive: true, force: true });
+  counter.dispose();
 }
