@@ -71,7 +71,7 @@ function parseField(name: string, type: FieldType, raw: string): string | number
 }
 
 /** Plain decimal digits, the usual form of a number field: read without a regular expression or a trim. */
-function isDigits(raw: string): boolean {
+export function isDigits(raw: string): boolean {
   if (raw.length === 0) return false;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);

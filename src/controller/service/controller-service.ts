@@ -4,7 +4,7 @@ import {
   AlterSyncStateSetHeader, ApplyBrokerIdHeader, BrokerHeartbeatToControllerHeader, CleanBrokerDataHeader, ElectMasterHeader,
   GetNextBrokerIdHeader, GetReplicaInfoHeader, RegisterBrokerToControllerHeader,
 } from '../../protocol/controller-headers.js';
-import { decodeHeader, encodeHeader } from '../../protocol/custom-header.js';
+import { decodeHeader, encodeHeader, isDigits } from '../../protocol/custom-header.js';
 import { RequestError } from '../../protocol/request-error.js';
 import { createResponse, isOneway, type RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Clock } from '../../util/clock.js';
@@ -443,6 +443,7 @@ export class ControllerService {
 }
 
 function parseLong(text: string, field: string): bigint {
+  if (text.length <= 18 && isDigits(text)) return BigInt(text);
   if (!/^[+-]?\d{1,19}$/.test(text.trim())) throw new RequestError(Code.CONTROLLER_INVALID_REQUEST, `the custom field <${field}> is not a long: ${text}`);
   return BigInt(text.trim());
 }
