@@ -4,7 +4,10 @@
  * once around a placeholder counter that is replaced per send; compressed bodies (a zlib stream)
  * are built in a small set of variants with distinct counters, taken in turn.
  */
+import { constants as zlibConstants, deflateSync } from 'node:zlib';
+import { dataVersionJson } from '../src/protocol/bodies/data-version.js';
 import { encodeRegisterBrokerBody } from '../src/protocol/bodies/index.js';
+import { MQVersion } from '../src/protocol/mq-version.js';
 import type { TopicConfig } from '../src/protocol/route-types.js';
 
 const PLACEHOLDER_COUNTER = 987_654_321_012_345;
@@ -14,7 +17,8 @@ export function topicConfig(topicName: string): TopicConfig {
   return { topicName, readQueueNums: 8, writeQueueNums: 8, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false };
 }
 
-function bodyFor(topics: readonly string[], counter: number, compressed: boolean): Buffer {
+function bodyFor(topics: readonly string[], counter: number, compressed: boolean, brokerVersion: number = MQVersion.V5_0_0): Buffer {
+  if (compressed && brokerVersion < MQVersion.V5_0_0) return compressedV4Body(topics, counter);
   return encodeRegisterBrokerBody(
     {
       topicConfigSerializeWrapper: {
@@ -25,6 +29,30 @@ function bodyFor(topics: readonly string[], counter: number, compressed: boolean
     },
     compressed,
   );
+}
+
+/**
+ * The compressed body as a 4.9.x broker writes it: five fields per topic line (no attributes) and
+ * nothing after the filter server list. A 4.9.8 NameServer takes a topic line of exactly five
+ * fields, so the 5.x form (which this project's encoder writes) fails there.
+ */
+function compressedV4Body(topics: readonly string[], counter: number): Buffer {
+  const parts: Buffer[] = [];
+  const int32 = (n: number) => {
+    const b = Buffer.allocUnsafe(4);
+    b.writeInt32BE(n, 0);
+    parts.push(b);
+  };
+  const record = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    int32(bytes.length);
+    parts.push(bytes);
+  };
+  record(dataVersionJson({ stateVersion: 0, timestamp: DATA_VERSION_TIMESTAMP, counter }));
+  int32(topics.length);
+  for (const t of topics.map(topicConfig)) record(`${t.topicName} ${t.readQueueNums} ${t.writeQueueNums} ${t.perm} ${t.topicFilterType}`);
+  record('[]');
+  return deflateSync(Buffer.concat(parts), { level: zlibConstants.Z_BEST_COMPRESSION });
 }
 
 /** A JSON body whose data-version counter can be set per send. */
@@ -54,8 +82,9 @@ export class CompressedBodies {
   private readonly bodies: Buffer[];
   private next = 0;
 
-  constructor(topics: readonly string[], variants: number, firstCounter: number) {
-    this.bodies = Array.from({ length: Math.max(1, variants) }, (_, i) => bodyFor(topics, firstCounter + i, true));
+  /** `brokerVersion`: the remoting version of the broker sending them, which decides their form. */
+  constructor(topics: readonly string[], variants: number, firstCounter: number, brokerVersion: number) {
+    this.bodies = Array.from({ length: Math.max(1, variants) }, (_, i) => bodyFor(topics, firstCounter + i, true, brokerVersion));
   }
 
   take(): Buffer {

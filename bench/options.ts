@@ -8,6 +8,16 @@ export const DEFAULT_SCENARIOS: ScenarioName[] = ['route', 'cores', 'storm', 'li
 export interface BenchOptions {
   against: { host: string; port: number } | null;
   pid: number | null;
+  /** A second NameServer, already running, measured after this one in every scenario (side by side). */
+  compareWith: { host: string; port: number } | null;
+  comparePid: number | null;
+  /** A built Java NameServer (its folder, with bin/mqnamesrv) started as that second server. */
+  java: string | null;
+  javaHeap: string;
+  javaWarmupSeconds: number;
+  compareLabel: string | null;
+  /** A scenario on the other server taking longer than this is abandoned (and a started Java NameServer stopped). */
+  compareTimeoutSeconds: number;
   scenarios: ScenarioName[];
   workers: number;
   connections: number;
@@ -55,6 +65,13 @@ export const USAGE = `npm run bench -- [options]
 
   --against=HOST:PORT     bench a running NameServer (any RocketMQ NameServer) instead of starting this one
   --pid=N                 with --against: the server's local pid, for RSS and CPU from /proc
+  --java=DIR              side by side: also start the Java NameServer built in DIR (DIR/bin/mqnamesrv),
+                          warm it up, and run every scenario on this project's server and then on it
+  --java-heap=SIZE        its heap (default 256m); --java-warmup=S its warm-up of route lookups (default 40)
+  --compare-with=HOST:PORT --compare-pid=N    side by side with a NameServer already running instead
+  --compare-label=TEXT    that server's name in the report
+  --compare-timeout=S     abandon a scenario on that server after S seconds (default 300; a Java
+                          NameServer out of heap can take minutes per request) and stop a started one
   --scenarios=LIST        comma list of ${ALL_SCENARIOS.join(', ')}; "all" for every one
                           (default ${DEFAULT_SCENARIOS.join(',')}; scale, controller and calibrate are opt-in)
   --workers=N             load-generator processes (default: cores, at least 1)
@@ -91,7 +108,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     values.set(match[1], match[2] ?? 'true');
   }
   const known = new Set([
-    'against', 'pid', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
+    'against', 'pid', 'compare-with', 'compare-pid', 'compare-label', 'java', 'java-heap', 'java-warmup', 'compare-timeout', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
     'route-brokers', 'route-topics', 'storm-brokers', 'storm-topics', 'big-topics', 'storm-rate', 'big-interval-ms',
     'list-brokers', 'list-topics', 'list-connections', 'churn-concurrency', 'hostile-bombers', 'hostile-dribblers', 'scale-brokers', 'scale-topics',
     'scale-brokers-per-topic', 'controller-sets', 'controller-args', 'server-node-args', 'server-cli', 'server-args', 'out', 'label', 'help',
@@ -106,13 +123,19 @@ export function parseOptions(argv: string[]): BenchOptions {
     return n;
   };
 
-  let against: BenchOptions['against'] = null;
+  const address = (key: string): { host: string; port: number } | null => {
+    const raw = values.get(key);
+    if (raw === undefined) return null;
+    const match = /^(.+):(\d+)$/.exec(raw);
+    if (!match) throw new Error(`--${key} wants HOST:PORT, not "${raw}"`);
+    return { host: match[1]!, port: Number(match[2]) };
+  };
   const target = values.get('against');
-  if (target !== undefined) {
-    const match = /^(.+):(\d+)$/.exec(target);
-    if (!match) throw new Error(`--against wants HOST:PORT, not "${target}"`);
-    against = { host: match[1], port: Number(match[2]) };
-  }
+  const against = address('against');
+  const compareWith = address('compare-with');
+  const java = values.get('java') ?? null;
+  if (compareWith && java) throw new Error('--compare-with and --java both name the second server: give one');
+  if (against && (compareWith || java)) throw new Error('a side-by-side run starts this project\'s server itself: drop --against');
 
   const list = values.get('scenarios');
   let scenarios: ScenarioName[] = DEFAULT_SCENARIOS;
@@ -125,6 +148,13 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     against,
     pid: values.has('pid') ? num('pid', 0, 1) : null,
+    compareWith,
+    comparePid: values.has('compare-pid') ? num('compare-pid', 0, 1) : null,
+    java,
+    javaHeap: values.get('java-heap') ?? '256m',
+    javaWarmupSeconds: num('java-warmup', 40),
+    compareLabel: values.get('compare-label') ?? null,
+    compareTimeoutSeconds: num('compare-timeout', 300, 1),
     scenarios,
     workers: num('workers', Math.max(1, os.cpus().length), 1),
     connections: num('connections', 64, 1),

@@ -63,7 +63,7 @@ export class SimulatedBroker {
   /** Builds the bodies up front, so that sends cost no encoding. */
   prepare(flavors: BodyFlavor[], compressedVariants = 4): void {
     if (flavors.includes('json')) this.jsonBody ??= new JsonBodyTemplate(this.topics);
-    if (flavors.includes('compressed')) this.compressedBodies ??= new CompressedBodies(this.topics, compressedVariants, 1_000_000);
+    if (flavors.includes('compressed')) this.compressedBodies ??= new CompressedBodies(this.topics, compressedVariants, 1_000_000, this.version);
   }
 
   /** Frees the prepared bodies (large registries). */

@@ -25,6 +25,8 @@ export interface ServerTarget {
 export interface StartedServer extends ServerTarget {
   /** Spawn to boot line, ms. */
   startupMs: number;
+  /** The process has ended (on its own, or stopped). */
+  exited(): boolean;
   stop(): Promise<void>;
 }
 
@@ -55,8 +57,14 @@ export interface ProcessStartOptions {
   nodeArgs: string[];
   cli: string;
   args: string[];
-  /** The line that says the server listens: its groups 1 and 2 are host and port. */
+  /** The line that says the server listens: its groups 1 and 2 are host and port (or `address` says where). */
   bootLine: RegExp;
+  /** Where the server listens, for a boot line that does not say. */
+  address?: { host: string; port: number };
+  /** A program to run instead of `node nodeArgs cli args` (another NameServer: a Java one). */
+  command?: string[];
+  /** Variables added to the environment; `{home}` in a value is the temp HOME. */
+  env?: Record<string, string>;
   /** A program the server runs under (e.g. valgrind and its options); node is its first argument after these. */
   wrapper?: string[];
   bootTimeoutMs?: number;
@@ -66,11 +74,12 @@ export interface ProcessStartOptions {
 export async function startServerProcess(options: ProcessStartOptions): Promise<StartedServer> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'namesrv-bench-'));
   const started = performance.now();
-  const nodeCommand = [process.execPath, ...options.nodeArgs, options.cli, ...options.args];
+  const nodeCommand = options.command ?? [process.execPath, ...options.nodeArgs, options.cli, ...options.args];
   const [program, ...args] = [...(options.wrapper ?? []), ...nodeCommand];
+  const extraEnv = Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, v.replaceAll('{home}', home)]));
   const bootTimeoutMs = options.bootTimeoutMs ?? BOOT_TIMEOUT_MS;
   const child = spawn(program!, args, {
-    env: { ...process.env, HOME: home, USERPROFILE: home },
+    env: { ...process.env, HOME: home, USERPROFILE: home, ...extraEnv },
     cwd: home,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -92,7 +101,8 @@ export async function startServerProcess(options: ProcessStartOptions): Promise<
         const match = options.bootLine.exec(line);
         if (match) {
           clearTimeout(timer);
-          resolve({ host: match[1] === '0.0.0.0' ? '127.0.0.1' : match[1], port: Number(match[2]) });
+          const host = match[1] ?? options.address?.host ?? '127.0.0.1';
+          resolve({ host: host === '0.0.0.0' ? '127.0.0.1' : host, port: Number(match[2] ?? options.address?.port) });
         }
       }
     });
@@ -111,6 +121,7 @@ export async function startServerProcess(options: ProcessStartOptions): Promise<
     pid: child.pid ?? null,
     label: `this project (pid ${child.pid})`,
     startupMs,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: () => stopChild(child, home),
   };
 }

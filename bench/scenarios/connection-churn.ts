@@ -2,7 +2,7 @@
 import type { BenchContext } from '../context.js';
 import { runPhasedLoad } from '../phased-load.js';
 import { SimulatedRegistry, type RegistryLayout } from '../registry.js';
-import { rowOf, type ScenarioResult } from '../results-model.js';
+import { rowOf, type ResultRow, type ScenarioResult } from '../results-model.js';
 import { phases, routeLookupRequest } from './common.js';
 import { noteErrors } from './route-lookup.js';
 
@@ -43,11 +43,29 @@ export async function connectionChurnScenario(ctx: BenchContext): Promise<Scenar
         },
         target.pid,
       );
-      result.rows.push(rowOf(result.name, `connect, one lookup, close (${o.churnConcurrency} at a time)`, 'conn/s', outcome.phases.get('churn')!));
+      const row = rowOf(result.name, `connect, one lookup, close (${o.churnConcurrency} at a time)`, 'conn/s', outcome.phases.get('churn')!);
+      result.rows.push(row);
+      noteCpuPerConnection(result, row);
       noteErrors(result, outcome);
     } finally {
       await registry.close();
     }
   });
   return result;
+}
+
+/**
+ * CPU per connection, the server's and the load generator's: on a machine where both share the
+ * cores, the rate is bounded by their sum, and the server's figure is what compares servers.
+ */
+function noteCpuPerConnection(result: ScenarioResult, row: ResultRow): void {
+  if (!row.rate) return;
+  const perConnection = (cores: number) => Math.round((cores / row.rate) * 1e7) / 10;
+  const server = row.serverCpuCores == null ? null : perConnection(row.serverCpuCores);
+  const loadgen = row.loadgenCores == null ? null : perConnection(row.loadgenCores);
+  if (server !== null) result.facts.push({ scenario: result.name, name: 'server CPU per connection', value: server, unit: 'µs' });
+  if (loadgen !== null) result.facts.push({ scenario: result.name, name: 'load generator CPU per connection', value: loadgen, unit: 'µs' });
+  if (server !== null && loadgen !== null && loadgen > server && (row.machineBusyPct ?? 0) >= 90) {
+    result.notes.push(`the load generator spent more CPU per connection (${loadgen} µs) than the server (${server} µs) on a fully busy machine: it, not the server, bounds this rate; compare servers by CPU per connection`);
+  }
 }

@@ -10,7 +10,7 @@ import {
   type ConnectionLimits,
 } from './connection/limits.js';
 import type { ProxyProtocolOptions } from './connection/proxy-stage.js';
-import { ServerConnection, type Connection, type ConnectionHost, type RequestHandler } from './connection/server-connection.js';
+import { debugEnabled, ServerConnection, type Connection, type ConnectionHost, type RequestHandler } from './connection/server-connection.js';
 import type { ServerTls } from './tls/server-tls.js';
 
 export type { CloseReason, Connection, ProxyProtocolOptions, RequestHandler };
@@ -121,7 +121,9 @@ export class RemotingServer {
       opened: (connection) => this.opened(connection),
       closed: (connection) => this.closed(connection),
     };
-    this.server = net.createServer((socket) => this.accept(socket));
+    // noDelay: Nagle's algorithm off from accept (as Java's TCP_NODELAY), with no call per connection.
+    // allowHalfOpen: a connection whose peer ends its side is closed by the connection itself (onPeerEnd).
+    this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server.on('error', (err) => options.logger.error({ err }, 'remoting server error'));
   }
 
@@ -215,7 +217,7 @@ export class RemotingServer {
     if (connection.isEstablished && this.connections.delete(connection.id)) {
       this.closedTraffic.bytesIn += connection.bytesRead;
       this.closedTraffic.bytesOut += connection.bytesWritten;
-      this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
+      if (debugEnabled(this.options.logger)) this.options.logger.debug({ remote: connection.remoteAddress, reason: connection.closeReason }, 'connection closed');
       try {
         this.options.listener?.onClose?.(connection, connection.closeReason);
       } catch (err) {

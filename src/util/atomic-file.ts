@@ -224,7 +224,7 @@ function syncFolder(dir: string): void {
   }
 }
 
-async function syncFolderAsync(dir: string): Promise<void> {
+export async function syncFolderAsync(dir: string): Promise<void> {
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(dir, 'r');

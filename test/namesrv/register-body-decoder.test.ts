@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { RegisterBodyDecoder } from '../../src/namesrv/processors/register-body-decoder.js';
+import { topicNamesOf } from '../../src/namesrv/route/topic-rows.js';
 import { zlibInflateChunks, type InflateChunks } from '../../src/namesrv/processors/register-body-inflater.js';
 import { BodyDecodeError } from '../../src/protocol/request-error.js';
+import { bodyCrc32 } from '../../src/protocol/body-crc.js';
+import { BodyCrcMismatch } from '../../src/namesrv/processors/register-body-job.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
 
@@ -18,7 +21,39 @@ describe('the register body decoder worker', () => {
       const decoding = decoder.decode(body, 'json');
       assert.ok(decoding instanceof Promise, 'handed to the worker');
       const decoded = await decoding;
-      assert.deepEqual([...decoded.topicConfigSerializeWrapper.topicConfigTable.keys()], ['A', 'B']);
+      assert.deepEqual(topicNamesOf(decoded.topics), ['A', 'B']);
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it('checks the body against its checksum where it decodes it: on the worker too', async () => {
+    const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
+    try {
+      assert.equal(await decoder.ready(), true);
+      const crc = bodyCrc32(body);
+      await assert.rejects(Promise.resolve(decoder.decode(body, 'json', crc ^ 1)), BodyCrcMismatch);
+      assert.deepEqual(topicNamesOf((await decoder.decode(body, 'json', crc)).topics), ['A', 'B']);
+      // And on the main thread, below the threshold.
+      const small = new RegisterBodyDecoder(silentLogger());
+      assert.throws(() => small.decode(body, 'json', crc ^ 1), BodyCrcMismatch);
+      assert.deepEqual(topicNamesOf((small.decode(body, 'json', crc) as Awaited<ReturnType<typeof small.decode>>).topics), ['A', 'B']);
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it('sends names that are not all ASCII as strings, and the rest as bytes, alike once read', async () => {
+    const names = ['Topic-é', 'Topic-\u{1F600}', 'plain'];
+    const unicode = registerRequest({ topics: names.map((n) => topic(n)), dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }).body;
+    const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
+    try {
+      assert.equal(await decoder.ready(), true);
+      const decoded = await decoder.decode(unicode, 'json');
+      assert.deepEqual(topicNamesOf(decoded.topics), names);
+      assert.ok(Array.isArray(decoded.topics.names), 'kept as strings');
+      const ascii = await decoder.decode(body, 'json');
+      assert.ok(!Array.isArray(ascii.topics.names), 'packed as bytes');
     } finally {
       await decoder.close();
     }
@@ -78,8 +113,8 @@ describe('reading a compressed register body', () => {
       assert.equal(first.fingerprint?.fingerprint, second.fingerprint?.fingerprint, 'the same topics give the same fingerprint');
       const other = await decoder.read(compressedBody(1, [topic('A')]), { compressed: true, legacy: false });
       assert.notEqual(other.fingerprint?.fingerprint, first.fingerprint?.fingerprint);
-      const decoded = await first.decode();
-      assert.deepEqual([...decoded.topicConfigSerializeWrapper.topicConfigTable.keys()], ['A', 'B']);
+      const decoded = await first.decode(null);
+      assert.deepEqual(topicNamesOf(decoded.topics), ['A', 'B']);
       assert.equal(inflation.count(), 3, 'decoding did not inflate again');
     } finally {
       await decoder.close();
@@ -121,10 +156,10 @@ describe('reading a compressed register body', () => {
     assert.ok(MiB / repetitive.length > 100);
     // Inflates, then fails as records (zeros are no DataVersion): not refused for its ratio.
     const read = await decoder.read(repetitive, { compressed: true, legacy: false });
-    assert.throws(() => read.decode(), /compressed RegisterBrokerBody: (?!inflates)/);
+    assert.throws(() => read.decode(null), /compressed RegisterBrokerBody: (?!inflates)/);
     const large = compressedBody(1, Array.from({ length: 20_000 }, (_, i) => topic(`Many-${i}-with-a-longer-name`)));
-    const decoded = await (await decoder.read(large, { compressed: true, legacy: false })).decode();
-    assert.equal(decoded.topicConfigSerializeWrapper.topicConfigTable.size, 20_000);
+    const decoded = await (await decoder.read(large, { compressed: true, legacy: false })).decode(null);
+    assert.equal(decoded.topics.size, 20_000);
     await decoder.close();
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrokerRegistration } from '../../src/namesrv/route/route-registry.js';
+import { decodedRegistrationOf } from '../../src/namesrv/route/topic-rows.js';
 import type { TopicConfig } from '../../src/protocol/route-types.js';
 import { makeRegistry, topicConfig, version } from './registry-helpers.js';
 
@@ -20,10 +21,7 @@ function bigRegistration(list: TopicConfig[], overrides: Partial<BrokerRegistrat
     haServerAddr: '10.0.0.5:10912',
     connectionId: 5,
     fingerprint: { value: 'big', dataVersion: version(counter) },
-    decode: () => ({
-      topicConfigSerializeWrapper: { dataVersion: version(counter), topicConfigTable: new Map(list.map((t) => [t.topicName, t])) },
-      filterServerList: [],
-    }),
+    decode: () => decodedRegistrationOf({ dataVersion: version(counter), topicConfigTable: new Map(list.map((t) => [t.topicName, t])) }, []),
     ...overrides,
   };
 }

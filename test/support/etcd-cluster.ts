@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Deadline } from '../../src/controller/store/etcd/deadline.js';
+import { askTls, type TestCertificates } from './etcd-tls.js';
 
 export const ETCD_BINARY = process.env.ETCD_BINARY ?? '/usr/bin/etcd';
 
@@ -51,17 +53,32 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
+/** `tls`: members serve clients over HTTPS with these certificates and ask them for a client certificate. */
+export async function startEtcdCluster(size: 1 | 3, options: { tls?: TestCertificates } = {}): Promise<EtcdCluster> {
+  // A port found free can be taken by another process before etcd binds it (tests run in parallel,
+  // and outgoing connections draw from the same range): then start over on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tryStartEtcdCluster(size, options.tls ?? null);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof PortTakenError)) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function tryStartEtcdCluster(size: 1 | 3, tls: TestCertificates | null): Promise<EtcdCluster> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'etcd-test-'));
   const ports = await freePorts(size * 2);
   const specs = Array.from({ length: size }, (_, i) => ({
     name: `m${i}`,
-    clientUrl: `http://127.0.0.1:${ports[i * 2]}`,
+    clientUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${ports[i * 2]}`,
     peerUrl: `http://127.0.0.1:${ports[i * 2 + 1]}`,
     dataDir: path.join(root, `m${i}`),
   }));
   const initialCluster = specs.map((spec) => `${spec.name}=${spec.peerUrl}`).join(',');
-  const members = specs.map((spec) => new Member(spec, initialCluster));
+  const members = specs.map((spec) => new Member(spec, initialCluster, tls));
   const cluster: EtcdCluster = {
     members,
     endpoints: members.map((member) => member.clientUrl),
@@ -78,7 +95,7 @@ export async function startEtcdCluster(size: 1 | 3): Promise<EtcdCluster> {
     await cluster.healthy();
   } catch (err) {
     await cluster.stop();
-    throw err;
+    throw /address already in use/.test(String((err as Error).message)) ? new PortTakenError((err as Error).message) : err;
   }
   return cluster;
 }
@@ -93,7 +110,11 @@ class Member implements EtcdMember {
   private exited: Promise<void> = Promise.resolve();
   private stderrTail = '';
 
-  constructor(spec: { name: string; clientUrl: string; peerUrl: string; dataDir: string }, private readonly initialCluster: string) {
+  constructor(
+    spec: { name: string; clientUrl: string; peerUrl: string; dataDir: string },
+    private readonly initialCluster: string,
+    private readonly tls: TestCertificates | null,
+  ) {
     this.name = spec.name;
     this.clientUrl = spec.clientUrl;
     this.peerUrl = spec.peerUrl;
@@ -120,6 +141,9 @@ class Member implements EtcdMember {
         '--initial-cluster-token=controller-test',
         '--logger=zap',
         '--log-level=error',
+        ...(this.tls
+          ? [`--cert-file=${this.tls.serverCertFile}`, `--key-file=${this.tls.serverKeyFile}`, `--trusted-ca-file=${this.tls.caFile}`, '--client-cert-auth']
+          : []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -177,12 +201,16 @@ class Member implements EtcdMember {
   }
 
   private async reportsHealthy(): Promise<boolean> {
+    if (this.tls) return askTls(`${this.clientUrl}/health`, this.tls).then((answer) => answer.body.health === 'true', () => false);
+    const deadline = new Deadline(2000);
     try {
-      const response = await fetch(`${this.clientUrl}/health`, { signal: AbortSignal.timeout(2000) });
-      const body = (await response.json()) as { health?: string };
+      const response = await deadline.bound(fetch(`${this.clientUrl}/health`, { signal: deadline.signal }));
+      const body = (await deadline.bound(response.json())) as { health?: string };
       return body.health === 'true';
     } catch {
       return false;
+    } finally {
+      deadline.end();
     }
   }
 }

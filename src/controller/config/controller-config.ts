@@ -44,6 +44,14 @@ export interface ControllerConfig {
   controllerEtcdEndpoints: string;
   controllerEtcdLeaseTtlSeconds: number;
   controllerEtcdPrefix: string;
+  /** PEM file of the CA that signed the etcd members' certificates (`https://` endpoints); empty: the system's CAs. */
+  controllerEtcdCaFile: string;
+  /** PEM files of this controller's client certificate and key, for members started with `--client-cert-auth`. */
+  controllerEtcdCertFile: string;
+  controllerEtcdKeyFile: string;
+  /** An etcd user and its password, when etcd's auth is enabled; empty: none. */
+  controllerEtcdUser: string;
+  controllerEtcdPassword: string;
   /** After this node becomes leader, inactive masters wait this long before an election (heartbeats must arrive first). */
   controllerLeaderGracePeriodMillis: number;
   /** Heartbeat timeout of a broker that sends none (Java's DEFAULT_BROKER_CHANNEL_EXPIRED_TIME). */
@@ -83,6 +91,11 @@ export function defaultControllerConfig(homeDir: string): ControllerConfig {
     controllerEtcdEndpoints: '',
     controllerEtcdLeaseTtlSeconds: 10,
     controllerEtcdPrefix: '/rocketmq/controller/',
+    controllerEtcdCaFile: '',
+    controllerEtcdCertFile: '',
+    controllerEtcdKeyFile: '',
+    controllerEtcdUser: '',
+    controllerEtcdPassword: '',
     controllerLeaderGracePeriodMillis: 10000,
     controllerBrokerHeartbeatTimeoutMillis: 10000,
   };
@@ -98,7 +111,8 @@ const TYPES: Record<keyof ControllerConfig, ValueType> = {
   metricGrpcExporterIntervalInMills: 'long', metricLoggingExporterIntervalInMills: 'long', metricsPromExporterPort: 'int',
   metricsPromExporterHost: 'string', metricsLabel: 'string', metricsInDelta: 'boolean', configBlackList: 'string',
   controllerStore: 'string', controllerEtcdEndpoints: 'string', controllerEtcdLeaseTtlSeconds: 'int',
-  controllerEtcdPrefix: 'string', controllerLeaderGracePeriodMillis: 'long', controllerBrokerHeartbeatTimeoutMillis: 'long',
+  controllerEtcdPrefix: 'string', controllerEtcdCaFile: 'string', controllerEtcdCertFile: 'string', controllerEtcdKeyFile: 'string',
+  controllerEtcdUser: 'string', controllerEtcdPassword: 'string', controllerLeaderGracePeriodMillis: 'long', controllerBrokerHeartbeatTimeoutMillis: 'long',
 };
 
 const POSITIVE = { test: (v: number | string) => Number(v) > 0, expected: 'a positive integer' };
@@ -139,9 +153,10 @@ export function applyControllerProperty(config: ControllerConfig, name: string, 
 }
 
 /** `key=value` lines, sorted by name, as GET_CONTROLLER_CONFIG and `-p` show them. */
-export function controllerConfigEntries(config: ControllerConfig): Array<[string, string]> {
+/** Every setting as `name=value` text, sorted; `forDisplay` hides the etcd password (what GET_CONTROLLER_CONFIG shows). */
+export function controllerConfigEntries(config: ControllerConfig, forDisplay = false): Array<[string, string]> {
   return Object.entries(config)
-    .map(([k, v]): [string, string] => [k, String(v)])
+    .map(([k, v]): [string, string] => [k, forDisplay && k === 'controllerEtcdPassword' && v !== '' ? '******' : String(v)])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

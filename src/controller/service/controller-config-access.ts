@@ -12,6 +12,7 @@ const ALWAYS_BLACKLISTED = [
   'configBlackList', 'configStorePath', 'rocketmqHome',
   'controllerStore', 'controllerStorePath', 'controllerDLegerPeers', 'controllerDLegerSelfId', 'controllerDLegerGroup',
   'controllerEtcdEndpoints', 'controllerEtcdPrefix', 'controllerEtcdLeaseTtlSeconds',
+  'controllerEtcdCaFile', 'controllerEtcdCertFile', 'controllerEtcdKeyFile', 'controllerEtcdUser', 'controllerEtcdPassword',
 ];
 
 /**
@@ -22,7 +23,7 @@ export class ControllerConfigAccess {
   constructor(private readonly config: ControllerConfig) {}
 
   format(): string {
-    return formatProperties(controllerConfigEntries(this.config));
+    return formatProperties(controllerConfigEntries(this.config, true));
   }
 
   /** Applies every property of the body, or none: resolves with the refusal when one cannot be applied. */

@@ -12,7 +12,7 @@ import type { Logger } from '../../util/logger.js';
 import type { ControllerConfig, ControllerTopology } from '../config/controller-config.js';
 import { BrokerHeartbeats, type BrokerIdentity } from '../heartbeat/broker-heartbeats.js';
 import * as rules from '../rules/replicas-rules.js';
-import { CorruptRecordError } from '../state/broker-set.js';
+import { CorruptRecordError, type BrokerSet } from '../state/broker-set.js';
 import { changesToRecords, ReplicasState } from '../state/replicas-state.js';
 import { NotLeaderError, type ControllerStore, type Leadership } from '../store/controller-store.js';
 import { ControllerConfigAccess } from './controller-config-access.js';
@@ -45,14 +45,22 @@ const HEARTBEAT_TAKEN: rules.Decision = { code: Code.SUCCESS, remark: 'Heart bea
 
 /**
  * The controller: answers brokers and administrators, decides with the rules, and makes every
- * change durable in the store before it is applied or answered. Changes are decided one at a time
- * (read state → decide → commit → apply → answer), so no decision is made on a view a concurrent
- * change has made stale.
+ * change durable in the store before it is answered. Changes are decided one at a time, each on
+ * the state every earlier decision left (`decided`), so none is made on a view a concurrent change
+ * has made stale. A store that keeps commits in order (`pipelinesCommits`) is handed the next
+ * change while earlier ones are still being made durable, so that they can share a write; other
+ * stores get one change at a time. Reads are answered from the durable state (`state`) only, and a
+ * decision is answered only once everything decided before it is durable too.
  */
 export class ControllerService {
   readonly heartbeats: BrokerHeartbeats;
   readonly counters = new ControllerCounters();
+  /** What is durable: reads, the console and metrics see this. */
   private state = new ReplicasState();
+  /** What the decisions so far make it, some of them still on their way to the store. */
+  private decided = new ReplicasState();
+  /** Whether every change decided so far is durable; settles once the latest commit has. */
+  private durable: Promise<boolean> = Promise.resolve(true);
   private phase: Phase = { name: 'not-leader', leadership: { role: 'follower', leaderAddress: null } };
   private queue: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
@@ -80,7 +88,7 @@ export class ControllerService {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    await this.queue.catch(() => undefined);
+    await this.whenIdle();
     await this.options.store.close();
   }
 
@@ -89,9 +97,10 @@ export class ControllerService {
     return this.phase.name === 'leading';
   }
 
-  /** Resolves once every change queued so far has been decided and answered. */
-  whenIdle(): Promise<void> {
-    return this.queue.then(() => undefined, () => undefined);
+  /** Resolves once every change queued so far has been decided, made durable (or refused) and answered. */
+  async whenIdle(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.durable;
   }
 
   /** A read-only view of the state (console, metrics, tests). */
@@ -122,6 +131,9 @@ export class ControllerService {
         const records = await this.options.store.readAll();
         if (this.phase.name !== 'loading' || this.phase.term !== term) return;
         this.state = ReplicasState.fromRecords(records);
+        this.decided = ReplicasState.fromRecords(records);
+        // Every decision from now on rests on what was just read, which is durable.
+        this.durable = Promise.resolve(true);
         this.loadError = null;
         this.phase = { name: 'leading', term, since: this.options.clock.now() };
         this.counters.becameLeader++;
@@ -162,9 +174,9 @@ export class ControllerService {
     return { refused: Code.CONTROLLER_NOT_LEADER, remark: `The controller is not in leader state${leader}` };
   }
 
-  private ruleContext(connectionClusters: readonly string[] = []): rules.RuleContext {
+  private ruleContext(state: ReplicasState, connectionClusters: readonly string[] = []): rules.RuleContext {
     return {
-      state: this.state,
+      state,
       liveness: this.heartbeats,
       enableElectUncleanMaster: this.options.config.enableElectUncleanMaster,
       connectionClusters,
@@ -172,38 +184,61 @@ export class ControllerService {
   }
 
   /** A read: answered from the durable state by the leader only. */
-  private read(decide: () => rules.Decision): Outcome {
-    return this.phase.name === 'leading' ? decide() : this.notLeader();
+  private read(decide: (durable: ReplicasState) => rules.Decision): Outcome {
+    return this.phase.name === 'leading' ? decide(this.state) : this.notLeader();
   }
 
-  /** A change: queued, decided on the current state, made durable, applied, then answered. */
-  private change(decide: () => rules.Decision): Promise<Outcome> {
-    return this.enqueue(async (): Promise<Outcome> => {
+  /**
+   * A change: queued, decided on the state earlier decisions left, made durable, then answered.
+   * A decision that changes nothing is answered once everything decided before it is durable: it
+   * was made on that state.
+   */
+  private async change(decide: (decided: ReplicasState) => rules.Decision): Promise<Outcome> {
+    const { outcome } = await this.enqueue(async (): Promise<{ outcome: Promise<Outcome> }> => {
       const phase = this.phase;
-      if (phase.name !== 'leading') return this.notLeader();
-      const decision = decide();
-      if (decision.events.length === 0) return decision;
-      const changes = this.state.changesFor(decision.events);
-      try {
-        await this.options.store.commit(changesToRecords(changes));
-      } catch (error) {
-        if (error instanceof NotLeaderError) {
-          if (this.phase === phase) this.onLeadership({ role: 'follower', leaderAddress: error.leaderAddress });
-          return this.notLeader();
-        }
-        // The outcome is unknown: decide nothing more until the durable state is read again.
-        this.options.logger.error({ err: (error as Error).message }, 'controller store did not confirm a change; re-reading the state');
-        if (this.phase === phase) this.load(phase.term);
-        return { refused: Code.SYSTEM_ERROR, remark: `the controller store did not confirm the change: ${(error as Error).message}` };
+      if (phase.name !== 'leading') return { outcome: Promise.resolve(this.notLeader()) };
+      const decision = decide(this.decided);
+      if (decision.events.length === 0) {
+        return { outcome: this.durable.then((confirmed) => (confirmed ? decision : this.unconfirmed('the controller store did not confirm an earlier change this answer rests on'))) };
       }
-      this.state.install(changes);
-      if (decision.roleChange) this.announce(decision.roleChange);
-      return decision;
+      const changes = this.decided.changesFor(decision.events);
+      this.decided.install(changes);
+      const outcome = this.persist(phase, changes, decision);
+      this.durable = outcome.then((done) => !('refused' in done), () => false);
+      // A store that cannot take the next change before this one is durable gets one at a time.
+      if (!this.options.store.pipelinesCommits) await outcome;
+      return { outcome };
     });
+    return outcome;
+  }
+
+  /** Commits one decided change; installs it as durable and announces it once the store confirms it. */
+  private async persist(phase: Extract<Phase, { name: 'leading' }>, changes: Map<string, BrokerSet | null>, decision: rules.Decision): Promise<Outcome> {
+    try {
+      await this.options.store.commit(changesToRecords(changes));
+    } catch (error) {
+      if (error instanceof NotLeaderError) {
+        if (this.phase === phase) this.onLeadership({ role: 'follower', leaderAddress: error.leaderAddress });
+        return this.notLeader();
+      }
+      // The outcome is unknown: decide nothing more until the durable state is read again.
+      if (this.phase === phase) {
+        this.options.logger.error({ err: (error as Error).message }, 'controller store did not confirm a change; re-reading the state');
+        this.load(phase.term);
+      }
+      return this.unconfirmed(`the controller store did not confirm the change: ${(error as Error).message}`);
+    }
+    this.state.install(changes);
+    if (decision.roleChange) this.announce(decision.roleChange);
+    return decision;
+  }
+
+  private unconfirmed(remark: string): Outcome {
+    return { refused: Code.SYSTEM_ERROR, remark };
   }
 
   /** An election, counted by trigger and result. */
-  private async elect(trigger: ElectionTrigger, decide: () => rules.Decision): Promise<Outcome> {
+  private async elect(trigger: ElectionTrigger, decide: (decided: ReplicasState) => rules.Decision): Promise<Outcome> {
     const outcome = await this.change(decide);
     const code = 'refused' in outcome ? outcome.refused : outcome.code;
     this.counters.election(
@@ -273,8 +308,8 @@ export class ControllerService {
     );
   }
 
-  private withConnection(connectionId: number, brokerName: string): rules.RuleContext {
-    return this.ruleContext(this.heartbeats.clustersOnConnection(connectionId, brokerName));
+  private withConnection(state: ReplicasState, connectionId: number, brokerName: string): rules.RuleContext {
+    return this.ruleContext(state, this.heartbeats.clustersOnConnection(connectionId, brokerName));
   }
 
   private onHeartbeat(ext: RemotingCommand['extFields'], connectionId: number): rules.Decision {
@@ -300,25 +335,25 @@ export class ControllerService {
         return { code: Code.SUCCESS, header: this.metadataHeader(), events: [] };
       case Req.CONTROLLER_GET_NEXT_BROKER_ID: {
         const h = decodeHeader(GetNextBrokerIdHeader, ext);
-        return this.read(() => rules.getNextBrokerId(this.ruleContext(), h.clusterName, h.brokerName));
+        return this.read((state) => rules.getNextBrokerId(this.ruleContext(state), h.clusterName, h.brokerName));
       }
       case Req.CONTROLLER_APPLY_BROKER_ID: {
         const h = decodeHeader(ApplyBrokerIdHeader, ext);
-        return this.change(() => rules.applyBrokerId(this.ruleContext(), h));
+        return this.change((state) => rules.applyBrokerId(this.ruleContext(state), h));
       }
       case Req.CONTROLLER_REGISTER_BROKER: {
         const h = decodeHeader(RegisterBrokerToControllerHeader, ext);
-        return this.change(() => rules.registerBroker(this.ruleContext(), h));
+        return this.change((state) => rules.registerBroker(this.ruleContext(state), h));
       }
       case Req.CONTROLLER_GET_REPLICA_INFO: {
         const h = decodeHeader(GetReplicaInfoHeader, ext);
-        return this.read(() => rules.getReplicaInfo(this.withConnection(connectionId, h.brokerName), h.brokerName));
+        return this.read((state) => rules.getReplicaInfo(this.withConnection(state, connectionId, h.brokerName), h.brokerName));
       }
       case Req.CONTROLLER_ALTER_SYNC_STATE_SET: {
         const h = decodeHeader(AlterSyncStateSetHeader, ext);
         const body = decodeSyncStateSet(request.body);
-        return this.change(() =>
-          rules.alterSyncStateSet(this.withConnection(connectionId, h.brokerName), {
+        return this.change((state) =>
+          rules.alterSyncStateSet(this.withConnection(state, connectionId, h.brokerName), {
             brokerName: h.brokerName, masterBrokerId: h.masterBrokerId, masterEpoch: h.masterEpoch,
             syncStateSet: body.syncStateSet, syncStateSetEpoch: body.syncStateSetEpoch,
           }),
@@ -326,8 +361,8 @@ export class ControllerService {
       }
       case Req.CONTROLLER_ELECT_MASTER: {
         const h = decodeHeader(ElectMasterHeader, ext);
-        return this.elect(h.designateElect === true ? 'admin' : 'broker', () =>
-          rules.electMasterRule(this.withConnection(connectionId, h.brokerName), {
+        return this.elect(h.designateElect === true ? 'admin' : 'broker', (state) =>
+          rules.electMasterRule(this.withConnection(state, connectionId, h.brokerName), {
             brokerName: h.brokerName,
             ...(h.clusterName ? { clusterName: h.clusterName } : {}),
             ...(h.brokerId !== undefined ? { brokerId: h.brokerId } : {}),
@@ -337,12 +372,12 @@ export class ControllerService {
       }
       case Req.CONTROLLER_GET_SYNC_STATE_DATA: {
         const names = decodeBrokerNameList(request.body);
-        return this.read(() => rules.getSyncStateData(this.ruleContext(), names));
+        return this.read((state) => rules.getSyncStateData(this.ruleContext(state), names));
       }
       case Req.CLEAN_BROKER_DATA: {
         const h = decodeHeader(CleanBrokerDataHeader, ext);
-        return this.change(() =>
-          rules.cleanBrokerData(this.withConnection(connectionId, h.brokerName), {
+        return this.change((state) =>
+          rules.cleanBrokerData(this.withConnection(state, connectionId, h.brokerName), {
             brokerName: h.brokerName,
             ...(h.clusterName ? { clusterName: h.clusterName } : {}),
             ...(h.brokerControllerIdsToClean !== undefined ? { brokerControllerIdsToClean: h.brokerControllerIdsToClean } : {}),
@@ -405,7 +440,7 @@ export class ControllerService {
   /** The inactive-master scan (every scanInactiveMasterInterval): sets whose master is gone while a replica lives. */
   async scanInactiveMasters(): Promise<void> {
     if (!this.mayElectForInactivity()) return;
-    await Promise.all(rules.setsNeedingElection(this.state, this.heartbeats).map((set) => this.electFor(set.clusterName, set.brokerName)));
+    await Promise.all(rules.setsNeedingElection(this.decided, this.heartbeats).map((set) => this.electFor(set.clusterName, set.brokerName)));
   }
 
   /**
@@ -420,7 +455,7 @@ export class ControllerService {
     if (brokers.length === 0) return;
     for (const b of brokers) this.options.logger.warn({ ...b }, 'broker inactive');
     if (!this.mayElectForInactivity()) return;
-    const masters = brokers.filter((b) => this.state.get(b.clusterName, b.brokerName)?.masterBrokerId === b.brokerId);
+    const masters = brokers.filter((b) => this.decided.get(b.clusterName, b.brokerName)?.masterBrokerId === b.brokerId);
     await Promise.all(masters.map((b) => this.electFor(b.clusterName, b.brokerName)));
   }
 
@@ -430,7 +465,7 @@ export class ControllerService {
     this.electing.add(key);
     try {
       for (let attempt = 0; attempt < Math.max(1, this.options.config.electMasterMaxRetryCount); attempt++) {
-        const outcome = await this.elect('controller', () => rules.electMasterRule(this.ruleContext(), { clusterName, brokerName }));
+        const outcome = await this.elect('controller', (state) => rules.electMasterRule(this.ruleContext(state), { clusterName, brokerName }));
         if (!('refused' in outcome) || outcome.refused !== Code.SYSTEM_ERROR) {
           if ('code' in outcome && outcome.code !== Code.SUCCESS) this.options.logger.warn({ clusterName, brokerName, code: outcome.code, remark: outcome.remark }, 'no new master elected');
           return;

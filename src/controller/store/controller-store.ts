@@ -26,6 +26,13 @@ export interface ControllerStore {
    * with `StoreUnavailableError` when the outcome cannot be known (the caller must re-read).
    */
   commit(changes: ReadonlyArray<RecordChange>): Promise<void>;
+  /**
+   * The next commit may be made before this one is durable: commits become durable in the order
+   * they were made, and once one fails every later one fails too, until `readAll` (which waits
+   * for those in flight). Such a store can write many changes at once; without it the caller
+   * waits for each commit before making the next.
+   */
+  readonly pipelinesCommits?: boolean;
 }
 
 export interface RecordChange {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { controllerStoreFolder, parseEtcdEndpoints, type ControllerConfig } from '../config/controller-config.js';
 import type { Logger } from '../../util/logger.js';
@@ -27,7 +28,26 @@ export function etcdStoreOptions(options: CreateStoreOptions): EtcdStoreOptions 
     selfAddress: options.selfAddress,
     leaseTtlSeconds: config.controllerEtcdLeaseTtlSeconds,
     logger: options.logger,
+    ...(config.controllerEtcdCaFile || config.controllerEtcdCertFile || config.controllerEtcdKeyFile
+      ? {
+          tls: {
+            ...(config.controllerEtcdCaFile ? { ca: readPem(config.controllerEtcdCaFile, 'controllerEtcdCaFile') } : {}),
+            ...(config.controllerEtcdCertFile ? { cert: readPem(config.controllerEtcdCertFile, 'controllerEtcdCertFile') } : {}),
+            ...(config.controllerEtcdKeyFile ? { key: readPem(config.controllerEtcdKeyFile, 'controllerEtcdKeyFile') } : {}),
+          },
+        }
+      : {}),
+    ...(config.controllerEtcdUser ? { auth: { user: config.controllerEtcdUser, password: config.controllerEtcdPassword } } : {}),
   };
+}
+
+/** A PEM file a setting names; a missing or unreadable one stops start-up with the setting's name. */
+function readPem(file: string, setting: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${setting}: cannot read ${file}: ${(error as Error).message}`);
+  }
 }
 
 /** The store `controllerStore` names: `file` (one JSON file) or `etcd` (shared, leased leadership). */

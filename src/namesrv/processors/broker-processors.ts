@@ -4,7 +4,6 @@ import {
   encodeDataVersion,
   encodeKvTable,
 } from '../../protocol/bodies/index.js';
-import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { decodeHeader, encodeHeader } from '../../protocol/custom-header.js';
 import {
   BrokerHeartbeatHeader,
@@ -18,12 +17,13 @@ import { MQVersion } from '../../protocol/mq-version.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { RegisterBrokerBody } from '../../protocol/route-types.js';
 import type { BrokerRegistrationHeader, RegisterBrokerResult } from '../route/route-registry.js';
+import type { DecodedRegistration } from '../route/topic-rows.js';
 import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
 import type { RegisterBodyRead } from './register-body-decoder.js';
+import { BodyCrcMismatch } from './register-body-job.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
 
 /** The KV namespace holding order-topic configs ("brokerName:queueNums;..."). */
@@ -67,6 +67,8 @@ interface Registration {
 /** The connection of a registration that waited closed: its routes would outlive it until the expiry scan. */
 const CONNECTION_CLOSED: Reply = { code: ResponseCode.SYSTEM_ERROR, remark: 'register broker failed: the connection closed', extFields: {} };
 
+const CRC_MISMATCH: Reply = { code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} };
+
 /** Refuses a registration with an answer of its own (REGISTER_BROKER answers carry `extFields: {}`). */
 class RegistrationRefused extends Error {
   constructor(readonly reply: Reply) {
@@ -81,16 +83,12 @@ function register(ctx: NamesrvContext, connection: Connection, registration: Reg
   return read.then((ready) => (connection.isOpen ? registerRead(ctx, connection, registration, ready) : CONNECTION_CLOSED));
 }
 
-function registerRead(ctx: NamesrvContext, connection: Connection, { header, body }: Registration, read: RegisterBodyRead): Reply | Promise<Reply> {
+function registerRead(ctx: NamesrvContext, connection: Connection, { header }: Registration, read: RegisterBodyRead): Reply | Promise<Reply> {
   const { fingerprint } = read;
   // Called only when the body is not recognised as the one applied: a body skipped as unchanged
   // is not checksummed either, the same bytes were checked at the registration that brought them.
-  const decode = (): RegisterBrokerBody | Promise<RegisterBrokerBody> => {
-    if (header.bodyCrc32 && bodyCrc32(body) !== header.bodyCrc32) {
-      ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
-      throw new RegistrationRefused({ code: ResponseCode.SYSTEM_ERROR, remark: 'crc32 not match', extFields: {} });
-    }
-    const decoded = read.decode();
+  const decode = (): DecodedRegistration | Promise<DecodedRegistration> => {
+    const decoded = read.decode(header.bodyCrc32 ?? null);
     if (!(decoded instanceof Promise)) return decoded;
     return decoded.then((topics) => {
       if (!connection.isOpen) throw new RegistrationRefused(CONNECTION_CLOSED);
@@ -99,6 +97,10 @@ function registerRead(ctx: NamesrvContext, connection: Connection, { header, bod
   };
   const refused = (err: unknown): Reply => {
     if (err instanceof RegistrationRefused) return err.reply;
+    if (err instanceof BodyCrcMismatch) {
+      ctx.logger.warn({ remote: connection.remoteAddress, brokerAddr: header.brokerAddr }, 'register broker: crc32 does not match the body');
+      return CRC_MISMATCH;
+    }
     throw err;
   };
   try {

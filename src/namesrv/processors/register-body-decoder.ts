@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { decodeTopicConfigSerializeWrapper } from '../../protocol/bodies/index.js';
+import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
-import type { RegisterBrokerBody } from '../../protocol/route-types.js';
 import type { Logger } from '../../util/logger.js';
-import { unpackRegisterBody, type PackedRegisterBody } from './packed-register-body.js';
-import { decodeBodyBytes, type BodyForm, type DecodeJob } from './register-body-job.js';
+import { decodedRegistrationOf, type DecodedRegistration } from '../route/topic-rows.js';
+import { BodyCrcMismatch, decodeBodyBytes, type BodyForm, type DecodeJob, type DecodeReply } from './register-body-job.js';
 import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
 import { DEFAULT_REGISTER_BODY_LIMITS, type RegisterBodyLimits } from '../config/server-extras-config.js';
 import { RegisterBodyInflater, type InflateChunks } from './register-body-inflater.js';
@@ -15,10 +15,8 @@ export const DEFAULT_WORKER_THRESHOLD_BYTES = 256 * 1024;
 /** A job unanswered for this long fails, and the worker is replaced (64 MiB of JSON decodes in well under a second). */
 export const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
-type WorkerReply = { id: number; packed: PackedRegisterBody } | { id: number; error: string; bodyError: boolean };
-
 interface PendingJob {
-  resolve(body: RegisterBrokerBody): void;
+  resolve(body: DecodedRegistration): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -41,15 +39,16 @@ export interface RegisterBodyForm {
 /** A register body ready for the registry: its fingerprint now, its topics when they must be decoded. */
 export interface RegisterBodyRead {
   fingerprint: RegisterBodyFingerprint | null;
-  decode(): RegisterBrokerBody | Promise<RegisterBrokerBody>;
+  /**
+   * Checks the body against the header's `bodyCrc32` (when sent: null or 0 is not checked), then
+   * decodes it; a mismatch throws (or rejects with) BodyCrcMismatch, bad bytes a BodyDecodeError.
+   */
+  decode(crc32: number | null): DecodedRegistration | Promise<DecodedRegistration>;
 }
 
 const NO_BODY: RegisterBodyRead = {
   fingerprint: null,
-  decode: () => ({
-    topicConfigSerializeWrapper: { dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicConfigTable: new Map() },
-    filterServerList: [],
-  }),
+  decode: () => decodedRegistrationOf({ dataVersion: { stateVersion: 0, timestamp: 0, counter: 0 }, topicConfigTable: new Map() }, []),
 };
 
 /**
@@ -90,28 +89,36 @@ export class RegisterBodyDecoder {
   read(body: Buffer | null, form: RegisterBodyForm, limits: RegisterBodyLimits = DEFAULT_REGISTER_BODY_LIMITS): RegisterBodyRead | Promise<RegisterBodyRead> {
     if (!body) return NO_BODY;
     if (form.legacy) {
-      const decode = () => ({ topicConfigSerializeWrapper: decodeTopicConfigSerializeWrapper(body), filterServerList: [] });
+      const decode = (crc32: number | null) => {
+        checkCrc(body, crc32);
+        return decodedRegistrationOf(decodeTopicConfigSerializeWrapper(body), []);
+      };
       return { fingerprint: registerBodyFingerprint(body, form), decode };
     }
-    if (!form.compressed) return { fingerprint: registerBodyFingerprint(body, form), decode: () => this.decode(body, 'json') };
+    // A JSON body is checked where it is decoded (a large one on the worker: 3 MB of CRC-32 is a millisecond or more).
+    if (!form.compressed) return { fingerprint: registerBodyFingerprint(body, form), decode: (crc32) => this.decode(body, 'json', crc32) };
     return this.inflater.inflate(body, limits).then(({ records, fingerprint }) => ({
       fingerprint,
-      decode: () => this.decode(records, 'records'),
+      // The checksum is of the compressed bytes (tens of KB); the records are decoded unchecked.
+      decode: (crc32) => {
+        checkCrc(body, crc32);
+        return this.decode(records, 'records', null);
+      },
     }));
   }
 
-  /** Decodes a JSON body, or the records of an inflated compressed one. */
-  decode(bytes: Buffer, form: BodyForm): RegisterBrokerBody | Promise<RegisterBrokerBody> {
-    if (bytes.length < this.thresholdBytes) return decodeBodyBytes(bytes, form);
+  /** Decodes a JSON body, or the records of an inflated compressed one, checking `crc32` first when given. */
+  decode(bytes: Buffer, form: BodyForm, crc32: number | null = null): DecodedRegistration | Promise<DecodedRegistration> {
+    if (bytes.length < this.thresholdBytes) return decodeBodyBytes(bytes, form, crc32);
     const worker = this.ensureWorker();
     // Until the worker is up (tens of ms after the first large body), decoding here is sooner.
-    if (!worker || !this.workerOnline) return decodeBodyBytes(bytes, form);
+    if (!worker || !this.workerOnline) return decodeBodyBytes(bytes, form, crc32);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.onTimeout(id, worker), this.jobTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       worker.ref();
-      const job: DecodeJob = { id, bytes: new Uint8Array(bytes), form };
+      const job: DecodeJob = { id, bytes: new Uint8Array(bytes), form, crc32 };
       worker.postMessage(job, [job.bytes.buffer as ArrayBuffer]);
     });
   }
@@ -141,7 +148,7 @@ export class RegisterBodyDecoder {
         });
         worker.once('exit', () => resolve(false));
       });
-      worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+      worker.on('message', (reply: DecodeReply) => this.onReply(reply));
       worker.on('error', (err) => this.onWorkerGone(worker, err));
       worker.on('exit', (code) => this.onWorkerGone(worker, new Error(`the register body decoder worker exited (code ${code})`)));
       this.worker = worker;
@@ -152,14 +159,14 @@ export class RegisterBodyDecoder {
     }
   }
 
-  private onReply(reply: WorkerReply): void {
+  private onReply(reply: DecodeReply): void {
     const job = this.pending.get(reply.id);
     if (!job) return;
     this.pending.delete(reply.id);
     clearTimeout(job.timer);
     this.releaseWhenIdle();
-    if ('packed' in reply) job.resolve(unpackRegisterBody(reply.packed));
-    else job.reject(reply.bodyError ? new BodyDecodeError(reply.error) : new Error(reply.error));
+    if ('decoded' in reply) job.resolve(reply.decoded);
+    else job.reject(reply.kind === 'crc' ? new BodyCrcMismatch() : reply.kind === 'body' ? new BodyDecodeError(reply.error) : new Error(reply.error));
   }
 
   private onTimeout(id: number, worker: Worker): void {
@@ -194,4 +201,8 @@ export class RegisterBodyDecoder {
     }
     this.pending.clear();
   }
+}
+
+function checkCrc(body: Buffer, crc32: number | null): void {
+  if (crc32 && bodyCrc32(body) !== crc32) throw new BodyCrcMismatch();
 }

@@ -9,22 +9,25 @@ export class QueueDataPool {
   private readonly byBrokerName = new Map<string, Map<string, QueueData>>();
   private last: QueueData | null = null;
 
-  intern(q: QueueData): QueueData {
+  intern(brokerName: string, readQueueNums: number, writeQueueNums: number, perm: number, topicSysFlag: number): QueueData {
     // A registration's topics mostly share one value: the last one answers without building a key.
     const last = this.last;
-    if (last && sameQueueData(last, q)) return last;
-    let values = this.byBrokerName.get(q.brokerName);
-    if (!values) this.byBrokerName.set(q.brokerName, (values = new Map()));
-    const key = `${q.readQueueNums}\u0000${q.writeQueueNums}\u0000${q.perm}\u0000${q.topicSysFlag}`;
+    if (
+      last !== null &&
+      last.brokerName === brokerName &&
+      last.readQueueNums === readQueueNums &&
+      last.writeQueueNums === writeQueueNums &&
+      last.perm === perm &&
+      last.topicSysFlag === topicSysFlag
+    ) {
+      return last;
+    }
+    let values = this.byBrokerName.get(brokerName);
+    if (!values) this.byBrokerName.set(brokerName, (values = new Map()));
+    const key = `${readQueueNums}\u0000${writeQueueNums}\u0000${perm}\u0000${topicSysFlag}`;
     let shared = values.get(key);
     if (!shared) {
-      shared = Object.freeze({
-        brokerName: q.brokerName,
-        readQueueNums: q.readQueueNums,
-        writeQueueNums: q.writeQueueNums,
-        perm: q.perm,
-        topicSysFlag: q.topicSysFlag,
-      });
+      shared = Object.freeze({ brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag });
       values.set(key, shared);
     }
     this.last = shared;
@@ -40,14 +43,4 @@ export class QueueDataPool {
   get size(): number {
     return this.byBrokerName.size;
   }
-}
-
-export function sameQueueData(a: QueueData, b: QueueData): boolean {
-  return (
-    a.brokerName === b.brokerName &&
-    a.readQueueNums === b.readQueueNums &&
-    a.writeQueueNums === b.writeQueueNums &&
-    a.perm === b.perm &&
-    a.topicSysFlag === b.topicSysFlag
-  );
 }

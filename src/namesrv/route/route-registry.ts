@@ -9,7 +9,6 @@ import {
   type ClusterInfo,
   type DataVersion,
   type QueueData,
-  type RegisterBrokerBody,
   type TopicConfigSerializeWrapper,
   type TopicQueueMappingInfo,
   type TopicRouteData,
@@ -17,9 +16,10 @@ import {
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from './broker-live-table.js';
-import { QueueDataPool, sameQueueData } from './queue-data-pool.js';
+import { QueueDataPool } from './queue-data-pool.js';
 import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { TopicQueues } from './topic-queues.js';
+import { TOPIC_ROW_FIELDS, decodedRegistrationOf, nameReader, topicKeySet, type DecodedRegistration } from './topic-rows.js';
 import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 
@@ -92,7 +92,7 @@ export interface BrokerRegistration extends BrokerRegistrationHeader {
   /** See UnchangedRegistrations; `dataVersion` is the body's when it could be read without decoding. */
   fingerprint: { value: string; dataVersion: DataVersion | null } | null;
   /** Throws (or rejects) to refuse the registration; nothing has changed then. */
-  decode(): RegisterBrokerBody | Promise<RegisterBrokerBody>;
+  decode(): DecodedRegistration | Promise<DecodedRegistration>;
 }
 
 /**
@@ -113,7 +113,7 @@ const TOPICS_PER_CLOCK_CHECK = 128;
 
 /** What a registration brings: a decoded topic table, or the word that it is the one applied last time. */
 type RegisteredTopics =
-  | { kind: 'decoded'; wrapper: TopicConfigSerializeWrapper; filterServerList: string[] | null; fingerprint: string | null }
+  | { kind: 'decoded'; body: DecodedRegistration; fingerprint: string | null }
   | { kind: 'unchanged'; dataVersion: DataVersion };
 
 /** pino's number for the debug level. */
@@ -178,7 +178,8 @@ export class RouteRegistry {
 
   /** Registers or refreshes a broker with its decoded topic table, all in one go. */
   registerBroker(req: RegisterBrokerRequest): RegisterBrokerResult {
-    return runToEnd(this.registration(req, decodedTopics(req)));
+    const body = decodedRegistrationOf(req.topicConfigWrapper, req.filterServerList ?? null);
+    return runToEnd(this.registration(req, { kind: 'decoded', body, fingerprint: req.bodyFingerprint ?? null }));
   }
 
   /**
@@ -197,15 +198,9 @@ export class RouteRegistry {
     return runToEnd(this.registration(req, { kind: 'unchanged', dataVersion: version }));
   }
 
-  private applyDecoded(registration: BrokerRegistration, body: RegisterBrokerBody): RegisterBrokerResult | Promise<RegisterBrokerResult> {
-    const req: RegisterBrokerRequest = {
-      ...registration,
-      topicConfigWrapper: body.topicConfigSerializeWrapper,
-      filterServerList: body.filterServerList,
-      bodyFingerprint: registration.fingerprint?.value ?? null,
-    };
-    const steps = this.registration(req, decodedTopics(req));
-    return req.topicConfigWrapper.topicConfigTable.size > this.slicing.fromTopics ? runInSlices(steps) : runToEnd(steps);
+  private applyDecoded(registration: BrokerRegistration, body: DecodedRegistration): RegisterBrokerResult | Promise<RegisterBrokerResult> {
+    const steps = this.registration(registration, { kind: 'decoded', body, fingerprint: registration.fingerprint?.value ?? null });
+    return body.topics.size > this.slicing.fromTopics ? runInSlices(steps) : runToEnd(steps);
   }
 
   /**
@@ -214,7 +209,7 @@ export class RouteRegistry {
    */
   private *registration(req: BrokerRegistrationHeader, topics: RegisteredTopics): Generator<void, RegisterBrokerResult> {
     const { clusterName, brokerAddr, brokerName, brokerId } = req;
-    const dataVersion = topics.kind === 'decoded' ? topics.wrapper.dataVersion : topics.dataVersion;
+    const dataVersion = topics.kind === 'decoded' ? topics.body.dataVersion : topics.dataVersion;
     const joinedCluster = this.addToCluster(clusterName, brokerName);
     const existing = this.brokerAddrTable.get(brokerName);
     const brokerData = existing ?? this.addBrokerData(clusterName, brokerName);
@@ -232,7 +227,7 @@ export class RouteRegistry {
       return { outcome: 'ignored', haServerAddr: null, masterAddr: null };
     }
     const registerFirst = !existing || !addrs.has(brokerId);
-    if (registerFirst && topics.kind === 'decoded' && topics.wrapper.topicConfigTable.size === 1) {
+    if (registerFirst && topics.kind === 'decoded' && topics.body.topics.size === 1) {
       this.logger.warn({ brokerName, brokerId, brokerAddr }, 'single-topic registration refused: the broker has not registered yet');
       // Java leaves the entries it made on the way; a long-running server must not collect them.
       if (!existing) this.removeBrokerData(brokerName);
@@ -260,18 +255,18 @@ export class RouteRegistry {
       const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
       // Between slices the broker may have been unregistered or replaced: then the rest is not applied.
       const stillRegistered = () => this.brokerAddrTable.get(brokerName) === brokerData && addrs.get(brokerId) === brokerAddr && this.liveTable.get(clusterName, brokerAddr) === live;
-      const applied = yield* this.applyTopics(slot, topics.wrapper, applyAll, stillRegistered);
+      const applied = yield* this.applyTopics(slot, topics.body, applyAll, stillRegistered);
       if (applied === 'abandoned') {
         this.unchanged.forget(clusterName, brokerAddr);
         return result;
       }
       if (topics.fingerprint && applied === 'whole') {
-        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.wrapper.topicConfigTable.size;
+        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.body.topics.size;
         this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
       } else {
         this.unchanged.forget(clusterName, brokerAddr);
       }
-      if (topics.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.filterServerList);
+      if (topics.body.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.body.filterServerList);
     }
 
     if (brokerId < prevMinBrokerId && this.config.notifyMinBrokerIdChanged) {
@@ -334,24 +329,26 @@ export class RouteRegistry {
    */
   private *applyTopics(
     slot: RegistrationSlot,
-    wrapper: TopicConfigSerializeWrapper,
+    body: DecodedRegistration,
     applyAll: boolean,
     stillRegistered: () => boolean,
   ): Generator<void, 'whole' | 'missing' | 'abandoned'> {
     const { brokerName, role } = slot;
     if (role === 'slave') return 'whole'; // a plain slave's topics are not taken: there is nothing to apply
-    const mappings = wrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
-    const tcTable = wrapper.topicConfigTable;
+    const mappings = body.mappings ?? NO_MAPPINGS;
+    const { size, numbers } = body.topics;
+    const nameOf = nameReader(body.topics.names);
     if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
+      const keys = topicKeySet(body.topics);
       for (const topic of this.topicsOf(brokerName)) {
-        if (!tcTable.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
+        if (!keys.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
       }
     }
-    const wipeWrite = role === 'prime-slave-read-only';
+    const permMask = role === 'prime-slave-read-only' ? ~Perm.WRITE : -1;
     let interleaved = false;
     let sliceEnd = performance.now() + this.slicing.sliceMs;
     let sinceClockCheck = 0;
-    for (const topicConfig of tcTable.values()) {
+    for (let i = 0, at = 0; i < size; i++, at += TOPIC_ROW_FIELDS) {
       if (++sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
         sinceClockCheck = 0;
         const paused = performance.now();
@@ -365,15 +362,7 @@ export class RouteRegistry {
           sliceEnd = resumed + Math.min(Math.max(sliceMs, resumed - paused), maxSliceMs);
         }
       }
-      const topic = topicConfig.topicName;
-      if (!applyAll && this.topicQueueTable.get(topic)?.has(brokerName)) continue;
-      this.putQueueData(topic, {
-        brokerName,
-        readQueueNums: topicConfig.readQueueNums,
-        writeQueueNums: topicConfig.writeQueueNums,
-        perm: wipeWrite ? topicConfig.perm & ~Perm.WRITE : topicConfig.perm,
-        topicSysFlag: topicConfig.topicSysFlag,
-      });
+      this.putQueues(nameOf(i), brokerName, numbers[at]!, numbers[at + 1]!, numbers[at + 2]! & permMask, numbers[at + 3]!, !applyAll);
     }
     if (!applyAll) return 'missing';
     for (const [topic, info] of mappings) this.setQueueMapping(topic, String(info.bname ?? brokerName), info);
@@ -452,8 +441,11 @@ export class RouteRegistry {
     const readOnly = [...reducedBrokers].filter((name) => this.brokerAddrTable.get(name)?.enableActingMaster && this.isNoMasterExists(name));
     if (removedBrokers.size > 0 || readOnly.length > 0) {
       // Deleting the entry being visited is safe in a Map iteration; entries are only updated otherwise.
-      for (const [topic, queues] of this.topicQueueTable) {
-        for (const brokerName of queues.brokerNames()) {
+      // forEach, not for-of: no entry array per topic (a pass may visit 100,000s).
+      this.topicQueueTable.forEach((queues, topic) => {
+        // From the last, as removing shifts the ones after; no list of names per topic.
+        for (let i = queues.size - 1; i >= 0; i--) {
+          const brokerName = queues.brokerNameAt(i);
           if (removedBrokers.has(brokerName)) this.removeQueueData(topic, brokerName, 'broker unregistered');
         }
         // The master is gone: its queues stay readable through the slaves, but not writable.
@@ -461,7 +453,7 @@ export class RouteRegistry {
           const q = queues.get(brokerName);
           if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
         }
-      }
+      });
     }
     for (const brokerName of removedBrokers) this.forgetBrokerName(brokerName);
   }
@@ -722,18 +714,32 @@ export class RouteRegistry {
     return out;
   }
 
-  private putQueueData(topic: string, queueData: QueueData): void {
+  private putQueueData(topic: string, q: QueueData): void {
+    this.putQueues(topic, q.brokerName, q.readQueueNums, q.writeQueueNums, q.perm, q.topicSysFlag, false);
+  }
+
+  /**
+   * Sets a broker name's queues of a topic, given as numbers (a registration's rows are applied
+   * without an object per topic: a pooled QueueData is taken only when they changed);
+   * `onlyIfMissing` leaves queues the broker name already has.
+   */
+  private putQueues(topic: string, brokerName: string, readQueueNums: number, writeQueueNums: number, perm: number, topicSysFlag: number, onlyIfMissing: boolean): void {
     let byBroker = this.topicQueueTable.get(topic);
-    const isNew = !byBroker;
-    if (!byBroker) {
-      this.topicQueueTable.set(topic, (byBroker = new TopicQueues()));
-      if (this.debugEnabled) this.logger.debug({ topic, queueData }, 'new topic registered');
+    const isNew = byBroker === undefined;
+    const existing = byBroker?.get(brokerName);
+    if (existing !== undefined) {
+      if (onlyIfMissing) return;
+      if (existing.readQueueNums === readQueueNums && existing.writeQueueNums === writeQueueNums && existing.perm === perm && existing.topicSysFlag === topicSysFlag) return;
     }
-    const existing = byBroker.get(queueData.brokerName);
-    if (existing && sameQueueData(existing, queueData)) return;
-    byBroker.set(this.queuePool.intern(queueData));
-    if (!existing) this.topicCounts.set(queueData.brokerName, (this.topicCounts.get(queueData.brokerName) ?? 0) + 1);
-    this.topicChanged(topic, byBroker, queueData.brokerName, isNew);
+    const queues = this.queuePool.intern(brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag);
+    if (byBroker === undefined) {
+      this.topicQueueTable.set(topic, (byBroker = new TopicQueues(queues)));
+      if (this.debugEnabled) this.logger.debug({ topic, brokerName }, 'new topic registered');
+    } else {
+      byBroker.set(queues);
+    }
+    if (existing === undefined) this.topicCounts.set(brokerName, (this.topicCounts.get(brokerName) ?? 0) + 1);
+    this.topicChanged(topic, byBroker, brokerName, isNew);
   }
 
   private removeQueueData(topic: string, brokerName: string, why: string): void {
@@ -920,9 +926,8 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-function decodedTopics(req: RegisterBrokerRequest): RegisteredTopics {
-  return { kind: 'decoded', wrapper: req.topicConfigWrapper, filterServerList: req.filterServerList ?? null, fingerprint: req.bodyFingerprint ?? null };
-}
+const NO_MAPPINGS: ReadonlyMap<string, TopicQueueMappingInfo> = new Map();
+
 
 /** Runs a registration without pausing. */
 function runToEnd<T>(steps: Generator<void, T>): T {

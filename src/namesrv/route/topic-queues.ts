@@ -12,8 +12,13 @@ const INDEX_FROM = 16;
 export class TopicQueues implements TopicGeneration {
   /** Set by the registry's change method only (see RouteGenerations). */
   generation = 0;
-  private readonly items: QueueData[] = [];
+  private readonly items: QueueData[];
   private index: Map<string, number> | null = null;
+
+  /** With its first queues: an array made with one element holds one slot, not the 17 a first push reserves. */
+  constructor(first?: QueueData) {
+    this.items = first ? [first] : [];
+  }
 
   get size(): number {
     return this.items.length;
@@ -51,6 +56,11 @@ export class TopicQueues implements TopicGeneration {
   /** The queues, in the order their brokers came; the array is the caller's. */
   values(): QueueData[] {
     return this.items.slice();
+  }
+
+  /** The broker name of the `index`th queues (0 ≤ index < size). */
+  brokerNameAt(index: number): string {
+    return this.items[index]!.brokerName;
   }
 
   brokerNames(): string[] {

@@ -59,6 +59,13 @@ type Stage = 'proxy' | 'tls' | 'handshake' | 'frames' | 'closed';
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 const SYSTEM_ERROR = 1;
+/** pino's number for `debug`: a comparison with `levelVal` costs less than `isLevelEnabled`'s lookup by name. */
+const DEBUG_LEVEL = 20;
+
+/** Whether `logger` writes debug lines (so that their details are worth building). */
+export function debugEnabled(logger: Logger): boolean {
+  return logger.levelVal <= DEBUG_LEVEL;
+}
 
 /** The stage loop waits for more bytes. */
 const MORE = 'more';
@@ -73,11 +80,13 @@ type Step = typeof MORE | typeof NEXT | Failure;
  * Nothing a peer sends can throw out of a socket listener.
  *
  * One timer bounds the unfinished parts: the preamble (PROXY header, TLS split and handshake) and
- * any frame started; it is armed when such a part begins, not per chunk.
+ * any frame started; it is armed when such a part begins, not per chunk. What every connection
+ * costs is kept small, since short-lived clients pay it for each request: no timer of its own for
+ * a preamble that its first chunk completes (see `boundPreamble`), no peer address read unless
+ * asked for.
  */
 export class ServerConnection implements Connection {
   id = 0;
-  remoteAddress: string;
   closeReason: CloseReason = 'closed';
   private stage: Stage;
   /** Where the connection's bytes come from and answers go: the accepted socket, or the TLS socket over it. */
@@ -92,21 +101,43 @@ export class ServerConnection implements Connection {
   private partsDone = 0;
   private stageTimer: NodeJS.Timeout | null = null;
   private announcedClosed = false;
+  /** `host:port` of the peer (or of the client a trusted proxy speaks for), once read. */
+  private peer: string | null = null;
+  /** The idle timer runs on the transport. */
+  private idleWatched = false;
 
   constructor(
     private readonly raw: net.Socket,
     private readonly host: ConnectionHost,
   ) {
     this.transport = raw;
-    this.remoteAddress = `${raw.remoteAddress}:${raw.remotePort}`;
+    // Debug lines name the peer of a connection that errs or closes, when its socket may be gone:
+    // read it while it is there.
+    if (debugEnabled(host.logger)) this.peer = peerAddress(raw);
     this.frames = new FrameDecoder(host.limits.maxFrameLength, sharedGatherPool, this.queue);
     this.stage = host.proxyProtocol ? 'proxy' : host.tls ? 'tls' : 'frames';
-    raw.setNoDelay(true);
     listen(raw, this);
     // A plain connection from its first byte is read without the stream's per-read machinery.
     if (this.stage === 'frames') readDirect(raw, onDirectRead);
     if (this.stage === 'frames') this.enter('frames');
-    else this.startUnfinished(false);
+    else this.boundPreamble();
+  }
+
+  /** `host:port` of the peer, or of the client a trusted proxy speaks for; read from the socket when first asked. */
+  get remoteAddress(): string {
+    return (this.peer ??= peerAddress(this.raw));
+  }
+
+  /**
+   * The preamble must be over within the stage timeout. Most connections finish it with their
+   * first chunk, so its timer starts only once a chunk leaves it unfinished (`onData`). A peer that
+   * sends nothing at all is closed by the idle timeout, armed now, when that is no later than the
+   * stage timeout (by default both are 120 s); otherwise the stage timer starts now.
+   */
+  private boundPreamble(): void {
+    const { idleTimeoutMs, stageTimeoutMs } = this.host.limits;
+    if (idleTimeoutMs > 0) this.watchIdle();
+    if (idleTimeoutMs === 0 || idleTimeoutMs > stageTimeoutMs) this.startUnfinished(false);
   }
 
   get isOpen(): boolean {
@@ -159,6 +190,18 @@ export class ServerConnection implements Connection {
     }
   }
 
+  /**
+   * The peer ended its side of `socket`. Like Java's server, which closes a channel whose input
+   * ends, the connection is closed: at once when every answer is with the kernel (which still
+   * delivers them before its FIN), else once they are. This spares every short-lived client's
+   * connection the half-close: a `shutdown` call, and the stream's finishing steps before the close.
+   */
+  onPeerEnd(socket: net.Socket): void {
+    if (socket !== this.transport || this.stage === 'closed') return;
+    if (socket.writableLength === 0) this.close('closed');
+    else socket.end();
+  }
+
   /** A socket of the connection closed: the server is told once, after the socket is gone (as listeners expect). */
   onClosed(): void {
     if (this.stage !== 'closed') this.shutDown();
@@ -204,7 +247,11 @@ export class ServerConnection implements Connection {
       this.fail(outcome);
       return;
     }
-    if (this.stage !== 'frames') return;
+    if (this.stage !== 'frames') {
+      // A preamble left unfinished.
+      if (this.isOpen) this.startUnfinished(false);
+      return;
+    }
     // A frame left unfinished must be finished in time; counted from its start, so from now when
     // an earlier part ended in this chunk.
     if (this.queue.length > 0) this.startUnfinished(this.partsDone !== partsBefore);
@@ -249,7 +296,7 @@ export class ServerConnection implements Connection {
       const carried = `${source.address}:${source.port}`;
       if (proxy.trusted.trusts(this.raw.remoteAddress ?? '')) {
         this.host.logger.debug({ remote: carried, proxy: this.remoteAddress, version: step.header!.version, tlvs: step.header!.tlvs.length }, 'PROXY protocol header');
-        this.remoteAddress = carried;
+        this.peer = carried;
       } else {
         this.host.logger.warn({ remote: this.remoteAddress, claimed: carried }, 'PROXY protocol header from a peer not in proxyProtocolTrustedAddresses; using the peer address');
       }
@@ -266,6 +313,14 @@ export class ServerConnection implements Connection {
     }
     this.stage = 'handshake';
     stopReading(this.raw);
+    // The TLS socket takes this from the raw one: a TLS peer that ends its side is ended by Node as
+    // before, in the handshake too (the server accepts half-open sockets only for onPeerEnd).
+    this.raw.allowHalfOpen = false;
+    // The stage timer bounds the handshake; the idle timer goes to the TLS socket once it is done.
+    if (this.idleWatched) {
+      this.raw.setTimeout(0);
+      this.idleWatched = false;
+    }
     // A peer that ends its side now cannot finish the handshake; the TLS layer would not notice.
     this.raw.once('end', onRawEndInHandshake);
     tlsGate.handshake(this.raw, this.queue.takeAll()).then(
@@ -317,12 +372,16 @@ export class ServerConnection implements Connection {
     this.partsDone++;
     if (stage === 'frames') {
       this.host.opened(this);
-      if (this.host.limits.idleTimeoutMs > 0) {
-        this.transport.setTimeout(this.host.limits.idleTimeoutMs);
-        this.transport.on('timeout', onSocketTimeout);
-      }
+      if (this.host.limits.idleTimeoutMs > 0 && !this.idleWatched) this.watchIdle();
     }
     return NEXT;
+  }
+
+  /** Closes the connection after the idle timeout without traffic either way on its transport. */
+  private watchIdle(): void {
+    this.transport.setTimeout(this.host.limits.idleTimeoutMs);
+    this.transport.on('timeout', onSocketTimeout);
+    this.idleWatched = true;
   }
 
   /** Handles one request; true when its bytes are no longer read by anyone (the handler answered synchronously). */
@@ -416,7 +475,14 @@ function listen(socket: OwnedSocket, connection: ServerConnection): void {
   socket[CONNECTION] = connection;
   socket.on('data', onSocketData);
   socket.on('error', onSocketError);
+  socket.on('end', onSocketEnd);
   socket.on('close', onSocketClose);
+}
+
+/** `host:port` of a socket's peer ("unknown" once the socket is gone). */
+function peerAddress(socket: net.Socket): string {
+  const host = socket.remoteAddress;
+  return host === undefined ? 'unknown' : `${host}:${socket.remotePort}`;
 }
 
 /** The TLS layer reads the socket from now on; its errors and close still end the connection. */
@@ -440,6 +506,10 @@ function onSocketError(this: OwnedSocket, err: Error): void {
 
 function onSocketTimeout(this: OwnedSocket): void {
   this[CONNECTION]!.onSocketEvent('timeout');
+}
+
+function onSocketEnd(this: OwnedSocket): void {
+  this[CONNECTION]!.onPeerEnd(this);
 }
 
 function onSocketClose(this: OwnedSocket): void {

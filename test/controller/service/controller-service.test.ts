@@ -6,6 +6,7 @@ import { ControllerResponseCode as Code } from '../../../src/protocol/controller
 import {
   NotLeaderError, StoreUnavailableError, type ControllerStore, type Leadership, type RecordChange,
 } from '../../../src/controller/store/controller-store.js';
+import { until } from '../../support/until.js';
 import { Req, request, startTestController, type TestController } from '../controller-harness.js';
 
 /** A store the test steers: leadership, and commits that wait until released or fail. */
@@ -46,6 +47,36 @@ class SteeredStore implements ControllerStore {
     if (failure) throw failure;
     if (this.current.role !== 'leader') throw new NotLeaderError(null);
     for (const { key, value } of changes) value === null ? this.records.delete(key) : this.records.set(key, value);
+  }
+}
+
+/**
+ * A store that keeps commits in order and takes the next before the last is durable, as the file
+ * store does: each commit waits until the test settles it, and once one fails every later one fails
+ * too, until the state is read again.
+ */
+class PipelinedStore extends SteeredStore {
+  readonly pipelinesCommits = true;
+  parked: { changes: ReadonlyArray<RecordChange>; resolve(): void; reject(error: Error): void }[] = [];
+  private failure: Error | null = null;
+
+  override async readAll() {
+    this.failure = null;
+    return super.readAll();
+  }
+  override commit(changes: ReadonlyArray<RecordChange>) {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => this.parked.push({ changes, resolve, reject }));
+  }
+  /** Makes the oldest parked commit durable, or fails it and every one parked after it. */
+  settleNext(failure?: Error) {
+    if (!failure) {
+      const next = this.parked.shift()!;
+      void super.commit(next.changes).then(next.resolve, next.reject);
+      return;
+    }
+    this.failure = failure;
+    for (const parked of this.parked.splice(0)) parked.reject(failure);
   }
 }
 
@@ -215,6 +246,26 @@ describe('controller service', () => {
   });
 });
 
+describe('controller service settings with an etcd password', () => {
+  it('never shows the password, nor lets it be changed live', async () => {
+    const controller = await startTestController(
+      { controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868', controllerStore: 'etcd', controllerEtcdEndpoints: 'https://127.0.0.1:2379', controllerEtcdUser: 'controller', controllerEtcdPassword: 'secret' },
+      { createStore: () => new SteeredStore() },
+    );
+    try {
+      const client = await controller.connect();
+      const shown = (await client.invoke(request(Req.GET_CONTROLLER_CONFIG))).body!.toString();
+      assert.match(shown, /^controllerEtcdPassword=\*{6}$/m);
+      assert.match(shown, /^controllerEtcdUser=controller$/m);
+      assert.doesNotMatch(shown, /secret/);
+      const refused = await client.invoke(request(Req.UPDATE_CONTROLLER_CONFIG, {}, 'controllerEtcdPassword=other\n'));
+      assert.equal(refused.code, Code.NO_PERMISSION);
+    } finally {
+      await controller.stop();
+    }
+  });
+});
+
 describe('controller service with a corrupt record', () => {
   it('decides nothing and says why', async () => {
     const store = new SteeredStore();
@@ -232,5 +283,82 @@ describe('controller service with a corrupt record', () => {
     } finally {
       await controller.stop();
     }
+  });
+});
+
+describe('controller service with a store that keeps commits in order', () => {
+  const running: TestController[] = [];
+  after(async () => {
+    for (const c of running) await c.stop();
+  });
+  async function start(store: PipelinedStore) {
+    const controller = await startTestController(
+      { controllerDLegerPeers: 'n0-127.0.0.1:9878;n1-127.0.0.1:9868', controllerStore: 'etcd', controllerEtcdEndpoints: 'http://127.0.0.1:2379' },
+      { createStore: () => store },
+    );
+    running.push(controller);
+    return { controller, client: await controller.connect() };
+  }
+  const apply = (brokerName: string) => request(Req.CONTROLLER_APPLY_BROKER_ID, { ...APPLY, brokerName });
+
+  it('decides the next change while earlier ones are made durable; reads see only what is durable; an answer waits for every change decided before it', async () => {
+    const store = new PipelinedStore();
+    const { controller, client } = await start(store);
+    const answered: string[] = [];
+    const send = (name: string, command: ReturnType<typeof request>) =>
+      client.invoke(command).then((response) => {
+        answered.push(name);
+        return response;
+      });
+    const first = send('b1', apply('b1'));
+    const second = send('b2', apply('b2'));
+    await until(() => store.parked.length === 2);
+    // b1 again with the same check code: nothing to change, but the answer rests on b1's change.
+    const again = send('b1 again', apply('b1'));
+    const next = await client.invoke(request(Req.CONTROLLER_GET_NEXT_BROKER_ID, { clusterName: 'c', brokerName: 'b1' }));
+    assert.equal(next.extFields?.nextBrokerId, '1', 'a read sees the durable state only');
+    assert.deepEqual(answered, []);
+    assert.equal(controller.service.replicas.size, 0);
+
+    store.settleNext();
+    assert.equal((await first).code, Code.SUCCESS);
+    assert.equal(controller.service.replicas.size, 1);
+    // Still b2's change to wait for: it was decided before "b1 again".
+    await client.invoke(request(Req.CONTROLLER_GET_METADATA_INFO));
+    assert.deepEqual(answered, ['b1']);
+    store.settleNext();
+    assert.equal((await second).code, Code.SUCCESS);
+    assert.equal((await again).code, Code.SUCCESS);
+    assert.deepEqual(answered, ['b1', 'b2', 'b1 again']);
+    assert.equal(controller.service.replicas.size, 2);
+    assert.equal(store.records.size, 2);
+  });
+
+  it('a commit that fails fails those decided after it; nothing of them is applied, and the state is read again before the next decision', async () => {
+    const store = new PipelinedStore();
+    const { controller, client } = await start(store);
+    const kept = client.invoke(apply('b0'));
+    await until(() => store.parked.length === 1);
+    store.settleNext();
+    assert.equal((await kept).code, Code.SUCCESS);
+
+    const first = client.invoke(apply('b1'));
+    const second = client.invoke(apply('b2'));
+    await until(() => store.parked.length === 2);
+    const readsBefore = store.reads;
+    store.settleNext(new StoreUnavailableError('disk full'));
+    for (const refused of await Promise.all([first, second])) {
+      assert.equal(refused.code, Code.SYSTEM_ERROR);
+      assert.match(refused.remark ?? '', /disk full/);
+    }
+    assert.equal(controller.service.replicas.size, 1);
+    // Decided on the state read again: nothing to change, nothing to wait for.
+    assert.equal((await client.invoke(apply('b0'))).code, Code.SUCCESS);
+    assert.equal(store.reads, readsBefore + 1);
+    const retried = client.invoke(apply('b2'));
+    await until(() => store.parked.length === 1);
+    store.settleNext();
+    assert.equal((await retried).code, Code.SUCCESS);
+    assert.deepEqual([...store.records.keys()], ['brokerSet/c/b0', 'brokerSet/c/b2']);
   });
 });

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { FileControllerStore, FileStoreCorruptError } from '../../../src/controller/store/file-store.js';
+import { FileControllerStore, FileStoreCorruptError, journalFileOf } from '../../../src/controller/store/file-store.js';
 import { createControllerStore } from '../../../src/controller/store/create-store.js';
 import { defaultControllerConfig } from '../../../src/controller/config/controller-config.js';
 import { NotLeaderError, StoreUnavailableError, type Leadership } from '../../../src/controller/store/controller-store.js';
 import { tempDir } from '../../support/nameserver-harness.js';
 import { silentLogger } from '../../../src/util/logger.js';
+import { until } from '../../support/until.js';
 
 describe('file controller store', () => {
   it('leads from start to close, and commits atomically in order', async () => {
@@ -32,7 +33,7 @@ describe('file controller store', () => {
     assert.deepEqual(seen.map((l) => l.role), ['leader', 'unavailable']);
   });
 
-  it('refuses a corrupt file at start rather than start empty, and reports a failed write as unknown', async () => {
+  it('refuses a corrupt snapshot at start rather than start empty, and files it cannot read', async () => {
     const dir = tempDir('file-store-');
     const file = path.join(dir, 'controller-state.json');
     fs.writeFileSync(file, '{"records":');
@@ -40,11 +41,9 @@ describe('file controller store', () => {
     fs.writeFileSync(file, '{"records":{"a":1}}');
     await assert.rejects(new FileControllerStore({ file, selfAddress: 'x:1' }).start(), /records/);
 
-    const folder = path.join(dir, 'gone');
-    const store = new FileControllerStore({ file: path.join(folder, 'state.json'), selfAddress: 'x:1' });
-    await store.start();
-    fs.writeFileSync(folder, ''); // where the folder should be, a file: no write can succeed
-    await assert.rejects(store.commit([{ key: 'a', value: '1' }]), StoreUnavailableError);
+    const unreadable = path.join(dir, 'other', 'controller-state.json');
+    fs.mkdirSync(journalFileOf(unreadable), { recursive: true }); // a folder where the journal should be
+    await assert.rejects(new FileControllerStore({ file: unreadable, selfAddress: 'x:1' }).start(), StoreUnavailableError);
   });
 
   it('is what controllerStore=file builds; etcd builds the etcd store', async () => {
@@ -59,4 +58,140 @@ describe('file controller store', () => {
     assert.notEqual(etcd.leadership().role, 'leader', 'not before it has started and won');
     await etcd.close();
   });
+
+  it('commits made while a file is being written go out together in the next one, in order, each answered once its file is durable', async () => {
+    const file = path.join(tempDir('file-store-'), 'controller-state.json');
+    const writes = heldWrites();
+    const store = new FileControllerStore({ file, selfAddress: 'x:1', beforeWrite: writes.beforeWrite });
+    await store.start();
+    const settled: string[] = [];
+    const track = (name: string, commit: Promise<void>) => commit.then(() => void settled.push(name));
+    const first = track('a', store.commit([{ key: 'a', value: '1' }]));
+    await until(() => writes.held.length === 1);
+    const rest = [
+      track('b', store.commit([{ key: 'b', value: '2' }])),
+      track('a deleted', store.commit([{ key: 'a', value: null }, { key: 'c', value: '3' }])),
+    ];
+    writes.releaseNext();
+    await first;
+    assert.deepEqual(settled, ['a']);
+    await until(() => writes.held.length === 1);
+    assert.deepEqual(settled, ['a'], 'the later two wait for their own file');
+    writes.releaseNext();
+    await Promise.all(rest);
+    assert.deepEqual(settled, ['a', 'b', 'a deleted']);
+    assert.equal(writes.count, 2, 'one entry for the first commit, one for the two that came while it was written');
+    assert.equal(fs.readFileSync(journalFileOf(file), 'utf8'), '[["a","1"]]\n[["b","2"],["a",null],["c","3"]]\n');
+    await store.close();
+    // Stopped cleanly: everything in the snapshot, as a build without a journal reads it.
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { version: 1, records: { b: '2', c: '3' } });
+    assert.equal(fs.statSync(journalFileOf(file)).size, 0);
+  });
+
+  it('a failed write fails the commits made after it too, until the files are read again', async () => {
+    const file = path.join(tempDir('file-store-'), 'controller-state.json');
+    const writes = heldWrites();
+    const store = new FileControllerStore({ file, selfAddress: 'x:1', beforeWrite: writes.beforeWrite });
+    await store.start();
+    const kept = store.commit([{ key: 'kept', value: '1' }]);
+    await until(() => writes.held.length === 1);
+    writes.releaseNext();
+    await kept;
+
+    const failing = store.commit([{ key: 'a', value: '1' }]);
+    await until(() => writes.held.length === 1);
+    const waiting = store.commit([{ key: 'b', value: '2' }]); // may rest on the first
+    writes.releaseNext(new Error('ENOSPC: no space left on device'));
+    await assert.rejects(failing, (err: unknown) => err instanceof StoreUnavailableError && /ENOSPC/.test((err as Error).message));
+    await assert.rejects(waiting, StoreUnavailableError);
+    await assert.rejects(store.commit([{ key: 'c', value: '3' }]), StoreUnavailableError);
+    assert.equal(writes.count, 2, 'nothing written after the failure');
+
+    assert.deepEqual([...(await store.readAll())], [['kept', '1']]);
+    const after = store.commit([{ key: 'd', value: '4' }]);
+    await until(() => writes.held.length === 1);
+    writes.releaseNext();
+    await after;
+    await store.close();
+    assert.deepEqual(await recordsIn(file), { kept: '1', d: '4' });
+  });
+
+  it('a journal entry a crash cut short was never acknowledged: it is cut off, and appends go on after the last whole one', async () => {
+    const file = path.join(tempDir('file-store-'), 'controller-state.json');
+    const whole = '[["b","2"]]\n[["a",null],["c","3"]]\n';
+    for (const torn of ['[["d","4', '[["d","4"]]\u0000\u0000', '\u0000\u0000\u0000\n']) {
+      fs.writeFileSync(file, '{"version":1,"records":{"a":"1"}}\n');
+      fs.writeFileSync(journalFileOf(file), whole + torn);
+      const store = new FileControllerStore({ file, selfAddress: 'x:1' });
+      await store.start();
+      assert.deepEqual(Object.fromEntries(await store.readAll()), { b: '2', c: '3' }, JSON.stringify(torn));
+      assert.equal(fs.readFileSync(journalFileOf(file), 'utf8'), whole, 'the torn entry is gone from the file');
+      await store.commit([{ key: 'e', value: '5' }]);
+      await store.close();
+      assert.deepEqual(await recordsIn(file), { b: '2', c: '3', e: '5' });
+    }
+  });
+
+  it('refuses a journal with an unreadable entry before its last one', async () => {
+    const file = path.join(tempDir('file-store-'), 'controller-state.json');
+    fs.writeFileSync(journalFileOf(file), '[["a","1"]]\n{"not":"changes"}\n[["b","2"]]\n');
+    await assert.rejects(new FileControllerStore({ file, selfAddress: 'x:1' }).start(), (err: unknown) => err instanceof FileStoreCorruptError && /byte 12/.test((err as Error).message));
+  });
+
+  it('folds the journal into a new snapshot once it outgrows it; a crash before the journal was emptied changes nothing', async () => {
+    const file = path.join(tempDir('file-store-'), 'controller-state.json');
+    const store = new FileControllerStore({ file, selfAddress: 'x:1', compactAfterBytes: 200 });
+    await store.start();
+    const expected: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) {
+      await store.commit([{ key: `set-${i % 7}`, value: `{"epoch":${i}}` }, ...(i % 5 === 4 ? [{ key: `set-${i % 7}`, value: null }] : [])]);
+      if (i % 5 === 4) delete expected[`set-${i % 7}`];
+      else expected[`set-${i % 7}`] = `{"epoch":${i}}`;
+    }
+    await store.close();
+    const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; records: Record<string, string> };
+    assert.equal(snapshot.version, 1);
+    assert.ok(Object.keys(snapshot.records).length > 0, 'a snapshot was written');
+    const left = fs.readFileSync(journalFileOf(file), 'utf8').split('\n').length - 1;
+    assert.ok(left < 10, `and the journal emptied: ${left} of 20 entries left`);
+    assert.deepEqual(await recordsIn(file), expected);
+
+    // The crash between the two: a snapshot that holds everything, beside the journal it was made from.
+    const crashed = path.join(tempDir('file-store-'), 'controller-state.json');
+    fs.writeFileSync(crashed, JSON.stringify({ version: 1, records: { b: '2', c: '3' } }));
+    fs.writeFileSync(journalFileOf(crashed), '[["a","1"],["b","1"]]\n[["a",null],["b","2"]]\n[["c","3"]]\n');
+    assert.deepEqual(await recordsIn(crashed), { b: '2', c: '3' });
+  });
 });
+
+/** What a store started on these files reads. */
+async function recordsIn(file: string): Promise<Record<string, string>> {
+  const store = new FileControllerStore({ file, selfAddress: 'x:1' });
+  await store.start();
+  try {
+    return Object.fromEntries(await store.readAll());
+  } finally {
+    await store.close();
+  }
+}
+
+/** Writes that wait for the test to let each one through, or fail it. */
+function heldWrites() {
+  const held: { resolve(): void; reject(error: Error): void }[] = [];
+  let count = 0;
+  return {
+    held,
+    get count() {
+      return count;
+    },
+    beforeWrite(): Promise<void> {
+      count++;
+      return new Promise<void>((resolve, reject) => held.push({ resolve, reject }));
+    },
+    releaseNext(failure?: Error): void {
+      const next = held.shift()!;
+      if (failure) next.reject(failure);
+      else next.resolve();
+    },
+  };
+}

@@ -165,6 +165,90 @@ describe('unfinished parts of a connection are bounded in time', () => {
   });
 });
 
+describe('idle connections', () => {
+  const proxyProtocol = { trusted: parseTrustedProxies('') };
+
+  it('a peer that never sends a byte is closed by the idle timeout when that is no later than the stage timeout', async () => {
+    const { server, port, logs } = await startServer({ idleTimeoutMs: 50, stageTimeoutMs: 50, proxyProtocol });
+    const socket = await connectRaw(port);
+    try {
+      await closed(socket);
+      assert.equal(logs(/closing idle connection/).length, 1);
+      assert.equal(server.acceptedCount, 0, 'never counted as a connection');
+    } finally {
+      socket.destroy();
+      await server.close();
+    }
+  });
+
+  it('a connection that goes quiet after its requests is closed by the idle timeout, with or without a preamble to detect', async () => {
+    for (const options of [{ proxyProtocol }, {}]) {
+      const { server, port, logs } = await startServer({ idleTimeoutMs: 200, ...options });
+      try {
+        // A machine that stalls the server for the whole timeout between accept and the request
+        // closes the connection first: then the case is tried again on a new connection.
+        for (let attempt = 1; ; attempt++) {
+          const client = await ClientConnection.connect({ host: '127.0.0.1', port });
+          const gone = closed(client.rawSocket);
+          const answered = await ping(client).then((r) => r.code === 0, () => false);
+          await gone;
+          client.close();
+          if (answered) break;
+          assert.ok(attempt < 5, 'the request was never read before the idle timeout');
+        }
+        const established = server.acceptedCount;
+        assert.ok(established >= 1);
+        assert.ok(logs(/closing idle connection/).length >= established, 'every connection closed by the idle timer');
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});
+
+describe('a peer that ends its side', () => {
+  it('gets the answers to what it sent before, and the server closes the connection', async () => {
+    for (const options of [{ proxyProtocol: { trusted: parseTrustedProxies('') } }, {}]) {
+      const { server, port } = await startServer(options);
+      try {
+        const socket = await connectRaw(port);
+        const received: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => received.push(chunk));
+        const gone = closed(socket);
+        const requests = [1, 2, 3].map((opaque) => encodeCommand(createRequest({ code: 105, opaque })));
+        socket.end(Buffer.concat(requests));
+        await gone;
+        const bytes = Buffer.concat(received);
+        let answers = 0;
+        for (let at = 0; at + 4 <= bytes.length; at += 4 + bytes.readInt32BE(at)) answers++;
+        assert.equal(answers, 3);
+        await until(() => server.connectionCount === 0);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});
+
+describe("a connection's peer address", () => {
+  it('is the peer of the socket when read during a request, with debug logging off', async () => {
+    const logger = pino({ level: 'info' }, { write: () => undefined });
+    const { server, port } = await startServer({
+      logger,
+      proxyProtocol: { trusted: parseTrustedProxies('') },
+      handler: (request, connection) => createResponse(request, { code: 0, remark: connection.remoteAddress }, 479),
+    });
+    const client = await ClientConnection.connect({ host: '127.0.0.1', port });
+    try {
+      const response = await ping(client);
+      assert.equal(response.remark, `127.0.0.1:${client.rawSocket.localPort}`);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
+
 describe('nothing a peer sends throws out of a socket listener', () => {
   it('a parser that throws closes that connection with one log line; the server keeps serving', async () => {
     const { server, port, logs } = await startServer({

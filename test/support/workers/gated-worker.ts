@@ -3,8 +3,7 @@
 // on that channel once it hears it: a worker is 'online' before its module has run, and a message
 // broadcast before then would be lost.
 import { BroadcastChannel, parentPort } from 'node:worker_threads';
-import { packRegisterBody } from '../../../src/namesrv/processors/packed-register-body.js';
-import { decodeJob, type DecodeJob } from '../../../src/namesrv/processors/register-body-job.js';
+import { answerJob, type DecodeJob } from '../../../src/namesrv/processors/register-body-job.js';
 
 export const GATE_CHANNEL = 'register-body-decoder-gate';
 export const GATE_LISTENING = 'listening';
@@ -14,8 +13,8 @@ let open = false;
 const held: DecodeJob[] = [];
 
 function decode(job: DecodeJob): void {
-  const packed = packRegisterBody(decodeJob(job));
-  parentPort!.postMessage({ id: job.id, packed }, [packed.numbers.buffer as ArrayBuffer]);
+  const { reply, transfer } = answerJob(job);
+  parentPort!.postMessage(reply, transfer);
 }
 
 if (parentPort) {

@@ -1,12 +1,18 @@
 /**
  * The few etcd v3 calls the controller store needs, over etcd's JSON gateway (`/v3/kv/range`,
- * `/v3/kv/txn`, `/v3/lease/*`) with Node's built-in `fetch`: keys and values travel base64-encoded,
- * 64-bit numbers as decimal strings. Lease ids stay strings (they exceed 2^53).
+ * `/v3/kv/txn`, `/v3/lease/*`) with node:http and node:https (TLS with a CA of its own and a client
+ * certificate, which `fetch` cannot do without another package): keys and values travel
+ * base64-encoded, 64-bit numbers as decimal strings. Lease ids stay strings (they exceed 2^53).
+ * With a user and password it authenticates first (`/v3/auth/authenticate`) and sends the token
+ * with every call, authenticating again when etcd says the token is no longer valid.
  *
  * Endpoints are tried in turn, starting with the last one that answered. A request that may have
  * been applied (it reached a member, then timed out or the member failed) is only retried on another
  * member when it is idempotent; otherwise the caller learns that its outcome is unknown.
  */
+import http from 'node:http';
+import https from 'node:https';
+import { Deadline } from './deadline.js';
 
 export interface KeyValue {
   readonly key: string;
@@ -65,6 +71,16 @@ export interface EtcdClientOptions {
   endpoints: readonly string[];
   /** How long one attempt on one member may take before the next member is tried. */
   requestTimeoutMs: number;
+  /** For `https://` endpoints: the CA that signed the members' certificates, and this client's certificate and key (PEM). */
+  tls?: EtcdTls;
+  /** An etcd user (etcd's auth enabled). */
+  auth?: { user: string; password: string };
+}
+
+export interface EtcdTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 export interface CallOptions {
@@ -74,6 +90,7 @@ export interface CallOptions {
 }
 
 const GRPC_NOT_FOUND = 5;
+const GRPC_UNAUTHENTICATED = 16;
 /** etcd's "no leader", "request timed out", "leader changed": the member cannot serve right now. */
 const GRPC_UNAVAILABLE = 14;
 
@@ -81,10 +98,15 @@ export class EtcdClient {
   private readonly endpoints: string[];
   private preferred = 0;
   private readonly closing = new AbortController();
+  private readonly httpAgent = new http.Agent({ keepAlive: true });
+  private readonly httpsAgent: https.Agent;
+  /** The auth token, once authenticated. */
+  private token: string | null = null;
 
   constructor(private readonly options: EtcdClientOptions) {
     if (options.endpoints.length === 0) throw new Error('etcd: no endpoints given');
     this.endpoints = options.endpoints.map(normalizeEndpoint);
+    this.httpsAgent = new https.Agent({ keepAlive: true, ...options.tls });
   }
 
   get endpointList(): readonly string[] {
@@ -148,16 +170,41 @@ export class EtcdClient {
   /** Aborts every request in flight and refuses new ones. */
   close(): void {
     this.closing.abort();
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
+  /** A call, authenticated when a user is configured: a token etcd no longer knows is replaced once. */
   private async call(path: string, body: unknown, options: CallOptions): Promise<Record<string, unknown>> {
+    const auth = this.options.auth;
+    if (!auth) return this.callAnyMember(path, body, options, null);
+    for (let attempt = 1; ; attempt++) {
+      this.token ??= await this.authenticate(auth);
+      const token = this.token;
+      try {
+        return await this.callAnyMember(path, body, options, token);
+      } catch (err) {
+        // Refused, so not applied: safe to send again with a new token.
+        if (attempt >= 2 || !(err instanceof EtcdRequestError && err.code === GRPC_UNAUTHENTICATED)) throw err;
+        if (this.token === token) this.token = null;
+      }
+    }
+  }
+
+  private async authenticate(auth: { user: string; password: string }): Promise<string> {
+    const answer = await this.callAnyMember('/auth/authenticate', { name: auth.user, password: auth.password }, { idempotent: true }, null);
+    if (typeof answer.token !== 'string' || answer.token === '') throw new EtcdRequestError('etcd gave no auth token (is auth enabled?)', 0);
+    return answer.token;
+  }
+
+  private async callAnyMember(path: string, body: unknown, options: CallOptions, token: string | null): Promise<Record<string, unknown>> {
     const failures: string[] = [];
     const count = this.endpoints.length;
     const first = this.preferred;
     for (let attempt = 0; attempt < count; attempt++) {
       const index = (first + attempt) % count;
       const endpoint = this.endpoints[index];
-      const outcome = await this.attempt(endpoint, path, body, options.timeoutMs ?? this.options.requestTimeoutMs);
+      const outcome = await this.attempt(endpoint, path, body, options.timeoutMs ?? this.options.requestTimeoutMs, token);
       if (outcome.kind === 'answer') {
         this.preferred = index;
         return outcome.body;
@@ -179,44 +226,68 @@ export class EtcdClient {
     path: string,
     body: unknown,
     timeoutMs: number,
+    token: string | null,
   ): Promise<
     | { kind: 'answer'; body: Record<string, unknown> }
     | { kind: 'refused'; error: EtcdRequestError }
     | { kind: 'failed'; reason: string; maybeApplied: boolean }
   > {
-    let response: Response;
+    const deadline = new Deadline(timeoutMs, this.closing.signal);
+    const exchange = this.exchange(`${endpoint}/v3${path}`, JSON.stringify(body), token, deadline.signal);
+    let response: { status: number; text: string };
     try {
-      response = await fetch(`${endpoint}/v3${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(timeoutMs)]),
-      });
+      response = await deadline.bound(exchange.response);
     } catch (err) {
-      return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: !connectionRefused(err) };
+      return { kind: 'failed', reason: describeRequestError(err, timeoutMs), maybeApplied: exchange.reached() };
+    } finally {
+      deadline.end();
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (err) {
-      return { kind: 'failed', reason: describeFetchError(err, timeoutMs), maybeApplied: true };
-    }
+    const { status, text } = response;
     // Streaming endpoints (lease keep-alive) answer with one JSON object per line.
     const first = text.split('\n', 1)[0] ?? '';
     let parsed: Record<string, unknown>;
     try {
       parsed = JSON.parse(first) as Record<string, unknown>;
     } catch {
-      return { kind: 'failed', reason: `HTTP ${response.status} with an unreadable body`, maybeApplied: true };
+      return { kind: 'failed', reason: `HTTP ${status}: ${text.trim().slice(0, 200) || 'no body'}`, maybeApplied: true };
     }
-    if (response.ok && parsed.error === undefined) return { kind: 'answer', body: parsed };
+    if (status >= 200 && status < 300 && parsed.error === undefined) return { kind: 'answer', body: parsed };
     // The gateway's error: {"error": "...", "message": "...", "code": <gRPC status>}; a streaming
     // call's: {"error": {"grpc_code": <gRPC status>, "message": "..."}}.
     const detail = (typeof parsed.error === 'object' && parsed.error !== null ? parsed.error : parsed) as Record<string, unknown>;
     const code = Number(detail.code ?? detail.grpc_code ?? 0);
-    const message = String(detail.message ?? detail.error ?? `HTTP ${response.status}`);
-    if (code === GRPC_UNAVAILABLE || response.status >= 500) return { kind: 'failed', reason: message, maybeApplied: true };
+    const message = String(detail.message ?? detail.error ?? `HTTP ${status}`);
+    if (code === GRPC_UNAVAILABLE || status >= 500) return { kind: 'failed', reason: message, maybeApplied: true };
     return { kind: 'refused', error: new EtcdRequestError(message, code) };
+  }
+
+  /**
+   * One POST and its whole answer. `reached` tells whether the request can have got to etcd: not
+   * when the connection (or its TLS handshake) failed before it was sent.
+   */
+  private exchange(url: string, body: string, token: string | null, signal: AbortSignal): { response: Promise<{ status: number; text: string }>; reached: () => boolean } {
+    let connected = false;
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const secure = url.startsWith('https:');
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (token) headers.authorization = token;
+      const request = (secure ? https : http).request(url, { method: 'POST', headers, agent: secure ? this.httpsAgent : this.httpAgent, signal }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        answer.on('error', reject);
+        answer.on('close', () => {
+          if (!answer.complete) reject(new Error('the member closed the connection mid-answer'));
+        });
+      });
+      request.on('socket', (socket) => {
+        if (!socket.connecting) connected = true;
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (connected = true));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+    return { response, reached: () => connected };
   }
 }
 
@@ -257,15 +328,11 @@ function decodeKvs(kvs: unknown): KeyValue[] {
   }));
 }
 
-/** The connection was refused: the request never left this machine, so it cannot have been applied. */
-function connectionRefused(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: string } } | null)?.cause;
-  return cause?.code === 'ECONNREFUSED';
-}
-
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const error = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+function describeRequestError(err: unknown, timeoutMs: number): string {
+  const error = err as { name?: string; message?: string; code?: string };
   if (error?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   if (error?.name === 'AbortError') return 'closed';
-  return error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(err);
+  // OpenSSL's messages run on over several lines of internals: the first says it.
+  const message = String(error?.message ?? err).split('\n', 1)[0]!;
+  return error?.code && !message.includes(error.code) ? `${error.code}: ${message}` : message;
 }

@@ -7,7 +7,7 @@ import {
   type Leadership,
   type RecordChange,
 } from '../controller-store.js';
-import { EtcdClient, EtcdRequestError, type KeyValue, type Operation } from './etcd-client.js';
+import { EtcdClient, EtcdRequestError, type EtcdTls, type KeyValue, type Operation } from './etcd-client.js';
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -35,6 +35,10 @@ export interface EtcdStoreOptions {
   requestTimeoutMs?: number;
   /** How long a commit may wait for etcd before its outcome is reported unknown; default 5 s. */
   commitTimeoutMs?: number;
+  /** For `https://` endpoints: CA, client certificate and key (PEM). */
+  tls?: EtcdTls;
+  /** An etcd user, when etcd's auth is enabled. */
+  auth?: { user: string; password: string };
 }
 
 export const DEFAULT_ETCD_PREFIX = '/rocketmq/controller/';
@@ -104,7 +108,7 @@ class EtcdControllerStore implements ControllerStore {
     if (!Number.isInteger(this.ttlSeconds) || this.ttlSeconds < 1) throw new Error(`etcd controller store: leaseTtlSeconds must be a whole number of seconds ≥ 1, not ${this.ttlSeconds}`);
     const ttlMs = this.ttlSeconds * 1000;
     const requestTimeoutMs = options.requestTimeoutMs ?? Math.min(2000, Math.max(500, ttlMs / 4));
-    this.client = new EtcdClient({ endpoints: options.endpoints, requestTimeoutMs });
+    this.client = new EtcdClient({ endpoints: options.endpoints, requestTimeoutMs, tls: options.tls, auth: options.auth });
     this.clock = options.clock ?? monotonicClock;
     this.timers = options.timers ?? realTimers;
     this.logger = options.logger;
@@ -279,7 +283,8 @@ class EtcdControllerStore implements ControllerStore {
       return await this.campaign();
     } catch (err) {
       if (this.closed) return 0;
-      if (this.state.role !== 'unavailable') this.setState({ role: 'unavailable', reason: messageOf(err) });
+      // Announced once per change; the reason shown is the latest (the first one replaces "not started").
+      this.setState({ role: 'unavailable', reason: messageOf(err) });
       return this.backoff();
     }
   }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { after, describe, it } from 'node:test';
+import { until } from '../../../support/until.js';
 import { EtcdClient, EtcdRequestError, EtcdUnreachableError } from '../../../../src/controller/store/etcd/etcd-client.js';
 
 /** A stand-in etcd member: answers each request as `answer` says, and counts what it was asked. */
@@ -28,6 +31,12 @@ async function closedPortUrl(): Promise<string> {
   const member = await fakeMember(() => undefined);
   await member.close();
   return member.url;
+}
+
+/** The garbage collector, run on demand: what a busy heap does at some unlucky moment. */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
 }
 
 const json = (response: http.ServerResponse, status: number, body: unknown) => {
@@ -67,15 +76,17 @@ describe('etcd JSON gateway client', () => {
   });
 
   it('a change a member may have applied is not sent again elsewhere: its outcome is unknown', async () => {
-    const silent = await fakeMember(() => undefined); // takes the request, never answers
+    // Takes the whole request, then fails without a word: it may have applied it.
+    const failing = await fakeMember((_, response) => response.socket?.destroy());
     const healthy = await fakeMember((_, response) => json(response, 200, { succeeded: true }));
-    members.push(silent, healthy);
-    const client = new EtcdClient({ endpoints: [silent.url, healthy.url], requestTimeoutMs: 200 });
+    members.push(failing, healthy);
+    const client = new EtcdClient({ endpoints: [failing.url, healthy.url], requestTimeoutMs: 60_000 });
     await assert.rejects(client.txn([], [{ op: 'put', key: 'k', value: 'v' }], [], { idempotent: false }), (err: unknown) => err instanceof EtcdUnreachableError && err.maybeApplied);
+    assert.deepEqual(failing.asked, ['/v3/kv/txn']);
     assert.deepEqual(healthy.asked, []);
     // A read may be asked again: it goes to the member that answers.
-    const silentAgain = new EtcdClient({ endpoints: [silent.url, healthy.url], requestTimeoutMs: 200 });
-    await silentAgain.keepAlive('1');
+    const again = new EtcdClient({ endpoints: [failing.url, healthy.url], requestTimeoutMs: 60_000 });
+    await again.keepAlive('1');
     assert.deepEqual(healthy.asked, ['/v3/lease/keepalive']);
   });
 
@@ -89,5 +100,37 @@ describe('etcd JSON gateway client', () => {
   it('no member reachable: one error naming each member and why', async () => {
     const client = new EtcdClient({ endpoints: [await closedPortUrl(), await closedPortUrl()], requestTimeoutMs: 5000 });
     await assert.rejects(client.range('k'), (err: unknown) => err instanceof EtcdUnreachableError && !err.maybeApplied && (err.message.match(/ECONNREFUSED/g) ?? []).length === 2);
+  });
+
+  it('a member that never answers, or stalls mid-body, costs a call its timeout even when the garbage collector runs meanwhile', async () => {
+    const silent = await fakeMember(() => undefined);
+    // Headers, then part of a streamed body, then nothing: a member paused mid-answer.
+    const stalled = await fakeMember((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"result":');
+    });
+    members.push(silent, stalled);
+    const gc = collector();
+    const collecting = setInterval(gc, 5);
+    try {
+      for (const hung of [silent, stalled]) {
+        const client = new EtcdClient({ endpoints: [hung.url], requestTimeoutMs: 50 });
+        for (let call = 0; call < 3; call++) {
+          await assert.rejects(client.keepAlive('1'), (err: unknown) => err instanceof EtcdUnreachableError && /no answer within 50 ms/.test(err.message));
+        }
+      }
+    } finally {
+      clearInterval(collecting);
+    }
+  });
+
+  it('close ends a call in flight at once', async () => {
+    const silent = await fakeMember(() => undefined);
+    members.push(silent);
+    const client = new EtcdClient({ endpoints: [silent.url], requestTimeoutMs: 600_000 });
+    const call = client.range('k');
+    await until(() => silent.asked.length === 1);
+    client.close();
+    await assert.rejects(call, (err: unknown) => err instanceof EtcdUnreachableError && /closed/.test(err.message));
   });
 });

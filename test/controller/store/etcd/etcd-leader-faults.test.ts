@@ -20,6 +20,7 @@ describe('etcd controller store faults: the leader killed or paused', { skip: ET
     // Commits keep coming; the kill lands among them, after some were acknowledged.
     const acknowledged = new Map<string, string>();
     let writing = true;
+    let writerDone = false;
     const writer = (async () => {
       for (let i = 0; writing; i++) {
         const change = { key: `broker-${i}`, value: `{"epoch":${i}}` };
@@ -30,8 +31,11 @@ describe('etcd controller store faults: the leader killed or paused', { skip: ET
         }
         acknowledged.set(change.key, change.value);
       }
-    })();
-    await until(() => acknowledged.size >= 20);
+    })().finally(() => {
+      writerDone = true;
+    });
+    await until(() => acknowledged.size >= 20 || writerDone);
+    assert.ok(!writerDone, 'the leader stopped taking commits before it was killed');
     const killedAt = performance.now();
     leader.child.kill('SIGKILL');
     await leader.exited;

@@ -4,6 +4,7 @@ import { NotLeaderError, StoreUnavailableError, type ControllerStore } from '../
 import { createEtcdStore, type EtcdStoreOptions, type Timers } from '../../../../src/controller/store/etcd/index.js';
 import { ManualClock } from '../../../../src/util/clock.js';
 import { silentLogger } from '../../../../src/util/logger.js';
+import { until } from '../../../support/until.js';
 import { ETCD_MISSING, startEtcdCluster, type EtcdCluster } from '../../../support/etcd-cluster.js';
 import { isLeader, leadershipOf } from '../../../support/etcd-store-process.js';
 
@@ -84,10 +85,18 @@ describe('etcd controller store', { skip: ETCD_MISSING }, () => {
     groupCounter++;
     const five = Array.from({ length: 5 }, (_, i) => store(`10.0.0.${i + 1}:9878`));
     await Promise.all(five.map((one) => one.start()));
-    const leaders = five.filter((one) => one.leadership().role === 'leader');
-    assert.equal(leaders.length, 1);
-    const leaderAddress = (leaders[0].leadership() as { leaderAddress: string }).leaderAddress;
-    for (const one of five.filter((other) => other !== leaders[0])) assert.deepEqual(one.leadership(), { role: 'follower', leaderAddress });
+    // On a busy machine a first read may time out: wait for the views to settle, then look.
+    const addressOf = (one: ControllerStore) => {
+      const view = one.leadership();
+      return view.role === 'unavailable' ? null : view.leaderAddress;
+    };
+    const settled = () => {
+      const leaders = five.filter((one) => one.leadership().role === 'leader');
+      const address = leaders.length === 1 ? addressOf(leaders[0]) : null;
+      return address !== null && five.every((one) => one === leaders[0] || (one.leadership().role === 'follower' && addressOf(one) === address));
+    };
+    await until(settled);
+    assert.equal(five.filter((one) => one.leadership().role === 'leader').length, 1);
   });
 
   it('reads every record, however many pages etcd needs for them', async () => {

@@ -12,8 +12,11 @@ export const GROUP = 'DefaultControllerGroup';
 /** What every fault test starts: etcd members, stores in this process or in a child, all stopped after each test. Call inside a describe. */
 export function faultKit() {
   const cleanups: (() => Promise<void>)[] = [];
+  // Every cleanup runs, whatever the test did or another cleanup threw: no member or child outlives its test.
   afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    const failures: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((err: unknown) => failures.push(err));
+    if (failures.length > 0) throw failures[0];
   });
 
   async function cluster(size: 1 | 3): Promise<EtcdCluster> {

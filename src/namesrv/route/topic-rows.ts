@@ -1,0 +1,111 @@
+import type { DataVersion, TopicConfig, TopicConfigSerializeWrapper, TopicQueueMappingInfo } from '../../protocol/route-types.js';
+
+/** Numbers per topic in `TopicRows.numbers`: readQueueNums, writeQueueNums, perm, topicSysFlag, order (0/1). */
+export const TOPIC_ROW_FIELDS = 5;
+
+/**
+ * A registration's topic table as the registry applies it: parallel arrays instead of an object
+ * per topic. A table decoded on the worker thread crosses to the main thread as two transferred
+ * buffers (names and numbers) and is applied from them, each name made a string as its topic is
+ * applied (in the apply's slices, not in one long turn when the message arrives), without 20,000
+ * objects and a Map built first. Topic attributes and filter types are left out: routes do not
+ * carry them.
+ */
+export interface TopicRows {
+  readonly size: number;
+  /** Each topic's name, as its TopicConfig gives it. */
+  readonly names: readonly string[] | PackedNames;
+  readonly numbers: Int32Array;
+  /** The table's keys, only when some differ from the names (a Java map key and its TopicConfig's name). */
+  readonly keys: readonly string[] | null;
+}
+
+/** ASCII names back to back, `ends[i]` just past the `i`th; plain data, so that it crosses threads as it is. */
+export interface PackedNames {
+  bytes: Uint8Array;
+  ends: Int32Array;
+}
+
+/** Names packed when all are ASCII (any other string is kept as it is: no encoding can lose it). */
+export function packNames(names: readonly string[]): readonly string[] | PackedNames {
+  let length = 0;
+  for (const name of names) {
+    for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) return names;
+    length += name.length;
+  }
+  const bytes = Buffer.allocUnsafeSlow(length);
+  const ends = new Int32Array(names.length);
+  let at = 0;
+  for (let i = 0; i < names.length; i++) {
+    at += bytes.write(names[i]!, at, 'latin1');
+    ends[i] = at;
+  }
+  return { bytes, ends };
+}
+
+/** Reads the `i`th name. */
+export function nameReader(names: readonly string[] | PackedNames): (i: number) => string {
+  if (Array.isArray(names)) return (i) => (names as readonly string[])[i]!;
+  const { ends } = names as PackedNames;
+  const bytes = Buffer.from((names as PackedNames).bytes.buffer, (names as PackedNames).bytes.byteOffset, (names as PackedNames).bytes.byteLength);
+  return (i) => latin1(bytes, i === 0 ? 0 : ends[i - 1]!, ends[i]!);
+}
+
+type Latin1Slicing = Buffer & { latin1Slice(start: number, end: number): string };
+
+/**
+ * `bytes.toString('latin1', start, end)` without its argument checks and encoding dispatch, which
+ * cost more than the copy for a topic name: Buffer's own latin1Slice (what toString calls).
+ */
+export function latin1(bytes: Buffer, start: number, end: number): string {
+  return (bytes as Latin1Slicing).latin1Slice(start, end);
+}
+
+/** A register body as the registry takes it once decoded. */
+export interface DecodedRegistration {
+  dataVersion: DataVersion;
+  topics: TopicRows;
+  /** 5.x static-topic mappings; null when the body has none. */
+  mappings: ReadonlyMap<string, TopicQueueMappingInfo> | null;
+  /** Null leaves the broker's filter servers as they are. */
+  filterServerList: string[] | null;
+}
+
+export function topicRowsOf(table: ReadonlyMap<string, TopicConfig>): TopicRows {
+  const names = new Array<string>(table.size);
+  const numbers = new Int32Array(table.size * TOPIC_ROW_FIELDS);
+  let keys: string[] | null = null;
+  let i = 0;
+  for (const [key, t] of table) {
+    names[i] = t.topicName;
+    if (key !== t.topicName && !keys) keys = [...table.keys()];
+    const at = i * TOPIC_ROW_FIELDS;
+    numbers[at] = t.readQueueNums;
+    numbers[at + 1] = t.writeQueueNums;
+    numbers[at + 2] = t.perm;
+    numbers[at + 3] = t.topicSysFlag;
+    numbers[at + 4] = t.order ? 1 : 0;
+    i++;
+  }
+  return { size: names.length, names, numbers, keys };
+}
+
+/** The table's keys (for Java's containsKey on the topic config table). */
+export function topicKeySet(rows: TopicRows): ReadonlySet<string> {
+  return new Set(rows.keys ?? topicNamesOf(rows));
+}
+
+export function topicNamesOf(rows: TopicRows): string[] {
+  const nameOf = nameReader(rows.names);
+  return Array.from({ length: rows.size }, (_, i) => nameOf(i));
+}
+
+/** A decoded topic table (a body decoded in full, or a RegisterBrokerRequest) as the registry takes it. */
+export function decodedRegistrationOf(wrapper: TopicConfigSerializeWrapper, filterServerList: string[] | null): DecodedRegistration {
+  return {
+    dataVersion: wrapper.dataVersion,
+    topics: topicRowsOf(wrapper.topicConfigTable),
+    mappings: wrapper.topicQueueMappingInfoMap ?? null,
+    filterServerList,
+  };
+}
