@@ -18,14 +18,11 @@
  * the figure is the server's instructions per connection: its set-up and tear-down in user space
  * (the kernel's part, not counted here, is in `strace -c -f -p PID`).
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RequestCode } from '../src/protocol/request-code.js';
 import { ClientConnection } from '../src/remoting/remoting-client.js';
 import { createRequest } from '../src/remoting/remoting-command.js';
+import { CallgrindCount } from './callgrind-count.js';
 import { SimulatedRegistry, type RegistryLayout } from './registry.js';
 import { startOwnServer } from './server-process.js';
 
@@ -43,33 +40,17 @@ const { values } = parseArgs({
 const churn = values.churn === true;
 const lookupCount = Number(values.lookups);
 const warmupCount = Number(values['warmup-lookups'] ?? (churn ? 5000 : 30000));
-const IDLE_MS = 10_000;
 const layout: RegistryLayout = { clusterName: 'BenchCluster', brokerPrefix: 'bench-', brokers: 8, topicsPerBroker: 1000, brokersPerTopic: 8, topicPrefix: 'BenchRouteTopic-', basePort: 20000 };
 
-const outDir = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'callgrind-'));
-fs.mkdirSync(outDir, { recursive: true });
-const outFile = path.join(outDir, 'callgrind.out');
+const counter = new CallgrindCount(values.keep);
 const server = await startOwnServer({
   nodeArgs: [],
   // The connections of the simulated brokers must not idle out however slow the run.
   serverArgs: ['--serverChannelMaxIdleTimeSeconds=100000', ...(values['server-args'] ?? '').split(/\s+/).filter(Boolean)],
   cli: values['server-cli'] ?? null,
-  wrapper: ['valgrind', '--tool=callgrind', '--separate-threads=yes', '--instr-atstart=no', `--callgrind-out-file=${outFile}`],
+  wrapper: counter.wrapper,
   bootTimeoutMs: 600_000,
 });
-const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(server.pid)], { stdio: 'ignore' });
-/** Instructions of a dump, on the main thread (file suffix -01) and on all threads. */
-function totalOf(part: number): { main: number; all: number } {
-  let main = 0;
-  let all = 0;
-  for (const file of fs.readdirSync(outDir).filter((f) => f.startsWith(`callgrind.out.${part}-`))) {
-    const count = Number(/^totals: (\d+)/m.exec(fs.readFileSync(path.join(outDir, file), 'utf8'))?.[1] ?? 0);
-    all += count;
-    if (file.endsWith('-01')) main = count;
-  }
-  return { main, all };
-}
-
 const registry = await SimulatedRegistry.connect(server.host, server.port, layout, 409);
 await registry.registerAll(2, false);
 const connections = await Promise.all(Array.from({ length: 16 }, () => ClientConnection.connect({ host: server.host, port: server.port, connectTimeoutMs: 60_000 })));
@@ -118,22 +99,10 @@ const measure = churn ? churnLookups : lookups;
 
 try {
   await measure(warmupCount);
-  control('-i', 'on');
-  let started = performance.now();
-  const failed = await measure(lookupCount);
-  const busyMs = performance.now() - started;
-  control('-i', 'off');
-  control('-d');
-  control('-z');
-  control('-i', 'on');
-  started = performance.now();
-  await new Promise((r) => setTimeout(r, IDLE_MS));
-  const idleMs = performance.now() - started;
-  control('-i', 'off');
-  control('-d');
-  const busy = totalOf(1);
-  const idle = totalOf(2);
-  const perLookup = (thread: 'main' | 'all') => Math.round((busy[thread] - (idle[thread] * busyMs) / idleMs) / lookupCount);
+  let failed = 0;
+  const count = await counter.measure(server.pid!, lookupCount, async () => {
+    failed = await measure(lookupCount);
+  });
   console.log(
     JSON.stringify({
       server: values['server-cli'] ?? 'bin/mqnamesrv.js',
@@ -141,10 +110,10 @@ try {
       serverArgs: values['server-args'],
       lookups: lookupCount,
       failed,
-      measuredSeconds: Math.round(busyMs / 100) / 10,
-      mainThreadPerLookup: perLookup('main'),
-      allThreadsPerLookup: perLookup('all'),
-      idleMainThreadPerSecond: Math.round((idle.main / idleMs) * 1000),
+      measuredSeconds: count.measuredSeconds,
+      mainThreadPerLookup: count.main,
+      allThreadsPerLookup: count.all,
+      idleMainThreadPerSecond: count.idleMainThreadPerSecond,
     }),
   );
 } finally {
@@ -152,5 +121,5 @@ try {
   for (const c of connections) c.close();
   await registry.close().catch(() => undefined);
   await server.stop();
-  if (!values.keep) fs.rmSync(outDir, { recursive: true, force: true });
+  counter.dispose();
 }

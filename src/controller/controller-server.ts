@@ -78,6 +78,7 @@ export async function startController(options: StartControllerOptions): Promise<
     store = (options.createStore ?? createControllerStore)({ config, homeDir: options.homeDir, selfAddress: self.address, selfId: self.id, logger });
     const running = new ControllerService({
       config, topology, store, clock, logger, serverVersion: SERVER_VERSION, sendOneway: options.sendOneway ?? connectAndSendOneway(logger),
+      closeConnection: (connectionId) => server.closeConnection(connectionId, 'expired'),
     });
     await running.start();
     service = running;

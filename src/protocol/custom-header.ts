@@ -55,6 +55,7 @@ function parseField(name: string, type: FieldType, raw: string): string | number
     case 'boolean':
       return raw.toLowerCase() === 'true';
     case 'int': {
+      if (raw.length <= 9 && isDigits(raw)) return Number(raw);
       const n = Number(raw);
       if (!JAVA_INT.test(raw.trim()) || n > 2147483647 || n < -2147483648) {
         throw new HeaderFieldError(`the custom field <${name}> is not an int: ${raw}`);
@@ -62,10 +63,21 @@ function parseField(name: string, type: FieldType, raw: string): string | number
       return n;
     }
     case 'long': {
+      if (raw.length <= 15 && isDigits(raw)) return Number(raw);
       if (!JAVA_LONG.test(raw.trim())) throw new HeaderFieldError(`the custom field <${name}> is not a long: ${raw}`);
       return Number(raw);
     }
   }
+}
+
+/** Plain decimal digits, the usual form of a number field: read without a regular expression or a trim. */
+export function isDigits(raw: string): boolean {
+  if (raw.length === 0) return false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** Writes response header values as extFields strings, leaving out undefined and null ones. */

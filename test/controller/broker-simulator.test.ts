@@ -59,11 +59,39 @@ describe('a 5.3.3 broker set in controller mode', () => {
     await until(() => master.listener.received.length > 0);
     assert.deepEqual(master.listener.received.map((n) => n.extFields?.masterEpoch), ['1'], 'told of its own election, not (dead) of the failover');
 
-    // The old master's stale view is fenced.
+    // The old master, back from its hang, finds its connection closed (its heartbeat timed out) and
+    // reconnects, as Java's remoting client does; its stale view is fenced.
+    await master.connection.closed();
+    master.connection = await controller.connect();
     const stale = await master.alterSyncStateSet([1, 2]);
     assert.equal(stale.code, Code.CONTROLLER_INVALID_MASTER);
     const info = await slave.call(Req.CONTROLLER_GET_REPLICA_INFO, { brokerName: BROKER });
     assert.deepEqual({ ...info.extFields }, { masterBrokerId: '2', masterAddress: slave.address, masterEpoch: '2' });
+  });
+
+  it('closes the connection of a broker whose heartbeat timed out, as Java\'s controller does, and keeps those that beat in time', async () => {
+    const controller = await startTestController();
+    cleanups.push(() => controller.stop());
+    const [master, slave] = await brokerSet(controller);
+    let masterClosed = false;
+    void master.connection.closed().then(() => (masterClosed = true));
+
+    controller.clock.advance(HEARTBEAT_TIMEOUT / 2);
+    slave.heartbeat();
+    await slave.barrier();
+    await controller.service.scanHeartbeats();
+    assert.ok(master.connection.isOpen, 'not before its timeout');
+
+    controller.clock.advance(HEARTBEAT_TIMEOUT / 2 + 1);
+    await controller.service.scanHeartbeats();
+    await master.connection.closed();
+    assert.ok(masterClosed);
+    assert.equal(controller.service.heartbeats.isAlive(CLUSTER, BROKER, 1), false);
+    // The slave, which beat in time, keeps its connection and is served on it.
+    assert.ok(slave.connection.isOpen);
+    assert.equal(controller.service.heartbeats.isAlive(CLUSTER, BROKER, 2), true);
+    const info = await slave.call(Req.CONTROLLER_GET_REPLICA_INFO, { brokerName: BROKER });
+    assert.equal(info.code, Code.SUCCESS);
   });
 
   it('fails over at once when the master\'s connection closes, once the leader\'s grace period is over', async () => {

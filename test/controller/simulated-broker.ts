@@ -25,7 +25,8 @@ export class SimulatedBroker {
   syncStateSetEpoch = 0;
   maxOffset = 0n;
 
-  constructor(readonly connection: ClientConnection, readonly listener: BrokerListener, options: SimulatedBrokerOptions = {}) {
+  /** Replaced when the broker reconnects (Java's remoting client opens a new channel on the next call). */
+  constructor(public connection: ClientConnection, readonly listener: BrokerListener, options: SimulatedBrokerOptions = {}) {
     this.clusterName = options.clusterName ?? 'DefaultCluster';
     this.brokerName = options.brokerName ?? 'broker-a';
     this.heartbeatTimeoutMillis = options.heartbeatTimeoutMillis ?? 10_000;

@@ -18,6 +18,11 @@ export interface Heartbeat extends BrokerIdentity {
   readonly electionPriority?: number;
 }
 
+/** A broker forgotten for silence, and the connection its heartbeats came on. */
+export interface ExpiredBroker extends BrokerIdentity {
+  readonly connectionId: number;
+}
+
 /** What the controller last heard from a broker that heartbeats it. */
 export interface HeartbeatSnapshot extends BrokerIdentity {
   readonly brokerAddr: string;
@@ -38,6 +43,8 @@ interface LiveBroker extends BrokerIdentity {
   maxOffset: bigint;
   confirmOffset: bigint;
   electionPriority: number;
+  /** False once forgotten (expired, connection closed): a cached reference then no longer counts. */
+  listed: boolean;
 }
 
 const NO_PRIORITY = 2147483647;
@@ -53,6 +60,11 @@ export function identityKey(clusterName: string, brokerName: string, brokerId: n
  */
 export class BrokerHeartbeats implements Liveness {
   private readonly live = new Map<string, LiveBroker>();
+  /**
+   * The broker that last heartbeat on each connection: a broker beats on its own connection every
+   * second, so its entry is found by comparing three fields rather than building and hashing its key.
+   */
+  private readonly lastOnConnection = new Map<number, LiveBroker>();
 
   constructor(
     private readonly clock: Clock,
@@ -64,20 +76,26 @@ export class BrokerHeartbeats implements Liveness {
   }
 
   onHeartbeat(beat: Heartbeat): void {
-    const key = identityKey(beat.clusterName, beat.brokerName, beat.brokerId);
     const now = this.clock.now();
     const epoch = beat.epoch ?? -1;
     const maxOffset = beat.maxOffset ?? -1n;
     const timeoutMillis = beat.timeoutMillis ?? this.defaultTimeoutMillis();
     const electionPriority = beat.electionPriority ?? NO_PRIORITY;
-    const prev = this.live.get(key);
-    if (!prev) {
-      this.live.set(key, {
-        clusterName: beat.clusterName, brokerName: beat.brokerName, brokerId: beat.brokerId, brokerAddr: beat.brokerAddr,
-        lastUpdate: now, timeoutMillis, connectionId: beat.connectionId, epoch, maxOffset,
-        confirmOffset: beat.confirmOffset ?? -1n, electionPriority,
-      });
-      return;
+    let prev = this.lastOnConnection.get(beat.connectionId);
+    if (prev === undefined || !prev.listed || prev.brokerId !== beat.brokerId || prev.brokerName !== beat.brokerName || prev.clusterName !== beat.clusterName) {
+      const key = identityKey(beat.clusterName, beat.brokerName, beat.brokerId);
+      prev = this.live.get(key);
+      if (!prev) {
+        const added: LiveBroker = {
+          clusterName: beat.clusterName, brokerName: beat.brokerName, brokerId: beat.brokerId, brokerAddr: beat.brokerAddr,
+          lastUpdate: now, timeoutMillis, connectionId: beat.connectionId, epoch, maxOffset,
+          confirmOffset: beat.confirmOffset ?? -1n, electionPriority, listed: true,
+        };
+        this.live.set(key, added);
+        this.lastOnConnection.set(beat.connectionId, added);
+        return;
+      }
+      this.lastOnConnection.set(beat.connectionId, prev);
     }
     prev.lastUpdate = now;
     prev.timeoutMillis = timeoutMillis;
@@ -102,14 +120,15 @@ export class BrokerHeartbeats implements Liveness {
     return info && { epoch: info.epoch, maxOffset: info.maxOffset, electionPriority: info.electionPriority };
   }
 
-  /** Forgets brokers silent past their timeout and returns them. */
-  expire(): BrokerIdentity[] {
+  /** Forgets brokers silent past their timeout and returns them, each with the connection it last heartbeat on. */
+  expire(): ExpiredBroker[] {
     const now = this.clock.now();
-    const expired: BrokerIdentity[] = [];
+    const expired: ExpiredBroker[] = [];
     for (const [key, info] of this.live) {
       if (now - info.lastUpdate > info.timeoutMillis) {
         this.live.delete(key);
-        expired.push(identityOf(info));
+        info.listed = false;
+        expired.push({ ...identityOf(info), connectionId: info.connectionId });
       }
     }
     return expired;
@@ -117,10 +136,12 @@ export class BrokerHeartbeats implements Liveness {
 
   /** Forgets the brokers that heartbeat on a connection that closed, and returns them. */
   onConnectionClosed(connectionId: number): BrokerIdentity[] {
+    this.lastOnConnection.delete(connectionId);
     const gone: BrokerIdentity[] = [];
     for (const [key, info] of this.live) {
       if (info.connectionId === connectionId) {
         this.live.delete(key);
+        info.listed = false;
         gone.push(identityOf(info));
       }
     }

@@ -4,7 +4,7 @@ import {
   AlterSyncStateSetHeader, ApplyBrokerIdHeader, BrokerHeartbeatToControllerHeader, CleanBrokerDataHeader, ElectMasterHeader,
   GetNextBrokerIdHeader, GetReplicaInfoHeader, RegisterBrokerToControllerHeader,
 } from '../../protocol/controller-headers.js';
-import { decodeHeader, encodeHeader } from '../../protocol/custom-header.js';
+import { decodeHeader, encodeHeader, isDigits } from '../../protocol/custom-header.js';
 import { RequestError } from '../../protocol/request-error.js';
 import { createResponse, isOneway, type RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Clock } from '../../util/clock.js';
@@ -28,6 +28,8 @@ export interface ControllerServiceOptions {
   readonly logger: Logger;
   readonly serverVersion: number;
   readonly sendOneway: SendOneway;
+  /** Closes a connection by id (as Java's controller closes the channel of a broker whose heartbeat timed out). */
+  readonly closeConnection?: (connectionId: number) => void;
 }
 
 /** Where the controller stands: it decides only as a leader that has read the durable state. */
@@ -418,9 +420,21 @@ export class ControllerService {
     return this.onInactive(this.heartbeats.onConnectionClosed(connectionId));
   }
 
-  /** The heartbeat scan (every scanNotActiveBrokerInterval): forgets silent brokers, elects for silent masters. */
+  /**
+   * The heartbeat scan (every scanNotActiveBrokerInterval): forgets silent brokers, closes their
+   * connections (as Java's DefaultBrokerHeartbeatManager does: a hung broker's socket is not kept),
+   * and elects for silent masters.
+   */
   scanHeartbeats(): Promise<void> {
-    return this.onInactive(this.heartbeats.expire());
+    const expired = this.heartbeats.expire();
+    for (const broker of expired) {
+      try {
+        this.options.closeConnection?.(broker.connectionId);
+      } catch (err) {
+        this.options.logger.error({ err, connectionId: broker.connectionId }, 'controller: closing an expired broker\'s connection failed');
+      }
+    }
+    return this.onInactive(expired);
   }
 
   /** The inactive-master scan (every scanInactiveMasterInterval): sets whose master is gone while a replica lives. */
@@ -464,6 +478,7 @@ export class ControllerService {
 }
 
 function parseLong(text: string, field: string): bigint {
+  if (text.length <= 18 && isDigits(text)) return BigInt(text);
   if (!/^[+-]?\d{1,19}$/.test(text.trim())) throw new RequestError(Code.CONTROLLER_INVALID_REQUEST, `the custom field <${field}> is not a long: ${text}`);
   return BigInt(text.trim());
 }

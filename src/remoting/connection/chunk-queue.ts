@@ -138,6 +138,24 @@ export class ChunkQueue {
     this.length -= n;
   }
 
+  /**
+   * Gives every chunk that is a view of `buffer` (a read buffer about to be reused) bytes of its
+   * own. Only chunks appended by reference can be such views: at most the few of the last read.
+   */
+  copyOut(buffer: ArrayBufferLike): void {
+    const chunks = this.chunks;
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i]!;
+      if (chunk.buffer !== buffer) continue;
+      if (i === 0 && this.headOffset > 0) {
+        chunks[0] = Buffer.from(chunk.subarray(this.headOffset));
+        this.headOffset = 0;
+      } else {
+        chunks[i] = Buffer.from(chunk);
+      }
+    }
+  }
+
   /** Removes and returns every byte held, as chunks. */
   takeAll(): Buffer[] {
     const all = this.chunks.splice(0);

@@ -9,6 +9,7 @@ import { createResponse, isOneway, isResponse, type RemotingCommand } from '../r
 import type { ServerTls } from '../tls/server-tls.js';
 import type { ByteBudget } from './byte-budget.js';
 import { ChunkQueue } from './chunk-queue.js';
+import { readDirect, sharedReadBuffer } from './direct-read.js';
 import type { CloseReason } from './close-reason.js';
 import { failure, isFailure, unexpected, type Failure } from './failure.js';
 import type { ConnectionLimits } from './limits.js';
@@ -116,6 +117,8 @@ export class ServerConnection implements Connection {
     this.frames = new FrameDecoder(host.limits.maxFrameLength, sharedGatherPool, this.queue);
     this.stage = host.proxyProtocol ? 'proxy' : host.tls ? 'tls' : 'frames';
     listen(raw, this);
+    // A plain connection from its first byte is read without the stream's per-read machinery.
+    if (this.stage === 'frames') readDirect(raw, onDirectRead);
     if (this.stage === 'frames') this.enter('frames');
     else this.boundPreamble();
   }
@@ -217,7 +220,8 @@ export class ServerConnection implements Connection {
     this.account();
   }
 
-  onData(chunk: Buffer): void {
+  /** `shared`: the chunk is a view of the shared read buffer, which the next read of any connection reuses. */
+  onData(chunk: Buffer, shared = false): void {
     if (this.stage === 'closed') return;
     this.queue.append(chunk);
     const partsBefore = this.partsDone;
@@ -232,6 +236,7 @@ export class ServerConnection implements Connection {
     } finally {
       socket.uncork();
     }
+    if (shared && this.queue.length > 0) this.queue.copyOut(SHARED_READ);
     if (outcome === null && !this.account()) {
       outcome = failure('the server holds as many bytes of unfinished requests as it may (inputBufferMaxBytes), closing connection', {
         held: this.host.budget.held,
@@ -353,6 +358,8 @@ export class ServerConnection implements Connection {
       } catch (err) {
         return failure('bad frame, closing connection', { err: (err as Error).message });
       }
+      // A handler may keep the body past this read (the header's strings are copies already).
+      if (request.body !== null && request.body.buffer === SHARED_READ) request.body = Buffer.from(request.body);
       this.partsDone++;
       if (this.handle(request)) frames.recycleGathered();
       if (this.stage !== 'frames') return MORE;
@@ -485,6 +492,12 @@ function stopReading(socket: OwnedSocket): void {
 
 function onSocketData(this: OwnedSocket, chunk: Buffer): void {
   this[CONNECTION]!.onData(chunk);
+}
+
+const SHARED_READ = sharedReadBuffer.buffer;
+
+function onDirectRead(this: OwnedSocket, length: number, buffer: Buffer): void {
+  this[CONNECTION]!.onData(buffer.subarray(0, length), true);
 }
 
 function onSocketError(this: OwnedSocket, err: Error): void {
