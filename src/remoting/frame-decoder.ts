@@ -40,8 +40,23 @@ export class FrameDecoder implements Allocator {
 
   /** The last frame handed out is no longer read by anyone: its gathering buffer may be reused. */
   recycleGathered(): void {
-    if (this.lastGathered && this.pool) this.pool.release(this.lastGathered);
+    this.recycle(this.takeGathered());
+  }
+
+  /**
+   * Hands the last frame's gathering buffer to a caller that reads the frame later (an async
+   * handler), who gives it to `recycle` once done. The decoder forgets it: a connection whose
+   * next frame comes minutes later must not hold a megabyte body until then.
+   */
+  takeGathered(): Buffer | null {
+    const gathered = this.lastGathered;
     this.lastGathered = null;
+    return gathered;
+  }
+
+  /** Gives back a buffer from `takeGathered` whose frame nobody reads any more. */
+  recycle(gathered: Buffer | null): void {
+    if (gathered && this.pool) this.pool.release(gathered);
   }
 
   /**

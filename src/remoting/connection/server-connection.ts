@@ -361,7 +361,8 @@ export class ServerConnection implements Connection {
       // A handler may keep the body past this read (the header's strings are copies already).
       if (request.body !== null && request.body.buffer === SHARED_READ) request.body = Buffer.from(request.body);
       this.partsDone++;
-      if (this.handle(request)) frames.recycleGathered();
+      const gathered = frames.takeGathered();
+      if (this.handle(request)) frames.recycle(gathered);
       if (this.stage !== 'frames') return MORE;
     }
   }

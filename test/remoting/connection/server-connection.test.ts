@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { encodeCommand } from '../../../src/remoting/command-codec.js';
@@ -120,6 +122,35 @@ describe('a connection holds only the bytes it was sent', () => {
       assert.equal(logs(/bad frame/).length, 1);
       assert.equal(server.bufferedBytes, 0);
     } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a frame answered later', () => {
+  it('is not held by its connection once its async handler has answered', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const collect = vm.runInNewContext('gc') as () => void;
+    const seen: { body?: WeakRef<ArrayBufferLike> } = {};
+    const { server, port } = await startServer({
+      handler: async (request) => {
+        // A body of a megabyte arrives in many reads: it is gathered into a buffer of its own.
+        if (request.body) seen.body = new WeakRef(request.body.buffer);
+        await new Promise(setImmediate);
+        return createResponse(request, { code: 0 }, 479);
+      },
+    });
+    const client = await ClientConnection.connect({ host: '127.0.0.1', port });
+    try {
+      const answer = await client.invoke(createRequest({ code: 103, body: Buffer.alloc(1024 * 1024, 0x41) }), 60_000);
+      assert.equal(answer.code, 0);
+      assert.ok(seen.body, 'the handler saw the body');
+      // The connection stays open with no further frame: only the answered request could keep the body.
+      await new Promise(setImmediate);
+      collect();
+      assert.equal(seen.body.deref(), undefined, 'the gathered body was collected');
+    } finally {
+      client.close();
       await server.close();
     }
   });
