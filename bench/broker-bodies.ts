@@ -4,7 +4,6 @@
  * once around a placeholder counter that is replaced per send; compressed bodies (a zlib stream)
  * are built in a small set of variants with distinct counters, taken in turn.
  */
-import { constants as zlibConstants, deflateSync } from 'node:zlib';
 import { dataVersionJson } from '../src/protocol/bodies/data-version.js';
 import { encodeRegisterBrokerBody } from '../src/protocol/bodies/index.js';
 import { MQVersion } from '../src/protocol/mq-version.js';
@@ -18,7 +17,6 @@ export function topicConfig(topicName: string): TopicConfig {
 }
 
 function bodyFor(topics: readonly string[], counter: number, compressed: boolean, brokerVersion: number = MQVersion.V5_0_0): Buffer {
-  if (compressed && brokerVersion < MQVersion.V5_0_0) return compressedV4Body(topics, counter);
   return encodeRegisterBrokerBody(
     {
       topicConfigSerializeWrapper: {
@@ -28,31 +26,8 @@ function bodyFor(topics: readonly string[], counter: number, compressed: boolean
       filterServerList: [],
     },
     compressed,
+    brokerVersion,
   );
-}
-
-/**
- * The compressed body as a 4.9.x broker writes it: five fields per topic line (no attributes) and
- * nothing after the filter server list. A 4.9.8 NameServer takes a topic line of exactly five
- * fields, so the 5.x form (which this project's encoder writes) fails there.
- */
-function compressedV4Body(topics: readonly string[], counter: number): Buffer {
-  const parts: Buffer[] = [];
-  const int32 = (n: number) => {
-    const b = Buffer.allocUnsafe(4);
-    b.writeInt32BE(n, 0);
-    parts.push(b);
-  };
-  const record = (text: string) => {
-    const bytes = Buffer.from(text, 'utf8');
-    int32(bytes.length);
-    parts.push(bytes);
-  };
-  record(dataVersionJson({ stateVersion: 0, timestamp: DATA_VERSION_TIMESTAMP, counter }));
-  int32(topics.length);
-  for (const t of topics.map(topicConfig)) record(`${t.topicName} ${t.readQueueNums} ${t.writeQueueNums} ${t.perm} ${t.topicFilterType}`);
-  record('[]');
-  return deflateSync(Buffer.concat(parts), { level: zlibConstants.Z_BEST_COMPRESSION });
 }
 
 /** A JSON body whose data-version counter can be set per send. */

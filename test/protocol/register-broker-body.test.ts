@@ -6,6 +6,7 @@ import {
   decodeTopicConfigSerializeWrapper,
   encodeRegisterBrokerBody,
 } from '../../src/protocol/bodies/index.js';
+import { MQVersion } from '../../src/protocol/mq-version.js';
 import { BodyDecodeError } from '../../src/protocol/request-error.js';
 import type { RegisterBrokerBody, TopicConfig } from '../../src/protocol/route-types.js';
 import { capturedBody, with5xAdditions } from './capture-bodies.js';
@@ -110,6 +111,18 @@ describe('register body of a 5.x broker (derived from Java 5.3.3 RegisterBrokerB
     const ours = encodeRegisterBrokerBody(body5x, true);
     assert.deepEqual(inflateSync(ours), records);
     assert.deepEqual(decodeRegisterBrokerBody(deflateSync(records), true), decodeRegisterBrokerBody(ours, true));
+  });
+
+  it('is written as a 4.9.x broker writes it for a broker below 5.0.0: five fields a topic, nothing after the filter servers', () => {
+    const records = compressedRecords([
+      '{"counter":12,"stateVersion":3,"timestamp":1700000000000}',
+      2,
+      'TopicA 4 4 6 SINGLE_TAG',
+      'StaticTopic 4 4 6 SINGLE_TAG',
+      '["10.0.0.1:40001"]',
+    ]);
+    assert.deepEqual(inflateSync(encodeRegisterBrokerBody(body5x, true, MQVersion.V4_9_8)), records);
+    assert.deepEqual(inflateSync(encodeRegisterBrokerBody(body5x, true, MQVersion.V5_0_0)), inflateSync(encodeRegisterBrokerBody(body5x, true)), 'from 5.0.0 on, the 5.x form');
   });
 
   it('reads a 4.9.x compressed body, which ends after the filter server list', () => {

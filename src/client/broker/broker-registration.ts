@@ -148,6 +148,7 @@ export class BrokerRegistration {
     const body = encodeRegisterBrokerBody(
       { topicConfigSerializeWrapper: o.topicConfig(), filterServerList: o.filterServerList?.() ?? [] },
       compressed,
+      this.brokerVersion,
     );
     const header: HeaderValues = {
       ...this.identity(),

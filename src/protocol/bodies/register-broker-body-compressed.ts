@@ -1,10 +1,11 @@
 import { constants as zlibConstants, deflateSync, inflateSync } from 'node:zlib';
 import { fastjsonString } from '../../json/fastjson-writer.js';
+import { MQVersion } from '../mq-version.js';
 import type { RegisterBrokerBody, TopicConfig, TopicQueueMappingInfo } from '../route-types.js';
 import { BodyDecodeError } from '../request-error.js';
 import { parseBodyText, stringArray } from './body-json.js';
 import { dataVersionJson, readDataVersion } from './data-version.js';
-import { readTopicConfigLine, topicConfigLine } from './topic-config.js';
+import { readTopicConfigLine, topicConfigLine, topicConfigLineV4 } from './topic-config.js';
 import { readTopicQueueMappingInfo, topicQueueMappingInfoJson } from './topic-queue-mapping-info.js';
 
 /**
@@ -25,7 +26,13 @@ const MAX_INFLATED_REGISTER_BODY = 64 * 1024 * 1024;
 
 const WHAT = 'compressed RegisterBrokerBody';
 
-export function encodeCompressedRegisterBrokerBody(body: RegisterBrokerBody): Buffer {
+/**
+ * Written in the form of a broker of `brokerVersion`: below 5.0.0, five fields a topic line and
+ * nothing after the filter server list, as a 4.9.x broker writes it (a 4.9.x NameServer takes a
+ * topic line of exactly five fields, so it refuses the 5.x form).
+ */
+export function encodeCompressedRegisterBrokerBody(body: RegisterBrokerBody, brokerVersion: number = MQVersion.V5_3_3): Buffer {
+  const v5 = brokerVersion >= MQVersion.V5_0_0;
   const wrapper = body.topicConfigSerializeWrapper;
   const chunks: Buffer[] = [];
   const record = (text: string): void => {
@@ -34,11 +41,13 @@ export function encodeCompressedRegisterBrokerBody(body: RegisterBrokerBody): Bu
   };
   record(dataVersionJson(wrapper.dataVersion));
   chunks.push(int32(wrapper.topicConfigTable.size));
-  for (const config of wrapper.topicConfigTable.values()) record(topicConfigLine(config));
+  for (const config of wrapper.topicConfigTable.values()) record(v5 ? topicConfigLine(config) : topicConfigLineV4(config));
   record('[' + (body.filterServerList ?? []).map(fastjsonString).join(',') + ']');
-  const mappings = wrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
-  chunks.push(int32(mappings.size));
-  for (const info of mappings.values()) record(topicQueueMappingInfoJson(info, 'default'));
+  if (v5) {
+    const mappings = wrapper.topicQueueMappingInfoMap ?? new Map<string, TopicQueueMappingInfo>();
+    chunks.push(int32(mappings.size));
+    for (const info of mappings.values()) record(topicQueueMappingInfoJson(info, 'default'));
+  }
   return deflateSync(Buffer.concat(chunks), { level: zlibConstants.Z_BEST_COMPRESSION });
 }
 

@@ -11,8 +11,9 @@ const WHAT = 'RegisterBrokerBody';
  * The REGISTER_BROKER body. JSON form: `{"filterServerList":[...],"topicConfigSerializeWrapper":{...}}`.
  * Compressed form (header `compressed=true`, Java 4.9.x/5.x): see register-broker-body-compressed.ts.
  */
-export function encodeRegisterBrokerBody(body: RegisterBrokerBody, compressed: boolean): Buffer {
-  if (compressed) return encodeCompressedRegisterBrokerBody(body);
+/** `brokerVersion` (the sender's remoting version) decides the compressed form's shape. */
+export function encodeRegisterBrokerBody(body: RegisterBrokerBody, compressed: boolean, brokerVersion?: number): Buffer {
+  if (compressed) return encodeCompressedRegisterBrokerBody(body, brokerVersion);
   const json =
     '{"filterServerList":' + jsonStringArray(body.filterServerList ?? [], 'default') +
     ',"topicConfigSerializeWrapper":' + topicConfigSerializeWrapperJson(body.topicConfigSerializeWrapper) + '}';

@@ -88,10 +88,12 @@ function asPlainTopicConfig(value: unknown, key: string): TopicConfig | null {
  * `name read write perm filterType {attributes}`. topicSysFlag and order are not carried.
  */
 export function topicConfigLine(t: TopicConfig): string {
-  return (
-    `${t.topicName} ${t.readQueueNums} ${t.writeQueueNums} ${t.perm} ${t.topicFilterType ?? DEFAULT_FILTER_TYPE} ` +
-    attributesJson(t.attributes ?? {})
-  );
+  return topicConfigLineV4(t) + ' ' + attributesJson(t.attributes ?? {});
+}
+
+/** A 4.9.x broker's `TopicConfig.encode()` line: the same five fields, no attributes. */
+export function topicConfigLineV4(t: TopicConfig): string {
+  return `${t.topicName} ${t.readQueueNums} ${t.writeQueueNums} ${t.perm} ${t.topicFilterType ?? DEFAULT_FILTER_TYPE}`;
 }
 
 const JAVA_INT = /^[+-]?\d{1,10}$/;
