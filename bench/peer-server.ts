@@ -5,8 +5,8 @@
  * compiled the paths the scenarios take. Kept for the whole run; started again if it dies.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../src/util/free-ports.js';
 import type { BenchContext } from './context.js';
 import type { BenchOptions } from './options.js';
 import { runPhasedLoad } from './phased-load.js';
@@ -115,15 +115,4 @@ async function warmUp(ctx: BenchContext, server: StartedServer, seconds: number)
   } finally {
     await registry.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }

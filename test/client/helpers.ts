@@ -3,6 +3,7 @@ import { parseHostPort } from '../../src/client/namesrv/address-list.js';
 import { createResponse, type RemotingCommand } from '../../src/remoting/remoting-command.js';
 import { RemotingServer } from '../../src/remoting/remoting-server.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { freePort } from '../../src/util/free-ports.js';
 import { FakeBroker, topic, type FakeBrokerOptions } from '../support/fake-broker.js';
 import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
 
@@ -61,11 +62,7 @@ export async function startBlackHole(): Promise<BlackHole> {
 
 /** A port nothing listens on. */
 export async function deadAddress(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `127.0.0.1:${port}`;
+  return `127.0.0.1:${await freePort()}`;
 }
 
 export interface Proxy {

@@ -2,7 +2,6 @@ import { defaultControllerConfig, type ControllerConfig } from '../../src/contro
 import { startController, type RunningController, type StartControllerOptions } from '../../src/controller/controller-server.js';
 import { ControllerRequestCode as Req } from '../../src/protocol/controller-codes.js';
 import { SERVER_VERSION } from '../../src/protocol/mq-version.js';
-import net from 'node:net';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { createRequest, type ExtFields, type RemotingCommand } from '../../src/remoting/remoting-command.js';
 import { RemotingServer } from '../../src/remoting/remoting-server.js';
@@ -86,14 +85,4 @@ export class BrokerListener {
 
 export { Req };
 
-/** A port free on 127.0.0.1 right now (for peers whose ports must be known before they start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../src/util/free-ports.js';
