@@ -63,7 +63,7 @@ export class Journal {
   async append(changes: ReadonlyArray<RecordChange>): Promise<void> {
     if (!this.handle) throw new Error(`journal ${this.file} is not open`);
     const line = Buffer.from(`${JSON.stringify(changes.map(({ key, value }) => [key, value]))}\n`, 'utf8');
-    await this.handle.write(line);
+    await writeAll(this.handle, line);
     await this.handle.datasync();
     this.length += line.length;
   }
@@ -105,6 +105,16 @@ export class Journal {
       validLength = start;
     }
     return { entries, validLength, fileLength: data.length };
+  }
+}
+
+/** Writes every byte of `data` (a write may take fewer bytes than asked: the rest goes again). */
+async function writeAll(handle: fs.promises.FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    if (bytesWritten <= 0) throw new Error(`journal write took no bytes (${data.length - offset} left)`);
+    offset += bytesWritten;
   }
 }
 
