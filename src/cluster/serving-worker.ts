@@ -8,6 +8,7 @@ import { createResponse, type RemotingCommand } from '../remoting/remoting-comma
 import { RemotingServer, type Connection } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import type { Logger } from '../util/logger.js';
+import { AnswerCopies } from './answer-copies.js';
 import type { WorkerAccess } from './worker-access.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 
@@ -48,8 +49,7 @@ export class ServingWorker {
   private readonly reported = new Set<number>();
   private accepted = 0;
   /** Copies by variant (flavour and zone), then topic. */
-  private readonly answers = new Map<string, Map<string, Buffer>>();
-  private answerBytes = 0;
+  private readonly answers = new AnswerCopies(CACHE_BUDGET_BYTES);
   /** The last invalidation applied: a forwarded answer built before it is not kept. */
   private epoch = 0;
   private draining = false;
@@ -171,7 +171,7 @@ export class ServingWorker {
     const started = performance.now();
     const key = routeAnswerKey(request);
     if (!key) return this.forward(request, connection);
-    const body = this.answers.get(key.variant)?.get(key.topic);
+    const body = this.answers.get(key);
     if (body) return this.answerFromCopy(request, body, started);
     const coalesced = `${key.variant}\u0000${key.topic}`;
     const waiters = this.inFlight.get(coalesced);
@@ -221,33 +221,14 @@ export class ServingWorker {
     const response = message.response && reviveCommand(message.response);
     // Kept only if no invalidation came after the primary built it (the channel keeps order).
     const current = response?.body && message.key && message.cacheAt === this.epoch && !this.draining ? response.body : null;
-    if (current) this.keep(message.key!, current);
+    if (current) this.answers.keep(message.key!, current);
     if (pending.coalesced) this.releaseWaiters(pending.coalesced, current);
     pending.resolve(response);
   }
 
-  private keep({ topic, variant }: RouteAnswerKey, body: Buffer): void {
-    if (this.answerBytes + body.length > CACHE_BUDGET_BYTES) this.invalidate(null);
-    let answers = this.answers.get(variant);
-    if (!answers) this.answers.set(variant, (answers = new Map()));
-    const previous = answers.get(topic);
-    this.answerBytes += body.length - (previous?.length ?? 0);
-    answers.set(topic, body);
-  }
-
   private invalidate(topics: string[] | null): void {
-    if (topics === null) {
-      this.answers.clear();
-      this.answerBytes = 0;
-      return;
-    }
-    for (const topic of topics) {
-      for (const answers of this.answers.values()) {
-        const body = answers.get(topic);
-        if (body) this.answerBytes -= body.length;
-        answers.delete(topic);
-      }
-    }
+    if (topics === null) this.answers.clear();
+    else this.answers.drop(topics);
   }
 
   private report(asked = false): void {
