@@ -6,6 +6,11 @@ export interface AtomicWriteOptions {
   keepBackup?: boolean;
   /** Mode of a file that does not exist yet (an existing file keeps its own); 0o644 by default. */
   newFileMode?: number;
+  /**
+   * Fail when the folder cannot be made durable after the rename (`syncFolderStrictAsync`) instead
+   * of carrying on: for a caller that deletes something once the new file is known to be on disk.
+   */
+  strictFolderSync?: boolean;
 }
 
 const DEFAULT_NEW_FILE_MODE = 0o644;
@@ -123,7 +128,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await fs.promises.rm(plan.temp, { force: true });
     throw error;
   }
-  await syncFolderAsync(dir);
+  await (options.strictFolderSync ? syncFolderStrictAsync(dir) : syncFolderAsync(dir));
 }
 
 /**
@@ -234,4 +239,29 @@ export async function syncFolderAsync(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
+}
+
+/** Errors that say the platform or file system cannot open or flush a folder, rather than that a flush failed. */
+function folderSyncUnsupported(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EINVAL' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EISDIR') return true;
+  return code === 'EPERM' && process.platform === 'win32';
+}
+
+/**
+ * `syncFolderAsync` for a caller that must know the folder is durable (before it deletes what the
+ * new file replaces): every error is thrown except those saying folders cannot be synced here.
+ */
+export async function syncFolderStrictAsync(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (!folderSyncUnsupported(error)) {
+      await handle?.close().catch(() => undefined);
+      throw error;
+    }
+  }
+  await handle?.close();
 }

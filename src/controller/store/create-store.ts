@@ -57,5 +57,6 @@ export function createControllerStore(options: CreateStoreOptions): ControllerSt
   return new FileControllerStore({
     file: path.join(controllerStoreFolder(config, options.homeDir), CONTROLLER_STATE_FILE),
     selfAddress: options.selfAddress,
+    logger: options.logger,
   });
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { syncFolderAsync } from '../../util/atomic-file.js';
+import { syncFolderStrictAsync } from '../../util/atomic-file.js';
 import type { RecordChange } from './controller-store.js';
 
 /** The file cannot be read as a controller state: start-up refuses it rather than start empty. */
@@ -49,7 +49,7 @@ export class Journal {
         await handle.truncate(validLength);
         await handle.sync();
       }
-      if (created) await syncFolderAsync(path.dirname(this.file));
+      if (created) await syncFolderStrictAsync(path.dirname(this.file));
     } catch (error) {
       await handle.close();
       throw error;

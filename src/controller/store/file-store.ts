@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { writeFileAtomic } from '../../util/atomic-file.js';
+import type { Logger } from '../../util/logger.js';
 import { NotLeaderError, StoreUnavailableError, type ControllerStore, type Leadership, type RecordChange } from './controller-store.js';
 import { FileStoreCorruptError, Journal } from './file-journal.js';
 
@@ -14,6 +15,8 @@ export interface FileStoreOptions {
   readonly compactAfterBytes?: number;
   /** Awaited before each write; a test holds writes, or fails one, with it. */
   readonly beforeWrite?: () => Promise<void>;
+  /** Where a failed compaction is reported (the store carries on: the journal still holds everything). */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 const FORMAT_VERSION = 1;
@@ -193,17 +196,22 @@ export class FileControllerStore implements ControllerStore {
   }
 
   /**
-   * Folds the journal into a new snapshot. A failure loses nothing (the journal still holds every
-   * change); it is tried again once the journal has grown as much again.
+   * Folds the journal into a new snapshot. The journal is emptied only once the snapshot, and its
+   * name in the folder, are known to be on disk. A failure loses nothing (the journal still holds
+   * every change); it is logged and tried again once the journal has grown as much again.
    */
   private async compact(): Promise<void> {
     const snapshot = formatState(this.records);
     try {
-      await writeFileAtomic(this.options.file, snapshot);
+      await writeFileAtomic(this.options.file, snapshot, { strictFolderSync: true });
       await this.journal.clear();
       this.compactAt = this.compactionThreshold(Buffer.byteLength(snapshot));
-    } catch {
+    } catch (error) {
       this.compactAt = this.journal.bytes * 2;
+      this.options.logger?.warn(
+        { err: (error as Error).message, file: this.options.file, journalBytes: this.journal.bytes, retryAtBytes: this.compactAt },
+        'controller store: could not fold the journal into a new snapshot; the journal is kept and compaction is tried again later',
+      );
     }
   }
 

@@ -162,6 +162,24 @@ describe('file controller store', () => {
     fs.writeFileSync(journalFileOf(crashed), '[["a","1"],["b","1"]]\n[["a",null],["b","2"]]\n[["c","3"]]\n');
     assert.deepEqual(await recordsIn(crashed), { b: '2', c: '3' });
   });
+
+  it('a compaction that fails keeps the journal, says so once, and loses nothing', async () => {
+    const file = path.join(tempDir('file-store-'), 'controller-state.json');
+    const warnings: string[] = [];
+    const logger = { warn: (_fields: object, message: string) => void warnings.push(message) } as never;
+    const store = new FileControllerStore({ file, selfAddress: 'x:1', compactAfterBytes: 20, logger });
+    await store.start();
+    fs.mkdirSync(file); // the snapshot cannot be written: a folder stands where it goes
+    await store.commit([{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+    await until(() => warnings.length > 0); // compaction follows the acknowledgement
+    assert.match(warnings[0]!, /journal is kept/);
+    assert.equal(fs.readFileSync(journalFileOf(file), 'utf8'), '[["a","1"],["b","2"]]\n', 'the journal still holds the change');
+    await store.commit([{ key: 'c', value: '3' }]);
+    await store.close(); // waits for the write under way, then tries to fold the journal once more
+    assert.equal(warnings.length, 2, 'one warning per failure: the first, then the one on close; none before the journal grew as much again');
+    fs.rmdirSync(file);
+    assert.deepEqual(await recordsIn(file), { a: '1', b: '2', c: '3' });
+  });
 });
 
 /** What a store started on these files reads. */
