@@ -32,6 +32,8 @@ const STOP_GRACE_MS = 10_000;
  * replaced): answers wait for every acknowledgement, and a stuck worker must not hold them all.
  */
 const ACK_GRACE_MS = 10_000;
+/** How long a scrape waits for a worker's report of what it served. */
+const REPORT_WAIT_MS = 2_000;
 
 class WorkerHandle {
   traffic = { bytesIn: 0, bytesOut: 0 };
@@ -209,15 +211,27 @@ export class ServingCluster implements RemotingFront {
    */
   collectReports(): Promise<void> {
     const asked = [...this.handles.values()].filter((h) => h.ready && h.worker.isConnected());
-    return Promise.all(
-      asked.map(
-        (handle) =>
-          new Promise<void>((resolve) => {
-            handle.reportWaiters.push(resolve);
-            handle.send({ t: 'report' });
-          }),
-      ),
-    ).then(() => undefined);
+    return Promise.all(asked.map((handle) => this.reportOf(handle))).then(() => undefined);
+  }
+
+  /**
+   * One worker's report, or nothing after REPORT_WAIT_MS: a worker that is alive but stuck must
+   * not hold every scrape. Scrapes waiting together share one request.
+   */
+  private reportOf(handle: WorkerHandle): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const waiter = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const at = handle.reportWaiters.indexOf(waiter);
+        if (at >= 0) handle.reportWaiters.splice(at, 1);
+        resolve();
+      }, REPORT_WAIT_MS);
+      timer.unref();
+      if (handle.reportWaiters.push(waiter) === 1) handle.send({ t: 'report' });
+    });
   }
 
   /** The primary's ACL file was read again: workers check lookups against the accounts now in force. */
