@@ -21,6 +21,10 @@ export function ipcLogger(write: (line: string) => void, bindings: Record<string
       get level() {
         return state.level;
       },
+      /** pino's number for the level, which `debugEnabled` compares. */
+      get levelVal() {
+        return state.threshold;
+      },
       set level(name: string) {
         if (LEVELS[name] === undefined) return;
         state.level = name;
