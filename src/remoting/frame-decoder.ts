@@ -16,9 +16,9 @@ const LENGTH_PREFIX = 4;
  * are, so announcing a large frame reserves nothing.
  *
  * Frames handed out are views of buffers this decoder never writes again, so a handler may keep
- * them. With a pool, a frame that spans chunks is gathered into a pooled buffer, and
- * `recycleGathered()` gives it back once the caller is done with the frame (until then it is never
- * reused).
+ * them. With a pool, a frame that spans chunks is gathered into a pooled buffer, which
+ * `takeGathered()` and `recycle()` give back once the caller is done with the frame (until then it
+ * is never reused).
  */
 export class FrameDecoder implements Allocator {
   /** The pooled buffer of the last gathered frame handed out, until recycled or the next frame. */
@@ -31,22 +31,17 @@ export class FrameDecoder implements Allocator {
     readonly queue: ChunkQueue = new ChunkQueue(),
   ) {}
 
-  /** Where a frame spanning chunks is gathered: a pooled buffer, remembered for `recycleGathered`. */
+  /** Where a frame spanning chunks is gathered: a pooled buffer, remembered for `takeGathered`. */
   allocate(size: number): Buffer {
     if (!this.pool) return Buffer.allocUnsafe(size);
     this.lastGathered = this.pool.acquire(size);
     return this.lastGathered;
   }
 
-  /** The last frame handed out is no longer read by anyone: its gathering buffer may be reused. */
-  recycleGathered(): void {
-    this.recycle(this.takeGathered());
-  }
-
   /**
-   * Hands the last frame's gathering buffer to a caller that reads the frame later (an async
-   * handler), who gives it to `recycle` once done. The decoder forgets it: a connection whose
-   * next frame comes minutes later must not hold a megabyte body until then.
+   * Hands over the last frame's gathering buffer: the caller gives it to `recycle` once nobody
+   * reads the frame, or lets it go (a frame an async handler may keep). The decoder forgets it: a
+   * connection whose next frame comes minutes later must not hold a megabyte body until then.
    */
   takeGathered(): Buffer | null {
     const gathered = this.lastGathered;

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { debugEnabled } from '../util/debug-enabled.js';
 import type { Logger } from '../util/logger.js';
 import { ByteBudget } from './connection/byte-budget.js';
 import type { CloseReason } from './connection/close-reason.js';
@@ -10,7 +11,7 @@ import {
   type ConnectionLimits,
 } from './connection/limits.js';
 import type { ProxyProtocolOptions } from './connection/proxy-stage.js';
-import { debugEnabled, ServerConnection, type Connection, type ConnectionHost, type RequestHandler } from './connection/server-connection.js';
+import { ServerConnection, type Connection, type ConnectionHost, type RequestHandler } from './connection/server-connection.js';
 import type { ServerTls } from './tls/server-tls.js';
 
 export type { CloseReason, Connection, ProxyProtocolOptions, RequestHandler };

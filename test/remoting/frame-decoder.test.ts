@@ -42,7 +42,7 @@ describe('frame decoder', () => {
     const buffers: ArrayBufferLike[] = [];
     const first = feed(decoder, frameOf(7, 50_000), 4096, (frame) => {
       buffers.push(frame.buffer);
-      decoder.recycleGathered();
+      decoder.recycle(decoder.takeGathered());
     });
     const second = feed(decoder, frameOf(8, 40_000), 4096, (frame) => buffers.push(frame.buffer));
     const third = feed(decoder, frameOf(9, 40_000), 4096, (frame) => buffers.push(frame.buffer));

@@ -14,6 +14,7 @@ import {
   type TopicRouteData,
 } from '../../protocol/route-types.js';
 import type { Clock } from '../../util/clock.js';
+import { debugEnabled } from '../../util/debug-enabled.js';
 import type { Logger } from '../../util/logger.js';
 import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from './broker-live-table.js';
 import { QueueDataPool } from './queue-data-pool.js';
@@ -115,9 +116,6 @@ const TOPICS_PER_CLOCK_CHECK = 128;
 type RegisteredTopics =
   | { kind: 'decoded'; body: DecodedRegistration; fingerprint: string | null }
   | { kind: 'unchanged'; dataVersion: DataVersion };
-
-/** pino's number for the debug level. */
-const DEBUG_LEVEL = 20;
 
 /** Prefix of the topics that sync broker member groups; they never get an acting master. */
 const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
@@ -834,8 +832,7 @@ export class RouteRegistry {
 
   /** Per-topic debug lines would allocate on every topic of a 20,000-topic registration. */
   private get debugEnabled(): boolean {
-    // A number comparison: isLevelEnabled looks the level up by name on every call.
-    return this.logger.levelVal <= DEBUG_LEVEL;
+    return debugEnabled(this.logger);
   }
 
   /** The topics a broker name serves: a pass over every topic, as Java makes for per-broker operations. */

@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
+import { debugEnabled } from '../../util/debug-enabled.js';
 import type { Logger } from '../../util/logger.js';
 import { decodeCommand, encodeCommandParts } from '../command-codec.js';
 import { FrameError } from '../errors.js';
@@ -59,13 +60,6 @@ type Stage = 'proxy' | 'tls' | 'handshake' | 'frames' | 'closed';
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 const SYSTEM_ERROR = 1;
-/** pino's number for `debug`: a comparison with `levelVal` costs less than `isLevelEnabled`'s lookup by name. */
-const DEBUG_LEVEL = 20;
-
-/** Whether `logger` writes debug lines (so that their details are worth building). */
-export function debugEnabled(logger: Logger): boolean {
-  return logger.levelVal <= DEBUG_LEVEL;
-}
 
 /** The stage loop waits for more bytes. */
 const MORE = 'more';
