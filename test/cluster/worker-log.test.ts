@@ -3,6 +3,7 @@ import net from 'node:net';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { ipcLogger } from '../../src/cluster/ipc-logger.js';
+import { debugEnabled } from '../../src/util/debug-enabled.js';
 import { relayWorkerLog } from '../../src/cluster/worker-log.js';
 import type { Logger } from '../../src/util/logger.js';
 import { V1_TCP4 } from '../fixtures/proxy-headers.js';
@@ -58,4 +59,14 @@ test('the worker\'s lines keep their level, fields and errors; below the level n
   assert.equal(lines[0]!.remote, '1.2.3.4:5');
   assert.equal(lines[1]!.connection, 7);
   assert.deepEqual([(lines[1]!.err as Line).message, (lines[1]!.err as Line).code], ['boom', 'EBOOM']);
+});
+
+test('a serving process\'s logger tells debugEnabled its level, as pino does', () => {
+  const logger = ipcLogger(() => undefined, {}, 'debug');
+  assert.equal(debugEnabled(logger), true);
+  logger.level = 'info';
+  assert.equal(debugEnabled(logger), false);
+  logger.level = 'silent';
+  assert.equal(debugEnabled(logger), false);
+  assert.equal(debugEnabled(ipcLogger(() => undefined, {}, 'trace')), true);
 });
