@@ -9,6 +9,9 @@ import { bodyCrc32 } from '../../src/protocol/body-crc.js';
 import { BodyCrcMismatch } from '../../src/namesrv/processors/register-body-job.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
+import { call, startNameServer } from '../support/nameserver-harness.js';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
 
 const { body } = registerRequest({ topics: [topic('A'), topic('B')], dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } });
 const workerUrl = (name: string) => new URL(`../support/workers/${name}.js`, import.meta.url);
@@ -194,6 +197,38 @@ describe('reading a compressed register body', () => {
         Promise.resolve(decoder.read(broken, { compressed: true, legacy: false })),
         (err: Error) => err instanceof BodyDecodeError && /does not inflate/.test(err.message),
       );
+    }
+  });
+});
+
+describe('registering a body with a topic number beyond Java int', () => {
+  it('is refused, and the broker keeps the topics it registered before, unwrapped', async () => {
+    const ns = await startNameServer();
+    try {
+      const client = await ns.connect();
+      const first = registerRequest({ topics: [topic('T', { readQueueNums: 4 }), topic('U')], dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } });
+      const registered = await call(client, RequestCode.REGISTER_BROKER, first);
+      assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? undefined);
+      const route = async () => (await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'T' } })).body!.toString();
+      const before = await route();
+      assert.match(before, /"readQueueNums":4,/);
+      const next = registerRequest({ topics: [topic('T', { readQueueNums: 4 }), topic('U')], dataVersion: { counter: 2, timestamp: 2, stateVersion: 0 } });
+      for (const [from, to] of [
+        ['"readQueueNums":4,', '"readQueueNums":4294967312,'], // wraps to 16 in an Int32Array
+        ['"perm":6,', '"perm":1e20,'],
+      ]) {
+        // "order":0 is no boolean literal: the scanner leaves the body to the full decoder.
+        const text = next.body.toString('utf8').replace('"order":false', '"order":0').replace(from!, to!);
+        assert.notEqual(text, next.body.toString('utf8'));
+        const body = Buffer.from(text, 'utf8');
+        const extFields = { ...next.extFields, bodyCrc32: String(bodyCrc32(body)) };
+        const response = await call(client, RequestCode.REGISTER_BROKER, { extFields, body });
+        assert.equal(response.code, ResponseCode.SYSTEM_ERROR, to);
+        assert.match(response.remark ?? '', /is not an int/);
+        assert.equal(await route(), before, 'the route is as it was');
+      }
+    } finally {
+      await ns.stop();
     }
   });
 });

@@ -81,7 +81,6 @@ describe('reading register bodies in the form Java brokers write', () => {
       'a number beyond int': json.replace('"perm":6', '"perm":2147483648'),
       'a fraction': json.replace('"perm":6', '"perm":6.0'),
       'a leading zero': json.replace('"perm":6', '"perm":06'),
-      'negative zero': json.replace('"perm":6', '"perm":-0'),
       'a numeric string': json.replace('"perm":6', '"perm":"6"'),
       'a null topic': json.replace(/"B":\{[^}]*\}/, '"B":null'),
       'fastjson bare keys elsewhere': json.replace('"counter":41', 'counter:41'),
@@ -93,6 +92,21 @@ describe('reading register bodies in the form Java brokers write', () => {
     for (const [what, text] of Object.entries(variants)) {
       assert.notEqual(text, json, `${what}: the variant differs`);
       assert.equal(scanRegisterBody(Buffer.from(text)), null, what);
+    }
+  });
+
+  it('reads negative zero as the full decoder does: 0 in the rows', () => {
+    const json = body([config('A'), config('B')]).toString('utf8');
+    const bytes = Buffer.from(json.replace('"perm":6', '"perm":-0').replace('"topicSysFlag":0', '"topicSysFlag":-0'));
+    assertScansAsFull(bytes);
+  });
+
+  it('does not take a number beyond int, which the full decoder refuses rather than wrapping', () => {
+    const json = body([config('A')]).toString('utf8');
+    for (const text of [json.replace('"perm":6', '"perm":2147483648'), json.replace('"readQueueNums":8', '"readQueueNums":4294967312')]) {
+      assert.notEqual(text, json);
+      assert.equal(scanRegisterBody(Buffer.from(text)), null);
+      assert.throws(() => full(Buffer.from(text)), /is not an int/);
     }
   });
 

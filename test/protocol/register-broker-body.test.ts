@@ -210,6 +210,31 @@ describe('decodeRegisterBrokerBody rejects malformed bodies', () => {
     });
   }
 
+  it('JSON form: a topic number beyond Java int is refused, naming the field, not wrapped', () => {
+    // "order":0 is no boolean literal: the entry leaves the short way and takes the field-by-field one.
+    const entry = (fields: string) =>
+      `{"topicConfigSerializeWrapper":{"topicConfigTable":{"T":{"order":0,"perm":6,"readQueueNums":8,"topicSysFlag":0,"writeQueueNums":8,${fields}}}}}`;
+    const cases: Array<[string, string]> = [
+      ['perm', '"perm":2147483648'],
+      ['readQueueNums', '"readQueueNums":4294967312'],
+      ['writeQueueNums', '"writeQueueNums":-2147483649'],
+      ['topicSysFlag', '"topicSysFlag":1e20'],
+      ['readQueueNums', '"readQueueNums":"4294967312"'],
+    ];
+    for (const [field, fields] of cases) {
+      assert.throws(
+        () => decodeRegisterBrokerBody(Buffer.from(entry(fields), 'utf8'), false),
+        (err: Error) => err instanceof BodyDecodeError && err.message.includes(`.${field} is not an int`),
+        fields,
+      );
+    }
+    // Both ends of int are kept.
+    const edges = decodeRegisterBrokerBody(Buffer.from(entry('"perm":2147483647,"readQueueNums":-2147483648'), 'utf8'), false);
+    const t = edges.topicConfigSerializeWrapper.topicConfigTable.get('T')!;
+    assert.equal(t.perm, 2147483647);
+    assert.equal(t.readQueueNums, -2147483648);
+  });
+
   it('compressed form: a filter server list that does not parse is dropped, as Java does', () => {
     const records = compressedRecords(['{"counter":1}', 0, 'not json']);
     assert.deepEqual(decodeRegisterBrokerBody(deflateSync(records), true).filterServerList, []);

@@ -256,8 +256,6 @@ function readInt(bytes: Buffer, pos: number, out: { value: number; end: number }
   if (digits === 0 || digits > 10 || (digits > 1 && bytes[first] === 0x30)) return false;
   if (negative) value = -value;
   if (value > 2147483647 || value < -2147483648) return false;
-  // `-0` is JSON's negative zero: the full decoder keeps it as -0; leave it to that one.
-  if (negative && value === 0) return false;
   const next = bytes[p];
   if (next === 0x2e || next === 0x65 || next === 0x45) return false; // a fraction or exponent: not a plain int
   out.value = value;

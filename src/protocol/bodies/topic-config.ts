@@ -41,11 +41,11 @@ export function readTopicConfig(value: unknown, key: string, pathOf: () => strin
   const obj: JsonObject = expectObject(value, path, what);
   const config: TopicConfig = {
     topicName: optionalString(obj.topicName, `${path}.topicName`, what) ?? key,
-    readQueueNums: integerField(obj.readQueueNums, `${path}.readQueueNums`, what, 16),
-    writeQueueNums: integerField(obj.writeQueueNums, `${path}.writeQueueNums`, what, 16),
-    perm: integerField(obj.perm, `${path}.perm`, what, 6),
+    readQueueNums: intField(obj.readQueueNums, `${path}.readQueueNums`, what, 16),
+    writeQueueNums: intField(obj.writeQueueNums, `${path}.writeQueueNums`, what, 16),
+    perm: intField(obj.perm, `${path}.perm`, what, 6),
     topicFilterType: optionalString(obj.topicFilterType, `${path}.topicFilterType`, what) ?? DEFAULT_FILTER_TYPE,
-    topicSysFlag: integerField(obj.topicSysFlag, `${path}.topicSysFlag`, what, 0),
+    topicSysFlag: intField(obj.topicSysFlag, `${path}.topicSysFlag`, what, 0),
     order: booleanField(obj.order, `${path}.order`, what, false),
   };
   if (obj.attributes != null) {
@@ -56,6 +56,17 @@ export function readTopicConfig(value: unknown, key: string, pathOf: () => strin
 
 function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+}
+
+/**
+ * A Java `int` field of TopicConfig: a number beyond int is refused, as the register body scanner
+ * and the compressed form's reader (parseJavaInt) refuse it, rather than reaching the registry's
+ * Int32Array rows, which would wrap it.
+ */
+function intField(value: unknown, path: string, what: string, fallback: number): number {
+  const n = integerField(value, path, what, fallback);
+  if (!isInt(n)) throw new BodyDecodeError(`${what}: ${path} is not an int: ${JSON.stringify(String(value).slice(0, 40))}`);
+  return n;
 }
 
 function asPlainTopicConfig(value: unknown, key: string): TopicConfig | null {
