@@ -10,8 +10,10 @@
  * been applied (it reached a member, then timed out or the member failed) is only retried on another
  * member when it is idempotent; otherwise the caller learns that its outcome is unknown.
  */
+import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { Deadline } from './deadline.js';
 
 export interface KeyValue {
@@ -75,6 +77,8 @@ export interface EtcdClientOptions {
   tls?: EtcdTls;
   /** An etcd user (etcd's auth enabled). */
   auth?: { user: string; password: string };
+  /** The largest answer body taken from a member; `MAX_ANSWER_BYTES` by default. */
+  maxAnswerBytes?: number;
 }
 
 export interface EtcdTls {
@@ -91,6 +95,14 @@ export interface CallOptions {
 
 const GRPC_NOT_FOUND = 5;
 const GRPC_UNAUTHENTICATED = 16;
+/**
+ * etcd's refusals that a new token cures besides UNAUTHENTICATED: ErrGRPCAuthOldRevision (the
+ * token was issued before the auth store last changed) and ErrGRPCUserEmpty (a token the member
+ * cannot tie to a user); both come with gRPC code 3, matched by their message.
+ */
+const STALE_TOKEN_MESSAGES = ['revision of auth store is old', 'user name is empty'];
+/** The most of an answer body kept: a member (or something posing as one) cannot fill the heap. */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 /** etcd's "no leader", "request timed out", "leader changed": the member cannot serve right now. */
 const GRPC_UNAVAILABLE = 14;
 
@@ -106,6 +118,7 @@ export class EtcdClient {
   constructor(private readonly options: EtcdClientOptions) {
     if (options.endpoints.length === 0) throw new Error('etcd: no endpoints given');
     this.endpoints = options.endpoints.map(normalizeEndpoint);
+    if (options.tls) checkTls(options.tls);
     this.httpsAgent = new https.Agent({ keepAlive: true, ...options.tls });
   }
 
@@ -185,7 +198,7 @@ export class EtcdClient {
         return await this.callAnyMember(path, body, options, token);
       } catch (err) {
         // Refused, so not applied: safe to send again with a new token.
-        if (attempt >= 2 || !(err instanceof EtcdRequestError && err.code === GRPC_UNAUTHENTICATED)) throw err;
+        if (attempt >= 2 || !needsNewToken(err)) throw err;
         if (this.token === token) this.token = null;
       }
     }
@@ -273,7 +286,19 @@ export class EtcdClient {
       if (token) headers.authorization = token;
       const request = (secure ? https : http).request(url, { method: 'POST', headers, agent: secure ? this.httpsAgent : this.httpAgent, signal }, (answer) => {
         const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const limit = this.options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+        let length = 0;
+        answer.on('data', (chunk: Buffer) => {
+          length += chunk.length;
+          if (length <= limit) {
+            chunks.push(chunk);
+            return;
+          }
+          // Rejected first: the connection's end that follows (closed mid-answer) changes nothing.
+          chunks.length = 0;
+          reject(new Error(`the member's answer is larger than ${limit} bytes`));
+          request.destroy();
+        });
         answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         answer.on('error', reject);
         answer.on('close', () => {
@@ -288,6 +313,41 @@ export class EtcdClient {
       request.end(body);
     });
     return { response, reached: () => connected };
+  }
+}
+
+/** A refusal that authenticating again may cure (then the call, refused and so not applied, is sent again). */
+function needsNewToken(err: unknown): boolean {
+  if (!(err instanceof EtcdRequestError)) return false;
+  return err.code === GRPC_UNAUTHENTICATED || STALE_TOKEN_MESSAGES.some((message) => err.message.includes(message));
+}
+
+/**
+ * The TLS material checked once, at start, naming the setting it comes from: a PEM that cannot be
+ * used would otherwise fail every call, each time with OpenSSL's words only.
+ */
+function checkTls({ ca, cert, key }: EtcdTls): void {
+  const check = (setting: string, use: () => unknown) => {
+    try {
+      use();
+    } catch (error) {
+      throw new Error(`etcd TLS: ${setting}: ${String((error as Error).message).split('\n', 1)[0]}`);
+    }
+  };
+  if (ca !== undefined) {
+    check('controllerEtcdCaFile is not a PEM certificate', () => {
+      if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no "-----BEGIN CERTIFICATE-----" in it');
+      new X509Certificate(ca);
+      tls.createSecureContext({ ca });
+    });
+  }
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new Error(`etcd TLS: ${cert === undefined ? 'controllerEtcdKeyFile is given without controllerEtcdCertFile' : 'controllerEtcdCertFile is given without controllerEtcdKeyFile'}`);
+  }
+  if (cert !== undefined && key !== undefined) {
+    check('controllerEtcdCertFile is not a usable PEM certificate', () => tls.createSecureContext({ cert }));
+    check('controllerEtcdKeyFile is not a usable PEM private key', () => tls.createSecureContext({ key }));
+    check('controllerEtcdKeyFile is not the key of controllerEtcdCertFile', () => tls.createSecureContext({ cert, key }));
   }
 }
 

@@ -124,6 +124,39 @@ describe('etcd JSON gateway client', () => {
     }
   });
 
+  it('an answer larger than the limit is cut off with a clear error, not gathered whole', async () => {
+    const huge = await fakeMember((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`{"kvs":[],"pad":"${'x'.repeat(4096)}"}`);
+    });
+    members.push(huge);
+    const client = new EtcdClient({ endpoints: [huge.url], requestTimeoutMs: 60_000, maxAnswerBytes: 1024 });
+    await assert.rejects(client.range('k'), (err: unknown) => err instanceof EtcdUnreachableError && /answer is larger than 1024 bytes/.test(err.message));
+  });
+
+  for (const stale of ['etcdserver: revision of auth store is old', 'etcdserver: user name is empty']) {
+    it(`authenticates again once, and sends the call again, when etcd says "${stale}"`, async () => {
+      let tokens = 0;
+      let refusals = 0;
+      const member = await fakeMember((path, response) => {
+        if (path === '/v3/auth/authenticate') return json(response, 200, { token: `token-${++tokens}` });
+        if (refusals++ === 0) return json(response, 400, { error: stale, message: stale, code: 3 });
+        json(response, 200, { header: { revision: '3' }, kvs: [] });
+      });
+      members.push(member);
+      const client = new EtcdClient({ endpoints: [member.url], requestTimeoutMs: 60_000, auth: { user: 'u', password: 'p' } });
+      assert.deepEqual(await client.range('k'), { kvs: [], more: false, revision: 3 });
+      assert.deepEqual(member.asked, ['/v3/auth/authenticate', '/v3/kv/range', '/v3/auth/authenticate', '/v3/kv/range']);
+    });
+  }
+
+  it('TLS material that cannot be used stops the client at start, naming the setting', () => {
+    const endpoints = ['https://127.0.0.1:2379'];
+    assert.throws(() => new EtcdClient({ endpoints, requestTimeoutMs: 100, tls: { ca: 'not a certificate' } }), /controllerEtcdCaFile/);
+    assert.throws(() => new EtcdClient({ endpoints, requestTimeoutMs: 100, tls: { cert: 'not a certificate', key: 'not a key' } }), /controllerEtcdCertFile/);
+    assert.throws(() => new EtcdClient({ endpoints, requestTimeoutMs: 100, tls: { key: 'not a key' } }), /controllerEtcdKeyFile is given without controllerEtcdCertFile/);
+  });
+
   it('close ends a call in flight at once', async () => {
     const silent = await fakeMember(() => undefined);
     members.push(silent);
