@@ -59,8 +59,12 @@ export class ControllerService {
   private state = new ReplicasState();
   /** What the decisions so far make it, some of them still on their way to the store. */
   private decided = new ReplicasState();
-  /** Whether every change decided so far is durable; settles once the latest commit has. */
-  private durable: Promise<boolean> = Promise.resolve(true);
+  /**
+   * Whether every change decided so far is durable ('durable'), or why not: the store refused it
+   * because this node no longer leads ('not-leader'), or did not confirm it ('unconfirmed').
+   * Settles once the latest commit has.
+   */
+  private durable: Promise<'durable' | 'not-leader' | 'unconfirmed'> = Promise.resolve('durable');
   private phase: Phase = { name: 'not-leader', leadership: { role: 'follower', leaderAddress: null } };
   private queue: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
@@ -133,7 +137,7 @@ export class ControllerService {
         this.state = ReplicasState.fromRecords(records);
         this.decided = ReplicasState.fromRecords(records);
         // Every decision from now on rests on what was just read, which is durable.
-        this.durable = Promise.resolve(true);
+        this.durable = Promise.resolve('durable');
         this.loadError = null;
         this.phase = { name: 'leading', term, since: this.options.clock.now() };
         this.counters.becameLeader++;
@@ -199,12 +203,21 @@ export class ControllerService {
       if (phase.name !== 'leading') return { outcome: Promise.resolve(this.notLeader()) };
       const decision = decide(this.decided);
       if (decision.events.length === 0) {
-        return { outcome: this.durable.then((confirmed) => (confirmed ? decision : this.unconfirmed('the controller store did not confirm an earlier change this answer rests on'))) };
+        return {
+          outcome: this.durable.then((durability) =>
+            durability === 'durable' ? decision
+              : durability === 'not-leader' ? this.notLeader()
+              : this.unconfirmed('the controller store did not confirm an earlier change this answer rests on'),
+          ),
+        };
       }
       const changes = this.decided.changesFor(decision.events);
       this.decided.install(changes);
       const outcome = this.persist(phase, changes, decision);
-      this.durable = outcome.then((done) => !('refused' in done), () => false);
+      this.durable = outcome.then(
+        (done) => (!('refused' in done) ? 'durable' : done.refused === Code.CONTROLLER_NOT_LEADER ? 'not-leader' : 'unconfirmed'),
+        () => 'unconfirmed' as const,
+      );
       // A store that cannot take the next change before this one is durable gets one at a time.
       if (!this.options.store.pipelinesCommits) await outcome;
       return { outcome };

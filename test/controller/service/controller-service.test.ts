@@ -361,4 +361,24 @@ describe('controller service with a store that keeps commits in order', () => {
     assert.equal((await retried).code, Code.SUCCESS);
     assert.deepEqual([...store.records.keys()], ['brokerSet/c/b0', 'brokerSet/c/b2']);
   });
+
+  it('an answer resting on a change refused because this node no longer leads is NOT_LEADER too', async () => {
+    const store = new PipelinedStore();
+    const { client } = await start(store);
+    const kept = client.invoke(apply('b0'));
+    await until(() => store.parked.length === 1);
+    store.settleNext();
+    assert.equal((await kept).code, Code.SUCCESS);
+
+    const first = client.invoke(apply('b1'));
+    await until(() => store.parked.length === 1);
+    // b0 again: nothing to change, but decided on the state b1's change left.
+    const again = client.invoke(apply('b0'));
+    await client.invoke(request(Req.CONTROLLER_GET_METADATA_INFO)); // answered after "b0 again" was decided
+    store.settleNext(new NotLeaderError('127.0.0.1:9868'));
+    assert.equal((await first).code, Code.CONTROLLER_NOT_LEADER);
+    const answer = await again;
+    assert.equal(answer.code, Code.CONTROLLER_NOT_LEADER, answer.remark ?? undefined);
+    assert.match(answer.remark ?? '', /not in leader state/);
+  });
 });
