@@ -77,6 +77,8 @@ export class FileControllerStore implements ControllerStore {
   private compactAt = 0;
   /** Commits for the next entry. */
   private waiting: Waiting[] = [];
+  /** The commits of the entry being written, until they are answered. */
+  private inFlight: Waiting[] = [];
   /** The writes under way, until none is left to do. */
   private writing: Promise<void> | null = null;
   /** Why the last write failed; later commits are refused until the files are read again. */
@@ -163,12 +165,22 @@ export class FileControllerStore implements ControllerStore {
     }
   }
 
-  /** Writes until no commit is waiting; `writing` is cleared in the same step as that last look. */
+  /**
+   * Writes until no commit is waiting; `writing` is cleared in the same step as that last look.
+   * Never rejects: whatever goes wrong fails every commit not yet answered (the entry under way and
+   * those waiting), and the ones after them until the files are read again.
+   */
   private async writeWhileWaiting(): Promise<void> {
     try {
       // Lets the caller record this run first, and the commits of the same turn join the first entry.
       await Promise.resolve();
       while (this.waiting.length > 0) await this.writeWaiting();
+    } catch (error) {
+      this.failure ??= new StoreUnavailableError(`controller store write failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      const unanswered = [...this.inFlight, ...this.waiting];
+      this.inFlight = [];
+      this.waiting = [];
+      for (const commit of unanswered) commit.reject(this.failure); // a commit already resolved stays so
     } finally {
       this.writing = null;
     }
@@ -177,6 +189,7 @@ export class FileControllerStore implements ControllerStore {
   private async writeWaiting(): Promise<void> {
     const batch = this.waiting;
     this.waiting = [];
+    this.inFlight = batch;
     if (this.failure) {
       for (const commit of batch) commit.reject(this.failure);
       return;
@@ -192,6 +205,7 @@ export class FileControllerStore implements ControllerStore {
     }
     applyChanges(this.records, changes);
     for (const commit of batch) commit.resolve();
+    this.inFlight = [];
     if (this.journal.bytes >= this.compactAt) await this.compact();
   }
 

@@ -163,6 +163,26 @@ describe('file controller store', () => {
     assert.deepEqual(await recordsIn(crashed), { b: '2', c: '3' });
   });
 
+  it('a failure outside the journal write fails every commit not yet answered, and later ones, without an unhandled rejection', async () => {
+    const file = path.join(tempDir('file-store-'), 'controller-state.json');
+    const writes = heldWrites();
+    const store = new FileControllerStore({ file, selfAddress: 'x:1', beforeWrite: writes.beforeWrite });
+    await store.start();
+    // The in-memory state refuses the change once the entry is on disk: a fault past the write's own try.
+    const broken = { set: () => { throw new Error('state broke'); }, delete: () => { throw new Error('state broke'); } };
+    (store as unknown as { records: unknown }).records = broken;
+    const first = store.commit([{ key: 'a', value: '1' }]);
+    await until(() => writes.held.length === 1);
+    const waiting = store.commit([{ key: 'b', value: '2' }]);
+    writes.held[0]!.resolve();
+    for (const commit of [first, waiting]) {
+      await assert.rejects(commit, (err: unknown) => err instanceof StoreUnavailableError && /state broke/.test((err as Error).message));
+    }
+    await assert.rejects(store.commit([{ key: 'c', value: '3' }]), StoreUnavailableError);
+    assert.deepEqual(Object.fromEntries(await store.readAll()), { a: '1' }, 'read again: what reached the journal');
+    await store.close();
+  });
+
   it('a compaction that fails keeps the journal, says so once, and loses nothing', async () => {
     const file = path.join(tempDir('file-store-'), 'controller-state.json');
     const warnings: string[] = [];
