@@ -2,7 +2,7 @@ import type { RouteGenerationsView } from '../namesrv/route/route-generations.js
 
 /**
  * Which copies of route answers the registry's changes since the last call made stale, read
- * from its generation numbers: a broker-side change (or the journal not reaching back far
+ * from its generation numbers: a change to a broker group routes show (or the journal not reaching back far
  * enough, or a switch route answers depend on) stales every answer, a topic change that topic's.
  */
 export class RouteChangeFeed {
@@ -16,13 +16,13 @@ export class RouteChangeFeed {
     private readonly switchesNow: () => string,
   ) {
     this.generation = generations.current;
-    this.brokers = generations.brokers;
+    this.brokers = generations.routedBrokers;
     this.switches = switchesNow();
   }
 
   /** Undefined when nothing changed; null when every answer is stale; else the topics whose answers are. */
   next(): string[] | null | undefined {
-    const { current, brokers } = this.generations;
+    const { current, routedBrokers: brokers } = this.generations;
     const switches = this.switchesNow();
     if (current === this.generation && switches === this.switches) return undefined;
     const topics = brokers !== this.brokers || switches !== this.switches ? null : this.generations.topicsChangedSince(this.generation);

@@ -85,6 +85,43 @@ describe('route answers cached as bytes', () => {
     assert.equal(s.counters.routeCache.miss, before.miss + 1);
   });
 
+  it('a broker no cached topic names, registering and unregistering, leaves their answers cached', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    for (let i = 0; i < 2; i++) s.route('TopicA');
+    const before = { ...s.counters.routeCache };
+    const other = { clusterName: 'OtherCluster', brokerName: 'broker-z', brokerAddr: '10.0.0.26:10911', brokerId: 0, connectionId: 9 };
+    s.registry.registerBroker(registration({ ...other, topics: [topicConfig('TopicZ1'), topicConfig('TopicZ2')] }));
+    assert.equal(s.route('TopicZ1').route.brokerDatas[0]!.brokerName, 'broker-z');
+    s.route('TopicA');
+    s.registry.unregisterBrokers([other]);
+    assert.equal(s.ask('TopicZ1').code, ResponseCode.TOPIC_NOT_EXIST, 'its topics went with it');
+    s.route('TopicA');
+    assert.equal(s.counters.routeCache.hit, before.hit + 2, 'TopicA served from the cache throughout');
+  });
+
+  it('a change to a broker group a cached topic names is served at once: an address gone, new attributes, a group gone', () => {
+    const s = routeServer();
+    const slave = { brokerId: 1, brokerAddr: '10.0.0.9:10911', connectionId: 2 };
+    s.registry.registerBroker(registration());
+    s.registry.registerBroker(registration(slave));
+    s.registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', connectionId: 3, topics: [topicConfig('TopicA')] }));
+    const cached = () => {
+      for (let i = 0; i < 2; i++) s.route('TopicA');
+    };
+    cached();
+    s.registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerName: 'broker-a', ...slave }]);
+    const groupA = () => s.route('TopicA').route.brokerDatas.find((b) => b.brokerName === 'broker-a')!;
+    assert.deepEqual([...groupA().brokerAddrs.values()], ['10.0.0.1:10911'], 'the slave\'s address is gone');
+    cached();
+    s.registry.registerBroker(registration({ dataVersion: version(2), zoneName: 'zone-1', enableActingMaster: true }));
+    assert.equal(groupA().zoneName, 'zone-1');
+    assert.equal(groupA().enableActingMaster, true);
+    cached();
+    s.registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', brokerId: 0 }]);
+    assert.deepEqual(s.route('TopicA').route.brokerDatas.map((b) => b.brokerName), ['broker-a'], 'broker-b is gone');
+  });
+
   it('rebuilds when the order-topic config in KV changes, and after the switches change (clear)', () => {
     const s = routeServer();
     s.switches.orderMessageEnable = true;

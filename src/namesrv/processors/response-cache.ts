@@ -35,8 +35,8 @@ const SEEN_ONCE_LIMIT = 16_384;
  *
  * Safe because: an answer is built synchronously from the registry and stored with the
  * generations it was built at (RouteGenerations): the topic's own (moved by any change to its
- * queues or mappings, and when it is removed; a re-created topic has a new holder), the brokers'
- * (any change to broker groups, addresses or filter servers), and the KV version (order-topic
+ * queues or mappings, and when it is removed; a re-created topic has a new holder), the routed
+ * brokers' (any change to broker groups some topic names, their addresses or filter servers), and the KV version (order-topic
  * config). It is served only while all three are unchanged; nothing else goes into a route
  * answer but the config switches, whose update calls `clear`. The cluster info depends on the
  * brokers only, the all-topics list on the topic set only. Memory is bounded by the byte budget
@@ -104,7 +104,7 @@ export class ResponseCache {
       entry = undefined;
     }
     if (!entry) {
-      const brokersGeneration = this.registry.generations.brokers;
+      const brokersGeneration = this.registry.generations.routedBrokers;
       this.routes.set(topic, (entry = { topic: holder, topicGeneration: holder.generation, brokersGeneration, kvVersion }));
     }
     const previous = flavor === 'standard' ? entry.standard : entry.fastjson;
@@ -159,7 +159,7 @@ export class ResponseCache {
   private isCurrent(entry: RouteEntry, kvVersion: number): boolean {
     return (
       entry.topic.generation === entry.topicGeneration &&
-      entry.brokersGeneration === this.registry.generations.brokers &&
+      entry.brokersGeneration === this.registry.generations.routedBrokers &&
       entry.kvVersion === kvVersion
     );
   }

@@ -8,7 +8,7 @@ export interface TopicGeneration {
 }
 
 /** What readers of the registry see of its generations. */
-export type RouteGenerationsView = Pick<RouteGenerations, 'current' | 'brokers' | 'topicSet' | 'topicsChangedSince'>;
+export type RouteGenerationsView = Pick<RouteGenerations, 'current' | 'brokers' | 'routedBrokers' | 'topicSet' | 'topicsChangedSince'>;
 
 /**
  * The one way the registry tells whoever keeps something derived from it (encoded answers,
@@ -19,7 +19,11 @@ export type RouteGenerationsView = Pick<RouteGenerations, 'current' | 'brokers' 
  *
  * - `current` moves with every change of any kind;
  * - `brokers` with every change to clusters, broker groups, addresses, their attributes or filter
- *   servers (any route and the cluster info may differ);
+ *   servers (the cluster info may differ);
+ * - `routedBrokers` with those of them a route answer can show: a broker group some topic's queues
+ *   name, or filter servers. A broker group no topic names yet (a broker registering for the first
+ *   time, before its topics are applied) or no longer names (one unregistered with all its topics)
+ *   changes no route: every topic that names it changes on its own;
  * - `topicSet` when a topic appears or disappears (the topic lists);
  * - each topic's own generation (TopicGeneration) when its queues or static mappings change.
  *
@@ -29,6 +33,7 @@ export type RouteGenerationsView = Pick<RouteGenerations, 'current' | 'brokers' 
 export class RouteGenerations {
   private currentGeneration = 0;
   private brokersGeneration = 0;
+  private routedBrokersGeneration = 0;
   private topicSetGeneration = 0;
   private readonly journalTopics = new Array<string>(JOURNAL_SIZE);
   private readonly journalGenerations = new Float64Array(JOURNAL_SIZE);
@@ -42,6 +47,10 @@ export class RouteGenerations {
 
   get brokers(): number {
     return this.brokersGeneration;
+  }
+
+  get routedBrokers(): number {
+    return this.routedBrokersGeneration;
   }
 
   get topicSet(): number {
@@ -63,9 +72,10 @@ export class RouteGenerations {
     return out;
   }
 
-  /** For the registry's change method only. Returns the new generation. */
-  brokersChanged(): number {
+  /** For the registry's change method only; `routed` when a route answer may differ. Returns the new generation. */
+  brokersChanged(routed: boolean): number {
     this.brokersGeneration = ++this.currentGeneration;
+    if (routed) this.routedBrokersGeneration = this.currentGeneration;
     return this.currentGeneration;
   }
 

@@ -126,8 +126,8 @@ const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
  * (cluster, address). Knows nothing of sockets or bytes; the rules are Java 5.x's RouteInfoManager.
  *
  * The tables are written only by the mutators at the end of this class, and every mutator that
- * changes something reports it through one of the two change methods (`topicChanged`,
- * `brokersChanged`), which move the generations every cache of the registry's data checks
+ * changes something reports it through one of the change methods (`topicChanged`,
+ * `brokerGroupChanged`, `clustersChanged`), which move the generations every cache of the registry's data checks
  * (RouteGenerations) and the queue epochs the unchanged-body shortcut relies on.
  */
 export class RouteRegistry {
@@ -412,6 +412,10 @@ export class RouteRegistry {
   }
 
   unregisterBrokers(requests: UnregisterRequest[]): void {
+    this.asOneChange(() => this.unregisterBatch(requests));
+  }
+
+  private unregisterBatch(requests: UnregisterRequest[]): void {
     const removedBrokers = new Set<string>();
     const reducedBrokers = new Set<string>();
     for (const req of requests) {
@@ -769,7 +773,7 @@ export class RouteRegistry {
     if (!brokerNames) this.clusterAddrTable.set(clusterName, (brokerNames = new Set()));
     if (brokerNames.has(brokerName)) return false;
     brokerNames.add(brokerName);
-    this.brokersChanged();
+    this.clustersChanged();
     return true;
   }
 
@@ -777,38 +781,38 @@ export class RouteRegistry {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names?.delete(brokerName)) return;
     if (names.size === 0) this.clusterAddrTable.delete(clusterName);
-    this.brokersChanged();
+    this.clustersChanged();
   }
 
   private addBrokerData(clusterName: string, brokerName: string): BrokerData {
     const brokerData: BrokerData = { cluster: clusterName, brokerName, brokerAddrs: new Map(), enableActingMaster: false, zoneName: null };
     this.brokerAddrTable.set(brokerName, brokerData);
-    this.brokersChanged();
+    this.brokerGroupChanged(brokerName);
     return brokerData;
   }
 
   private removeBrokerData(brokerName: string): void {
-    if (this.brokerAddrTable.delete(brokerName)) this.brokersChanged();
+    if (this.brokerAddrTable.delete(brokerName)) this.brokerGroupChanged(brokerName);
   }
 
   private setBrokerAttributes(brokerData: BrokerData, zoneName: string | null, enableActingMaster: boolean): void {
     if ((brokerData.zoneName ?? null) === zoneName && brokerData.enableActingMaster === enableActingMaster) return;
     brokerData.zoneName = zoneName;
     brokerData.enableActingMaster = enableActingMaster;
-    this.brokersChanged();
+    this.brokerGroupChanged(brokerData.brokerName);
   }
 
   private setBrokerAddr(brokerData: BrokerData, brokerId: number, brokerAddr: string): void {
     if (brokerData.brokerAddrs.get(brokerId) === brokerAddr) return;
     brokerData.brokerAddrs.set(brokerId, brokerAddr);
-    this.brokersChanged();
+    this.brokerGroupChanged(brokerData.brokerName);
   }
 
   private removeBrokerAddr(brokerData: BrokerData, matches: (brokerId: number, brokerAddr: string) => boolean): void {
     for (const [id, addr] of brokerData.brokerAddrs) {
       if (!matches(id, addr)) continue;
       brokerData.brokerAddrs.delete(id);
-      this.brokersChanged();
+      this.brokerGroupChanged(brokerData.brokerName);
     }
   }
 
@@ -819,7 +823,8 @@ export class RouteRegistry {
     if (sameList(before ?? [], servers)) return;
     if (servers.length === 0) this.filterServerTable.delete(key);
     else this.filterServerTable.set(key, { clusterName, brokerAddr, servers: [...servers] });
-    this.brokersChanged();
+    // Routes show the filter servers of their brokers' addresses.
+    this.changes.brokersChanged(true);
   }
 
   /** Drops what the registry keeps per broker name once the name is gone for good. */
@@ -873,7 +878,7 @@ export class RouteRegistry {
     });
   }
 
-  // The two change methods: every mutator that changed something calls one of them.
+  // The change methods: every mutator that changed something calls one of them.
 
   /**
    * A topic's queues (of `brokerName`) or static mappings changed; `setChanged` when the topic
@@ -886,9 +891,42 @@ export class RouteRegistry {
     if (brokerName !== null) this.unchanged.queuesChanged(brokerName);
   }
 
-  /** Clusters, broker groups, their addresses or attributes, or filter servers changed. */
-  private brokersChanged(): void {
-    this.changes.brokersChanged();
+  /** Which clusters hold which broker names changed: the cluster info, no route. */
+  private clustersChanged(): void {
+    this.changes.brokersChanged(false);
+  }
+
+  /**
+   * A broker group, its addresses or attributes changed. Routes show it only while some topic's
+   * queues name it; inside `asOneChange` that is judged when the change is whole (an
+   * unregistration drops a group before the topics that name it).
+   */
+  private brokerGroupChanged(brokerName: string): void {
+    if (this.groupsChangedInStep) {
+      this.groupsChangedInStep.add(brokerName);
+      this.changes.brokersChanged(false);
+      return;
+    }
+    this.changes.brokersChanged(this.topicCountOf(brokerName) > 0);
+  }
+
+  /** Broker groups changed in the running `asOneChange`, null outside one. */
+  private groupsChangedInStep: Set<string> | null = null;
+
+  /** Runs `change`, whose broker-group changes count for routes as they stand once it is done. */
+  private asOneChange(change: () => void): void {
+    if (this.groupsChangedInStep) return change();
+    const changed = (this.groupsChangedInStep = new Set());
+    try {
+      change();
+    } finally {
+      this.groupsChangedInStep = null;
+      for (const brokerName of changed) {
+        if (this.topicCountOf(brokerName) === 0) continue;
+        this.changes.brokersChanged(true);
+        break;
+      }
+    }
   }
 }
 
