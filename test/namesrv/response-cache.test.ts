@@ -6,7 +6,7 @@ import { ResponseCache } from '../../src/namesrv/processors/response-cache.js';
 import { readRouteInfoHeader, routeProcessors } from '../../src/namesrv/processors/route-processors.js';
 import { decodeHeader } from '../../src/protocol/custom-header.js';
 import { GetRouteInfoHeader } from '../../src/protocol/namesrv-headers.js';
-import { decodeTopicRouteData } from '../../src/protocol/bodies/index.js';
+import { decodeTopicRouteData, encodeTopicRouteData } from '../../src/protocol/bodies/index.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { createRequest } from '../../src/remoting/remoting-command.js';
@@ -120,6 +120,20 @@ describe('route answers cached as bytes', () => {
     cached();
     s.registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', brokerId: 0 }]);
     assert.deepEqual(s.route('TopicA').route.brokerDatas.map((b) => b.brokerName), ['broker-a'], 'broker-b is gone');
+  });
+
+  it('answers assembled from kept fragments are the bytes a fresh encoding gives, in both flavours', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    s.registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', connectionId: 3, zoneName: 'z\u00e9', topics: [topicConfig('TopicA', { perm: 4 })] }));
+    for (const [version, flavor] of [[409, 'standard'], [0, 'fastjson']] as const) {
+      const fresh = encodeTopicRouteData(s.registry.pickupTopicRoute('TopicA')!, flavor);
+      for (const topic of ['TopicB', 'TopicA', 'TopicA']) s.ask(topic, version); // fragments kept by earlier answers
+      s.cache.clear();
+      const reply = s.ask('TopicA', version);
+      assert.equal(reply.code, ResponseCode.SUCCESS);
+      assert.deepEqual(reply.body, fresh, flavor);
+    }
   });
 
   it('rebuilds when the order-topic config in KV changes, and after the switches change (clear)', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeTopicRouteData, encodeTopicRouteData } from '../../src/protocol/bodies/index.js';
 import { BodyDecodeError } from '../../src/protocol/request-error.js';
-import type { TopicRouteData } from '../../src/protocol/route-types.js';
+import type { BrokerData, QueueData, TopicRouteData } from '../../src/protocol/route-types.js';
 import { loadCapture } from '../fixtures/captures.js';
 import { capturedBody, with5xAdditions } from './capture-bodies.js';
 
@@ -134,6 +134,24 @@ describe('route body of a 5.x-shaped route (bytes derived from Java 5.3.3 TopicR
     const bytes = encodeTopicRouteData(route, 'standard');
     assert.equal(bytes.toString('utf8'), expected);
     assert.ok(bytes.every((b) => b < 0x80), 'standard flavour is pure ASCII');
+  });
+
+  it('writes lists of any length, with commas only between entries', () => {
+    const broker = (n: number): BrokerData => ({ cluster: 'C', brokerName: `b${n}`, brokerAddrs: new Map([[0, `10.0.0.${n}:10911`]]), enableActingMaster: false });
+    const queue = (n: number): QueueData => ({ brokerName: `b${n}`, readQueueNums: n, writeQueueNums: n, perm: 6, topicSysFlag: 0 });
+    for (let brokers = 0; brokers <= 2; brokers++) {
+      for (let queues = 0; queues <= 2; queues++) {
+        const shaped: TopicRouteData = {
+          brokerDatas: Array.from({ length: brokers }, (_, i) => broker(i)),
+          queueDatas: Array.from({ length: queues }, (_, i) => queue(i)),
+          filterServerTable: new Map(),
+        };
+        const brokerJson = shaped.brokerDatas.map((b) => `{"brokerAddrs":{"0":"${b.brokerAddrs.get(0)}"},"brokerName":"${b.brokerName}","cluster":"C","enableActingMaster":false}`);
+        const queueJson = shaped.queueDatas.map((q) => `{"brokerName":"${q.brokerName}","perm":6,"readQueueNums":${q.readQueueNums},"topicSysFlag":0,"writeQueueNums":${q.writeQueueNums}}`);
+        const expected = `{"brokerDatas":[${brokerJson.join(',')}],"filterServerTable":{},"queueDatas":[${queueJson.join(',')}]}`;
+        assert.equal(encodeTopicRouteData(shaped, 'standard').toString('utf8'), expected, `${brokers} brokers, ${queues} queues`);
+      }
+    }
   });
 
   for (const flavor of ['standard', 'fastjson'] as const) {

@@ -1,5 +1,5 @@
-import { brokerDataJson } from '../../protocol/bodies/broker-data.js';
-import type { BrokerData } from '../../protocol/route-types.js';
+import { freshRouteFragments, type RouteFragments } from '../../protocol/bodies/topic-route-data.js';
+import type { BrokerData, QueueData } from '../../protocol/route-types.js';
 import type { FastjsonMode } from '../../json/fastjson-writer.js';
 import type { RouteGenerationsView, TopicGeneration } from '../route/route-generations.js';
 
@@ -21,6 +21,9 @@ interface RouteEntry {
   /** The KV version the entry was built against (routes may carry order-topic config from KV). */
   kvVersion: number;
 }
+
+/** A piece of a route body, per JSON mode. */
+type ModeFragments = { [mode in FastjsonMode]?: Buffer };
 
 /** Default budget for cached route bodies. */
 export const DEFAULT_ROUTE_CACHE_BYTES = 64 * 1024 * 1024;
@@ -59,8 +62,9 @@ export class ResponseCache {
    * object is written only by the registry's broker-side mutators, which move the brokers
    * generation: the fragments are dropped when that generation is not the one they were built at.
    */
-  private brokerFragments = new WeakMap<BrokerData, { browserCompatible?: string; default?: string }>();
+  private brokerFragments = new WeakMap<BrokerData, ModeFragments>();
   private brokerFragmentsGeneration = -1;
+  private readonly queueFragments = new WeakMap<QueueData, ModeFragments>();
   private allTopicsBytes: Buffer | null = null;
   private allTopicsGeneration = -1;
 
@@ -114,16 +118,26 @@ export class ResponseCache {
     this.routeBytes += bytes.length;
   }
 
-  /** A broker's JSON for route bodies; pass to encodeTopicRouteData. */
-  readonly brokerJson = (broker: BrokerData, mode: FastjsonMode): string => {
-    const brokers = this.registry.generations.brokers;
-    if (this.brokerFragmentsGeneration !== brokers) {
-      this.brokerFragments = new WeakMap();
-      this.brokerFragmentsGeneration = brokers;
-    }
-    let fragments = this.brokerFragments.get(broker);
-    if (!fragments) this.brokerFragments.set(broker, (fragments = {}));
-    return (fragments[mode] ??= brokerDataJson(broker, mode));
+  /** Encoded broker groups and queue entries for route bodies; pass to encodeTopicRouteData. */
+  readonly fragments: RouteFragments = {
+    broker: (broker, mode) => {
+      const brokers = this.registry.generations.brokers;
+      if (this.brokerFragmentsGeneration !== brokers) {
+        this.brokerFragments = new WeakMap();
+        this.brokerFragmentsGeneration = brokers;
+      }
+      let fragments = this.brokerFragments.get(broker);
+      if (!fragments) this.brokerFragments.set(broker, (fragments = {}));
+      return (fragments[mode] ??= freshRouteFragments.broker(broker, mode));
+    },
+    // The registry's queue entries are pooled and frozen: an entry's bytes never go stale. Others
+    // (copies an answer rewrote) are encoded each time.
+    queue: (queue, mode) => {
+      if (!Object.isFrozen(queue)) return freshRouteFragments.queue(queue, mode);
+      let fragments = this.queueFragments.get(queue);
+      if (!fragments) this.queueFragments.set(queue, (fragments = {}));
+      return (fragments[mode] ??= freshRouteFragments.queue(queue, mode));
+    },
   };
 
   clusterInfo(build: () => Buffer): Buffer {

@@ -92,7 +92,7 @@ function encodeRoute(
   if (!route) return null;
   if (ctx.config.namesrv.orderMessageEnable) route.orderTopicConf = ctx.kv.get(ORDER_TOPIC_CONFIG_NAMESPACE, topic) ?? null;
   if (shape) route = shape(route);
-  return encodeTopicRouteData(route, flavor, ctx.cache.brokerJson);
+  return encodeTopicRouteData(route, flavor, ctx.cache.fragments);
 }
 
 /**

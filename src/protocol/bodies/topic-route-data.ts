@@ -21,39 +21,76 @@ import { defaultHashMapOrder } from './java-map-order.js';
 import { readTopicQueueMappingInfo, topicQueueMappingInfoJson } from './topic-queue-mapping-info.js';
 
 /**
+ * The encoded pieces a route body is assembled from: a broker group's JSON and a queue entry's,
+ * as UTF-8. A cache may keep them (ResponseCache does, per broker group and pooled queue entry).
+ */
+export interface RouteFragments {
+  broker(broker: BrokerData, mode: FastjsonMode): Buffer;
+  queue(queue: QueueData, mode: FastjsonMode): Buffer;
+}
+
+/** Fragments encoded afresh for every body. */
+export const freshRouteFragments: RouteFragments = {
+  broker: (broker, mode) => Buffer.from(brokerDataJson(broker, mode), 'utf8'),
+  queue: (queue, mode) => Buffer.from(queueDataJson(queue, mode), 'utf8'),
+};
+
+const BROKER_DATAS_OPEN = Buffer.from('{"brokerDatas":[');
+/** Between the broker list and the queue list when there are no filter servers and no order config: most routes. */
+const PLAIN_MIDDLE = Buffer.from('],"filterServerTable":{},"queueDatas":[');
+const PLAIN_END = Buffer.from(']}');
+const COMMA = 0x2c;
+
+/**
  * The route body of GET_ROUTEINFO_BY_TOPIC.
  * - 'standard': what Java writes for clients at version >= V4_9_4 (401) or with
  *   acceptStandardJsonOnly=true: BrowserCompatible + QuoteFieldNames + MapSortField, so broker ids
  *   are quoted (`{"0":"..."}`) and maps are sorted.
  * - 'fastjson': plain `encode()`: bare broker ids (`{0:"..."}`), maps in Java HashMap order.
  * Properties: brokerDatas, filterServerTable, orderTopicConf (when set), queueDatas,
- * topicQueueMappingByBroker (when set). `brokerJson` may serve brokers' JSON from a cache.
+ * topicQueueMappingByBroker (when set).
+ *
+ * Assembled from byte fragments into one buffer: a body built as one string and then encoded
+ * costs a flattening of the concatenated string plus a UTF-8 pass, several times the copies.
  */
-export function encodeTopicRouteData(
-  route: TopicRouteData,
-  flavor: 'standard' | 'fastjson',
-  brokerJson: (broker: BrokerData, mode: FastjsonMode) => string = brokerDataJson,
-): Buffer {
+export function encodeTopicRouteData(route: TopicRouteData, flavor: 'standard' | 'fastjson', fragments: RouteFragments = freshRouteFragments): Buffer {
   const mode: FastjsonMode = flavor === 'standard' ? 'browserCompatible' : 'default';
-  let out = '{"brokerDatas":[';
   const brokers = route.brokerDatas;
-  for (let i = 0; i < brokers.length; i++) {
-    if (i > 0) out += ',';
-    out += brokerJson(brokers[i]!, mode);
-  }
-  out += '],"filterServerTable":' + filterServerTableJson(route.filterServerTable, mode);
-  if (route.orderTopicConf != null) out += ',"orderTopicConf":' + jsonString(route.orderTopicConf, mode);
-  out += ',"queueDatas":[';
   const queues = route.queueDatas;
-  for (let i = 0; i < queues.length; i++) {
-    if (i > 0) out += ',';
-    out += queueDataJson(queues[i]!, mode);
+  const parts: Buffer[] = new Array(brokers.length + queues.length);
+  // Commas: one between two entries of each list.
+  let length = BROKER_DATAS_OPEN.length + Math.max(brokers.length - 1, 0) + Math.max(queues.length - 1, 0);
+  for (let i = 0; i < brokers.length; i++) length += (parts[i] = fragments.broker(brokers[i]!, mode)).length;
+  for (let i = 0; i < queues.length; i++) length += (parts[brokers.length + i] = fragments.queue(queues[i]!, mode)).length;
+  const middle = middleOf(route, mode);
+  const end = route.topicQueueMappingByBroker != null ? Buffer.from(`],"topicQueueMappingByBroker":${mappingByBrokerJson(route.topicQueueMappingByBroker, mode)}}`, 'utf8') : PLAIN_END;
+  length += middle.length + end.length;
+
+  const out = Buffer.allocUnsafe(length);
+  let at = put(out, BROKER_DATAS_OPEN, 0);
+  for (let i = 0; i < parts.length; i++) {
+    if (i === brokers.length) at = put(out, middle, at);
+    else if (i > 0) out[at++] = COMMA;
+    at = put(out, parts[i]!, at);
   }
-  out += ']';
-  if (route.topicQueueMappingByBroker != null) {
-    out += ',"topicQueueMappingByBroker":' + mappingByBrokerJson(route.topicQueueMappingByBroker, mode);
-  }
-  return Buffer.from(out + '}', 'utf8');
+  if (queues.length === 0) at = put(out, middle, at);
+  put(out, end, at);
+  return out;
+}
+
+/** Copies `part` into `out` at `at`; returns where it ends. */
+function put(out: Buffer, part: Buffer, at: number): number {
+  out.set(part, at);
+  return at + part.length;
+}
+
+/** `],"filterServerTable":…[,"orderTopicConf":…],"queueDatas":[` */
+function middleOf(route: TopicRouteData, mode: FastjsonMode): Buffer {
+  const filterServers = route.filterServerTable;
+  if ((!filterServers || filterServers.size === 0) && route.orderTopicConf == null) return PLAIN_MIDDLE;
+  let out = '],"filterServerTable":' + filterServerTableJson(filterServers, mode);
+  if (route.orderTopicConf != null) out += ',"orderTopicConf":' + jsonString(route.orderTopicConf, mode);
+  return Buffer.from(out + ',"queueDatas":[', 'utf8');
 }
 
 function queueDataJson(q: QueueData, mode: FastjsonMode): string {
