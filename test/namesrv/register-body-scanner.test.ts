@@ -95,6 +95,15 @@ describe('reading register bodies in the form Java brokers write', () => {
     }
   });
 
+  it('finds a name twice among thousands, and tells apart names sharing a prefix or a length', () => {
+    const topics = Array.from({ length: 5000 }, (_, i) => config(`T-${i}`));
+    const json = body(topics).toString('utf8');
+    assertScansAsFull(Buffer.from(json)); // T-1, T-10, T-100 … and T-12 / T-21 are all distinct
+    const twice = json.replace(/"T-4999":\{"order":false,"perm":6,"readQueueNums":8,"topicFilterType":"SINGLE_TAG","topicName":"T-4999"/, '"T-17":{"order":false,"perm":6,"readQueueNums":8,"topicFilterType":"SINGLE_TAG","topicName":"T-17"');
+    assert.notEqual(twice, json);
+    assert.equal(scanRegisterBody(Buffer.from(twice)), null);
+  });
+
   it('reads negative zero as the full decoder does: 0 in the rows', () => {
     const json = body([config('A'), config('B')]).toString('utf8');
     const bytes = Buffer.from(json.replace('"perm":6', '"perm":-0').replace('"topicSysFlag":0', '"topicSysFlag":-0'));

@@ -1,5 +1,5 @@
 import { decodeRegisterBrokerBody } from '../../protocol/bodies/index.js';
-import { TOPIC_ROW_FIELDS, latin1, type DecodedRegistration } from '../route/topic-rows.js';
+import { TOPIC_ROW_FIELDS, type DecodedRegistration, type PackedNames } from '../route/topic-rows.js';
 
 /**
  * Reads a JSON register body written the way Java brokers write it (fastjson: fields sorted, no
@@ -25,7 +25,7 @@ export function scanRegisterBody(bytes: Buffer): DecodedRegistration | null {
   if (wrapper.topicConfigTable.size !== 0) return null;
   return {
     dataVersion: wrapper.dataVersion,
-    topics: { size: table.names.length, names: table.names, numbers: table.numbers, keys: null },
+    topics: { size: table.names.ends.length, names: table.names, numbers: table.numbers, keys: null },
     mappings: wrapper.topicQueueMappingInfoMap ?? null,
     filterServerList: body.filterServerList,
   };
@@ -45,7 +45,7 @@ interface ScannedTable {
   /** Where the table's `{` is, and just past its `}`. */
   start: number;
   end: number;
-  names: string[];
+  names: PackedNames;
   numbers: Int32Array;
 }
 
@@ -158,24 +158,34 @@ function at(bytes: Buffer, pos: number, literal: Buffer): boolean {
  * The table's entries, each `"name":{[attributes:{},]order,perm,readQueueNums,topicFilterType,[topicName,]topicSysFlag,writeQueueNums}`
  * exactly; null at anything else: another order, a missing or extra field, a number that is not a
  * plain int, a topic name unlike its key, a name JavaScript would order first (all digits), or a
- * name seen twice (JSON.parse keeps one, in the first one's place).
+ * name seen twice (JSON.parse keeps one, in the first one's place). Names are packed as they are
+ * read (no string per topic on this side: the registry makes each as it applies it).
  */
-function scanTopicTable(bytes: Buffer, start: number): { names: string[]; numbers: Int32Array; end: number } | null {
+function scanTopicTable(bytes: Buffer, start: number): { names: PackedNames; numbers: Int32Array; end: number } | null {
   if (bytes[start] !== OPEN_BRACE) return null;
-  const names: string[] = [];
+  const names = new PackedNameSet();
   let numbers = new Int32Array(1024 * TOPIC_ROW_FIELDS);
-  const seen = new Set<string>();
   const int = { value: 0, end: 0 };
   let pos = start + 1;
-  if (bytes[pos] === CLOSE_BRACE) return { names, numbers: numbers.subarray(0, 0), end: pos + 1 };
+  if (bytes[pos] === CLOSE_BRACE) return { names: names.packed(), numbers: numbers.subarray(0, 0), end: pos + 1 };
+  const length = bytes.length;
   for (;;) {
-    const keyEnd = plainStringEnd(bytes, pos);
-    if (keyEnd < 0 || bytes[keyEnd] !== COLON || bytes[keyEnd + 1] !== OPEN_BRACE) return null;
+    if (bytes[pos] !== QUOTE) return null;
     const keyStart = pos + 1;
-    const name = latin1(bytes, keyStart, keyEnd - 1);
-    if (allDigits(name) || seen.has(name)) return null;
-    seen.add(name);
-    pos = keyEnd + 2;
+    // The key: printable ASCII without escapes, hashed for the duplicate check as it is read.
+    let hash = FNV_OFFSET;
+    let digitsOnly = true;
+    let keyEnd = keyStart;
+    for (; keyEnd < length; keyEnd++) {
+      const c = bytes[keyEnd]!;
+      if (c === QUOTE) break;
+      if (c < 0x20 || c >= 0x7f || c === BACKSLASH) return null;
+      if (c < 0x30 || c > 0x39) digitsOnly = false;
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+    }
+    if (keyEnd >= length || bytes[keyEnd + 1] !== COLON || bytes[keyEnd + 2] !== OPEN_BRACE) return null;
+    if (digitsOnly || !names.add(bytes, keyStart, keyEnd, hash)) return null;
+    pos = keyEnd + 3;
     if (at(bytes, pos, ATTRIBUTES_EMPTY)) pos += ATTRIBUTES_EMPTY.length;
     if (!at(bytes, pos, ORDER)) return null;
     pos += ORDER.length;
@@ -195,7 +205,7 @@ function scanTopicTable(bytes: Buffer, start: number): { names: string[]; number
       const nameStart = pos + TOPIC_NAME.length;
       pos = plainStringEnd(bytes, nameStart);
       // The name must be the key (quotes included in both); the full decoder would take a different one as given.
-      if (pos < 0 || !sameBytes(bytes, keyStart - 1, keyEnd, nameStart, pos)) return null;
+      if (pos < 0 || !sameBytes(bytes, keyStart - 1, keyEnd + 1, nameStart, pos)) return null;
     }
     if (!at(bytes, pos, TOPIC_SYS_FLAG) || !readInt(bytes, pos + TOPIC_SYS_FLAG.length, int)) return null;
     const topicSysFlag = int.value;
@@ -205,13 +215,12 @@ function scanTopicTable(bytes: Buffer, start: number): { names: string[]; number
     if (bytes[pos] !== CLOSE_BRACE) return null;
     pos++;
 
-    const row = names.length * TOPIC_ROW_FIELDS;
+    const row = (names.size - 1) * TOPIC_ROW_FIELDS;
     if (row + TOPIC_ROW_FIELDS > numbers.length) {
       const grown = new Int32Array(numbers.length * 2);
       grown.set(numbers);
       numbers = grown;
     }
-    names.push(name);
     numbers[row] = readQueueNums;
     numbers[row + 1] = writeQueueNums;
     numbers[row + 2] = perm;
@@ -219,23 +228,95 @@ function scanTopicTable(bytes: Buffer, start: number): { names: string[]; number
     numbers[row + 4] = order;
 
     if (bytes[pos] === COMMA) pos++;
-    else if (bytes[pos] === CLOSE_BRACE) return { names, numbers: numbers.slice(0, names.length * TOPIC_ROW_FIELDS), end: pos + 1 };
+    else if (bytes[pos] === CLOSE_BRACE) return { names: names.packed(), numbers: numbers.slice(0, names.size * TOPIC_ROW_FIELDS), end: pos + 1 };
     else return null;
   }
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * ASCII names packed back to back as they are added, refusing one already there: an open-addressing
+ * table of indexes by hash, comparing bytes, so that no name becomes a string.
+ */
+class PackedNameSet {
+  private bytes = new Uint8Array(64 * 1024);
+  private used = 0;
+  private ends = new Int32Array(1024);
+  private hashes = new Int32Array(1024);
+  private count = 0;
+  /** Index + 1 of the name in each slot; 0 is empty. */
+  private slots = new Int32Array(2048);
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds `source[start, end)`, whose hash is `hash`; false when the same name is already in. */
+  add(source: Uint8Array, start: number, end: number, hash: number): boolean {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = this.slots[slot]!;
+      if (held === 0) {
+        this.append(source, start, end, hash);
+        this.slots[slot] = this.count;
+        if (this.count * 2 > this.slots.length) this.rehash();
+        return true;
+      }
+      if (this.hashes[held - 1] === hash && this.holds(held - 1, source, start, end)) return false;
+    }
+  }
+
+  /** The names as PackedNames, in buffers of their own (they are transferred to another thread). */
+  packed(): PackedNames {
+    return { bytes: this.bytes.slice(0, this.used), ends: this.ends.slice(0, this.count) };
+  }
+
+  private holds(index: number, source: Uint8Array, start: number, end: number): boolean {
+    const from = index === 0 ? 0 : this.ends[index - 1]!;
+    if (this.ends[index]! - from !== end - start) return false;
+    for (let i = 0; i < end - start; i++) if (this.bytes[from + i] !== source[start + i]) return false;
+    return true;
+  }
+
+  private append(source: Uint8Array, start: number, end: number, hash: number): void {
+    const length = end - start;
+    if (this.used + length > this.bytes.length) this.bytes = grown(this.bytes, this.used + length);
+    if (this.count === this.ends.length) {
+      this.ends = grown(this.ends, this.count + 1);
+      this.hashes = grown(this.hashes, this.count + 1);
+    }
+    for (let i = 0; i < length; i++) this.bytes[this.used + i] = source[start + i]!;
+    this.used += length;
+    this.ends[this.count] = this.used;
+    this.hashes[this.count] = hash;
+    this.count++;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let index = 0; index < this.count; index++) {
+      let slot = this.hashes[index]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = index + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+/** A copy of `array` with room for at least `needed` elements. */
+function grown<T extends Uint8Array | Int32Array>(array: T, needed: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(Math.max(array.length * 2, needed));
+  copy.set(array);
+  return copy;
 }
 
 /** A loop, not Buffer#compare: for a short name the native call costs more than the comparison. */
 function sameBytes(bytes: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
   if (aEnd - aStart !== bEnd - bStart) return false;
   for (let i = 0; i < aEnd - aStart; i++) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
-  return true;
-}
-
-function allDigits(name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
   return true;
 }
 
