@@ -1,5 +1,5 @@
 import { FrameError, HeaderDecodeError } from './errors.js';
-import { decodeJsonHeader, jsonHeaderText } from './json-header.js';
+import { decodeJsonHeader, headerAroundOpaque, jsonHeaderText } from './json-header.js';
 import { SerializeType, type RemotingCommand } from './remoting-command.js';
 import { decodeRocketMqHeader, encodeRocketMqHeader } from './rocketmq-header.js';
 
@@ -64,6 +64,7 @@ export function encodeCommand(cmd: RemotingCommand): Buffer {
 
 /** The JSON header is written straight into the frame: no intermediate buffer. */
 function encodeJsonCommand(cmd: RemotingCommand): Buffer {
+  if (cmd.extFields == null && cmd.remark == null) return encodePlainJsonCommand(cmd);
   const text = jsonHeaderText(cmd);
   const headerLength = Buffer.byteLength(text, 'utf8');
   const bodyLength = cmd.body?.length ?? 0;
@@ -73,4 +74,44 @@ function encodeJsonCommand(cmd: RemotingCommand): Buffer {
   frame.write(text, 8, 'utf8');
   if (cmd.body) cmd.body.copy(frame, 8 + headerLength);
   return frame;
+}
+
+/** A JSON header without extFields and remark: its shape's bytes around the opaque's digits. */
+function encodePlainJsonCommand(cmd: RemotingCommand): Buffer {
+  const { before, after } = headerAroundOpaque(cmd);
+  const opaque = cmd.opaque;
+  const digits = decimalLength(opaque);
+  const headerLength = before.length + digits + after.length;
+  const bodyLength = cmd.body?.length ?? 0;
+  const frame = Buffer.allocUnsafe(8 + headerLength + bodyLength);
+  frame.writeInt32BE(4 + headerLength + bodyLength, 0);
+  frame.writeUInt32BE(headerLength, 4);
+  let at = 8 + before.length;
+  frame.set(before, 8);
+  writeDecimal(frame, at, digits, opaque);
+  at += digits;
+  frame.set(after, at);
+  if (cmd.body) frame.set(cmd.body, at + after.length);
+  return frame;
+}
+
+/** Characters of an integer's decimal form, sign included. */
+function decimalLength(value: number): number {
+  let n = value < 0 ? -value : value;
+  let length = value < 0 ? 2 : 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    length++;
+  }
+  return length;
+}
+
+/** Writes `value`'s decimal form, `length` characters (decimalLength), at `at`. */
+function writeDecimal(out: Buffer, at: number, length: number, value: number): void {
+  let n = value < 0 ? -value : value;
+  for (let i = at + length - 1; i > at; i--) {
+    out[i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  out[at] = value < 0 ? 0x2d : 0x30 + n;
 }

@@ -1,5 +1,6 @@
 import { parseJson } from '../json/lenient-json.js';
 import { HeaderDecodeError } from './errors.js';
+import { readPlainJsonHeader } from './plain-json-header.js';
 import type { ExtFields, RemotingCommand } from './remoting-command.js';
 
 /** The header fields of a command, without body and serialize type. */
@@ -18,6 +19,43 @@ export function jsonHeaderText(cmd: HeaderFields): string {
   return text;
 }
 
+/**
+ * A header without extFields and remark (most answers: a route, an OK) as the bytes before and
+ * after its opaque, kept per code, flag, language and version: such a header is written as two
+ * copies and the opaque's digits instead of a string built and encoded each time.
+ */
+export interface HeaderAroundOpaque {
+  readonly code: number;
+  readonly flag: number;
+  readonly language: string;
+  readonly version: number;
+  readonly before: Buffer;
+  readonly after: Buffer;
+}
+
+/** Distinct header shapes kept; past it they start afresh (a peer may send any version or language). */
+const MAX_HEADER_SHAPES = 256;
+const headerShapes = new Map<string, HeaderAroundOpaque>();
+let lastShape: HeaderAroundOpaque | null = null;
+
+/** The bytes around the opaque of `cmd`'s header, which must have neither extFields nor remark. */
+export function headerAroundOpaque(cmd: HeaderFields): HeaderAroundOpaque {
+  const last = lastShape;
+  if (last !== null && last.code === cmd.code && last.flag === cmd.flag && last.version === cmd.version && last.language === cmd.language) return last;
+  const key = `${cmd.code} ${cmd.flag} ${cmd.version} ${cmd.language}`;
+  let shape = headerShapes.get(key);
+  if (!shape) {
+    const text = jsonHeaderText({ ...cmd, opaque: 0, extFields: null, remark: null });
+    const at = text.indexOf(OPAQUE_FIELD) + OPAQUE_FIELD.length;
+    shape = { code: cmd.code, flag: cmd.flag, language: cmd.language, version: cmd.version, before: Buffer.from(text.slice(0, at), 'utf8'), after: Buffer.from(text.slice(at + 1), 'utf8') };
+    if (headerShapes.size >= MAX_HEADER_SHAPES) headerShapes.clear();
+    headerShapes.set(key, shape);
+  }
+  return (lastShape = shape);
+}
+
+const OPAQUE_FIELD = ',"opaque":';
+
 function encodeExtFields(fields: ExtFields): string {
   let text = '{';
   let first = true;
@@ -31,6 +69,11 @@ function encodeExtFields(fields: ExtFields): string {
 }
 
 export function decodeJsonHeader(bytes: Buffer): HeaderFields {
+  return readPlainJsonHeader(bytes) ?? parseJsonHeader(bytes);
+}
+
+/** Any JSON header, fastjson's relaxed forms too: the text parsed, then its fields checked. */
+export function parseJsonHeader(bytes: Buffer): HeaderFields {
   let parsed: unknown;
   try {
     parsed = parseJson(bytes.toString('utf8'));

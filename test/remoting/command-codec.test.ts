@@ -82,3 +82,28 @@ describe('command parts', () => {
     assert.deepEqual(encodeCommandParts(small), [encodeCommand(small)]);
   });
 });
+
+describe('headers without extFields and remark', () => {
+  it('are written around their opaque as the whole header text is, for any opaque and shape in turn', () => {
+    const shapes = [
+      { code: 0, flag: 1, language: 'JAVA', version: 409 },
+      { code: 17, flag: 1, language: 'JAVA', version: 409 },
+      { code: 0, flag: 1, language: 'JAVA', version: 0 },
+      { code: 0, flag: 0, language: 'GO-é', version: 317 },
+    ];
+    const opaques = [0, 7, 9, 10, 99, 100, 123456789, 2147483647, -1, -10, -2147483648];
+    for (const opaque of opaques) {
+      for (const shape of shapes) {
+        const body = opaque % 2 === 0 ? Buffer.from('{"x":1}') : null;
+        const cmd = { ...shape, opaque, remark: null, extFields: null, serializeType: SerializeType.JSON, body };
+        const header = `{"code":${shape.code},"flag":${shape.flag},"language":${JSON.stringify(shape.language)},"opaque":${opaque},"serializeTypeCurrentRPC":"JSON","version":${shape.version}}`;
+        const headerBytes = Buffer.from(header, 'utf8');
+        const expected = Buffer.alloc(8);
+        expected.writeInt32BE(4 + headerBytes.length + (body?.length ?? 0), 0);
+        expected.writeUInt32BE(headerBytes.length, 4);
+        assert.deepEqual(encodeCommand(cmd), Buffer.concat([expected, headerBytes, body ?? Buffer.alloc(0)]), `${opaque} ${JSON.stringify(shape)}`);
+        assert.deepEqual(decodeCommand(encodeCommand(cmd).subarray(4)), { ...cmd });
+      }
+    }
+  });
+});

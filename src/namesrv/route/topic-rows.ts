@@ -1,3 +1,4 @@
+import { latin1 } from '../../util/latin1.js';
 import type { DataVersion, TopicConfig, TopicConfigSerializeWrapper, TopicQueueMappingInfo } from '../../protocol/route-types.js';
 
 /** Numbers per topic in `TopicRows.numbers`: readQueueNums, writeQueueNums, perm, topicSysFlag, order (0/1). */
@@ -49,16 +50,6 @@ export function nameReader(names: readonly string[] | PackedNames): (i: number) 
   const { ends } = names as PackedNames;
   const bytes = Buffer.from((names as PackedNames).bytes.buffer, (names as PackedNames).bytes.byteOffset, (names as PackedNames).bytes.byteLength);
   return (i) => latin1(bytes, i === 0 ? 0 : ends[i - 1]!, ends[i]!);
-}
-
-type Latin1Slicing = Buffer & { latin1Slice(start: number, end: number): string };
-
-/**
- * `bytes.toString('latin1', start, end)` without its argument checks and encoding dispatch, which
- * cost more than the copy for a topic name: Buffer's own latin1Slice (what toString calls).
- */
-export function latin1(bytes: Buffer, start: number, end: number): string {
-  return (bytes as Latin1Slicing).latin1Slice(start, end);
 }
 
 /** A register body as the registry takes it once decoded. */
