@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MinBrokerIdChange } from '../../src/namesrv/route/route-registry.js';
+import { pino } from 'pino';
+import { RouteRegistry, type MinBrokerIdChange } from '../../src/namesrv/route/route-registry.js';
+import { ManualClock } from '../../src/util/clock.js';
 import { makeRegistry, registration, topicConfig, version } from './registry-helpers.js';
 
 describe('route registry: registration', () => {
@@ -348,5 +350,27 @@ describe('route registry: topic counts per broker name', () => {
     registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.2:10911', brokerName: 'broker-b', brokerId: 0 }]);
     assert.equal(registry.topicCountOf('broker-b'), 0);
     assert.equal(registry.topicCountOf('nobody'), 0);
+  });
+});
+
+describe('per-topic debug lines', () => {
+  it('follow the logger\'s level as it changes between operations', () => {
+    const lines: Array<{ msg: string; topic?: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const registry = new RouteRegistry(
+      { supportActingMaster: false, deleteTopicWithBrokerRegistration: false, notifyMinBrokerIdChanged: false, unRegisterBrokerQueueCapacity: 3000 },
+      new ManualClock(),
+      logger,
+    );
+    const topicLines = () => lines.filter((l) => l.msg === 'new topic registered' || l.msg === 'topic removed').map((l) => `${l.msg} ${l.topic}`);
+    registry.registerBroker(registration({ topics: [topicConfig('Quiet'), topicConfig('Quiet2')] })); // a first registration of one topic is refused
+    assert.deepEqual(topicLines(), []);
+    logger.level = 'debug';
+    registry.registerBroker(registration({ dataVersion: version(2), topics: [topicConfig('Quiet'), topicConfig('Quiet2'), topicConfig('Loud')] }));
+    registry.deleteTopic('Loud');
+    assert.deepEqual(topicLines(), ['new topic registered Loud', 'topic removed Loud']);
+    logger.level = 'info';
+    registry.registerTopic('Again', [{ brokerName: 'broker-a', readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0 }]);
+    assert.equal(topicLines().length, 2);
   });
 });
