@@ -161,8 +161,47 @@ describe('route answers cached as bytes', () => {
   it('never holds more than its budget', () => {
     const s = routeServer(2_000);
     s.registry.registerBroker(registration({ topics: Array.from({ length: 50 }, (_, i) => topicConfig(`T${i}`)) }));
-    for (let i = 0; i < 50; i++) for (let n = 0; n < 2; n++) s.route(`T${i}`);
+    // Each kept answer served once: worth keeping, so the cache starts afresh when full.
+    for (let i = 0; i < 50; i++) for (let n = 0; n < 3; n++) s.route(`T${i}`);
+    assert.equal(s.cache.isResting, false);
     assert.ok(s.cache.cachedRouteBytes <= 2_000);
+    assert.ok(s.cache.cachedRouteBytes > 0);
+  });
+
+  it('rests when the answers it kept were served less often than kept, then keeps again', () => {
+    const s = routeServer(3_000);
+    s.registry.registerBroker(registration({ topics: Array.from({ length: 400 }, (_, i) => topicConfig(`T${i}`)) }));
+    // Each topic asked twice in a row: kept at its second ask, never served from the cache.
+    let asked = 0;
+    const twice = (i: number) => {
+      for (let n = 0; n < 2; n++, asked++) s.route(`T${i}`);
+    };
+    let topic = 0;
+    while (!s.cache.isResting) {
+      assert.ok(topic < 400, 'rests once the budget is full');
+      twice(topic++);
+    }
+    const filledIn = asked;
+    assert.equal(s.cache.cachedRouteBytes, 0);
+    const restStart = asked;
+    while (s.cache.isResting) {
+      twice(topic++ % 400);
+      assert.equal(s.cache.cachedRouteBytes, 0, 'nothing is kept while resting');
+    }
+    assert.ok(asked - restStart >= 8 * filledIn - 2, `rested for ${asked - restStart} lookups after ${filledIn}`);
+    twice(topic++ % 400);
+    twice(topic++ % 400);
+    assert.ok(s.cache.cachedRouteBytes > 0, 'keeps again');
+  });
+
+  it('does not rest while its answers are served more often than kept', () => {
+    const s = routeServer(3_000);
+    s.registry.registerBroker(registration({ topics: Array.from({ length: 400 }, (_, i) => topicConfig(`T${i}`)) }));
+    for (let i = 0; i < 400; i++) {
+      for (let n = 0; n < 6; n++) s.route(`T${i % 3}`); // a hot set
+      for (let n = 0; n < 2; n++) s.route(`T${i}`);
+      assert.equal(s.cache.isResting, false, `lookup round ${i}`);
+    }
     assert.ok(s.cache.cachedRouteBytes > 0);
   });
 
