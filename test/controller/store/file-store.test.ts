@@ -28,6 +28,7 @@ describe('file controller store', () => {
     const again = new FileControllerStore({ file, selfAddress: 'x:1' });
     await again.start();
     assert.deepEqual([...(await again.readAll())], [['b', '2'], ['c', '3']]);
+    await again.close();
     await store.close();
     await assert.rejects(store.commit([{ key: 'd', value: '4' }]), NotLeaderError);
     assert.deepEqual(seen.map((l) => l.role), ['leader', 'unavailable']);
