@@ -1,3 +1,4 @@
+import { plainStringEnd } from '../json/plain-string.js';
 import { latin1 } from '../util/latin1.js';
 import type { HeaderFields } from './json-header.js';
 import type { ExtFields } from './remoting-command.js';
@@ -77,8 +78,6 @@ export function readPlainJsonHeader(bytes: Buffer): HeaderFields | null {
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
@@ -114,18 +113,6 @@ type Scan = { at: number; int: number; text: string | null };
 
 function keyOf(bytes: Buffer, start: number, end: number): Key {
   return KEYS.get(latin1(bytes, start, end)) ?? Key.other;
-}
-
-/** Past the closing quote of a string at `at` holding only printable ASCII without escapes, or -1. */
-function plainStringEnd(bytes: Buffer, at: number): number {
-  if (bytes[at] !== QUOTE) return -1;
-  const length = bytes.length;
-  for (let pos = at + 1; pos < length; pos++) {
-    const c = bytes[pos]!;
-    if (c === QUOTE) return pos + 1;
-    if (c < 0x20 || c >= 0x7f || c === BACKSLASH) return -1;
-  }
-  return -1;
 }
 
 /** `-?(0|[1-9][0-9]*)` of at most MAX_DIGITS digits, not followed by a fraction or exponent; as the full reader takes it (`| 0`). */

@@ -1,3 +1,4 @@
+import { plainStringEnd } from '../../json/plain-string.js';
 import { decodeRegisterBrokerBody } from '../../protocol/bodies/index.js';
 import { TOPIC_ROW_FIELDS, type DecodedRegistration, type PackedNames } from '../route/topic-rows.js';
 
@@ -122,18 +123,6 @@ function skipValue(bytes: Buffer, at: number): number {
 /** Letters, digits, sign, dot: the bytes of numbers, true, false and null. */
 function isScalarByte(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2d || c === 0x2b || c === 0x2e;
-}
-
-/** Past the closing quote of a string at `at` holding only printable ASCII without escapes, or -1. */
-function plainStringEnd(bytes: Buffer, at: number): number {
-  if (bytes[at] !== QUOTE) return -1;
-  const length = bytes.length;
-  for (let pos = at + 1; pos < length; pos++) {
-    const c = bytes[pos]!;
-    if (c === QUOTE) return pos + 1;
-    if (c < 0x20 || c >= 0x7f || c === BACKSLASH) return -1;
-  }
-  return -1;
 }
 
 const ATTRIBUTES_EMPTY = Buffer.from('"attributes":{},');
