@@ -64,7 +64,7 @@ export function encodeCommand(cmd: RemotingCommand): Buffer {
 
 /** The JSON header is written straight into the frame: no intermediate buffer. */
 function encodeJsonCommand(cmd: RemotingCommand): Buffer {
-  if (cmd.extFields == null && cmd.remark == null) return encodePlainJsonCommand(cmd);
+  if (cmd.extFields == null && cmd.remark == null && Number.isInteger(cmd.opaque)) return encodePlainJsonCommand(cmd);
   const text = jsonHeaderText(cmd);
   const headerLength = Buffer.byteLength(text, 'utf8');
   const bodyLength = cmd.body?.length ?? 0;

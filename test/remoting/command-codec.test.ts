@@ -91,7 +91,7 @@ describe('headers without extFields and remark', () => {
       { code: 0, flag: 1, language: 'JAVA', version: 0 },
       { code: 0, flag: 0, language: 'GO-é', version: 317 },
     ];
-    const opaques = [0, 7, 9, 10, 99, 100, 123456789, 2147483647, -1, -10, -2147483648];
+    const opaques = [0, 7, 9, 10, 99, 100, 123456789, 2147483647, -1, -10, -2147483648, 2.5];
     for (const opaque of opaques) {
       for (const shape of shapes) {
         const body = opaque % 2 === 0 ? Buffer.from('{"x":1}') : null;
@@ -102,7 +102,7 @@ describe('headers without extFields and remark', () => {
         expected.writeInt32BE(4 + headerBytes.length + (body?.length ?? 0), 0);
         expected.writeUInt32BE(headerBytes.length, 4);
         assert.deepEqual(encodeCommand(cmd), Buffer.concat([expected, headerBytes, body ?? Buffer.alloc(0)]), `${opaque} ${JSON.stringify(shape)}`);
-        assert.deepEqual(decodeCommand(encodeCommand(cmd).subarray(4)), { ...cmd });
+        if (Number.isInteger(opaque)) assert.deepEqual(decodeCommand(encodeCommand(cmd).subarray(4)), { ...cmd });
       }
     }
   });

@@ -24,6 +24,8 @@ describe('route generations', () => {
     assert.equal(changed.length, 20_000);
     assert.equal(changed[0], 'T-0');
     assert.equal(changed[19_999], 'T-19999');
+    assert.equal(g.topicsChangedSince(before, 19_999), null, 'more than the reader takes one by one');
+    assert.equal(g.topicsChangedSince(before, 20_000)?.length, 20_000);
     for (let i = 0; i < JOURNAL_SIZE; i++) g.topicChanged(`U-${i}`, false);
     assert.equal(g.topicsChangedSince(before), null, 'the journal no longer reaches that far back');
     const recent = g.current - 5;

@@ -63,14 +63,16 @@ export class RouteGenerations {
 
   /**
    * The topics changed since `generation` (each once or more), or null when the journal no
-   * longer reaches that far back: read everything afresh.
+   * longer reaches that far back, or they are more than `atMost`: read everything afresh.
    */
-  topicsChangedSince(generation: number): string[] | null {
+  topicsChangedSince(generation: number, atMost = JOURNAL_SIZE): string[] | null {
     if (generation < this.forgottenUpTo) return null;
     // Newest first back to the first change after `generation`: as long as what changed since.
     const count = Math.min(this.journalLength, JOURNAL_SIZE);
     let since = 0;
-    while (since < count && this.journalGenerations[(this.journalLength - since - 1) % JOURNAL_SIZE]! > generation) since++;
+    while (since < count && this.journalGenerations[(this.journalLength - since - 1) % JOURNAL_SIZE]! > generation) {
+      if (++since > atMost) return null;
+    }
     const out = new Array<string>(since);
     for (let i = 0; i < since; i++) out[i] = this.journalTopics[(this.journalLength - since + i) % JOURNAL_SIZE]!;
     return out;

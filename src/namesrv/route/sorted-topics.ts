@@ -35,8 +35,8 @@ export class SortedTopics {
   names(): readonly string[] {
     const { generations } = this.source;
     if (generations.topicSet !== this.seenTopicSet) {
-      const touched = this.seen < 0 ? null : generations.topicsChangedSince(this.seen);
-      if (touched === null || touched.length > MAX_SINGLE_UPDATES) this.reconcile();
+      const touched = this.seen < 0 ? null : generations.topicsChangedSince(this.seen, MAX_SINGLE_UPDATES);
+      if (touched === null) this.reconcile();
       else this.applyTouched(touched);
       this.seenTopicSet = generations.topicSet;
     }
