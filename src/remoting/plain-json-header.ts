@@ -1,4 +1,5 @@
 import { plainStringEnd } from '../json/plain-string.js';
+import { KnownBytes, knownStrings } from '../util/known-bytes.js';
 import { latin1 } from '../util/latin1.js';
 import type { HeaderFields } from './json-header.js';
 import type { ExtFields } from './remoting-command.js';
@@ -45,7 +46,7 @@ export function readPlainJsonHeader(bytes: Buffer): HeaderFields | null {
         version = scan.int;
         break;
       case Key.language:
-        if (!readStringOrNull(bytes, scan)) return null;
+        if (!readStringOrNull(bytes, scan, LANGUAGES)) return null;
         language = scan.text ?? 'JAVA';
         break;
       case Key.remark:
@@ -53,7 +54,7 @@ export function readPlainJsonHeader(bytes: Buffer): HeaderFields | null {
         remark = scan.text;
         break;
       case Key.serializeTypeCurrentRPC:
-        if (!readStringOrNull(bytes, scan)) return null;
+        if (!skipStringOrNull(bytes, scan)) return null;
         break;
       case Key.extFields:
         if (isNull(bytes, scan.at)) {
@@ -98,7 +99,7 @@ const enum Key {
   other,
 }
 
-const KEYS = new Map<string, Key>([
+const KEYS = new KnownBytes<Key>([
   ['code', Key.code],
   ['extFields', Key.extFields],
   ['flag', Key.flag],
@@ -109,10 +110,20 @@ const KEYS = new Map<string, Key>([
   ['version', Key.version],
 ]);
 
+/** LanguageCode names, as clients send them. */
+const LANGUAGES = knownStrings(['JAVA', 'CPP', 'DOTNET', 'PYTHON', 'DELPHI', 'ERLANG', 'RUBY', 'OTHER', 'HTTP', 'GO', 'PHP', 'OMS', 'RUST', 'NODE_JS']);
+
+/** extFields names the requests a NameServer gets most carry. */
+const EXT_FIELD_NAMES = knownStrings([
+  'topic', 'acceptStandardJsonOnly', 'zoneMode', 'zoneName', 'brokerName', 'brokerAddr', 'brokerId', 'clusterName',
+  'haServerAddr', 'compressed', 'bodyCrc32', 'heartbeatTimeoutMillis', 'enableActingMaster', 'namespace', 'key', 'value',
+  'AccessKey', 'Signature',
+]);
+
 type Scan = { at: number; int: number; text: string | null };
 
 function keyOf(bytes: Buffer, start: number, end: number): Key {
-  return KEYS.get(latin1(bytes, start, end)) ?? Key.other;
+  return KEYS.find(bytes, start, end) ?? Key.other;
 }
 
 /** `-?(0|[1-9][0-9]*)` of at most MAX_DIGITS digits, not followed by a fraction or exponent; as the full reader takes it (`| 0`). */
@@ -136,8 +147,8 @@ function isNull(bytes: Buffer, at: number): boolean {
   return bytes[at] === 0x6e && bytes[at + 1] === 0x75 && bytes[at + 2] === 0x6c && bytes[at + 3] === 0x6c;
 }
 
-/** A plain string into `scan.text`, or null for `null`. */
-function readStringOrNull(bytes: Buffer, scan: Scan): boolean {
+/** A plain string into `scan.text` (one of `known` when it is), or null for `null`. */
+function readStringOrNull(bytes: Buffer, scan: Scan, known?: KnownBytes<string>): boolean {
   if (isNull(bytes, scan.at)) {
     scan.text = null;
     scan.at += 4;
@@ -145,7 +156,15 @@ function readStringOrNull(bytes: Buffer, scan: Scan): boolean {
   }
   const end = plainStringEnd(bytes, scan.at);
   if (end < 0) return false;
-  scan.text = latin1(bytes, scan.at + 1, end - 1);
+  scan.text = known?.find(bytes, scan.at + 1, end - 1) ?? latin1(bytes, scan.at + 1, end - 1);
+  scan.at = end;
+  return true;
+}
+
+/** Past a plain string or `null`, whose value nobody reads. */
+function skipStringOrNull(bytes: Buffer, scan: Scan): boolean {
+  const end = isNull(bytes, scan.at) ? scan.at + 4 : plainStringEnd(bytes, scan.at);
+  if (end < 0) return false;
   scan.at = end;
   return true;
 }
@@ -165,8 +184,11 @@ function readExtFields(bytes: Buffer, scan: Scan): ExtFields | null {
   for (;;) {
     const keyEnd = plainStringEnd(bytes, pos);
     if (keyEnd < 0 || bytes[keyEnd] !== COLON) return null;
-    const key = latin1(bytes, pos + 1, keyEnd - 1);
-    if (key === '__proto__' || isArrayIndex(key)) return null;
+    let key = EXT_FIELD_NAMES.find(bytes, pos + 1, keyEnd - 1);
+    if (key === undefined) {
+      key = latin1(bytes, pos + 1, keyEnd - 1);
+      if (key === '__proto__' || isArrayIndex(key)) return null;
+    }
     const valueEnd = plainStringEnd(bytes, keyEnd + 1);
     if (valueEnd < 0) return null;
     fields[key] = latin1(bytes, keyEnd + 2, valueEnd - 1);
