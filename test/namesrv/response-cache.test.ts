@@ -168,30 +168,35 @@ describe('route answers cached as bytes', () => {
     assert.ok(s.cache.cachedRouteBytes > 0);
   });
 
-  it('rests when the answers it kept were served less often than kept, then keeps again', () => {
+  it('rests when the answers it kept were served less often than kept, then keeps again, resting twice as long after each such fill', () => {
     const s = routeServer(3_000);
     s.registry.registerBroker(registration({ topics: Array.from({ length: 400 }, (_, i) => topicConfig(`T${i}`)) }));
     // Each topic asked twice in a row: kept at its second ask, never served from the cache.
     let asked = 0;
-    const twice = (i: number) => {
-      for (let n = 0; n < 2; n++, asked++) s.route(`T${i}`);
-    };
     let topic = 0;
-    while (!s.cache.isResting) {
-      assert.ok(topic < 400, 'rests once the budget is full');
-      twice(topic++);
+    const twice = () => {
+      const name = `T${topic++ % 400}`;
+      for (let n = 0; n < 2; n++, asked++) s.route(name);
+    };
+    let fillStart = 0;
+    for (const factor of [8, 16]) {
+      while (!s.cache.isResting) {
+        assert.ok(asked - fillStart < 800, 'rests once the budget is full');
+        twice();
+      }
+      const filledIn = asked - fillStart;
+      const restStart = asked;
+      while (s.cache.isResting) {
+        twice();
+        assert.equal(s.cache.cachedRouteBytes, 0, 'nothing is kept while resting');
+      }
+      const rested = asked - restStart;
+      assert.ok(rested >= factor * filledIn - 2 && rested <= factor * filledIn + 2, `rested ${rested} lookups after a fill of ${filledIn} (x${factor})`);
+      fillStart = asked;
+      twice();
+      twice();
+      assert.ok(s.cache.cachedRouteBytes > 0, 'keeps again');
     }
-    const filledIn = asked;
-    assert.equal(s.cache.cachedRouteBytes, 0);
-    const restStart = asked;
-    while (s.cache.isResting) {
-      twice(topic++ % 400);
-      assert.equal(s.cache.cachedRouteBytes, 0, 'nothing is kept while resting');
-    }
-    assert.ok(asked - restStart >= 8 * filledIn - 2, `rested for ${asked - restStart} lookups after ${filledIn}`);
-    twice(topic++ % 400);
-    twice(topic++ % 400);
-    assert.ok(s.cache.cachedRouteBytes > 0, 'keeps again');
   });
 
   it('does not rest while its answers are served more often than kept', () => {

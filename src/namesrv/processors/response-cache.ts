@@ -33,9 +33,11 @@ const SEEN_ONCE_LIMIT = 16_384;
 
 /**
  * A cache that filled its budget with answers served fewer times than they were kept rests (keeps
- * nothing) for this many times the lookups that filled it, then tries again.
+ * nothing) for this many times the lookups that filled it, then tries again; twice as long after
+ * each fill in a row that did not pay off either, up to MAX_REST_FACTOR.
  */
 const REST_FACTOR = 8;
+const MAX_REST_FACTOR = 1024;
 
 /**
  * Encoded answers kept as bytes until what they were built from changes: a route lookup for an
@@ -73,6 +75,7 @@ export class ResponseCache {
   private keptSinceFresh = 0;
   /** Lookups left before answers are kept again; 0: keeping. */
   private restingFor = 0;
+  private restFactor = REST_FACTOR;
   private clusterInfoBytes: Buffer | null = null;
   private clusterInfoGeneration = -1;
   /**
@@ -94,8 +97,9 @@ export class ResponseCache {
 
   /** The cached answer for a topic, if nothing it was built from has changed since (KV included). */
   getRoute(topic: string, flavor: RouteFlavor, kvVersion: number): Buffer | undefined {
-    this.lookupsSinceFresh++;
-    if (this.restingFor > 0) this.restingFor--;
+    // Counted from when answers are kept: the lookups a rest took are not the ones that filled it.
+    if (this.restingFor === 0) this.lookupsSinceFresh++;
+    else if (--this.restingFor === 0) this.lookupsSinceFresh = 0;
     const entry = this.routes.get(topic);
     if (entry === undefined) return undefined;
     if (!this.isCurrent(entry, kvVersion)) {
@@ -137,9 +141,11 @@ export class ResponseCache {
       const filledIn = this.lookupsSinceFresh;
       this.clearRoutes();
       if (!paidOff) {
-        this.restingFor = REST_FACTOR * filledIn;
+        this.restingFor = this.restFactor * filledIn;
+        this.restFactor = Math.min(this.restFactor * 2, MAX_REST_FACTOR);
         return;
       }
+      this.restFactor = REST_FACTOR;
       entry = undefined;
     }
     if (!entry) {
