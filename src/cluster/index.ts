@@ -57,12 +57,16 @@ export function startServingCluster(wiring: ServingClusterWiring): ServingCluste
       wiring.generations,
       () => `${switches.orderMessageEnable} ${switches.needWaitForService} ${switches.waitSecondsForService} ${switches.orderMessageEnable ? wiring.kvVersion() : ''}`,
     ),
+    // A route, or the word that the topic has none: both stay true until the topic changes.
     cacheKey: (request, response) => {
-      if (request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC || response.code !== ResponseCode.SUCCESS || !response.body) return null;
+      if (request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC) return null;
+      const route = response.code === ResponseCode.SUCCESS && response.body;
+      if (!route && response.code !== ResponseCode.TOPIC_NOT_EXIST) return null;
       return wiring.mayKeepRoutes() ? routeAnswerKey(request) : null;
     },
     onServed: (delta) => {
       counters.requests.recordSucceeded(RequestCode.GET_ROUTEINFO_BY_TOPIC, delta);
+      counters.requests.recordFailed(RequestCode.GET_ROUTEINFO_BY_TOPIC, ResponseCode.TOPIC_NOT_EXIST, delta.notFound);
       counters.routeCache.hit += delta.count;
       counters.tlsHandshakes.success += delta.tlsHandshakes.success;
       counters.tlsHandshakes.failure += delta.tlsHandshakes.failure;

@@ -43,6 +43,8 @@ export interface ServedDelta {
   count: number;
   sum: number;
   buckets: Float64Array;
+  /** Lookups answered TOPIC_NOT_EXIST from the worker's copies: count, seconds, latency buckets. */
+  notFound: { count: number; sum: number; buckets: Float64Array };
   bytesIn: number;
   bytesOut: number;
   tlsHandshakes: { success: number; failure: number };

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
-import { routeAnswerKey } from '../namesrv/processors/route-processors.js';
+import { routeAnswerKey, topicNotExistRemark } from '../namesrv/processors/route-processors.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import { parseTrustedProxies } from '../remoting/proxy-protocol/index.js';
@@ -14,6 +14,13 @@ import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, 
 
 /** Cached answer bytes one worker keeps before it starts afresh. */
 const CACHE_BUDGET_BYTES = 64 * 1024 * 1024;
+/**
+ * The budget for topics known to have no route, apart from the routes': a client asking for
+ * names at random fills this one, never the routes'.
+ */
+const MISSING_BUDGET_BYTES = 4 * 1024 * 1024;
+/** What a topic known to have no route is kept as: only its key counts. */
+const NO_ROUTE = Buffer.alloc(0);
 /** How often served-from-cache counts go to the primary's metrics. */
 const REPORT_INTERVAL_MS = 1000;
 
@@ -24,6 +31,12 @@ interface Pending {
   reject(err: Error): void;
   /** For a forwarded route lookup: its answer key, under which later lookups wait for it. */
   coalesced?: string;
+}
+
+/** A forwarded lookup's answer the worker kept: a route's body, or (null) the word that the topic has none. */
+interface KeptAnswer {
+  topic: string;
+  body: Buffer | null;
 }
 
 /** A route lookup waiting for the answer to the same lookup already forwarded. */
@@ -50,6 +63,8 @@ export class ServingWorker {
   private accepted = 0;
   /** Copies by variant (flavour and zone), then topic. */
   private readonly answers = new AnswerCopies(CACHE_BUDGET_BYTES);
+  /** Topics the primary said have no route (TOPIC_NOT_EXIST), by variant, until they change. */
+  private readonly missing = new AnswerCopies(MISSING_BUDGET_BYTES);
   /** The last invalidation applied: a forwarded answer built before it is not kept. */
   private epoch = 0;
   private draining = false;
@@ -60,6 +75,7 @@ export class ServingWorker {
   private readonly inFlight = new Map<string, Waiter[]>();
   private serverVersion = 0;
   private served = new BucketCounts(LATENCY_BUCKETS);
+  private notFound = new BucketCounts(LATENCY_BUCKETS);
   private tlsHandshakes = { success: 0, failure: 0 };
   private reportTimer: NodeJS.Timeout | null = null;
   /** Settles once the worker listens (or failed to). */
@@ -173,6 +189,7 @@ export class ServingWorker {
     if (!key) return this.forward(request, connection);
     const body = this.answers.get(key);
     if (body) return this.answerFromCopy(request, body, started);
+    if (this.missing.get(key)) return this.answerNoRoute(request, key.topic, started);
     const coalesced = `${key.variant}\u0000${key.topic}`;
     const waiters = this.inFlight.get(coalesced);
     if (waiters) return new Promise((resolve) => waiters.push({ request, connection, started, resolve }));
@@ -183,6 +200,12 @@ export class ServingWorker {
   private answerFromCopy(request: RemotingCommand, body: Buffer, started: number): RemotingCommand {
     const response = createResponse(request, { code: ResponseCode.SUCCESS, body }, this.serverVersion);
     this.served.observe((performance.now() - started) / 1000);
+    return response;
+  }
+
+  private answerNoRoute(request: RemotingCommand, topic: string, started: number): RemotingCommand {
+    const response = createResponse(request, { code: ResponseCode.TOPIC_NOT_EXIST, remark: topicNotExistRemark(topic) }, this.serverVersion);
+    this.notFound.observe((performance.now() - started) / 1000);
     return response;
   }
 
@@ -202,11 +225,13 @@ export class ServingWorker {
    * The lookups that waited for a forwarded one: answered from its body when it is a copy the
    * worker may keep (nothing changed since it was built), else each forwarded in turn.
    */
-  private releaseWaiters(coalesced: string, body: Buffer | null): void {
+  private releaseWaiters(coalesced: string, kept: KeptAnswer | null): void {
     const waiters = this.inFlight.get(coalesced) ?? [];
     this.inFlight.delete(coalesced);
-    for (const waiter of waiters) {
-      waiter.resolve(body ? this.answerFromCopy(waiter.request, body, waiter.started) : this.forward(waiter.request, waiter.connection));
+    for (const { request, connection, started, resolve } of waiters) {
+      if (kept === null) resolve(this.forward(request, connection));
+      else if (kept.body) resolve(this.answerFromCopy(request, kept.body, started));
+      else resolve(this.answerNoRoute(request, kept.topic, started));
     }
   }
 
@@ -219,31 +244,49 @@ export class ServingWorker {
       return pending.reject(new Error(message.error));
     }
     const response = message.response && reviveCommand(message.response);
-    // Kept only if no invalidation came after the primary built it (the channel keeps order).
-    const current = response?.body && message.key && message.cacheAt === this.epoch && !this.draining ? response.body : null;
-    if (current) this.answers.keep(message.key!, current);
-    if (pending.coalesced) this.releaseWaiters(pending.coalesced, current);
+    const kept = this.keep(message, response);
+    if (pending.coalesced) this.releaseWaiters(pending.coalesced, kept);
     pending.resolve(response);
   }
 
+  /** Keeps a forwarded lookup's answer the primary offered, unless an invalidation came after the primary built it (the channel keeps order). */
+  private keep(message: Extract<ToWorker, { t: 'response' }>, response: RemotingCommand | null): KeptAnswer | null {
+    const key = message.key;
+    if (!key || !response || message.cacheAt !== this.epoch || this.draining) return null;
+    if (response.code === ResponseCode.SUCCESS && response.body) {
+      this.answers.keep(key, response.body);
+      return { topic: key.topic, body: response.body };
+    }
+    if (response.code !== ResponseCode.TOPIC_NOT_EXIST) return null;
+    this.missing.keep(key, NO_ROUTE);
+    return { topic: key.topic, body: null };
+  }
+
   private invalidate(topics: string[] | null): void {
-    if (topics === null) this.answers.clear();
-    else this.answers.drop(topics);
+    if (topics === null) {
+      this.answers.clear();
+      this.missing.clear();
+    } else {
+      this.answers.drop(topics);
+      this.missing.drop(topics);
+    }
   }
 
   private report(asked = false): void {
     const traffic = this.server?.traffic() ?? { bytesIn: 0, bytesOut: 0 };
-    const served = this.served;
+    const { served, notFound } = this;
     const delta: ServedDelta = {
       open: this.connections.size,
       accepted: this.accepted,
       count: served.count,
       sum: served.sum,
       buckets: served.counts,
+      notFound: { count: notFound.count, sum: notFound.sum, buckets: notFound.counts },
       ...traffic,
       tlsHandshakes: this.tlsHandshakes,
     };
     this.served = new BucketCounts(LATENCY_BUCKETS);
+    this.notFound = new BucketCounts(LATENCY_BUCKETS);
     this.tlsHandshakes = { success: 0, failure: 0 };
     this.send({ t: 'served', delta, asked });
   }

@@ -56,6 +56,14 @@ export class RequestStats {
     stats.succeeded += latency.count;
   }
 
+  /** Requests answered with `responseCode` elsewhere (a serving process), with their latencies' bucket counts. */
+  recordFailed(requestCode: number, responseCode: number, latency: { buckets: ArrayLike<number>; sum: number; count: number }): void {
+    if (latency.count === 0) return;
+    const stats = this.byCode.get(requestCode) ?? this.statsFor(requestCode);
+    stats.latency.add(latency.buckets, latency.sum, latency.count);
+    stats.failed.set(responseCode, (stats.failed.get(responseCode) ?? 0) + latency.count);
+  }
+
   /** Every code seen so far. */
   *codes(): IterableIterator<CodeStats> {
     yield* this.byCode.values();

@@ -71,3 +71,40 @@ describe('serving processes keep copies of zone-filtered and order-configured an
     }
   });
 });
+
+describe('serving processes keep the word that a topic has no route', () => {
+  let ns: RunningNameServer;
+  before(async () => {
+    ns = await startNameServer({ servingProcesses: 2 });
+  });
+  after(async () => {
+    await ns?.stop();
+  });
+
+  const notFound = () => {
+    const stats = [...ns.server.counters.requests.codes()].find((s) => s.code === 'GET_ROUTEINFO_BY_TOPIC');
+    return stats?.failed.get(ResponseCode.TOPIC_NOT_EXIST) ?? 0;
+  };
+
+  it('answers it from the copy after the first lookup, as the primary did, until the topic is registered', async () => {
+    const cluster = ns.server.servingCluster!;
+    const [client] = await oneOnEveryProcess(ns);
+    const first = await call(client!, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'LaterTopic' } });
+    assert.equal(first.code, ResponseCode.TOPIC_NOT_EXIST);
+    const forwarded = cluster.forwardedCount;
+    for (let i = 0; i < 3; i++) {
+      const again = await call(client!, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'LaterTopic' } });
+      assert.equal(again.code, ResponseCode.TOPIC_NOT_EXIST);
+      assert.equal(again.remark, first.remark, 'the primary\'s words');
+      assert.equal(again.body, null);
+    }
+    assert.equal(cluster.forwardedCount, forwarded, 'answered from the copy');
+    await cluster.collectReports();
+    assert.equal(notFound(), 4, 'each counted as TOPIC_NOT_EXIST, the copies\' too');
+
+    const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-late', brokerAddr: '127.0.0.1:10931', topics: [topic('LaterTopic'), topic('OtherTopic')] });
+    const registered = await broker.register();
+    assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? '');
+    assert.deepEqual(brokerNames(await route(client!, { topic: 'LaterTopic' })), ['broker-late'], 'the route, once its broker has the answer');
+  });
+});

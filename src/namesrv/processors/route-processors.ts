@@ -24,14 +24,14 @@ const getRouteInfoByTopic: Processor = (request, ctx) => {
   const body = zoneName
     ? encodeRoute(ctx, header.topic, flavor, (route) => filterByZone(route, zoneName))
     : cachedRoute(ctx, header.topic, flavor);
-  if (!body) {
-    return {
-      code: ResponseCode.TOPIC_NOT_EXIST,
-      remark: `No topic route info in name server for the topic: ${header.topic}${FAQ_SUGGESTION}`,
-    };
-  }
+  if (!body) return { code: ResponseCode.TOPIC_NOT_EXIST, remark: topicNotExistRemark(header.topic) };
   return { code: ResponseCode.SUCCESS, body };
 };
+
+/** What a lookup of a topic without a route is told (Java's words). */
+export function topicNotExistRemark(topic: string): string {
+  return `No topic route info in name server for the topic: ${topic}${FAQ_SUGGESTION}`;
+}
 
 /** Clients from 4.9.4 on, and those that ask, get standard JSON; older ones fastjson's. */
 function routeFlavor(version: number, header: HeaderOf<typeof GetRouteInfoHeader>): RouteFlavor {
