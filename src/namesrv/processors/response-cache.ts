@@ -47,10 +47,11 @@ const MAX_REST_FACTOR = 1024;
  * Safe because: an answer is built synchronously from the registry and stored with the
  * generations it was built at (RouteGenerations): the topic's own (moved by any change to its
  * queues or mappings, and when it is removed; a re-created topic has a new holder), the routed
- * brokers' (any change to broker groups some topic names, their addresses or filter servers), and the KV version (order-topic
- * config). It is served only while all three are unchanged; nothing else goes into a route
- * answer but the config switches, whose update calls `clear`. The cluster info depends on the
- * brokers only, the all-topics list on the topic set only. Memory is bounded by the byte budget
+ * brokers' (any change to broker groups some topic names, their addresses or filter servers),
+ * and the KV version (order-topic config). It is served only while all three are unchanged;
+ * nothing else goes into a route answer but the config switches, whose update calls `clear`.
+ * The cluster info depends on every broker-side change, the all-topics list on the topic set
+ * only. Memory is bounded by the byte budget
  * and by the registry's topics: only answers for topics that exist are kept. When the budget
  * fills with answers served less often than they were kept, the cache rests for a while
  * (REST_FACTOR): lookups are answered as fresh as before, without the keeping.
@@ -111,7 +112,7 @@ export class ResponseCache {
     return bytes;
   }
 
-  /** Whether answers are kept now (see REST_FACTOR). */
+  /** Whether the cache is resting: keeping no answers for now (see REST_FACTOR). */
   get isResting(): boolean {
     return this.restingFor > 0;
   }

@@ -828,8 +828,7 @@ export class RouteRegistry {
     if (sameList(before ?? [], servers)) return;
     if (servers.length === 0) this.filterServerTable.delete(key);
     else this.filterServerTable.set(key, { clusterName, brokerAddr, servers: [...servers] });
-    // Routes show the filter servers of their brokers' addresses.
-    this.changes.brokersChanged(true);
+    this.filterServersChanged();
   }
 
   /** Drops what the registry keeps per broker name once the name is gone for good. */
@@ -899,6 +898,11 @@ export class RouteRegistry {
     const generation = this.changes.topicChanged(topic, setChanged);
     if (queues) queues.generation = generation;
     if (brokerName !== null) this.unchanged.queuesChanged(brokerName);
+  }
+
+  /** A broker address's filter servers changed: routes show those of their brokers' addresses. */
+  private filterServersChanged(): void {
+    this.changes.brokersChanged(true);
   }
 
   /** Which clusters hold which broker names changed: the cluster info, no route. */
