@@ -24,6 +24,7 @@ export interface ServingClusterWiring {
   env: Readonly<Record<string, string | undefined>>;
   generations: RouteGenerationsView;
   /** The KV store's version: with orderMessageEnable, route answers carry KV order config. */
+  /** The order-topic config's version in KV (KvStore.namespaceVersion), which routes carry with orderMessageEnable. */
   kvVersion(): number;
   counters: NamesrvCounters;
   /** Signed-request checking (`aclEnable`); workers check lookups with the same accounts. */

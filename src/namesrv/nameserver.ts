@@ -174,7 +174,7 @@ export class NameServer {
         configuration: this.options.configuration,
         env: this.options.env ?? process.env,
         generations: this.registry.generations,
-        kvVersion: () => this.kv.version,
+        kvVersion: () => this.kv.namespaceVersion(ORDER_TOPIC_CONFIG_NAMESPACE),
         counters: this.counters,
         access,
         mayKeepRoutes: () => !this.isDraining && this.readiness().ready,

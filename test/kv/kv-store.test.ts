@@ -102,6 +102,24 @@ describe('KvStore', () => {
     assert.equal(kv.version, v1 + 2);
   });
 
+  it('moves a namespace\'s version only when that namespace changes, and every one when the table is read or taken back', async () => {
+    const kv = store(fileIn());
+    const order = () => kv.namespaceVersion('ORDER_TOPIC_CONFIG');
+    const v0 = order();
+    await kv.put('OTHER', 'K', 'V');
+    assert.equal(order(), v0, 'another namespace');
+    await kv.put('ORDER_TOPIC_CONFIG', 'TopicA', 'broker-a:4');
+    const v1 = order();
+    assert.ok(v1 > v0);
+    await kv.delete('ORDER_TOPIC_CONFIG', 'missing');
+    assert.equal(order(), v1, 'nothing deleted');
+    await kv.delete('ORDER_TOPIC_CONFIG', 'TopicA');
+    assert.ok(order() > v1);
+    const v2 = order();
+    kv.load();
+    assert.ok(order() > v2, 'the table read again');
+  });
+
   it('reloads what it wrote', async () => {
     const file = fileIn();
     const kv = store(file);
@@ -202,10 +220,13 @@ describe('KvStore with damaged files', () => {
     const kv = store(file);
     kv.load();
     const version = kv.version;
-    await assert.rejects(kv.put('NS', 'K', 'changed'));
+    const write = kv.put('NS', 'K', 'changed');
+    const visible = kv.namespaceVersion('NS');
+    await assert.rejects(write);
     assert.equal(fs.readFileSync(file, 'utf8'), JAVA_KV_BEFORE);
     assert.equal(kv.get('NS', 'K'), 'V', 'taken back');
     assert.ok(kv.version > version, 'caches built while it was visible are dropped');
+    assert.ok(kv.namespaceVersion('NS') > visible, 'those of the namespace too');
     const leftovers = fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.tmp'));
     assert.deepEqual(leftovers, []);
   });

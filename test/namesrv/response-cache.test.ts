@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NamesrvCounters } from '../../src/metrics/namesrv-counters.js';
+import { ORDER_TOPIC_CONFIG_NAMESPACE } from '../../src/namesrv/processors/broker-processors.js';
 import type { NamesrvContext, ProcessorSwitches } from '../../src/namesrv/processors/context.js';
 import { ResponseCache } from '../../src/namesrv/processors/response-cache.js';
 import { readRouteInfoHeader, routeProcessors } from '../../src/namesrv/processors/route-processors.js';
@@ -22,8 +23,10 @@ function routeServer(maxRouteBytes?: number) {
   const { registry } = makeRegistry();
   const cache = new ResponseCache(registry, maxRouteBytes);
   const counters = new NamesrvCounters();
-  const kvTable = new Map<string, string>();
-  const kv = { version: 0, get: (_ns: string, key: string) => kvTable.get(key) };
+  const kvTables = new Map<string, Map<string, string>>();
+  const kvVersions = new Map<string, number>();
+  let kvChanges = 0;
+  const kv = { namespaceVersion: (ns: string) => kvVersions.get(ns) ?? 0, get: (ns: string, key: string) => kvTables.get(ns)?.get(key) };
   const switches: { -readonly [K in keyof ProcessorSwitches]?: ProcessorSwitches[K] } = { orderMessageEnable: false, needWaitForService: false };
   const ctx = { registry, cache, kv, config: { namesrv: switches }, observer: counters, clock: new ManualClock(), startedAt: 0, logger: silentLogger() } as unknown as NamesrvContext;
   const connection = { id: 1, remoteAddress: '127.0.0.1:1' } as Connection;
@@ -37,9 +40,10 @@ function routeServer(maxRouteBytes?: number) {
     assert.equal(reply.code, ResponseCode.SUCCESS, reply.remark ?? '');
     return { bytes: reply.body!, route: decodeTopicRouteData(reply.body!) };
   };
-  const putKv = (key: string, value: string) => {
-    kvTable.set(key, value);
-    kv.version++;
+  const putKv = (key: string, value: string, namespace = ORDER_TOPIC_CONFIG_NAMESPACE) => {
+    if (!kvTables.has(namespace)) kvTables.set(namespace, new Map());
+    kvTables.get(namespace)!.set(key, value);
+    kvVersions.set(namespace, ++kvChanges);
   };
   return { registry, cache, counters, switches, ask, route, putKv };
 }
@@ -147,6 +151,24 @@ describe('route answers cached as bytes', () => {
     s.switches.orderMessageEnable = false;
     s.cache.clear();
     assert.equal(s.route('TopicA').route.orderTopicConf ?? null, null);
+  });
+
+  it('keeps its answers through KV writes routes do not carry: other namespaces, or any without orderMessageEnable', () => {
+    const s = routeServer();
+    s.switches.orderMessageEnable = true;
+    s.registry.registerBroker(registration());
+    for (let i = 0; i < 2; i++) s.route('TopicA');
+    let hits = s.counters.routeCache.hit;
+    s.putKv('someKey', 'someValue', 'SOME_OTHER_NAMESPACE');
+    s.route('TopicA');
+    assert.equal(s.counters.routeCache.hit, hits + 1, 'another namespace');
+    s.switches.orderMessageEnable = false;
+    s.cache.clear();
+    for (let i = 0; i < 2; i++) s.route('TopicA');
+    hits = s.counters.routeCache.hit;
+    s.putKv('TopicA', 'broker-a:4');
+    assert.equal(s.route('TopicA').route.orderTopicConf ?? null, null);
+    assert.equal(s.counters.routeCache.hit, hits + 1, 'order config is not in routes now');
   });
 
   it('each JSON flavour is its own answer', () => {

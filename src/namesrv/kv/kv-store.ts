@@ -35,6 +35,9 @@ export class KvStore {
   /** What is on disk. */
   private durable: KvTable = new Map();
   private changes = 0;
+  /** The change number at which each namespace last changed; every one at `wholeTableChangedAt`. */
+  private readonly namespaceChanges = new Map<string, number>();
+  private wholeTableChangedAt = 0;
   private pending: PendingChange[] = [];
   private writing: Promise<void> | null = null;
   /** After falling back to `.bak`, the next save must not overwrite that good copy with the bad file. */
@@ -45,6 +48,14 @@ export class KvStore {
   /** Bumped on every change, so caches of anything derived from the table can tell they are stale. */
   get version(): number {
     return this.changes;
+  }
+
+  /**
+   * Moves whenever `namespace`'s entries may have changed, and only then: a cache of something
+   * derived from one namespace (routes from the order-topic config) is not dropped by writes to others.
+   */
+  namespaceVersion(namespace: string): number {
+    return Math.max(this.namespaceChanges.get(namespace) ?? 0, this.wholeTableChangedAt);
   }
 
   get path(): string {
@@ -93,7 +104,7 @@ export class KvStore {
       { namespace, key, value },
       current === undefined ? 'putKVConfig create new Namespace' : current.has(key) ? 'putKVConfig update config item' : 'putKVConfig create new config item',
     );
-    return this.change((table) => void table.set(namespace, new Map(table.get(namespace)).set(key, value)));
+    return this.change(namespace, (table) => void table.set(namespace, new Map(table.get(namespace)).set(key, value)));
   }
 
   get(namespace: string, key: string): string | undefined {
@@ -105,7 +116,7 @@ export class KvStore {
     const current = this.table.get(namespace);
     if (!current?.has(key)) return this.idle(); // answered once what came before is on disk
     this.options.logger.info({ namespace, key, value: current.get(key) }, 'deleteKVConfig delete a config item');
-    return this.change((table) => {
+    return this.change(namespace, (table) => {
       const entries = table.get(namespace);
       if (!entries?.has(key)) return;
       const updated = new Map(entries);
@@ -142,12 +153,12 @@ export class KvStore {
     return serializeKvTable(this.table);
   }
 
-  private change(apply: (table: KvTable) => void): Promise<void> {
+  private change(namespace: string, apply: (table: KvTable) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const table = new Map(this.table);
       apply(table);
       this.table = table;
-      this.changes++;
+      this.namespaceChanges.set(namespace, ++this.changes);
       this.pending.push({ apply, done: (error) => (error ? reject(error) : resolve()) });
       this.writing ??= this.writeAll();
     });
@@ -170,7 +181,7 @@ export class KvStore {
         const table: KvTable = new Map(this.durable);
         for (const change of this.pending) change.apply(table);
         this.table = table;
-        this.changes++;
+        this.wholeTableChangedAt = ++this.changes;
         for (const change of batch) change.done(error as Error);
         continue;
       }
@@ -184,7 +195,7 @@ export class KvStore {
   private replaceTable(table: KvTable): void {
     this.table = table;
     this.durable = table;
-    this.changes++;
+    this.wholeTableChangedAt = ++this.changes;
   }
 }
 

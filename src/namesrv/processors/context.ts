@@ -19,7 +19,8 @@ export interface ProcessorSwitches {
 }
 
 export interface KvAccess {
-  readonly version: number;
+  /** Moves whenever the namespace's entries may have changed (KvStore.namespaceVersion). */
+  namespaceVersion(namespace: string): number;
   /** Resolves once the change is durable. */
   put(namespace: string, key: string, value: string): Promise<void>;
   get(namespace: string, key: string): string | undefined;

@@ -73,7 +73,8 @@ export function readRouteInfoHeader(extFields: ExtFields | null): HeaderOf<typeo
 }
 
 function cachedRoute(ctx: NamesrvContext, topic: string, flavor: RouteFlavor): Buffer | null {
-  const kvVersion = ctx.kv.version;
+  // Routes carry KV only with orderMessageEnable, and then only the order-topic config.
+  const kvVersion = ctx.config.namesrv.orderMessageEnable ? ctx.kv.namespaceVersion(ORDER_TOPIC_CONFIG_NAMESPACE) : 0;
   const cached = ctx.cache.getRoute(topic, flavor, kvVersion);
   ctx.observer.routeCacheLookup(cached !== undefined);
   if (cached) return cached;
