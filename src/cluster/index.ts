@@ -53,7 +53,7 @@ export function startServingCluster(wiring: ServingClusterWiring): ServingCluste
     listener: wiring.listener,
     logger: wiring.logger,
     // Route answers depend on the registry and on these switches only, and with
-    // orderMessageEnable on the KV store (order-topic config): any KV change then stales them all.
+    // orderMessageEnable on the order-topic config in KV: a change to it then stales them all.
     changes: new RouteChangeFeed(
       wiring.generations,
       () => `${switches.orderMessageEnable} ${switches.needWaitForService} ${switches.waitSecondsForService} ${switches.orderMessageEnable ? wiring.kvVersion() : ''}`,
