@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { NameServerClient } from '../../src/client/namesrv/name-server-client.js';
 import { topic } from '../support/fake-broker.js';
-import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir, visible, WAIT_MS } from '../support/browser.js';
+import { findChromium, launchChromium, NO_CHROMIUM, keepScreenshot, visible, WAIT_MS } from '../support/browser.js';
 import { startConsoleScenario, type ConsoleScenario } from '../support/console-scenario.js';
 import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 
@@ -27,7 +27,6 @@ describe('web console in Chromium', { skip: chromiumPath ? false : NO_CHROMIUM }
   let scenario: ConsoleScenario;
   let browser: Browser;
   let page: Page;
-  const shots = screenshotDir();
 
   before(async () => {
     scenario = await startConsoleScenario();
@@ -41,7 +40,7 @@ describe('web console in Chromium', { skip: chromiumPath ? false : NO_CHROMIUM }
   });
 
   const open = (hash: string) => page.goto(`${scenario.url}#${hash}`);
-  const screenshot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  const screenshot = (name: string) => keepScreenshot(page, name);
 
   test('Overview shows the version, the listen address and the counts', async () => {
     await open('/');
@@ -208,7 +207,7 @@ describe('web console of a NameServer with aclEnable=true, in Chromium', { skip:
     await visible(loginForm());
     await signIn('console-admin', 'not-the-secret');
     await visible(page.getByRole('alert').filter({ hasText: 'unknown accessKey or wrong secretKey' }));
-    await page.screenshot({ path: path.join(screenshotDir(), 'sign-in.png'), fullPage: true });
+    await keepScreenshot(page, 'sign-in');
     apiCalls.length = 0;
     await signIn('console-admin', 'admin-secret');
     await visible(page.locator('.card', { hasText: 'Remoting' }));

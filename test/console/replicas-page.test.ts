@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { findChromium, launchChromium, NO_CHROMIUM, screenshotDir, visible, WAIT_MS } from '../support/browser.js';
+import { findChromium, launchChromium, NO_CHROMIUM, keepScreenshot, visible, WAIT_MS } from '../support/browser.js';
 import { startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
 import { startTestController } from '../controller/controller-harness.js';
 import { startReplicasScenario, storeWhere, type ReplicasScenario } from '../support/replicas-scenario.js';
@@ -29,7 +28,6 @@ describe('the console\'s Replicas page, in Chromium', { skip: chromiumPath ? fal
   let plain: RunningNameServer;
   let browser: Browser;
   let page: Page;
-  const shots = screenshotDir();
 
   before(async () => {
     scenario = await startReplicasScenario();
@@ -44,7 +42,7 @@ describe('the console\'s Replicas page, in Chromium', { skip: chromiumPath ? fal
     await plain?.stop();
   });
 
-  const screenshot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  const screenshot = (name: string) => keepScreenshot(page, name);
 
   test('is in the navigation, and says where the controller runs, that it leads, and on which store', async () => {
     await page.goto(`${scenario.url}#/`);
@@ -104,7 +102,7 @@ describe('the console\'s Replicas page, in Chromium', { skip: chromiumPath ? fal
       const dead = dark.locator('tr[data-replica="DefaultCluster/broker-a/1"] .tag', { hasText: 'not alive' });
       await visible(dead);
       assert.equal(await colourOf(dead), 'rgb(255, 123, 114)');
-      await dark.screenshot({ path: path.join(shots, 'replicas-dark.png'), fullPage: true });
+      await keepScreenshot(dark, 'replicas-dark');
     } finally {
       await dark.close();
     }
