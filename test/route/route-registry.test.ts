@@ -351,6 +351,23 @@ describe('route registry: topic counts per broker name', () => {
     assert.equal(registry.topicCountOf('broker-b'), 0);
     assert.equal(registry.topicCountOf('nobody'), 0);
   });
+
+  it('an unregistered broker leaves no queues behind, whatever topics it gained and lost before', () => {
+    const { registry } = makeRegistry({ deleteTopicWithBrokerRegistration: true });
+    const other = { brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', connectionId: 2 };
+    registry.registerBroker(registration({ ...other, topics: [topicConfig('Shared'), topicConfig('OnlyB')] }));
+    for (let round = 1; round <= 40; round++) {
+      // Each round lists other topics: the ones it leaves out are deleted, the ones it brings are new.
+      const topics = ['Shared', ...Array.from({ length: 30 }, (_, i) => `Churn-${(round * 7 + i) % 45}`)].map((t) => topicConfig(t));
+      registry.registerBroker(registration({ topics, dataVersion: version(round) }));
+      if (round % 5 === 0) registry.deleteTopic(`Churn-${round % 45}`);
+    }
+    assert.ok(registry.topicCountOf('broker-a') > 0);
+    registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 }]);
+    assert.equal(registry.topicCountOf('broker-a'), 0);
+    assert.deepEqual(registry.allTopics().sort(), ['OnlyB', 'Shared']);
+    for (const topic of registry.allTopics()) assert.deepEqual(registry.topicBrokerNames(topic), ['broker-b']);
+  });
 });
 
 describe('per-topic debug lines', () => {

@@ -19,6 +19,7 @@ import type { Logger } from '../../util/logger.js';
 import { BrokerLiveTable, DEFAULT_BROKER_TIMEOUT_MS, type BrokerLiveInfo } from './broker-live-table.js';
 import { QueueDataPool } from './queue-data-pool.js';
 import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
+import { BrokerTopics } from './broker-topics.js';
 import { TopicQueues } from './topic-queues.js';
 import { TOPIC_ROW_FIELDS, decodedRegistrationOf, nameReader, topicKeySet, type DecodedRegistration } from './topic-rows.js';
 import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
@@ -138,8 +139,7 @@ export class RouteRegistry {
   private readonly filterServerTable = new Map<string, { clusterName: string; brokerAddr: string; servers: string[] }>();
   private readonly topicQueueMappingInfoTable = new Map<string, Map<string, TopicQueueMappingInfo>>();
   private readonly queuePool = new QueueDataPool();
-  /** broker name → how many topics it serves. */
-  private readonly topicCounts = new Map<string, number>();
+  private readonly brokerTopics = new BrokerTopics((topic, brokerName) => this.topicQueueTable.get(topic)?.has(brokerName) ?? false);
   private readonly unchanged = new UnchangedRegistrations();
   private readonly unregistrations: UnregistrationQueue;
   private readonly changes = new RouteGenerations();
@@ -260,7 +260,7 @@ export class RouteRegistry {
         return result;
       }
       if (topics.fingerprint && applied === 'whole') {
-        const exactTopics = slot.role === 'slave' || (this.topicCounts.get(brokerName) ?? 0) === topics.body.topics.size;
+        const exactTopics = slot.role === 'slave' || this.brokerTopics.count(brokerName) === topics.body.topics.size;
         this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
       } else {
         this.unchanged.forget(clusterName, brokerAddr);
@@ -442,23 +442,18 @@ export class RouteRegistry {
       if (!removedBrokers.has(req.brokerName)) reducedBrokers.add(req.brokerName);
     }
 
-    // One pass over the topics for the whole batch, as Java's cleanTopicByUnRegisterRequests.
-    const readOnly = [...reducedBrokers].filter((name) => this.brokerAddrTable.get(name)?.enableActingMaster && this.isNoMasterExists(name));
-    if (removedBrokers.size > 0 || readOnly.length > 0) {
-      // Deleting the entry being visited is safe in a Map iteration; entries are only updated otherwise.
-      // forEach, not for-of: no entry array per topic (a pass may visit 100,000s).
-      this.topicQueueTable.forEach((queues, topic) => {
-        // From the last, as removing shifts the ones after; no list of names per topic.
-        for (let i = queues.size - 1; i >= 0; i--) {
-          const brokerName = queues.brokerNameAt(i);
-          if (removedBrokers.has(brokerName)) this.removeQueueData(topic, brokerName, 'broker unregistered');
-        }
-        // The master is gone: its queues stay readable through the slaves, but not writable.
-        for (const brokerName of readOnly) {
-          const q = queues.get(brokerName);
-          if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
-        }
-      });
+    // Java makes one pass over every topic for the batch (cleanTopicByUnRegisterRequests); here
+    // each broker name's own topics are visited.
+    for (const brokerName of removedBrokers) {
+      for (const topic of this.brokerTopics.candidatesOf(brokerName)) this.removeQueueData(topic, brokerName, 'broker unregistered');
+    }
+    for (const brokerName of reducedBrokers) {
+      if (!this.brokerAddrTable.get(brokerName)?.enableActingMaster || !this.isNoMasterExists(brokerName)) continue;
+      // The master is gone: its queues stay readable through the slaves, but not writable.
+      for (const topic of this.brokerTopics.candidatesOf(brokerName)) {
+        const q = this.topicQueueTable.get(topic)?.get(brokerName);
+        if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
+      }
     }
     for (const brokerName of removedBrokers) this.forgetBrokerName(brokerName);
   }
@@ -624,7 +619,7 @@ export class RouteRegistry {
 
   /** How many topics a broker name serves (kept as queues change, no pass over the topics). */
   topicCountOf(brokerName: string): number {
-    return this.topicCounts.get(brokerName) ?? 0;
+    return this.brokerTopics.count(brokerName);
   }
 
   /** The broker names with queues of a topic; empty when it has none. */
@@ -698,7 +693,7 @@ export class RouteRegistry {
       filterServers: this.filterServerTable.size,
       queueMappings: this.topicQueueMappingInfoTable.size,
       pooledQueueData: this.queuePool.size,
-      topicCounts: this.topicCounts.size,
+      brokerTopics: this.brokerTopics.size,
       unchangedRecords: unchanged.records,
       queueEpochs: unchanged.epochs,
       pendingUnregistrations: this.unregistrations.length,
@@ -745,14 +740,14 @@ export class RouteRegistry {
     } else {
       byBroker.set(queues);
     }
-    if (existing === undefined) this.topicCounts.set(brokerName, (this.topicCounts.get(brokerName) ?? 0) + 1);
+    if (existing === undefined) this.brokerTopics.added(brokerName, topic);
     this.topicChanged(topic, byBroker, brokerName, isNew);
   }
 
   private removeQueueData(topic: string, brokerName: string, why: string): void {
     const byBroker = this.topicQueueTable.get(topic);
     if (!byBroker?.delete(brokerName)) return;
-    this.topicCounts.set(brokerName, (this.topicCounts.get(brokerName) ?? 1) - 1);
+    this.brokerTopics.removed(brokerName);
     const gone = byBroker.size === 0;
     if (gone) {
       this.topicQueueTable.delete(topic);
@@ -836,7 +831,7 @@ export class RouteRegistry {
     if (this.brokerAddrTable.has(brokerName)) return;
     this.unchanged.brokerNameGone(brokerName);
     this.queuePool.brokerNameGone(brokerName);
-    this.topicCounts.delete(brokerName);
+    this.brokerTopics.forget(brokerName);
   }
 
   /**
@@ -849,12 +844,11 @@ export class RouteRegistry {
     this.topicDebug = debugEnabled(this.logger);
   }
 
-  /** The topics a broker name serves: a pass over every topic, as Java makes for per-broker operations. */
+  /** The topics a broker name serves. */
   private topicsOf(brokerName: string): string[] {
-    const topics: string[] = [];
-    for (const [topic, queues] of this.topicQueueTable) if (queues.has(brokerName)) topics.push(topic);
-    return topics;
+    return this.brokerTopics.topicsOf(brokerName);
   }
+
 
   private isNoMasterExists(brokerName: string): boolean {
     const addrs = this.brokerAddrTable.get(brokerName)?.brokerAddrs;
