@@ -1,4 +1,5 @@
 import type { CloseReason } from '../remoting/connection/close-reason.js';
+import type { RegisterBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
 import type { WorkerAcl } from './worker-access.js';
 
@@ -62,6 +63,8 @@ export type ToWorker =
   | { t: 'acl'; rules: string | null }
   /** Stop accepting and serve nothing from the cache; answer `idle` once no connection is left. */
   | { t: 'drain' }
+  /** Send the register body held for the forwarded request `seq` (`body`). */
+  | { t: 'send-body'; seq: number }
   /** Send the served counts now (a scrape is waiting for them). */
   | { t: 'report' }
   | { t: 'stop' };
@@ -79,7 +82,10 @@ export type FromWorker =
   | { t: 'open'; connection: number; remoteAddress: string; secure: boolean }
   /** A connection reported `open` closed. */
   | { t: 'closed'; connection: number; reason: CloseReason }
-  | { t: 'request'; seq: number; connection: number; request: RemotingCommand }
+  /** `held`: the request's large JSON register body stayed with the worker (its `body` is null); this is its fingerprint. */
+  | { t: 'request'; seq: number; connection: number; request: RemotingCommand; held?: RegisterBodyFingerprint }
+  /** The register body held for request `seq`, or null when the worker no longer has it. */
+  | { t: 'body'; seq: number; body: Uint8Array | null }
   | { t: 'invalidated'; epoch: number }
   /** `asked`: the answer to a `report` message, not a periodic report. */
   | { t: 'served'; delta: ServedDelta; asked?: boolean }

@@ -5,6 +5,7 @@ import type { CloseReason } from '../remoting/connection/close-reason.js';
 import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
 import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFront, type RequestHandler, type Traffic } from '../remoting/remoting-server.js';
 import type { Logger } from '../util/logger.js';
+import { holdRegisterBody } from '../namesrv/processors/held-register-body.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
 import type { RouteChangeFeed } from './route-change-feed.js';
@@ -46,6 +47,8 @@ class WorkerHandle {
   ready = false;
   /** Waiting for the answer to a `report` message. */
   reportWaiters: Array<() => void> = [];
+  /** Register bodies asked for (`send-body`), by request. */
+  readonly bodyWaiters = new Map<number, { resolve(body: Buffer): void; reject(err: Error): void }>();
   constructor(
     readonly worker: Worker,
     readonly slot: number,
@@ -137,6 +140,12 @@ export class ServingCluster implements RemotingFront {
     for (const handle of this.handles.values()) accepted += handle.accepted;
     return accepted;
   }
+
+  /**
+   * Large JSON register bodies fetched from the workers that held them: those whose fingerprint
+   * did not show them unchanged (the others never crossed to this process).
+   */
+  registerBodiesFetched = 0;
 
   /** Requests workers forwarded here instead of answering them from a copy. */
   get forwardedCount(): number {
@@ -288,8 +297,20 @@ export class ServingCluster implements RemotingFront {
       }
       case 'closed':
         return this.connectionClosed(message.connection, message.reason);
-      case 'request':
-        return this.request(handle, message.seq, message.connection, reviveCommand(message.request));
+      case 'request': {
+        const request = reviveCommand(message.request);
+        if (message.held) holdRegisterBody(request, { fingerprint: message.held, fetch: () => this.fetchBody(handle, message.seq) });
+        return this.request(handle, message.seq, message.connection, request);
+      }
+      case 'body': {
+        const waiter = handle.bodyWaiters.get(message.seq);
+        if (!waiter) return;
+        handle.bodyWaiters.delete(message.seq);
+        const body = message.body;
+        if (body) waiter.resolve(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+        else waiter.reject(new Error('the serving process no longer holds the register body'));
+        return;
+      }
       case 'invalidated':
         for (const [epoch, wait] of this.ackWaits) if (epoch <= message.epoch) this.acknowledge(epoch, wait, handle);
         return;
@@ -309,6 +330,15 @@ export class ServingCluster implements RemotingFront {
       case 'log':
         return relayWorkerLog(this.options.logger, message.line);
     }
+  }
+
+  /** The register body a worker held for its request `seq` (see HeldRegisterBody). */
+  private fetchBody(handle: WorkerHandle, seq: number): Promise<Buffer> {
+    this.registerBodiesFetched++;
+    return new Promise((resolve, reject) => {
+      handle.bodyWaiters.set(seq, { resolve, reject });
+      handle.send({ t: 'send-body', seq });
+    });
   }
 
   private request(handle: WorkerHandle, seq: number, connectionId: number, request: RemotingCommand): void {
@@ -366,6 +396,8 @@ export class ServingCluster implements RemotingFront {
   private exited(handle: WorkerHandle, code: number | null, signal: string | null): void {
     this.handles.delete(handle.worker.id);
     for (const resolve of handle.reportWaiters.splice(0)) resolve();
+    for (const waiter of handle.bodyWaiters.values()) waiter.reject(new Error('the serving process holding the register body exited'));
+    handle.bodyWaiters.clear();
     this.closedTraffic.bytesIn += handle.traffic.bytesIn;
     this.closedTraffic.bytesOut += handle.traffic.bytesOut;
     this.acceptedBefore += handle.accepted;

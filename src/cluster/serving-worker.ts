@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
+import { HOLD_FROM_BYTES } from '../namesrv/processors/held-register-body.js';
+import { registerBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
+import { MQVersion } from '../protocol/mq-version.js';
 import { routeAnswerKey, topicNotExistRemark } from '../namesrv/processors/route-processors.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
@@ -71,6 +74,8 @@ export class ServingWorker {
   private slot = 0;
   private nextSeq = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Large JSON register bodies of forwarded requests not answered yet, by request: the primary fetches one only to decode it. */
+  private readonly heldBodies = new Map<number, Buffer>();
   /** Route lookups forwarded and not answered yet, by answer key: others for the same key wait instead of forwarding too. */
   private readonly inFlight = new Map<string, Waiter[]>();
   private serverVersion = 0;
@@ -123,6 +128,9 @@ export class ServingWorker {
         return;
       case 'report':
         this.report(true);
+        return;
+      case 'send-body':
+        this.send({ t: 'body', seq: message.seq, body: this.heldBodies.get(message.seq) ?? null });
         return;
       case 'stop':
         void this.stop();
@@ -215,11 +223,16 @@ export class ServingWorker {
       this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
     }
     const seq = this.nextSeq++;
+    const held = holdsRegisterBody(request) ? registerBodyFingerprint(request.body!, { legacy: false }) : undefined;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, coalesced });
-      this.send({ t: 'request', seq, connection: this.globalId(connection.id), request });
+      const connectionId = this.globalId(connection.id);
+      if (!held) return this.send({ t: 'request', seq, connection: connectionId, request });
+      this.heldBodies.set(seq, request.body!);
+      this.send({ t: 'request', seq, connection: connectionId, request: { ...request, body: null }, held });
     });
   }
+
 
   /**
    * The lookups that waited for a forwarded one: answered from its body when it is a copy the
@@ -236,6 +249,7 @@ export class ServingWorker {
   }
 
   private answered(message: Extract<ToWorker, { t: 'response' }>): void {
+    this.heldBodies.delete(message.seq);
     const pending = this.pending.get(message.seq);
     if (!pending) return;
     this.pending.delete(message.seq);
@@ -310,3 +324,22 @@ export class ServingWorker {
     return (globalId - this.slot) / MAX_WORKER_SLOTS;
   }
 }
+
+/**
+ * A REGISTER_BROKER whose body the primary may never need: large, JSON (not compressed: those are
+ * small, and fingerprinted as they inflate), from a broker of 3.0.11 or later (whose bodies carry
+ * the data version the fingerprint leaves out).
+ */
+function holdsRegisterBody(request: RemotingCommand): boolean {
+  const body = request.body;
+  return (
+    request.code === RequestCode.REGISTER_BROKER &&
+    body !== null &&
+    body.length >= HOLD_FROM_BYTES &&
+    body[0] === OPEN_BRACE &&
+    (request.extFields?.compressed ?? 'false').toLowerCase() === 'false' &&
+    request.version >= MQVersion.V3_0_11
+  );
+}
+
+const OPEN_BRACE = 0x7b;

@@ -108,3 +108,46 @@ describe('serving processes keep the word that a topic has no route', () => {
     assert.deepEqual(brokerNames(await route(client!, { topic: 'LaterTopic' })), ['broker-late'], 'the route, once its broker has the answer');
   });
 });
+
+describe('serving processes hold large register bodies until the primary needs them', () => {
+  let ns: RunningNameServer;
+  before(async () => {
+    ns = await startNameServer({ servingProcesses: 2 });
+  });
+  after(async () => {
+    await ns?.stop();
+  });
+
+  const manyTopics = (extra: string[] = []) => [...Array.from({ length: 3_000 }, (_, i) => topic(`HeldTopic-${i}`)), ...extra.map((t) => topic(t))];
+
+  it('a re-registration whose topics did not change never sends its body across; a changed one does, and is applied', async () => {
+    const cluster = ns.server.servingCluster!;
+    const { registrations } = ns.server.counters;
+    const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-big', brokerAddr: '127.0.0.1:10941', topics: manyTopics() });
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.equal(cluster.registerBodiesFetched, 1, 'a first registration is decoded: its body is fetched');
+    const client = await ns.connect();
+    assert.deepEqual(brokerNames(await route(client, { topic: 'HeldTopic-2999' })), ['broker-big']);
+
+    const unchangedBefore = registrations.unchanged;
+    broker.dataVersion = { ...broker.dataVersion, counter: broker.dataVersion.counter + 1 };
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.equal(registrations.unchanged, unchangedBefore + 1);
+    assert.equal(cluster.registerBodiesFetched, 1, 'the same topics with a new data version: the fingerprint was enough');
+
+    broker.setTopics(manyTopics(['HeldTopicAdded']));
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.equal(cluster.registerBodiesFetched, 2);
+    assert.deepEqual(brokerNames(await route(client, { topic: 'HeldTopicAdded' })), ['broker-big']);
+  });
+
+  it('checks a held body against its crc32 once fetched, and refuses a mismatch', async () => {
+    const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-crc', brokerAddr: '127.0.0.1:10951', topics: manyTopics(['CrcTopic']) });
+    const refused = await broker.register({ corruptCrc: true });
+    assert.equal(refused.code, ResponseCode.SYSTEM_ERROR);
+    assert.equal(refused.remark, 'crc32 not match');
+    const client = await ns.connect();
+    const lookup = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'CrcTopic' } });
+    assert.equal(lookup.code, ResponseCode.TOPIC_NOT_EXIST);
+  });
+});

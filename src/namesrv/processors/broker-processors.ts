@@ -22,6 +22,7 @@ import type { DecodedRegistration } from '../route/topic-rows.js';
 import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
+import { heldRegisterBodyOf, type HeldRegisterBody } from './held-register-body.js';
 import type { RegisterBodyRead } from './register-body-decoder.js';
 import { BodyCrcMismatch } from './register-body-job.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
@@ -35,7 +36,7 @@ const registerBroker: Processor = (request, ctx, connection) => {
   // Some 5.x brokers send a compressed body flagged `compressed=false`; a JSON body starts with '{'.
   const compressed = header.compressed === true || isZlibStream(body);
   const legacy = request.version < MQVersion.V3_0_11;
-  const registration: Registration = { header, body, compressed, legacy };
+  const registration: Registration = { header, body, held: heldRegisterBodyOf(request), compressed, legacy };
 
   // A broker's registrations apply in the order they came, even when one waits for its body to decode.
   const key = `${header.clusterName}\u0000${header.brokerAddr}`;
@@ -59,6 +60,8 @@ function isZlibStream(body: Buffer | null): boolean {
 interface Registration {
   header: RegisterBrokerHeaderFields;
   body: Buffer | null;
+  /** A large JSON body left with the serving process that read it (`body` is then null). */
+  held: HeldRegisterBody | undefined;
   compressed: boolean;
   /** From a broker older than 3.0.11, whose body is only the topic config wrapper. */
   legacy: boolean;
@@ -78,7 +81,7 @@ class RegistrationRefused extends Error {
 
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
   // A compressed body inflates off the event loop (once: the fingerprint is taken as it inflates).
-  const read = ctx.registerBodies.read(registration.body, registration, ctx.config.registerBodyLimits);
+  const read = registration.held ? ctx.registerBodies.readHeld(registration.held) : ctx.registerBodies.read(registration.body, registration, ctx.config.registerBodyLimits);
   if (!(read instanceof Promise)) return registerRead(ctx, connection, registration, read);
   return read.then((ready) => (connection.isOpen ? registerRead(ctx, connection, registration, ready) : CONNECTION_CLOSED));
 }

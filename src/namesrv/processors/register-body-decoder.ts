@@ -7,6 +7,7 @@ import { decodedRegistrationOf, type DecodedRegistration } from '../route/topic-
 import { BodyCrcMismatch, decodeBodyBytes, type BodyForm, type DecodeJob, type DecodeReply } from './register-body-job.js';
 import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
 import { DEFAULT_REGISTER_BODY_LIMITS, type RegisterBodyLimits } from '../config/server-extras-config.js';
+import type { HeldRegisterBody } from './held-register-body.js';
 import { RegisterBodyInflater, type InflateChunks } from './register-body-inflater.js';
 
 /** Bodies at least this large are decoded on the worker thread. */
@@ -105,6 +106,11 @@ export class RegisterBodyDecoder {
         return this.decode(records, 'records', null);
       },
     }));
+  }
+
+  /** A JSON body held by the serving process that read it: its fingerprint now, its bytes fetched only to be decoded. */
+  readHeld(held: HeldRegisterBody): RegisterBodyRead {
+    return { fingerprint: held.fingerprint, decode: (crc32) => held.fetch().then((bytes) => this.decode(bytes, 'json', crc32)) };
   }
 
   /** Decodes a JSON body, or the records of an inflated compressed one, checking `crc32` first when given. */
