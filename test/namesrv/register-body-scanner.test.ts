@@ -95,6 +95,23 @@ describe('reading register bodies in the form Java brokers write', () => {
     }
   });
 
+  it('compares long names and field names at every byte, in whole words and in the tail', () => {
+    const json = body([config('TopicA'), config('LongTopicName-01')]).toString('utf8');
+    assert.ok(scanRegisterBody(Buffer.from(json)), 'the plain form is read');
+    const variants: Record<string, string> = {
+      'a name unlike its key in its first word': json.replace('"topicName":"LongTopicName-01"', '"topicName":"XongTopicName-01"'),
+      'a name unlike its key in its tail (the bytes after the last whole word)': json.replace('"topicName":"LongTopicName-01"', '"topicName":"LongTopicName-0X"'),
+      'a name unlike its key in its last word': json.replace('"topicName":"TopicA"', '"topicName":"TopicX"'),
+      'a name one byte longer than its key': json.replace('"topicName":"TopicA"', '"topicName":"TopicAA"'),
+      'a field name changed': json.replace(',"readQueueNums":', ',"readQueueNumX":'),
+      'another field name changed': json.replace(',"writeQueueNums":', ',"writeQueueNumz":'),
+    };
+    for (const [what, text] of Object.entries(variants)) {
+      assert.notEqual(text, json, `${what}: the variant differs`);
+      assert.equal(scanRegisterBody(Buffer.from(text)), null, what);
+    }
+  });
+
   it('finds a name twice among thousands, and tells apart names sharing a prefix or a length', () => {
     const topics = Array.from({ length: 5000 }, (_, i) => config(`T-${i}`));
     const json = body(topics).toString('utf8');

@@ -125,21 +125,38 @@ function isScalarByte(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2d || c === 0x2b || c === 0x2e;
 }
 
-const ATTRIBUTES_EMPTY = Buffer.from('"attributes":{},');
-const ORDER = Buffer.from('"order":');
-const TRUE = Buffer.from('true');
-const FALSE = Buffer.from('false');
-const PERM = Buffer.from(',"perm":');
-const READ_QUEUE_NUMS = Buffer.from(',"readQueueNums":');
-const TOPIC_FILTER_TYPE = Buffer.from(',"topicFilterType":');
-const TOPIC_NAME = Buffer.from(',"topicName":');
-const TOPIC_SYS_FLAG = Buffer.from(',"topicSysFlag":');
-const WRITE_QUEUE_NUMS = Buffer.from(',"writeQueueNums":');
+/** A literal compared four bytes at a time: its bytes, and their little-endian 32-bit words. */
+interface Literal {
+  length: number;
+  bytes: Buffer;
+  words: Uint32Array;
+}
 
-/** Whether `literal` is at `at`. */
-function at(bytes: Buffer, pos: number, literal: Buffer): boolean {
+function literal(text: string): Literal {
+  const bytes = Buffer.from(text, 'latin1');
+  const words = new Uint32Array(bytes.length >> 2);
+  for (let i = 0; i < words.length; i++) words[i] = bytes.readUInt32LE(i * 4);
+  return { length: bytes.length, bytes, words };
+}
+
+const ATTRIBUTES_EMPTY = literal('"attributes":{},');
+const ORDER = literal('"order":');
+const TRUE = literal('true');
+const FALSE = literal('false');
+const PERM = literal(',"perm":');
+const READ_QUEUE_NUMS = literal(',"readQueueNums":');
+const TOPIC_FILTER_TYPE = literal(',"topicFilterType":');
+const TOPIC_NAME = literal(',"topicName":');
+const TOPIC_SYS_FLAG = literal(',"topicSysFlag":');
+const WRITE_QUEUE_NUMS = literal(',"writeQueueNums":');
+
+/** Whether `literal` is at `pos`: four bytes at a time (one load each through `view`), then the rest. */
+function at(bytes: Buffer, view: DataView, pos: number, literal: Literal): boolean {
   if (pos + literal.length > bytes.length) return false;
-  for (let i = 0; i < literal.length; i++) if (bytes[pos + i] !== literal[i]) return false;
+  const words = literal.words;
+  let i = 0;
+  for (; i < words.length; i++) if (view.getUint32(pos + i * 4, true) !== words[i]) return false;
+  for (let j = i * 4; j < literal.length; j++) if (bytes[pos + j] !== literal.bytes[j]) return false;
   return true;
 }
 
@@ -155,6 +172,7 @@ function scanTopicTable(bytes: Buffer, start: number): { names: PackedNames; num
   const names = new PackedNameSet();
   let numbers = new Int32Array(1024 * TOPIC_ROW_FIELDS);
   const int = { value: 0, end: 0 };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = start + 1;
   if (bytes[pos] === CLOSE_BRACE) return { names: names.packed(), numbers: numbers.subarray(0, 0), end: pos + 1 };
   const length = bytes.length;
@@ -175,30 +193,30 @@ function scanTopicTable(bytes: Buffer, start: number): { names: PackedNames; num
     if (keyEnd >= length || bytes[keyEnd + 1] !== COLON || bytes[keyEnd + 2] !== OPEN_BRACE) return null;
     if (digitsOnly || !names.add(bytes, keyStart, keyEnd, hash)) return null;
     pos = keyEnd + 3;
-    if (at(bytes, pos, ATTRIBUTES_EMPTY)) pos += ATTRIBUTES_EMPTY.length;
-    if (!at(bytes, pos, ORDER)) return null;
+    if (at(bytes, view, pos, ATTRIBUTES_EMPTY)) pos += ATTRIBUTES_EMPTY.length;
+    if (!at(bytes, view, pos, ORDER)) return null;
     pos += ORDER.length;
     let order: number;
-    if (at(bytes, pos, TRUE)) (order = 1), (pos += TRUE.length);
-    else if (at(bytes, pos, FALSE)) (order = 0), (pos += FALSE.length);
+    if (at(bytes, view, pos, TRUE)) (order = 1), (pos += TRUE.length);
+    else if (at(bytes, view, pos, FALSE)) (order = 0), (pos += FALSE.length);
     else return null;
-    if (!at(bytes, pos, PERM) || !readInt(bytes, pos + PERM.length, int)) return null;
+    if (!at(bytes, view, pos, PERM) || !readInt(bytes, pos + PERM.length, int)) return null;
     const perm = int.value;
-    if (!at(bytes, int.end, READ_QUEUE_NUMS) || !readInt(bytes, int.end + READ_QUEUE_NUMS.length, int)) return null;
+    if (!at(bytes, view, int.end, READ_QUEUE_NUMS) || !readInt(bytes, int.end + READ_QUEUE_NUMS.length, int)) return null;
     const readQueueNums = int.value;
     pos = int.end;
-    if (!at(bytes, pos, TOPIC_FILTER_TYPE)) return null;
+    if (!at(bytes, view, pos, TOPIC_FILTER_TYPE)) return null;
     pos = plainStringEnd(bytes, pos + TOPIC_FILTER_TYPE.length);
     if (pos < 0) return null;
-    if (at(bytes, pos, TOPIC_NAME)) {
+    if (at(bytes, view, pos, TOPIC_NAME)) {
       const nameStart = pos + TOPIC_NAME.length;
       pos = plainStringEnd(bytes, nameStart);
       // The name must be the key (quotes included in both); the full decoder would take a different one as given.
-      if (pos < 0 || !sameBytes(bytes, keyStart - 1, keyEnd + 1, nameStart, pos)) return null;
+      if (pos < 0 || !sameBytes(bytes, view, keyStart - 1, keyEnd + 1, nameStart, pos)) return null;
     }
-    if (!at(bytes, pos, TOPIC_SYS_FLAG) || !readInt(bytes, pos + TOPIC_SYS_FLAG.length, int)) return null;
+    if (!at(bytes, view, pos, TOPIC_SYS_FLAG) || !readInt(bytes, pos + TOPIC_SYS_FLAG.length, int)) return null;
     const topicSysFlag = int.value;
-    if (!at(bytes, int.end, WRITE_QUEUE_NUMS) || !readInt(bytes, int.end + WRITE_QUEUE_NUMS.length, int)) return null;
+    if (!at(bytes, view, int.end, WRITE_QUEUE_NUMS) || !readInt(bytes, int.end + WRITE_QUEUE_NUMS.length, int)) return null;
     const writeQueueNums = int.value;
     pos = int.end;
     if (bytes[pos] !== CLOSE_BRACE) return null;
@@ -276,7 +294,9 @@ class PackedNameSet {
       this.ends = grown(this.ends, this.count + 1);
       this.hashes = grown(this.hashes, this.count + 1);
     }
-    for (let i = 0; i < length; i++) this.bytes[this.used + i] = source[start + i]!;
+    const into = this.bytes;
+    const base = this.used - start;
+    for (let i = start; i < end; i++) into[base + i] = source[i]!;
     this.used += length;
     this.ends[this.count] = this.used;
     this.hashes[this.count] = hash;
@@ -302,10 +322,13 @@ function grown<T extends Uint8Array | Int32Array>(array: T, needed: number): T {
   return copy;
 }
 
-/** A loop, not Buffer#compare: for a short name the native call costs more than the comparison. */
-function sameBytes(bytes: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = 0; i < aEnd - aStart; i++) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
+/** Four bytes at a time, not Buffer#compare: for a short name the native call costs more than the comparison. */
+function sameBytes(bytes: Buffer, view: DataView, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  const length = aEnd - aStart;
+  if (length !== bEnd - bStart) return false;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (view.getUint32(aStart + i) !== view.getUint32(bStart + i)) return false;
+  for (; i < length; i++) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
   return true;
 }
 
