@@ -83,6 +83,7 @@ export class ServingCluster implements RemotingFront {
   /** Connections accepted by workers that have exited. */
   private acceptedBefore = 0;
   private forwarded = 0;
+  private bodiesFetched = 0;
   private readonly closedTraffic = { bytesIn: 0, bytesOut: 0 };
   private boundAddress: net.AddressInfo | null = null;
   private epoch = 0;
@@ -145,7 +146,9 @@ export class ServingCluster implements RemotingFront {
    * Large JSON register bodies fetched from the workers that held them: those whose fingerprint
    * did not show them unchanged (the others never crossed to this process).
    */
-  registerBodiesFetched = 0;
+  get registerBodiesFetched(): number {
+    return this.bodiesFetched;
+  }
 
   /** Requests workers forwarded here instead of answering them from a copy. */
   get forwardedCount(): number {
@@ -334,7 +337,7 @@ export class ServingCluster implements RemotingFront {
 
   /** The register body a worker held for its request `seq` (see HeldRegisterBody). */
   private fetchBody(handle: WorkerHandle, seq: number): Promise<Buffer> {
-    this.registerBodiesFetched++;
+    this.bodiesFetched++;
     return new Promise((resolve, reject) => {
       handle.bodyWaiters.set(seq, { resolve, reject });
       handle.send({ t: 'send-body', seq });
