@@ -3,6 +3,7 @@ import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
 import { HOLD_FROM_BYTES } from '../namesrv/processors/held-register-body.js';
 import { registerBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
 import { MQVersion } from '../protocol/mq-version.js';
+import { SIGNATURE_FIELD } from '../security/signature.js';
 import { routeAnswerKey, topicNotExistRemark } from '../namesrv/processors/route-processors.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
@@ -233,7 +234,6 @@ export class ServingWorker {
     });
   }
 
-
   /**
    * The lookups that waited for a forwarded one: answered from its body when it is a copy the
    * worker may keep (nothing changed since it was built), else each forwarded in turn.
@@ -328,7 +328,8 @@ export class ServingWorker {
 /**
  * A REGISTER_BROKER whose body the primary may never need: large, JSON (not compressed: those are
  * small, and fingerprinted as they inflate), from a broker of 3.0.11 or later (whose bodies carry
- * the data version the fingerprint leaves out).
+ * the data version the fingerprint leaves out), and not signed (the signature covers the body,
+ * and the primary checks it).
  */
 function holdsRegisterBody(request: RemotingCommand): boolean {
   const body = request.body;
@@ -338,7 +339,8 @@ function holdsRegisterBody(request: RemotingCommand): boolean {
     body.length >= HOLD_FROM_BYTES &&
     body[0] === OPEN_BRACE &&
     (request.extFields?.compressed ?? 'false').toLowerCase() === 'false' &&
-    request.version >= MQVersion.V3_0_11
+    request.version >= MQVersion.V3_0_11 &&
+    request.extFields?.[SIGNATURE_FIELD] === undefined
   );
 }
 

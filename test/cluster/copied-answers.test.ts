@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import type { ClientConnection } from '../../src/remoting/remoting-client.js';
 import type { ExtFields } from '../../src/remoting/remoting-command.js';
-import { FakeBroker, topic } from '../support/fake-broker.js';
-import { bodyJson, call, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+import { HOLD_FROM_BYTES } from '../../src/namesrv/processors/held-register-body.js';
+import { FakeBroker, registerRequest, topic } from '../support/fake-broker.js';
+import { bodyJson, call, startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
+import { ACL_FILE, PLAIN, send } from '../security/acl-harness.js';
 
 interface Route {
   brokerDatas: Array<{ brokerName: string }>;
@@ -149,5 +153,35 @@ describe('serving processes hold large register bodies until the primary needs t
     const client = await ns.connect();
     const lookup = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'CrcTopic' } });
     assert.equal(lookup.code, ResponseCode.TOPIC_NOT_EXIST);
+  });
+});
+
+describe('serving processes keep a signed register body with its request', () => {
+  let ns: RunningNameServer;
+  before(async () => {
+    const home = tempDir('namesrv-held-acl-');
+    const aclFile = path.join(home, 'plain_acl.yml');
+    fs.writeFileSync(aclFile, ACL_FILE);
+    ns = await startNameServer({ homeDir: home, servingProcesses: 2, security: { aclEnable: true, aclBrokerRequests: true, aclFile } });
+  });
+  after(async () => {
+    await ns?.stop();
+  });
+
+  it('a large signed registration is checked against the body it was signed with, and applied', async () => {
+    const { extFields, body } = registerRequest({
+      clusterName: 'DefaultCluster',
+      brokerName: 'broker-signed',
+      brokerId: 0,
+      brokerAddr: '127.0.0.1:10961',
+      topics: Array.from({ length: 3_000 }, (_, i) => topic(`SignedTopic-${i}`)),
+      dataVersion: { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 },
+    });
+    assert.ok(body.length >= HOLD_FROM_BYTES, 'a body a worker would hold were it not signed');
+    const client = await ns.connect();
+    const registered = await send(client, RequestCode.REGISTER_BROKER, { extFields, body, credentials: PLAIN });
+    assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? '');
+    assert.equal(ns.server.servingCluster!.registerBodiesFetched, 0, 'the body came with its request');
+    assert.deepEqual(brokerNames(await route(client, { topic: 'SignedTopic-2999' })), ['broker-signed']);
   });
 });
