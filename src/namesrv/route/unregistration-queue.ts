@@ -9,7 +9,7 @@ export interface UnregisterRequest {
 /**
  * Unregistrations wait in a bounded queue and are applied in one batch after the current
  * I/O turn, as Java's BatchUnregistrationService does: a burst of brokers going away (a rack
- * losing power) costs one pass over the topic table instead of one per broker.
+ * losing power) is one change for the caches and serving processes instead of one per broker.
  */
 export class UnregistrationQueue {
   private queue: UnregisterRequest[] = [];
