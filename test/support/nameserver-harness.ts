@@ -50,6 +50,9 @@ export async function startNameServer(
   const home = init.homeDir ?? tempDir();
   const configuration = new Configuration({
     ...init,
+    // One process unless a test asks for more: the default (one per core from four cores up)
+    // would make every test server fork on a larger machine than this suite's usual two cores.
+    servingProcesses: init.servingProcesses ?? 1,
     homeDir: home,
     namesrv: {
       kvConfigPath: path.join(home, 'namesrv', 'kvConfig.json'),
