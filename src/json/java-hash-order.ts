@@ -21,12 +21,38 @@ function tableSize(entries: number, initialCapacity: number): number {
  * Buckets of 8 or more colliding keys (tree bins) are not modelled.
  */
 export function hashMapOrder(keys: readonly string[], initialCapacity = 16): string[] {
-  const mask = tableSize(keys.length, initialCapacity) - 1;
-  return keys
-    .map((key, index) => {
-      const h = javaStringHash(key);
-      return { key, index, bucket: (h ^ (h >>> 16)) & mask };
-    })
-    .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
-    .map((e) => e.key);
+  return bucketOrder(keys, tableSize(keys.length, initialCapacity)).ordered;
+}
+
+/**
+ * Keys by bucket of a table of `size` (a power of two), then in the given order: a counting sort,
+ * as a topic list may hold 300,000 names. `repeats`: some key is there twice (equal keys share a
+ * bucket, so only keys of the same bucket are compared).
+ */
+export function bucketOrder(keys: readonly string[], size: number): { ordered: string[]; repeats: boolean } {
+  const count = keys.length;
+  const bucketOf = new Int32Array(count);
+  const starts = new Int32Array(size + 1);
+  for (let i = 0; i < count; i++) {
+    const h = javaStringHash(keys[i]!);
+    const bucket = (h ^ (h >>> 16)) & (size - 1);
+    bucketOf[i] = bucket;
+    starts[bucket + 1]!++;
+  }
+  for (let bucket = 0; bucket < size; bucket++) starts[bucket + 1]! += starts[bucket]!;
+  const ordered = new Array<string>(count);
+  for (let i = 0; i < count; i++) ordered[starts[bucketOf[i]!]!++] = keys[i]!;
+  // Each bucket now ends where `starts` says, and begins where the one before it ends.
+  let repeats = false;
+  for (let bucket = 0, from = 0; bucket < size && !repeats; from = starts[bucket]!, bucket++) {
+    repeats = hasRepeats(ordered, from, starts[bucket]!);
+  }
+  return { ordered, repeats };
+}
+
+/** Whether `keys[from, to)` holds a key twice: pairwise for a bucket's few keys, by a set for many (colliding names can be made at will). */
+function hasRepeats(keys: readonly string[], from: number, to: number): boolean {
+  if (to - from > 8) return new Set(keys.slice(from, to)).size < to - from;
+  for (let i = from + 1; i < to; i++) for (let j = from; j < i; j++) if (keys[i] === keys[j]) return true;
+  return false;
 }

@@ -42,6 +42,26 @@ describe('admin requests', () => {
       assert.deepEqual((bodyJson(response) as { topicList: string[] }).topicList.sort(), ['TBW102', 'XTopic']);
     });
 
+    it(`GET_TOPICS_BY_CLUSTER follows the registry: topics and brokers that come and go (${encoding})`, async () => {
+      const client = await ns.connect();
+      const topicsOf = async (cluster: string) =>
+        (bodyJson(await call(client, RequestCode.GET_TOPICS_BY_CLUSTER, { extFields: { cluster }, rocketmq })) as { topicList: string[] }).topicList.sort();
+      const cluster = `Changing${encoding}`;
+      assert.deepEqual(await topicsOf(cluster), [], 'no such cluster yet');
+      const broker = new FakeBroker(await ns.connect(), { clusterName: cluster, brokerName: `broker-${encoding}`, brokerAddr: `127.0.0.1:${rocketmq ? 53911 : 53921}`, topics: [topic('ChangingA'), topic('TBW102')] });
+      assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+      assert.deepEqual(await topicsOf(cluster), ['ChangingA', 'TBW102']);
+      assert.deepEqual(await topicsOf(cluster), ['ChangingA', 'TBW102'], 'asked again, unchanged');
+      broker.setTopics([topic('ChangingA'), topic('TBW102'), topic('ChangingB')]);
+      assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+      assert.deepEqual(await topicsOf(cluster), ['ChangingA', 'ChangingB', 'TBW102']);
+      assert.equal((await call(client, RequestCode.DELETE_TOPIC_IN_NAMESRV, { extFields: { topic: 'ChangingA' }, rocketmq })).code, ResponseCode.SUCCESS);
+      assert.deepEqual(await topicsOf(cluster), ['ChangingB', 'TBW102']);
+      assert.equal((await broker.unregister()).code, ResponseCode.SUCCESS);
+      await ns.server.registry.unregistrationsDrained();
+      assert.deepEqual(await topicsOf(cluster), []);
+    });
+
     it(`GET_SYSTEM_TOPIC_LIST_FROM_NS (${encoding})`, async () => {
       const response = await call(await ns.connect(), RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS, { rocketmq });
       const body = bodyJson(response) as { topicList: string[]; brokerAddr: string };

@@ -56,6 +56,9 @@ const MAX_REST_FACTOR = 1024;
  * fills with answers served less often than they were kept, the cache rests for a while
  * (REST_FACTOR): lookups are answered as fresh as before, without the keeping.
  */
+/** At most this many clusters' topic lists are kept (a cluster name is the caller's choice). */
+const MAX_CLUSTER_TOPIC_LISTS = 8;
+
 export class ResponseCache {
   private readonly routes = new Map<string, RouteEntry>();
   /**
@@ -90,6 +93,12 @@ export class ResponseCache {
   private readonly queueFragments = new WeakMap<QueueData, ModeFragments>();
   private allTopicsBytes: Buffer | null = null;
   private allTopicsGeneration = -1;
+  /**
+   * A cluster's topic list, by cluster name, as of the registry's `current` generation (any change
+   * to a topic's brokers or a cluster's members moves it). At scale one costs tens of ms to build;
+   * at most MAX_CLUSTER_TOPIC_LISTS are kept, for clusters that exist.
+   */
+  private readonly clusterTopicLists = new Map<string, { generation: number; bytes: Buffer }>();
 
   constructor(
     private readonly registry: CachedRegistry,
@@ -201,12 +210,25 @@ export class ResponseCache {
     return this.allTopicsBytes;
   }
 
+  /** A cluster's topic list (GET_TOPICS_BY_CLUSTER); `exists`: the registry has that cluster (only those are kept). */
+  clusterTopics(cluster: string, exists: boolean, build: () => Buffer): Buffer {
+    if (!exists) return build();
+    const generation = this.registry.generations.current;
+    const kept = this.clusterTopicLists.get(cluster);
+    if (kept?.generation === generation) return kept.bytes;
+    const bytes = build();
+    if (!kept && this.clusterTopicLists.size >= MAX_CLUSTER_TOPIC_LISTS) this.clusterTopicLists.clear();
+    this.clusterTopicLists.set(cluster, { generation, bytes });
+    return bytes;
+  }
+
   /** Drops everything: what answers are built from changed outside the registry (config switches). */
   clear(): void {
     this.clearRoutes();
     this.brokerFragments = new WeakMap();
     this.clusterInfoBytes = null;
     this.allTopicsBytes = null;
+    this.clusterTopicLists.clear();
   }
 
   get cachedRouteBytes(): number {

@@ -25,7 +25,8 @@ const getAllTopicList: Processor = (_request, ctx, connection) => {
 const getTopicsByCluster: Processor = (request, ctx) => {
   if (!ctx.config.namesrv.enableTopicList) return DISABLED;
   const { cluster } = decodeHeader(GetTopicsByClusterHeader, request.extFields);
-  return topicList(ctx.registry.topicsByCluster(cluster));
+  const exists = ctx.registry.clusterInfo().clusterAddrTable.has(cluster);
+  return { code: ResponseCode.SUCCESS, body: ctx.cache.clusterTopics(cluster, exists, () => encodeTopicList({ topicList: ctx.registry.topicsByCluster(cluster) })) };
 };
 
 const getSystemTopicList: Processor = (_request, ctx) => {

@@ -631,18 +631,23 @@ export class RouteRegistry {
     return this.liveTable.get(clusterName, brokerAddr);
   }
 
+  /**
+   * The topics some broker name of the cluster serves. Each topic's few broker names are looked up
+   * in the cluster's set, not the other way round: a cluster of 300 broker names made that 300
+   * lookups per topic, two seconds over 300,000 topics.
+   */
   topicsByCluster(clusterName: string): string[] {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names) return [];
     const topics: string[] = [];
-    for (const [topic, queues] of this.topicQueueTable) {
-      for (const name of names) {
-        if (queues.has(name)) {
+    this.topicQueueTable.forEach((queues, topic) => {
+      for (let i = 0; i < queues.size; i++) {
+        if (names.has(queues.brokerNameAt(i))) {
           topics.push(topic);
-          break;
+          return;
         }
       }
-    }
+    });
     return topics;
   }
 

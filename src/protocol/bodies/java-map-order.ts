@@ -1,4 +1,4 @@
-import { hashMapOrder } from '../../json/java-hash-order.js';
+import { bucketOrder, hashMapOrder } from '../../json/java-hash-order.js';
 
 /**
  * Iteration orders of the Java collections RocketMQ serializes, so our bodies list entries as a
@@ -25,6 +25,16 @@ export function concurrentHashMapTableSize(entries: number, initialCapacity = 16
 export function concurrentHashMapOrder(keys: readonly string[], initialCapacity = 16): string[] {
   // Below three quarters of the given table, hashMapOrder keeps that table size.
   return hashMapOrder(keys, concurrentHashMapTableSize(keys.length, initialCapacity));
+}
+
+/**
+ * The distinct keys (the first of equal ones) in the order a `ConcurrentHashMap.newKeySet()`
+ * holding them iterates. Keys are most often distinct already (a registry's topic names): then one
+ * ordering pass finds that out and is the answer.
+ */
+export function concurrentHashSetOrder(keys: readonly string[]): string[] {
+  const { ordered, repeats } = bucketOrder(keys, concurrentHashMapTableSize(keys.length));
+  return repeats ? concurrentHashMapOrder([...new Set(keys)]) : ordered;
 }
 
 /** Keys in the order a default `new HashMap<>()` / `new HashSet<>()` iterates them. */

@@ -1,7 +1,7 @@
 import { fastjsonString, jsonStringArray } from '../../json/fastjson-writer.js';
 import type { TopicList } from '../route-types.js';
 import { expectObject, optionalString, parseBody, stringArray } from './body-json.js';
-import { concurrentHashMapOrder } from './java-map-order.js';
+import { concurrentHashSetOrder } from './java-map-order.js';
 
 /**
  * TopicList: `{"brokerAddr":"...","topicList":[...]}` (brokerAddr left out when null). Java 5.x
@@ -10,12 +10,8 @@ import { concurrentHashMapOrder } from './java-map-order.js';
 export function encodeTopicList(list: TopicList): Buffer {
   let out = '{';
   if (list.brokerAddr != null) out += '"brokerAddr":' + fastjsonString(list.brokerAddr) + ',';
-  out += '"topicList":' + jsonStringArray(concurrentHashMapOrder(uniqueTopics(list.topicList)), 'default');
+  out += '"topicList":' + jsonStringArray(concurrentHashSetOrder(list.topicList), 'default');
   return Buffer.from(out + '}', 'utf8');
-}
-
-function uniqueTopics(topics: readonly string[]): string[] {
-  return topics.length < 2 ? Array.from(topics) : Array.from(new Set(topics));
 }
 
 const WHAT = 'TopicList body';
