@@ -91,6 +91,18 @@ describe('admin requests', () => {
     });
   }
 
+  it('the unit-topic lists follow the registry: a unit topic registered after a list was asked for is in the next one', async () => {
+    const client = await ns.connect();
+    const unitTopics = async () => (bodyJson(await call(client, RequestCode.GET_UNIT_TOPIC_LIST)) as { topicList: string[] }).topicList.sort();
+    assert.deepEqual(await unitTopics(), ['UnitTopic']);
+    const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-unit', brokerAddr: '127.0.0.1:63911', topics: [topic('LaterUnitTopic', { topicSysFlag: 1 }), topic('PlainTopic')] });
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.deepEqual(await unitTopics(), ['LaterUnitTopic', 'UnitTopic']);
+    assert.equal((await broker.unregister()).code, ResponseCode.SUCCESS);
+    await ns.server.registry.unregistrationsDrained();
+    assert.deepEqual(await unitTopics(), ['UnitTopic']);
+  });
+
   it('WIPE_WRITE_PERM_OF_BROKER and ADD_WRITE_PERM_OF_BROKER answer the topic counts', async () => {
     const client = await ns.connect();
     const wipe = await call(client, RequestCode.WIPE_WRITE_PERM_OF_BROKER, { extFields: { brokerName: 'broker-a' } });

@@ -56,8 +56,8 @@ const MAX_REST_FACTOR = 1024;
  * fills with answers served less often than they were kept, the cache rests for a while
  * (REST_FACTOR): lookups are answered as fresh as before, without the keeping.
  */
-/** At most this many clusters' topic lists are kept (a cluster name is the caller's choice). */
-const MAX_CLUSTER_TOPIC_LISTS = 8;
+/** At most this many topic lists are kept: the unit-topic lists and a few clusters'. */
+const MAX_TOPIC_LISTS = 8;
 
 export class ResponseCache {
   private readonly routes = new Map<string, RouteEntry>();
@@ -94,11 +94,11 @@ export class ResponseCache {
   private allTopicsBytes: Buffer | null = null;
   private allTopicsGeneration = -1;
   /**
-   * A cluster's topic list, by cluster name, as of the registry's `current` generation (any change
-   * to a topic's brokers or a cluster's members moves it). At scale one costs tens of ms to build;
-   * at most MAX_CLUSTER_TOPIC_LISTS are kept, for clusters that exist.
+   * Topic lists built by a pass over every topic (a cluster's, the unit-topic lists), by name, as
+   * of the registry's `current` generation (any change to a topic's brokers, flags or a cluster's
+   * members moves it). At scale one costs tens of ms to build; at most MAX_TOPIC_LISTS are kept.
    */
-  private readonly clusterTopicLists = new Map<string, { generation: number; bytes: Buffer }>();
+  private readonly topicLists = new Map<string, { generation: number; bytes: Buffer }>();
 
   constructor(
     private readonly registry: CachedRegistry,
@@ -210,15 +210,19 @@ export class ResponseCache {
     return this.allTopicsBytes;
   }
 
-  /** A cluster's topic list (GET_TOPICS_BY_CLUSTER); `exists`: the registry has that cluster (only those are kept). */
-  clusterTopics(cluster: string, exists: boolean, build: () => Buffer): Buffer {
-    if (!exists) return build();
+  /**
+   * A topic list built by a pass over every topic (`name` says which: a cluster's, a unit-topic
+   * list), kept while the registry is unchanged. A name a caller chooses (a cluster that does not
+   * exist) must not be kept: `keep` false builds it every time.
+   */
+  topicList(name: string, keep: boolean, build: () => Buffer): Buffer {
+    if (!keep) return build();
     const generation = this.registry.generations.current;
-    const kept = this.clusterTopicLists.get(cluster);
+    const kept = this.topicLists.get(name);
     if (kept?.generation === generation) return kept.bytes;
     const bytes = build();
-    if (!kept && this.clusterTopicLists.size >= MAX_CLUSTER_TOPIC_LISTS) this.clusterTopicLists.clear();
-    this.clusterTopicLists.set(cluster, { generation, bytes });
+    if (!kept && this.topicLists.size >= MAX_TOPIC_LISTS) this.topicLists.clear();
+    this.topicLists.set(name, { generation, bytes });
     return bytes;
   }
 
@@ -228,7 +232,7 @@ export class ResponseCache {
     this.brokerFragments = new WeakMap();
     this.clusterInfoBytes = null;
     this.allTopicsBytes = null;
-    this.clusterTopicLists.clear();
+    this.topicLists.clear();
   }
 
   get cachedRouteBytes(): number {

@@ -11,9 +11,12 @@ function topicList(topics: string[], brokerAddr?: string | null): Reply {
   return { code: ResponseCode.SUCCESS, body: encodeTopicList({ topicList: topics, brokerAddr }) };
 }
 
-/** The unit-topic lists are all gated by `enableTopicList`. */
-function gatedTopicList(list: (ctx: NamesrvContext) => string[]): Processor {
-  return (_request, ctx) => (ctx.config.namesrv.enableTopicList ? topicList(list(ctx)) : DISABLED);
+/** The unit-topic lists are all gated by `enableTopicList`, and kept while the registry is unchanged (each is a pass over every topic). */
+function gatedTopicList(name: string, list: (ctx: NamesrvContext) => string[]): Processor {
+  return (_request, ctx) => {
+    if (!ctx.config.namesrv.enableTopicList) return DISABLED;
+    return { code: ResponseCode.SUCCESS, body: ctx.cache.topicList(name, true, () => encodeTopicList({ topicList: list(ctx) })) };
+  };
 }
 
 const getAllTopicList: Processor = (_request, ctx, connection) => {
@@ -26,7 +29,7 @@ const getTopicsByCluster: Processor = (request, ctx) => {
   if (!ctx.config.namesrv.enableTopicList) return DISABLED;
   const { cluster } = decodeHeader(GetTopicsByClusterHeader, request.extFields);
   const exists = ctx.registry.clusterInfo().clusterAddrTable.has(cluster);
-  return { code: ResponseCode.SUCCESS, body: ctx.cache.clusterTopics(cluster, exists, () => encodeTopicList({ topicList: ctx.registry.topicsByCluster(cluster) })) };
+  return { code: ResponseCode.SUCCESS, body: ctx.cache.topicList(`cluster:${cluster}`, exists, () => encodeTopicList({ topicList: ctx.registry.topicsByCluster(cluster) })) };
 };
 
 const getSystemTopicList: Processor = (_request, ctx) => {
@@ -53,9 +56,9 @@ export const topicProcessors: ReadonlyArray<[number, Processor]> = [
   [RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, getAllTopicList],
   [RequestCode.GET_TOPICS_BY_CLUSTER, getTopicsByCluster],
   [RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS, getSystemTopicList],
-  [RequestCode.GET_UNIT_TOPIC_LIST, gatedTopicList((ctx) => ctx.registry.unitTopics())],
-  [RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST, gatedTopicList((ctx) => ctx.registry.hasUnitSubTopics())],
-  [RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, gatedTopicList((ctx) => ctx.registry.hasUnitSubUnUnitTopics())],
+  [RequestCode.GET_UNIT_TOPIC_LIST, gatedTopicList('unit', (ctx) => ctx.registry.unitTopics())],
+  [RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST, gatedTopicList('unit-sub', (ctx) => ctx.registry.hasUnitSubTopics())],
+  [RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, gatedTopicList('unit-sub-ununit', (ctx) => ctx.registry.hasUnitSubUnUnitTopics())],
   [RequestCode.DELETE_TOPIC_IN_NAMESRV, deleteTopicInNamesrv],
   [RequestCode.REGISTER_TOPIC_IN_NAMESRV, registerTopicInNamesrv],
 ];
