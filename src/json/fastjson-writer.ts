@@ -35,6 +35,9 @@ const SHORT_ESCAPES: Record<number, string> = {
 const NEEDS_DEFAULT_ESCAPE = /[\u0000-\u001f"\\\u007f-\u009f\u2028\u2029]/;
 const NEEDS_BROWSER_ESCAPE = /[\u0000-\u001f"\\/\u007f-\uffff]/;
 
+const needsDefaultEscape = (text: string): boolean => NEEDS_DEFAULT_ESCAPE.test(text);
+const needsBrowserEscape = (text: string): boolean => NEEDS_BROWSER_ESCAPE.test(text);
+
 /** A JSON string literal as fastjson writes it by default (SerializeWriter with no escaping features). */
 export function fastjsonString(text: string): string {
   if (!NEEDS_DEFAULT_ESCAPE.test(text)) return '"' + text + '"';
@@ -117,9 +120,8 @@ function compareUtf16(a: string, b: string): number {
 export function jsonStringArray(items: Iterable<string>, mode: FastjsonMode): string {
   // A long list of names that need no escaping (a registry's topics, 300,000 of them) is joined
   // natively rather than quoted one by one.
-  if (Array.isArray(items) && items.length > 1) {
-    const needsEscape = mode === 'browserCompatible' ? NEEDS_BROWSER_ESCAPE : NEEDS_DEFAULT_ESCAPE;
-    if (!needsEscape.test(items.join(''))) return '["' + items.join('","') + '"]';
+  if (Array.isArray(items) && items.length > 1 && !items.some(mode === 'browserCompatible' ? needsBrowserEscape : needsDefaultEscape)) {
+    return '["' + items.join('","') + '"]';
   }
   let out = '[';
   let first = true;

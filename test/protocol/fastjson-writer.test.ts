@@ -5,6 +5,7 @@ import {
   fastjsonString,
   jsonLong,
   jsonNumberKey,
+  jsonStringArray,
   mapSortFieldOrder,
 } from '../../src/json/fastjson-writer.js';
 import { quoteBareKeys } from '../../src/protocol/bodies/body-json.js';
@@ -20,6 +21,17 @@ describe('fastjson string escaping', () => {
     assert.equal(fastjsonString('\u007f\u0085\u009f\u00a0'), '"\\u007F\\u0085\\u009F\u00a0"');
     assert.equal(fastjsonString('x\u2028y\u2029'), '"x\\u2028y\\u2029"');
     assert.equal(fastjsonString('😀'), '"😀"');
+  });
+
+  it('an array of strings is each string as written alone, however many need escaping', () => {
+    const cases: string[][] = [[], ['one'], ['a', 'b', 'c'], ['a', 'b"c', 'd'], ['x/y', 'ü', 'plain'], ['plain', 'tab\t']];
+    for (const items of cases) {
+      for (const mode of ['default', 'browserCompatible'] as const) {
+        const one = mode === 'default' ? fastjsonString : browserCompatibleString;
+        assert.equal(jsonStringArray(items, mode), `[${items.map(one).join(',')}]`, `${mode}: ${JSON.stringify(items)}`);
+        assert.equal(jsonStringArray(new Set(items), mode), `[${items.map(one).join(',')}]`, `${mode}, not an array: ${JSON.stringify(items)}`);
+      }
+    }
   });
 
   it('BrowserCompatible escapes every non-ASCII UTF-16 unit and /', () => {
