@@ -160,7 +160,7 @@ export class RegistryView {
     const kept = this.clusterTopics.get(cluster);
     if (kept?.generation === generation) return kept.topics;
     const brokerNames = new Set(members);
-    const topics = this.sortedTopics.names().filter((topic) => this.registry.topicBrokerNames(topic).some((name) => brokerNames.has(name)));
+    const topics = this.sortedTopics.names().filter((topic) => this.registry.topicServedByAny(topic, brokerNames));
     if (!kept && this.clusterTopics.size >= MAX_CLUSTER_TOPIC_LISTS) this.clusterTopics.clear();
     this.clusterTopics.set(cluster, { generation, topics });
     return topics;

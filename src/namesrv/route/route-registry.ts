@@ -641,14 +641,15 @@ export class RouteRegistry {
     if (!names) return [];
     const topics: string[] = [];
     this.topicQueueTable.forEach((queues, topic) => {
-      for (let i = 0; i < queues.size; i++) {
-        if (names.has(queues.brokerNameAt(i))) {
-          topics.push(topic);
-          return;
-        }
-      }
+      if (servedByAny(queues, names)) topics.push(topic);
     });
     return topics;
+  }
+
+  /** Whether some broker name of `brokerNames` serves the topic (a cluster's, say); no list is made. */
+  topicServedByAny(topic: string, brokerNames: ReadonlySet<string>): boolean {
+    const queues = this.topicQueueTable.get(topic);
+    return queues !== undefined && servedByAny(queues, brokerNames);
   }
 
   /** Cluster and broker names (the topics brokers create for themselves) and one broker address. */
@@ -976,6 +977,11 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
 
 const NO_MAPPINGS: ReadonlyMap<string, TopicQueueMappingInfo> = new Map();
 
+
+function servedByAny(queues: TopicQueues, brokerNames: ReadonlySet<string>): boolean {
+  for (let i = 0; i < queues.size; i++) if (brokerNames.has(queues.brokerNameAt(i))) return true;
+  return false;
+}
 
 /** Runs a registration without pausing. */
 function runToEnd<T>(steps: Generator<void, T>): T {
