@@ -1,19 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BrokerTopics } from '../../src/namesrv/route/broker-topics.js';
+import { BrokerTopics, type TopicEntry } from '../../src/namesrv/route/broker-topics.js';
 
-/** A registry stand-in: which broker names serve which topics now. */
+/** A registry stand-in: which broker names serve which topics now, one entry object per topic. */
 function served() {
   const pairs = new Set<string>();
   const key = (topic: string, brokerName: string) => `${topic}\u0000${brokerName}`;
-  const index = new BrokerTopics((topic, brokerName) => pairs.has(key(topic, brokerName)));
+  const entries = new Map<string, TopicEntry>();
+  const entryOf = (topic: string): TopicEntry => {
+    let entry = entries.get(topic);
+    if (!entry) entries.set(topic, (entry = { topic, has: (brokerName) => pairs.has(key(topic, brokerName)) }));
+    return entry;
+  };
+  const index = new BrokerTopics();
   return {
     index,
     /** As the registry reports them: only a pair that was not there is added, only one that was is removed. */
     add(brokerName: string, topic: string) {
       if (pairs.has(key(topic, brokerName))) return;
       pairs.add(key(topic, brokerName));
-      index.added(brokerName, topic);
+      index.added(brokerName, entryOf(topic));
     },
     remove(brokerName: string, topic: string) {
       if (!pairs.delete(key(topic, brokerName))) return;
@@ -48,7 +54,7 @@ describe('topics per broker name', () => {
     // Round 49 removed everything; what it added before is gone again.
     assert.equal(index.count('broker-a'), 0);
     for (let t = 0; t < 10; t++) add('broker-a', `T-${t}`);
-    const candidates = new Set(index.candidatesOf('broker-a'));
+    const candidates = new Set(index.candidatesOf('broker-a').map((entry) => entry.topic));
     for (let t = 0; t < 10; t++) assert.ok(candidates.has(`T-${t}`));
     assert.equal(index.count('broker-a'), 10);
   });

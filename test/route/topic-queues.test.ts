@@ -7,7 +7,7 @@ const q = (brokerName: string, writeQueueNums = 4) => ({ brokerName, readQueueNu
 describe('a topic\'s queues per broker', () => {
   for (const brokers of [3, 17, 40]) {
     it(`adds, replaces, finds and removes brokers (${brokers} brokers)`, () => {
-      const queues = new TopicQueues();
+      const queues = new TopicQueues('Topic');
       for (let i = 0; i < brokers; i++) queues.set(q(`b${i}`));
       assert.equal(queues.size, brokers);
       queues.set(q('b1', 16));
@@ -23,7 +23,7 @@ describe('a topic\'s queues per broker', () => {
   }
 
   it('a topic on one broker: its queues, replaced, removed, and the next broker first again', () => {
-    const queues = new TopicQueues(q('only'));
+    const queues = new TopicQueues('Topic', q('only'));
     assert.equal(queues.size, 1);
     assert.deepEqual(queues.values(), [q('only')]);
     queues.set(q('only', 8));
@@ -44,7 +44,7 @@ describe('a topic\'s queues per broker', () => {
   });
 
   it('keeps finding brokers by name as it grows past and shrinks below the indexed size', () => {
-    const queues = new TopicQueues();
+    const queues = new TopicQueues('Topic');
     for (let i = 0; i < 20; i++) queues.set(q(`b${i}`));
     for (let i = 0; i < 18; i++) {
       assert.equal(queues.delete(`b${i}`), true);

@@ -139,7 +139,7 @@ export class RouteRegistry {
   private readonly filterServerTable = new Map<string, { clusterName: string; brokerAddr: string; servers: string[] }>();
   private readonly topicQueueMappingInfoTable = new Map<string, Map<string, TopicQueueMappingInfo>>();
   private readonly queuePool = new QueueDataPool();
-  private readonly brokerTopics = new BrokerTopics((topic, brokerName) => this.topicQueueTable.get(topic)?.has(brokerName) ?? false);
+  private readonly brokerTopics = new BrokerTopics<TopicQueues>();
   private readonly unchanged = new UnchangedRegistrations();
   private readonly unregistrations: UnregistrationQueue;
   private readonly changes = new RouteGenerations();
@@ -445,14 +445,14 @@ export class RouteRegistry {
     // Java makes one pass over every topic for the batch (cleanTopicByUnRegisterRequests); here
     // each broker name's own topics are visited.
     for (const brokerName of removedBrokers) {
-      for (const topic of this.brokerTopics.candidatesOf(brokerName)) this.removeQueueData(topic, brokerName, 'broker unregistered');
+      for (const queues of this.brokerTopics.candidatesOf(brokerName)) this.removeQueueData(queues.topic, brokerName, 'broker unregistered');
     }
     for (const brokerName of reducedBrokers) {
       if (!this.brokerAddrTable.get(brokerName)?.enableActingMaster || !this.isNoMasterExists(brokerName)) continue;
       // The master is gone: its queues stay readable through the slaves, but not writable.
-      for (const topic of this.brokerTopics.candidatesOf(brokerName)) {
-        const q = this.topicQueueTable.get(topic)?.get(brokerName);
-        if (q) this.putQueueData(topic, { ...q, perm: q.perm & ~Perm.WRITE });
+      for (const queues of this.brokerTopics.candidatesOf(brokerName)) {
+        const q = queues.get(brokerName);
+        if (q) this.putQueueData(queues.topic, { ...q, perm: q.perm & ~Perm.WRITE });
       }
     }
     for (const brokerName of removedBrokers) this.forgetBrokerName(brokerName);
@@ -741,12 +741,12 @@ export class RouteRegistry {
     }
     const queues = this.queuePool.intern(brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag);
     if (byBroker === undefined) {
-      this.topicQueueTable.set(topic, (byBroker = new TopicQueues(queues)));
+      this.topicQueueTable.set(topic, (byBroker = new TopicQueues(topic, queues)));
       if (this.topicDebug) this.logger.debug({ topic, brokerName }, 'new topic registered');
     } else {
       byBroker.set(queues);
     }
-    if (existing === undefined) this.brokerTopics.added(brokerName, topic);
+    if (existing === undefined) this.brokerTopics.added(brokerName, byBroker);
     this.topicChanged(topic, byBroker, brokerName, isNew);
   }
 

@@ -21,7 +21,11 @@ export class TopicQueues implements TopicGeneration {
   /** Position by broker name (0 is `head`, i is `rest[i - 1]`), above INDEX_FROM brokers. */
   private index: Map<string, number> | null = null;
 
-  constructor(first?: QueueData) {
+  constructor(
+    /** The topic's name: the registry's key for these queues. */
+    readonly topic: string,
+    first?: QueueData,
+  ) {
     this.head = first ?? null;
   }
 
