@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
-import { HOLD_FROM_BYTES } from '../namesrv/processors/held-register-body.js';
+import { mayHoldRegisterBody } from '../namesrv/processors/held-register-body.js';
 import { registerBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
-import { MQVersion } from '../protocol/mq-version.js';
-import { SIGNATURE_FIELD } from '../security/signature.js';
 import { routeAnswerKey, topicNotExistRemark } from '../namesrv/processors/route-processors.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
@@ -224,7 +222,7 @@ export class ServingWorker {
       this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
     }
     const seq = this.nextSeq++;
-    const held = holdsRegisterBody(request) ? registerBodyFingerprint(request.body!, { legacy: false }) : undefined;
+    const held = mayHoldRegisterBody(request) ? registerBodyFingerprint(request.body!, { legacy: false }) : undefined;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, coalesced });
       const connectionId = this.globalId(connection.id);
@@ -325,23 +323,3 @@ export class ServingWorker {
   }
 }
 
-/**
- * A REGISTER_BROKER whose body the primary may never need: large, JSON (not compressed: those are
- * small, and fingerprinted as they inflate), from a broker of 3.0.11 or later (whose bodies carry
- * the data version the fingerprint leaves out), and not signed (the signature covers the body,
- * and the primary checks it).
- */
-function holdsRegisterBody(request: RemotingCommand): boolean {
-  const body = request.body;
-  return (
-    request.code === RequestCode.REGISTER_BROKER &&
-    body !== null &&
-    body.length >= HOLD_FROM_BYTES &&
-    body[0] === OPEN_BRACE &&
-    (request.extFields?.compressed ?? 'false').toLowerCase() === 'false' &&
-    request.version >= MQVersion.V3_0_11 &&
-    request.extFields?.[SIGNATURE_FIELD] === undefined
-  );
-}
-
-const OPEN_BRACE = 0x7b;

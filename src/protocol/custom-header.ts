@@ -53,7 +53,7 @@ function parseField(name: string, type: FieldType, raw: string): string | number
     case 'string':
       return raw;
     case 'boolean':
-      return raw.toLowerCase() === 'true';
+      return headerBoolean(raw);
     case 'int': {
       if (raw.length <= 9 && isDigits(raw)) return Number(raw);
       const n = Number(raw);
@@ -68,6 +68,11 @@ function parseField(name: string, type: FieldType, raw: string): string | number
       return Number(raw);
     }
   }
+}
+
+/** A boolean header field as Java reads it (`Boolean.parseBoolean`): true only for "true", in any case. */
+export function headerBoolean(raw: string): boolean {
+  return raw.toLowerCase() === 'true';
 }
 
 /** Plain decimal digits, the usual form of a number field: read without a regular expression or a trim. */

@@ -13,7 +13,6 @@ import {
   UnregisterBrokerHeader,
   type RegisterBrokerHeader as RegisterBrokerHeaderFields,
 } from '../../protocol/namesrv-headers.js';
-import { MQVersion } from '../../protocol/mq-version.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
@@ -23,6 +22,7 @@ import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
 import { heldRegisterBodyOf, type HeldRegisterBody } from './held-register-body.js';
+import { registerBodyForm } from './register-body-form.js';
 import type { RegisterBodyRead } from './register-body-decoder.js';
 import { BodyCrcMismatch } from './register-body-job.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
@@ -33,9 +33,7 @@ export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';
 const registerBroker: Processor = (request, ctx, connection) => {
   const header = decodeHeader(RegisterBrokerHeader, request.extFields);
   const { body } = request;
-  // Some 5.x brokers send a compressed body flagged `compressed=false`; a JSON body starts with '{'.
-  const compressed = header.compressed === true || isZlibStream(body);
-  const legacy = request.version < MQVersion.V3_0_11;
+  const { compressed, legacy } = registerBodyForm(header.compressed === true, body, request.version);
   const registration: Registration = { header, body, held: heldRegisterBodyOf(request), compressed, legacy };
 
   // A broker's registrations apply in the order they came, even when one waits for its body to decode.
@@ -51,11 +49,6 @@ const registerBroker: Processor = (request, ctx, connection) => {
   }
   return reply;
 };
-
-/** A zlib stream header: deflate with a 32 KiB window (0x78), and the check bits that make it a multiple of 31. */
-function isZlibStream(body: Buffer | null): boolean {
-  return body !== null && body.length > 2 && body[0] === 0x78 && ((body[0] << 8) | body[1]!) % 31 === 0;
-}
 
 interface Registration {
   header: RegisterBrokerHeaderFields;

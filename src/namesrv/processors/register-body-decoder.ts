@@ -8,6 +8,7 @@ import { BodyCrcMismatch, decodeBodyBytes, type BodyForm, type DecodeJob, type D
 import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
 import { DEFAULT_REGISTER_BODY_LIMITS, type RegisterBodyLimits } from '../config/server-extras-config.js';
 import type { HeldRegisterBody } from './held-register-body.js';
+import type { RegisterBodyForm } from './register-body-form.js';
 import { RegisterBodyInflater, type InflateChunks } from './register-body-inflater.js';
 
 /** Bodies at least this large are decoded on the worker thread. */
@@ -29,12 +30,6 @@ export interface RegisterBodyDecoderOptions {
   workerUrl?: URL;
   /** How compressed bodies are inflated; zlib on libuv's thread pool unless a test counts or gates it. */
   inflateChunks?: InflateChunks;
-}
-
-/** How a REGISTER_BROKER body is written: compressed (a zlib stream), and/or from a broker older than 3.0.11 (only the topic config wrapper). */
-export interface RegisterBodyForm {
-  compressed: boolean;
-  legacy: boolean;
 }
 
 /** A register body ready for the registry: its fingerprint now, its topics when they must be decoded. */

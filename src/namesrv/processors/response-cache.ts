@@ -39,6 +39,9 @@ const SEEN_ONCE_LIMIT = 16_384;
 const REST_FACTOR = 8;
 const MAX_REST_FACTOR = 1024;
 
+/** At most this many topic lists are kept: the unit-topic lists and a few clusters'. */
+const MAX_TOPIC_LISTS = 8;
+
 /**
  * Encoded answers kept as bytes until what they were built from changes: a route lookup for an
  * unchanged topic costs a map lookup and three number comparisons, not a walk of the registry
@@ -56,9 +59,6 @@ const MAX_REST_FACTOR = 1024;
  * fills with answers served less often than they were kept, the cache rests for a while
  * (REST_FACTOR): lookups are answered as fresh as before, without the keeping.
  */
-/** At most this many topic lists are kept: the unit-topic lists and a few clusters'. */
-const MAX_TOPIC_LISTS = 8;
-
 export class ResponseCache {
   private readonly routes = new Map<string, RouteEntry>();
   /**
@@ -210,13 +210,8 @@ export class ResponseCache {
     return this.allTopicsBytes;
   }
 
-  /**
-   * A topic list built by a pass over every topic (`name` says which: a cluster's, a unit-topic
-   * list), kept while the registry is unchanged. A name a caller chooses (a cluster that does not
-   * exist) must not be kept: `keep` false builds it every time.
-   */
-  topicList(name: string, keep: boolean, build: () => Buffer): Buffer {
-    if (!keep) return build();
+  /** A topic list built by a pass over every topic (`name` says which: a cluster's, a unit-topic list), kept while the registry is unchanged. */
+  topicList(name: string, build: () => Buffer): Buffer {
     const generation = this.registry.generations.current;
     const kept = this.topicLists.get(name);
     if (kept?.generation === generation) return kept.bytes;

@@ -11,12 +11,14 @@ function topicList(topics: string[], brokerAddr?: string | null): Reply {
   return { code: ResponseCode.SUCCESS, body: encodeTopicList({ topicList: topics, brokerAddr }) };
 }
 
-/** The unit-topic lists are all gated by `enableTopicList`, and kept while the registry is unchanged (each is a pass over every topic). */
+/** A list that is a pass over every topic, kept encoded under `name` while the registry is unchanged. */
+function keptTopicList(ctx: NamesrvContext, name: string, list: () => string[]): Reply {
+  return { code: ResponseCode.SUCCESS, body: ctx.cache.topicList(name, () => encodeTopicList({ topicList: list() })) };
+}
+
+/** The unit-topic lists are all gated by `enableTopicList`. */
 function gatedTopicList(name: string, list: (ctx: NamesrvContext) => string[]): Processor {
-  return (_request, ctx) => {
-    if (!ctx.config.namesrv.enableTopicList) return DISABLED;
-    return { code: ResponseCode.SUCCESS, body: ctx.cache.topicList(name, true, () => encodeTopicList({ topicList: list(ctx) })) };
-  };
+  return (_request, ctx) => (ctx.config.namesrv.enableTopicList ? keptTopicList(ctx, name, () => list(ctx)) : DISABLED);
 }
 
 const getAllTopicList: Processor = (_request, ctx, connection) => {
@@ -28,8 +30,9 @@ const getAllTopicList: Processor = (_request, ctx, connection) => {
 const getTopicsByCluster: Processor = (request, ctx) => {
   if (!ctx.config.namesrv.enableTopicList) return DISABLED;
   const { cluster } = decodeHeader(GetTopicsByClusterHeader, request.extFields);
-  const exists = ctx.registry.clusterInfo().clusterAddrTable.has(cluster);
-  return { code: ResponseCode.SUCCESS, body: ctx.cache.topicList(`cluster:${cluster}`, exists, () => encodeTopicList({ topicList: ctx.registry.topicsByCluster(cluster) })) };
+  // Only clusters that exist are kept: the name is the caller's choice.
+  if (!ctx.registry.clusterInfo().clusterAddrTable.has(cluster)) return topicList([]);
+  return keptTopicList(ctx, `cluster:${cluster}`, () => ctx.registry.topicsByCluster(cluster));
 };
 
 const getSystemTopicList: Processor = (_request, ctx) => {
