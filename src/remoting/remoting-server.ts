@@ -6,7 +6,7 @@ import type { CloseReason } from './connection/close-reason.js';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_FRAME_LENGTH,
-  DEFAULT_MAX_PENDING_WRITE_BYTES,
+  DEFAULT_MAX_PENDING_BYTES,
   DEFAULT_STAGE_TIMEOUT_MS,
   type ConnectionLimits,
 } from './connection/limits.js';
@@ -32,10 +32,11 @@ export interface RemotingServerOptions {
   /** Largest frame, its 4-byte length included (Java's `frameMaxLength`, 16 MiB). */
   maxFrameLength?: number;
   /**
-   * Stop reading a connection while this many bytes of its answers wait to be sent (a client that
-   * pipelines requests but does not read the answers must not grow the server's memory).
+   * Stop reading a connection while this many bytes of its requests wait for answers and of its
+   * answers wait to be sent (a client that pipelines requests faster than they are answered, or
+   * does not read the answers, must not grow the server's memory). Default 16 MiB.
    */
-  maxPendingWriteBytes?: number;
+  maxPendingBytes?: number;
   /**
    * Bytes all connections together may hold of requests not yet complete (and of preambles); the
    * connection whose bytes would go past it is closed. Default 256 MiB.
@@ -108,7 +109,7 @@ export class RemotingServer {
       maxFrameLength: options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH,
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       stageTimeoutMs: options.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS,
-      maxPendingWriteBytes: options.maxPendingWriteBytes ?? DEFAULT_MAX_PENDING_WRITE_BYTES,
+      maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
     };
     this.host = {

@@ -14,7 +14,7 @@ describe('a client that does not read its answers', () => {
     const readsPaused = new Promise<void>((resolve) => (paused = resolve));
     const logger = pino({ level: 'debug' }, {
       write: (line: string) => {
-        if ((JSON.parse(line) as { msg: string }).msg === 'answers pile up unread, pausing reads') paused();
+        if ((JSON.parse(line) as { msg: string }).msg === 'requests and answers pile up, pausing reads') paused();
       },
     });
     const big = Buffer.alloc(256 * 1024, 1);
@@ -24,7 +24,7 @@ describe('a client that does not read its answers', () => {
       host: '127.0.0.1',
       serverVersion: 479,
       logger,
-      maxPendingWriteBytes: 1024 * 1024,
+      maxPendingBytes: 1024 * 1024,
       handler: (request) => {
         handled++;
         return createResponse(request, { code: 0, body: big }, 479);
@@ -71,5 +71,68 @@ describe('a client that does not read its answers', () => {
     socket.destroy();
     other.close();
     await server.close();
+  });
+
+  it('is read no further while its requests wait for answers, and is read again once they are answered', async () => {
+    let paused!: () => void;
+    const readsPaused = new Promise<void>((resolve) => (paused = resolve));
+    let resumed = false;
+    const logger = pino({ level: 'debug' }, {
+      write: (line: string) => {
+        const msg = (JSON.parse(line) as { msg: string }).msg;
+        if (msg === 'requests and answers pile up, pausing reads') paused();
+        if (msg === 'caught up, resuming reads') resumed = true;
+      },
+    });
+    const requests = 100;
+    // Requests with a body are answered once released (a register body being decoded); others at once.
+    const waiting: Array<() => void> = [];
+    let handled = 0;
+    const server = new RemotingServer({
+      port: 0,
+      host: '127.0.0.1',
+      serverVersion: 479,
+      logger,
+      maxPendingBytes: 1024 * 1024,
+      handler: (request) => {
+        // Read them all: the server did not stop reading (the assertion below says so).
+        if (++handled === requests) paused();
+        const answer = createResponse(request, { code: 0 }, 479);
+        if (request.body === null) return answer;
+        return new Promise((resolve) => waiting.push(() => resolve(answer)));
+      },
+    });
+    const { port } = await server.listen();
+    const client = await ClientConnection.connect({ host: '127.0.0.1', port });
+    const other = await ClientConnection.connect({ host: '127.0.0.1', port });
+    try {
+      const body = Buffer.alloc(64 * 1024, 7);
+      const answers = Array.from({ length: requests }, (_, opaque) => client.invoke(createRequest({ code: 1, opaque, body }), 60_000));
+      // Should an assertion fail, closing the client fails these too: the assertion is the news.
+      for (const answer of answers) answer.catch(() => {});
+      await readsPaused;
+      const handledWhenPaused = handled;
+      assert.ok(handledWhenPaused < requests, `the server stopped reading (handled ${handledWhenPaused} of ${requests})`);
+      assert.ok(handledWhenPaused >= (1024 * 1024) / body.length, `it read up to its limit first (handled ${handledWhenPaused})`);
+      // A round trip on another connection: the server has run its loop since, and still not read.
+      assert.equal((await other.invoke(createRequest({ code: 1 }), 60_000)).code, 0);
+      assert.equal(handled, handledWhenPaused + 1, 'nothing more was read from the paused connection');
+      assert.equal(resumed, false);
+
+      // Answering releases the connection; every request is then read and answered.
+      const release = (): void => {
+        for (const answer of waiting.splice(0)) answer();
+        if (handled < requests + 1) setImmediate(release);
+      };
+      release();
+      const codes = (await Promise.all(answers)).map((response) => response.code);
+      assert.deepEqual(codes, Array<number>(requests).fill(0));
+      assert.equal(handled, requests + 1);
+      assert.equal(resumed, true);
+    } finally {
+      client.close();
+      other.close();
+      await server.close();
+    }
   });
 });

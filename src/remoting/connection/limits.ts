@@ -11,10 +11,12 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_STAGE_TIMEOUT_MS = 120_000;
 
 /**
- * A connection is read no further while this many bytes of its answers wait to be sent (a client
- * that pipelines requests but does not read the answers must not grow the server's memory).
+ * A connection is read no further while this many bytes of its requests wait for their answers and
+ * of its answers wait to be sent: a client that pipelines requests without reading the answers, or
+ * faster than they are answered (register bodies of megabytes), must not grow the server's memory.
+ * One whole frame of the largest size still fits.
  */
-export const DEFAULT_MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 /** The bounds a server puts on each connection and on all of them together. */
 export interface ConnectionLimits {
@@ -23,7 +25,8 @@ export interface ConnectionLimits {
   /** Bytes all connections may hold of incomplete frames and preambles; past it, a connection is closed. */
   maxBufferedBytes: number;
   stageTimeoutMs: number;
-  maxPendingWriteBytes: number;
+  /** Bytes of requests awaiting answers plus answers not yet sent, past which a connection is read no further. */
+  maxPendingBytes: number;
   /** Close connections with no traffic either way for this long; 0 disables. */
   idleTimeoutMs: number;
 }

@@ -99,6 +99,12 @@ export class ServerConnection implements Connection {
   private peer: string | null = null;
   /** The idle timer runs on the transport. */
   private idleWatched = false;
+  /** Bytes of frames read in full whose handlers have not answered yet. */
+  private awaitingBytes = 0;
+  /** Reads are paused until the connection's requests and answers in the server shrink (`throttleIfBacklogged`). */
+  private readsPaused = false;
+  /** A 'drain' listener is set to resume reads once the answers are sent. */
+  private drainAwaited = false;
 
   constructor(
     private readonly raw: net.Socket,
@@ -356,7 +362,7 @@ export class ServerConnection implements Connection {
       if (request.body !== null && request.body.buffer === SHARED_READ) request.body = Buffer.from(request.body);
       this.partsDone++;
       const gathered = frames.takeGathered();
-      if (this.handle(request)) frames.recycle(gathered);
+      if (this.handle(request, frame.length)) frames.recycle(gathered);
       if (this.stage !== 'frames') return MORE;
     }
   }
@@ -379,8 +385,12 @@ export class ServerConnection implements Connection {
     this.idleWatched = true;
   }
 
-  /** Handles one request; true when its bytes are no longer read by anyone (the handler answered synchronously). */
-  private handle(request: RemotingCommand): boolean {
+  /**
+   * Handles one request of `frameBytes`; true when its bytes are no longer read by anyone (the
+   * handler answered synchronously). Until an asynchronous handler answers, its frame counts
+   * towards what the connection may have pending.
+   */
+  private handle(request: RemotingCommand, frameBytes: number): boolean {
     if (isResponse(request)) {
       this.host.logger.debug({ remote: this.remoteAddress, opaque: request.opaque }, 'ignoring a response sent to the server');
       return true;
@@ -393,15 +403,23 @@ export class ServerConnection implements Connection {
       return true;
     }
     if (result instanceof Promise) {
+      this.awaitingBytes += frameBytes;
       // Outside the chunk's try: an answer that cannot be written must not become an unhandled rejection.
       result.then(
-        (response) => this.guarded(() => this.reply(request, response)),
-        (err: unknown) => this.guarded(() => this.answerFailure(request, err)),
+        (response) => this.answered(frameBytes, () => this.reply(request, response)),
+        (err: unknown) => this.answered(frameBytes, () => this.answerFailure(request, err)),
       );
       return false;
     }
     this.reply(request, result);
     return true;
+  }
+
+  /** An asynchronous handler settled: `answer` writes what it gave. */
+  private answered(frameBytes: number, answer: () => void): void {
+    this.awaitingBytes -= frameBytes;
+    this.guarded(answer);
+    this.resumeIfCaughtUp();
   }
 
   private guarded(action: () => void): void {
@@ -450,15 +468,44 @@ export class ServerConnection implements Connection {
     else this.stageTimer = setTimeout(onStageTimeout, this.host.limits.stageTimeoutMs, this);
   }
 
+  /** Bytes of this connection in the server: requests awaiting answers, answers not yet sent. */
+  private get pendingBytes(): number {
+    return this.awaitingBytes + this.transport.writableLength;
+  }
+
   private throttleIfBacklogged(): void {
-    const socket = this.transport;
-    if (socket.writableLength <= this.host.limits.maxPendingWriteBytes || socket.isPaused()) return;
-    this.host.logger.debug({ remote: this.remoteAddress, pendingBytes: socket.writableLength }, 'answers pile up unread, pausing reads');
-    socket.pause();
-    socket.once('drain', () => {
-      this.host.logger.debug({ remote: this.remoteAddress }, 'answers sent, resuming reads');
-      socket.resume();
-    });
+    if (this.readsPaused || this.pendingBytes <= this.host.limits.maxPendingBytes) return;
+    this.host.logger.debug(
+      { remote: this.remoteAddress, awaitingBytes: this.awaitingBytes, unsentBytes: this.transport.writableLength },
+      'requests and answers pile up, pausing reads',
+    );
+    this.readsPaused = true;
+    this.transport.pause();
+    this.awaitDrain();
+  }
+
+  /** Resumes reads paused by `throttleIfBacklogged` once the connection is back under its limit. */
+  private resumeIfCaughtUp(): void {
+    if (!this.readsPaused || this.stage === 'closed') return;
+    if (this.pendingBytes > this.host.limits.maxPendingBytes) {
+      this.awaitDrain();
+      return;
+    }
+    this.readsPaused = false;
+    this.host.logger.debug({ remote: this.remoteAddress }, 'caught up, resuming reads');
+    this.transport.resume();
+  }
+
+  /** While answers wait to be sent, their 'drain' is a moment to look again. */
+  private awaitDrain(): void {
+    if (this.drainAwaited || this.transport.writableLength === 0) return;
+    this.drainAwaited = true;
+    this.transport.once('drain', onSocketDrain);
+  }
+
+  onDrained(): void {
+    this.drainAwaited = false;
+    this.resumeIfCaughtUp();
   }
 }
 
@@ -501,6 +548,10 @@ function onSocketError(this: OwnedSocket, err: Error): void {
 
 function onSocketTimeout(this: OwnedSocket): void {
   this[CONNECTION]!.onSocketEvent('timeout');
+}
+
+function onSocketDrain(this: OwnedSocket): void {
+  this[CONNECTION]!.onDrained();
 }
 
 function onSocketEnd(this: OwnedSocket): void {
