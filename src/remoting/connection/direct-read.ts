@@ -34,8 +34,9 @@ export const sharedReadBuffer: Buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES
 
 /**
  * Reads `socket` directly into the shared buffer from now on, calling `reader` (with the socket as
- * `this`) for each read. Must be called before the socket's first read is delivered. False when
- * this Node does not allow it; the socket is then left as it was.
+ * `this`) for each read. Must be called before the socket's first read is delivered, or from its
+ * 'data' listener while it flows (nothing is then left in the stream for 'data' to deliver later).
+ * False when this Node does not allow it; the socket is then left as it was.
  */
 export function readDirect(socket: net.Socket, reader: DirectReader): boolean {
   const s = socket as SwitchableSocket;

@@ -117,8 +117,6 @@ export class ServerConnection implements Connection {
     this.frames = new FrameDecoder(host.limits.maxFrameLength, sharedGatherPool, this.queue);
     this.stage = host.proxyProtocol ? 'proxy' : host.tls ? 'tls' : 'frames';
     listen(raw, this);
-    // A plain connection from its first byte is read without the stream's per-read machinery.
-    if (this.stage === 'frames') readDirect(raw, onDirectRead);
     if (this.stage === 'frames') this.enter('frames');
     else this.boundPreamble();
   }
@@ -372,6 +370,10 @@ export class ServerConnection implements Connection {
     this.stage = stage;
     this.partsDone++;
     if (stage === 'frames') {
+      // A plain connection's frames are read without the stream's per-read machinery (a buffer
+      // allocated for each read, push, 'data'): from its first byte when there is no preamble,
+      // else from the read after the one that ended it. A TLS socket keeps the stream's reads.
+      if (this.transport === this.raw) readDirect(this.raw, onDirectRead);
       this.host.opened(this);
       if (this.host.limits.idleTimeoutMs > 0 && !this.idleWatched) this.watchIdle();
     }

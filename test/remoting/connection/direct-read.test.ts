@@ -5,7 +5,8 @@ import { encodeCommand } from '../../../src/remoting/command-codec.js';
 import { readDirect } from '../../../src/remoting/connection/direct-read.js';
 import { ClientConnection } from '../../../src/remoting/remoting-client.js';
 import { createRequest, createResponse, type RemotingCommand } from '../../../src/remoting/remoting-command.js';
-import { RemotingServer } from '../../../src/remoting/remoting-server.js';
+import { parseTrustedProxies } from '../../../src/remoting/proxy-protocol/index.js';
+import { RemotingServer, type RemotingServerOptions } from '../../../src/remoting/remoting-server.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { until } from '../../support/until.js';
 
@@ -29,8 +30,11 @@ describe('connections read into one shared buffer', () => {
     for (const s of servers) await s.close();
   });
 
-  async function start(handler: (request: RemotingCommand) => RemotingCommand | null | Promise<RemotingCommand | null>) {
-    const server = new RemotingServer({ port: 0, host: '127.0.0.1', serverVersion: 479, logger: silentLogger(), handler });
+  async function start(
+    handler: (request: RemotingCommand) => RemotingCommand | null | Promise<RemotingCommand | null>,
+    options: Partial<RemotingServerOptions> = {},
+  ) {
+    const server = new RemotingServer({ port: 0, host: '127.0.0.1', serverVersion: 479, logger: silentLogger(), handler, ...options });
     servers.push(server);
     return (await server.listen()).port;
   }
@@ -101,5 +105,29 @@ describe('connections read into one shared buffer', () => {
     await until(() => seen.length === 5);
     assert.deepEqual(seen, [1, 2, 3, 4, 5]);
     socket.destroy();
+  });
+
+  it('reads frames directly after a PROXY header too: a frame begun in the header\'s read and ended later arrives intact', async () => {
+    const bodies: Buffer[] = [];
+    const port = await start(
+      (request) => {
+        bodies[request.opaque] = request.body!;
+        return createResponse(request, { code: 0 }, 479);
+      },
+      { proxyProtocol: { trusted: parseTrustedProxies('127.0.0.1') } },
+    );
+    const slow = await connectRaw(port);
+    const frame = withBody(1, 0x61, 3000);
+    await write(slow, Buffer.concat([Buffer.from('PROXY TCP4 192.0.2.7 192.0.2.1 4000 9876\r\n'), frame.subarray(0, 1500)]));
+    const others = await Promise.all([2, 3].map(() => ClientConnection.connect({ host: '127.0.0.1', port })));
+    await Promise.all(others.map((c, i) => c.invoke(createRequest({ code: 310, opaque: 0, body: Buffer.alloc(8000, 0x62 + i) }), 60_000)));
+    await write(slow, frame.subarray(1500, 2000));
+    await Promise.all(others.map((c, i) => c.invoke(createRequest({ code: 310, opaque: 0, body: Buffer.alloc(8000, 0x64 + i) }), 60_000)));
+    await write(slow, Buffer.concat([frame.subarray(2000), withBody(2, 0x65, 700)]));
+    await until(() => bodies[2] !== undefined);
+    assert.deepEqual(bodies[1], Buffer.alloc(3000, 0x61));
+    assert.deepEqual(bodies[2], Buffer.alloc(700, 0x65));
+    for (const c of others) c.close();
+    slow.destroy();
   });
 });
