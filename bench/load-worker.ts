@@ -6,9 +6,9 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { FrameDecoder } from '../src/remoting/frame-decoder.js';
 import { Histogram } from './histogram.js';
 import type { LoadJob, OrchestratorMessage, PhaseResult, WorkerMessage, WorkerResult } from './load-job.js';
+import { ResponseReader, sharedReadBuffer } from './response-reader.js';
 import { framesOf, readResponseHead, RequestWriter, SUCCESS } from './wire.js';
 
 const CONNECT_TIMEOUT_MS = 5000;
@@ -101,15 +101,21 @@ class LoadRun {
 
 /** One long-lived connection with a fixed number of requests outstanding. */
 class PipelinedConnection {
-  private readonly decoder = new FrameDecoder();
+  private readonly reader = new ResponseReader((frame) => this.onFrame(frame));
   private readonly sentAt = new Float64Array(SLOT_RING);
   private readonly sentOpaque = new Int32Array(SLOT_RING).fill(-1);
   private nextOpaque = 1;
+  /** When the read being taken arrived: the answer time of its frames. */
+  private readAt = 0;
+  private socket: net.Socket | null = null;
   outstanding = 0;
   closed = false;
 
-  constructor(private readonly socket: net.Socket, private readonly run: LoadRun) {
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  constructor(private readonly run: LoadRun) {}
+
+  attach(socket: net.Socket): void {
+    const { run } = this;
+    this.socket = socket;
     socket.on('error', (err) => run.noteIoError(err.message));
     socket.on('close', () => {
       if (!this.closed) run.noteIoError('connection closed by the server');
@@ -119,7 +125,7 @@ class PipelinedConnection {
 
   /** Tops the connection up to its in-flight quota with one write. */
   fill(): void {
-    if (this.closed) return;
+    if (this.closed || !this.socket) return;
     const headers: string[] = [];
     while (this.outstanding < this.run.job.inFlight && this.run.canSend()) {
       const opaque = this.nextOpaque;
@@ -136,21 +142,13 @@ class PipelinedConnection {
 
   close(): void {
     this.closed = true;
-    this.socket.destroy();
+    this.socket?.destroy();
   }
 
-  private onData(chunk: Buffer): void {
-    const now = performance.now();
+  onRead(length: number, buffer: Buffer): void {
+    this.readAt = performance.now();
     try {
-      this.decoder.push(chunk, (frame) => {
-        const head = readResponseHead(frame);
-        if (!head.isResponse) return;
-        const slot = head.opaque & (SLOT_RING - 1);
-        if (this.sentOpaque[slot] !== head.opaque) return;
-        this.sentOpaque[slot] = -1;
-        this.outstanding--;
-        this.run.noteResponse(head.code, now - this.sentAt[slot], frame.length + 4);
-      });
+      this.reader.read(length, buffer);
     } catch (err) {
       this.run.noteIoError(`unreadable response: ${(err as Error).message}`);
       this.close();
@@ -158,11 +156,32 @@ class PipelinedConnection {
     }
     this.fill();
   }
+
+  private onFrame(frame: Buffer): void {
+    const head = readResponseHead(frame);
+    if (!head.isResponse) return;
+    const slot = head.opaque & (SLOT_RING - 1);
+    if (this.sentOpaque[slot] !== head.opaque) return;
+    this.sentOpaque[slot] = -1;
+    this.outstanding--;
+    this.run.noteResponse(head.code, this.readAt - this.sentAt[slot], frame.length + 4);
+  }
 }
 
-function connect(host: string, port: number): Promise<net.Socket> {
+/** A socket whose reads go to `onRead` (in the shared read buffer: valid during the call only). */
+function openSocket(host: string, port: number, onRead: (length: number, buffer: Buffer) => void): net.Socket {
+  const callback = (length: number, buffer: Uint8Array): boolean => {
+    onRead(length, buffer as Buffer);
+    return true;
+  };
+  const socket = net.connect({ host, port, onread: { buffer: sharedReadBuffer, callback } });
+  socket.setNoDelay(true);
+  return socket;
+}
+
+function connect(host: string, port: number, onRead: (length: number, buffer: Buffer) => void): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = openSocket(host, port, onRead);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`connect to ${host}:${port} timed out`));
@@ -173,7 +192,6 @@ function connect(host: string, port: number): Promise<net.Socket> {
     });
     socket.once('connect', () => {
       clearTimeout(timer);
-      socket.setNoDelay(true);
       socket.removeAllListeners('error');
       resolve(socket);
     });
@@ -198,32 +216,30 @@ async function churnLoop(run: LoadRun, stopped: () => boolean): Promise<void> {
 
 function askOnce(host: string, port: number, run: LoadRun): Promise<{ code: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const decoder = new FrameDecoder();
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no answer within 5 s'));
-    }, CONNECT_TIMEOUT_MS);
-    socket.setNoDelay(true);
-    socket.once('connect', () => socket.write(framesOf([run.writer.header(1, run.random)])));
-    socket.on('error', (err) => {
+    const reader = new ResponseReader((frame) => {
+      const head = readResponseHead(frame);
+      if (!head.isResponse || head.opaque !== 1) return;
       clearTimeout(timer);
-      reject(err);
+      socket.destroy();
+      resolve({ code: head.code, bytes: frame.length + 4 });
     });
-    socket.on('data', (chunk: Buffer) => {
+    const socket = openSocket(host, port, (length, buffer) => {
       try {
-        decoder.push(chunk, (frame) => {
-          const head = readResponseHead(frame);
-          if (!head.isResponse || head.opaque !== 1) return;
-          clearTimeout(timer);
-          socket.destroy();
-          resolve({ code: head.code, bytes: frame.length + 4 });
-        });
+        reader.read(length, buffer);
       } catch (err) {
         clearTimeout(timer);
         socket.destroy();
         reject(err as Error);
       }
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no answer within 5 s'));
+    }, CONNECT_TIMEOUT_MS);
+    socket.once('connect', () => socket.write(framesOf([run.writer.header(1, run.random)])));
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
     });
     socket.on('close', () => {
       clearTimeout(timer);
@@ -236,12 +252,15 @@ async function runJob(job: LoadJob, waitForStart: () => Promise<number>): Promis
   const run = new LoadRun(job);
   const connections: PipelinedConnection[] = [];
   if (job.mode === 'pipelined') {
-    const settled = await Promise.allSettled(Array.from({ length: job.connections }, () => connect(job.host, job.port)));
+    const opening = Array.from({ length: job.connections }, () => new PipelinedConnection(run));
+    const settled = await Promise.allSettled(opening.map((c) => connect(job.host, job.port, (length, buffer) => c.onRead(length, buffer))));
     let failed = 0;
     let firstError: string | null = null;
-    for (const s of settled) {
-      if (s.status === 'fulfilled') connections.push(new PipelinedConnection(s.value, run));
-      else {
+    for (const [i, s] of settled.entries()) {
+      if (s.status === 'fulfilled') {
+        opening[i].attach(s.value);
+        connections.push(opening[i]);
+      } else {
         failed++;
         firstError ??= (s.reason as Error).message;
       }
