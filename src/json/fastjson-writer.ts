@@ -118,17 +118,20 @@ function compareUtf16(a: string, b: string): number {
 
 /** A JSON array of strings, as fastjson writes a List<String> or Set<String>. */
 export function jsonStringArray(items: Iterable<string>, mode: FastjsonMode): string {
+  return '[' + jsonStringItems(Array.isArray(items) ? items : Array.from(items), mode) + ']';
+}
+
+/** The entries of a JSON array of strings, comma-separated, without the brackets. */
+export function jsonStringItems(items: readonly string[], mode: FastjsonMode): string {
   // A long list of names that need no escaping (a registry's topics, 300,000 of them) is joined
   // natively rather than quoted one by one.
-  if (Array.isArray(items) && items.length > 1 && !items.some(mode === 'browserCompatible' ? needsBrowserEscape : needsDefaultEscape)) {
-    return '["' + items.join('","') + '"]';
+  if (items.length > 1 && !items.some(mode === 'browserCompatible' ? needsBrowserEscape : needsDefaultEscape)) {
+    return '"' + items.join('","') + '"';
   }
-  let out = '[';
-  let first = true;
-  for (const item of items) {
-    if (!first) out += ',';
-    out += jsonString(item, mode);
-    first = false;
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    out += jsonString(items[i]!, mode);
   }
-  return out + ']';
+  return out;
 }

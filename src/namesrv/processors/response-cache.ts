@@ -80,8 +80,7 @@ export class ResponseCache {
   /** Lookups left before answers are kept again; 0: keeping. */
   private restingFor = 0;
   private restFactor = REST_FACTOR;
-  private clusterInfoBytes: Buffer | null = null;
-  private clusterInfoGeneration = -1;
+  private readonly clusterInfoBytes = new KeptBytes();
   /**
    * Each broker's JSON, per mode, by object: a broker appears in the routes of all its topics, and
    * a lookup that misses the route cache need not encode it again. Safe because a broker group's
@@ -91,14 +90,13 @@ export class ResponseCache {
   private brokerFragments = new WeakMap<BrokerData, ModeFragments>();
   private brokerFragmentsGeneration = -1;
   private readonly queueFragments = new WeakMap<QueueData, ModeFragments>();
-  private allTopicsBytes: Buffer | null = null;
-  private allTopicsGeneration = -1;
+  private readonly allTopicsBytes = new KeptBytes();
   /**
    * Topic lists built by a pass over every topic (a cluster's, the unit-topic lists), by name, as
    * of the registry's `current` generation (any change to a topic's brokers, flags or a cluster's
    * members moves it). At scale one costs tens of ms to build; at most MAX_TOPIC_LISTS are kept.
    */
-  private readonly topicLists = new Map<string, { generation: number; bytes: Buffer }>();
+  private readonly topicLists = new Map<string, KeptBytes>();
 
   constructor(
     private readonly registry: CachedRegistry,
@@ -193,40 +191,30 @@ export class ResponseCache {
   };
 
   clusterInfo(build: () => Buffer): Buffer {
-    const brokers = this.registry.generations.brokers;
-    if (this.clusterInfoBytes === null || this.clusterInfoGeneration !== brokers) {
-      this.clusterInfoBytes = build();
-      this.clusterInfoGeneration = brokers;
-    }
-    return this.clusterInfoBytes;
+    return this.clusterInfoBytes.get(this.registry.generations.brokers, build) as Buffer;
   }
 
-  allTopics(build: () => Buffer): Buffer {
-    const topicSet = this.registry.generations.topicSet;
-    if (this.allTopicsBytes === null || this.allTopicsGeneration !== topicSet) {
-      this.allTopicsBytes = build();
-      this.allTopicsGeneration = topicSet;
-    }
-    return this.allTopicsBytes;
+  /** The list of every topic, kept while the topic set is unchanged; `build` may take turns of the loop (a promise). */
+  allTopics(build: () => Buffer | Promise<Buffer>): Buffer | Promise<Buffer> {
+    return this.allTopicsBytes.get(this.registry.generations.topicSet, build);
   }
 
   /** A topic list built by a pass over every topic (`name` says which: a cluster's, a unit-topic list), kept while the registry is unchanged. */
-  topicList(name: string, build: () => Buffer): Buffer {
-    const generation = this.registry.generations.current;
-    const kept = this.topicLists.get(name);
-    if (kept?.generation === generation) return kept.bytes;
-    const bytes = build();
-    if (!kept && this.topicLists.size >= MAX_TOPIC_LISTS) this.topicLists.clear();
-    this.topicLists.set(name, { generation, bytes });
-    return bytes;
+  topicList(name: string, build: () => Buffer | Promise<Buffer>): Buffer | Promise<Buffer> {
+    let kept = this.topicLists.get(name);
+    if (!kept) {
+      if (this.topicLists.size >= MAX_TOPIC_LISTS) this.topicLists.clear();
+      this.topicLists.set(name, (kept = new KeptBytes()));
+    }
+    return kept.get(this.registry.generations.current, build);
   }
 
   /** Drops everything: what answers are built from changed outside the registry (config switches). */
   clear(): void {
     this.clearRoutes();
     this.brokerFragments = new WeakMap();
-    this.clusterInfoBytes = null;
-    this.allTopicsBytes = null;
+    this.clusterInfoBytes.clear();
+    this.allTopicsBytes.clear();
     this.topicLists.clear();
   }
 
@@ -255,5 +243,38 @@ export class ResponseCache {
     this.keptSinceFresh = 0;
     this.routes.clear();
     this.routeBytes = 0;
+  }
+}
+
+/**
+ * Bytes built as of a registry generation, kept until it moves. A build that takes turns of the
+ * event loop (a promise) is kept from its start, so that whoever asks meanwhile shares it; it
+ * answers with the registry as it was when it started, and a change meanwhile makes the next ask
+ * build anew.
+ */
+class KeptBytes {
+  private generation = -1;
+  private bytes: Buffer | Promise<Buffer> | null = null;
+
+  get(generation: number, build: () => Buffer | Promise<Buffer>): Buffer | Promise<Buffer> {
+    if (this.bytes !== null && this.generation === generation) return this.bytes;
+    const built = build();
+    this.generation = generation;
+    this.bytes = built;
+    if (built instanceof Promise) {
+      built.then(
+        (bytes) => {
+          if (this.bytes === built) this.bytes = bytes;
+        },
+        () => {
+          if (this.bytes === built) this.bytes = null;
+        },
+      );
+    }
+    return built;
+  }
+
+  clear(): void {
+    this.bytes = null;
   }
 }

@@ -24,6 +24,7 @@ import { TopicQueues } from './topic-queues.js';
 import { TOPIC_ROW_FIELDS, decodedRegistrationOf, nameReader, topicKeySet, type DecodedRegistration } from './topic-rows.js';
 import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
+import { runInSlices, runToEnd } from '../../util/slices.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
 export interface RouteRegistryConfig {
@@ -983,26 +984,3 @@ function servedByAny(queues: TopicQueues, brokerNames: ReadonlySet<string>): boo
   return false;
 }
 
-/** Runs a registration without pausing. */
-function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** Runs a registration, letting the event loop serve what waits (lookups) at each pause. */
-function runInSlices<T>(steps: Generator<void, T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const resume = () => {
-      try {
-        const step = steps.next();
-        if (step.done) resolve(step.value);
-        else setImmediate(resume);
-      } catch (err) {
-        reject(err);
-      }
-    };
-    resume();
-  });
-}

@@ -1,4 +1,5 @@
-import { bucketOrder, hashMapOrder } from '../../json/java-hash-order.js';
+import { bucketOrderSteps, hashMapOrder } from '../../json/java-hash-order.js';
+import { NEVER_PAUSE, runToEnd, type PauseCheck } from '../../util/slices.js';
 
 /**
  * Iteration orders of the Java collections RocketMQ serializes, so our bodies list entries as a
@@ -33,7 +34,12 @@ export function concurrentHashMapOrder(keys: readonly string[], initialCapacity 
  * ordering pass finds that out and is the answer.
  */
 export function concurrentHashSetOrder(keys: readonly string[]): string[] {
-  const { ordered, repeats } = bucketOrder(keys, concurrentHashMapTableSize(keys.length));
+  return runToEnd(concurrentHashSetOrderSteps(keys, NEVER_PAUSE));
+}
+
+/** `concurrentHashSetOrder` as steps that yield when `pause` says (keys with repeats, a rare case, are ordered again in one go). */
+export function* concurrentHashSetOrderSteps(keys: readonly string[], pause: PauseCheck): Generator<void, string[]> {
+  const { ordered, repeats } = yield* bucketOrderSteps(keys, concurrentHashMapTableSize(keys.length), pause);
   return repeats ? concurrentHashMapOrder([...new Set(keys)]) : ordered;
 }
 
