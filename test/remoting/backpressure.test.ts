@@ -7,30 +7,29 @@ import { FrameDecoder } from '../../src/remoting/frame-decoder.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { createRequest, createResponse } from '../../src/remoting/remoting-command.js';
 import { RemotingServer } from '../../src/remoting/remoting-server.js';
+import type { RequestHandler } from '../../src/remoting/connection/server-connection.js';
+
+/** A server that stops reading a connection past 1 MiB pending, and tells of its pauses and resumptions. */
+async function startServer(handler: RequestHandler, onLog: (msg: string) => void): Promise<{ server: RemotingServer; port: number }> {
+  const logger = pino({ level: 'debug' }, { write: (line: string) => onLog((JSON.parse(line) as { msg: string }).msg) });
+  const server = new RemotingServer({ port: 0, host: '127.0.0.1', serverVersion: 479, logger, maxPendingBytes: 1024 * 1024, handler });
+  const { port } = await server.listen();
+  return { server, port };
+}
 
 describe('a client that does not read its answers', () => {
   it('is read no further while its answers pile up, and gets every answer once it reads', async () => {
     let paused!: () => void;
     const readsPaused = new Promise<void>((resolve) => (paused = resolve));
-    const logger = pino({ level: 'debug' }, {
-      write: (line: string) => {
-        if ((JSON.parse(line) as { msg: string }).msg === 'requests and answers pile up, pausing reads') paused();
-      },
-    });
     const big = Buffer.alloc(256 * 1024, 1);
     let handled = 0;
-    const server = new RemotingServer({
-      port: 0,
-      host: '127.0.0.1',
-      serverVersion: 479,
-      logger,
-      maxPendingBytes: 1024 * 1024,
-      handler: (request) => {
+    const { server, port } = await startServer(
+      (request) => {
         handled++;
         return createResponse(request, { code: 0, body: big }, 479);
       },
-    });
-    const { port } = await server.listen();
+      (msg) => msg === 'requests and answers pile up, pausing reads' && paused(),
+    );
     const requests = 200;
     const socket = net.connect({ host: '127.0.0.1', port });
     await new Promise((resolve) => socket.once('connect', resolve));
@@ -77,32 +76,23 @@ describe('a client that does not read its answers', () => {
     let paused!: () => void;
     const readsPaused = new Promise<void>((resolve) => (paused = resolve));
     let resumed = false;
-    const logger = pino({ level: 'debug' }, {
-      write: (line: string) => {
-        const msg = (JSON.parse(line) as { msg: string }).msg;
-        if (msg === 'requests and answers pile up, pausing reads') paused();
-        if (msg === 'caught up, resuming reads') resumed = true;
-      },
-    });
     const requests = 100;
     // Requests with a body are answered once released (a register body being decoded); others at once.
     const waiting: Array<() => void> = [];
     let handled = 0;
-    const server = new RemotingServer({
-      port: 0,
-      host: '127.0.0.1',
-      serverVersion: 479,
-      logger,
-      maxPendingBytes: 1024 * 1024,
-      handler: (request) => {
+    const { server, port } = await startServer(
+      (request) => {
         // Read them all: the server did not stop reading (the assertion below says so).
         if (++handled === requests) paused();
         const answer = createResponse(request, { code: 0 }, 479);
         if (request.body === null) return answer;
         return new Promise((resolve) => waiting.push(() => resolve(answer)));
       },
-    });
-    const { port } = await server.listen();
+      (msg) => {
+        if (msg === 'requests and answers pile up, pausing reads') paused();
+        if (msg === 'caught up, resuming reads') resumed = true;
+      },
+    );
     const client = await ClientConnection.connect({ host: '127.0.0.1', port });
     const other = await ClientConnection.connect({ host: '127.0.0.1', port });
     try {
