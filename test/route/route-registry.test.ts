@@ -309,6 +309,22 @@ describe('route registry: admin operations and lists', () => {
     assert.equal(registry.pickupTopicRoute('TopicA'), null);
   });
 
+  it('a cluster of every broker serving topics lists every topic; a topic only another cluster serves stays out', () => {
+    const { registry } = makeRegistry();
+    registry.registerBroker(registration({ topics: [topicConfig('A'), topicConfig('B')] }));
+    registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', connectionId: 2, topics: [topicConfig('B'), topicConfig('C')] }));
+    assert.equal(registry.everyTopicServedBy(new Set(['broker-a', 'broker-b'])), true);
+    assert.deepEqual(registry.topicsByCluster('DefaultCluster').sort(), ['A', 'B', 'C']);
+    registry.registerBroker(registration({ clusterName: 'Other', brokerName: 'broker-x', brokerAddr: '10.0.1.1:10911', connectionId: 3, topics: [topicConfig('B'), topicConfig('X')] }));
+    assert.equal(registry.everyTopicServedBy(new Set(['broker-a', 'broker-b'])), false);
+    assert.deepEqual(registry.topicsByCluster('DefaultCluster').sort(), ['A', 'B', 'C']);
+    assert.deepEqual(registry.topicsByCluster('Other').sort(), ['B', 'X']);
+    // Once the other cluster's broker serves nothing, the first cluster serves every topic again.
+    registry.unregisterBrokers([{ clusterName: 'Other', brokerAddr: '10.0.1.1:10911', brokerName: 'broker-x', brokerId: 0 }]);
+    assert.equal(registry.everyTopicServedBy(new Set(['broker-a', 'broker-b'])), true);
+    assert.deepEqual(registry.topicsByCluster('DefaultCluster').sort(), ['A', 'B', 'C']);
+  });
+
   it('lists topics, topics by cluster, system topics and unit topics', () => {
     const { registry } = makeRegistry();
     registry.registerBroker(

@@ -56,6 +56,12 @@ export class BrokerTopics<T extends TopicEntry = TopicEntry> {
     return this.byBroker.get(brokerName)?.entries.slice() ?? [];
   }
 
+  /** Whether every broker name that has queues in some topic is one of `names`. */
+  allServingAmong(names: ReadonlySet<string>): boolean {
+    for (const [brokerName, held] of this.byBroker) if (held.count > 0 && !names.has(brokerName)) return false;
+    return true;
+  }
+
   /** The broker name is gone for good. */
   forget(brokerName: string): void {
     this.byBroker.delete(brokerName);

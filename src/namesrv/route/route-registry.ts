@@ -640,11 +640,20 @@ export class RouteRegistry {
   topicsByCluster(clusterName: string): string[] {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names) return [];
+    if (this.everyTopicServedBy(names)) return this.allTopics();
     const topics: string[] = [];
     this.topicQueueTable.forEach((queues, topic) => {
       if (servedByAny(queues, names)) topics.push(topic);
     });
     return topics;
+  }
+
+  /**
+   * Whether every topic has queues of some broker name of `brokerNames`: so for the one cluster of
+   * most deployments, whose topic list is then every topic, without a look at each.
+   */
+  everyTopicServedBy(brokerNames: ReadonlySet<string>): boolean {
+    return this.brokerTopics.allServingAmong(brokerNames);
   }
 
   /** Whether some broker name of `brokerNames` serves the topic (a cluster's, say); no list is made. */
