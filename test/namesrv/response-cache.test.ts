@@ -48,6 +48,60 @@ function routeServer(maxRouteBytes?: number) {
   return { registry, cache, counters, switches, ask, route, putKv };
 }
 
+describe('route answers shared by topics of one shape', () => {
+  const shape = (names: string[]) => names.map((name) => topicConfig(name));
+
+  it('a topic asked for the first time gets the answer kept for another topic of its shape, byte for byte', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration({ topics: shape(['S1', 'S2', 'S3']) }));
+    const first = s.route('S1').bytes;
+    s.route('S2'); // a second topic of the shape: its answer is kept
+    const before = { ...s.counters.routeCache };
+    const third = s.route('S3').bytes;
+    assert.equal(s.counters.routeCache.hit, before.hit + 1, 'S3 served from the shared answer');
+    assert.equal(s.cache.cachedRouteBytes, 0, 'nothing kept per topic');
+    assert.deepEqual(third, first);
+  });
+
+  it('a topic of another shape gets its own answer: other queue counts, another broker order', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration({ topics: [...shape(['S1', 'S2']), topicConfig('Wide', { writeQueueNums: 16 }), topicConfig('Both')] }));
+    s.registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', connectionId: 2, topics: [topicConfig('Both'), topicConfig('B-first')] }));
+    s.registry.registerBroker(registration({ dataVersion: version(2), topics: [...shape(['S1', 'S2']), topicConfig('Wide', { writeQueueNums: 16 }), topicConfig('Both'), topicConfig('B-first')] }));
+    for (const topic of ['S1', 'S2', 'S1']) s.route(topic);
+    assert.equal(s.route('Wide').route.queueDatas[0]!.writeQueueNums, 16);
+    assert.deepEqual(s.route('Both').route.queueDatas.map((q) => q.brokerName), ['broker-a', 'broker-b']);
+    assert.deepEqual(s.route('B-first').route.queueDatas.map((q) => q.brokerName), ['broker-b', 'broker-a']);
+  });
+
+  it('a topic with static mappings, or with orderMessageEnable, gets its own answer', () => {
+    const s = routeServer();
+    const req = registration({ topics: shape(['S1', 'S2', 'Mapped', 'Ordered']) });
+    req.topicConfigWrapper.topicQueueMappingInfoMap = new Map([['Mapped', { topic: 'Mapped', bname: 'broker-a', epoch: 1, totalQueues: 4, currIdMap: null } as never]]);
+    s.registry.registerBroker(req);
+    for (const topic of ['S1', 'S2', 'S1']) s.route(topic);
+    assert.ok(s.route('Mapped').route.topicQueueMappingByBroker?.has('broker-a'), 'its mappings are in its answer');
+    s.switches.orderMessageEnable = true;
+    s.putKv('Ordered', 'broker-a:4');
+    assert.equal(s.route('Ordered').route.orderTopicConf, 'broker-a:4');
+  });
+
+  it('a change to the brokers the shape names, or to the switches, is served at once', () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration({ topics: shape(['S1', 'S2', 'S3', 'S4']) }));
+    for (const topic of ['S1', 'S2', 'S3']) s.route(topic);
+    s.registry.registerBroker(registration({ brokerId: 1, brokerAddr: '10.0.0.9:10911', connectionId: 2, topics: shape(['S1', 'S2', 'S3', 'S4']) }));
+    assert.deepEqual([...s.route('S4').route.brokerDatas[0]!.brokerAddrs.values()], ['10.0.0.1:10911', '10.0.0.9:10911'], 'a broker joined');
+    s.route('S1');
+    s.registry.registerBroker(registration({ dataVersion: version(2), zoneName: 'zone-1', topics: shape(['S1', 'S2', 'S3', 'S4']) }));
+    assert.equal(s.route('S3').route.brokerDatas[0]!.zoneName, 'zone-1', 'new attributes');
+    s.switches.orderMessageEnable = true;
+    s.putKv('S2', 'broker-a:8');
+    s.cache.clear();
+    assert.equal(s.route('S2').route.orderTopicConf, 'broker-a:8', 'after the switches changed');
+  });
+});
+
 describe('route answers cached as bytes', () => {
   it('keeps an answer once its topic is asked for twice, and serves the same bytes', () => {
     const s = routeServer();
@@ -192,7 +246,8 @@ describe('route answers cached as bytes', () => {
 
   it('rests when the answers it kept were served less often than kept, then keeps again, resting twice as long after each such fill', () => {
     const s = routeServer(3_000);
-    s.registry.registerBroker(registration({ topics: Array.from({ length: 400 }, (_, i) => topicConfig(`T${i}`)) }));
+    // Queue counts of their own: no two topics share an answer (see the shared-answer tests).
+    s.registry.registerBroker(registration({ topics: Array.from({ length: 400 }, (_, i) => topicConfig(`T${i}`, { writeQueueNums: i + 1 })) }));
     // Each topic asked twice in a row: kept at its second ask, never served from the cache.
     let asked = 0;
     let topic = 0;

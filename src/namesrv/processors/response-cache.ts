@@ -9,7 +9,24 @@ export type RouteFlavor = 'standard' | 'fastjson';
 export interface CachedRegistry {
   readonly generations: RouteGenerationsView;
   topicGeneration(topic: string): TopicGeneration | undefined;
+  /** The key of a topic's route shape: equal keys, equal answers; null when the topic has its own parts. */
+  routeShapeKey(holder: TopicGeneration): string | null;
 }
+
+/** One answer shared by the topics whose routes have the same shape. */
+interface SharedRoute {
+  standard?: Buffer;
+  fastjson?: Buffer;
+  /** The routed-brokers generation the answers were built at. */
+  brokersGeneration: number;
+  /** How many times a topic was found to have this shape: its answers are kept from the second. */
+  topics: number;
+  /** The cache's clearing it was made in: one from before a `clear`, still in topics' slots, is not read. */
+  epoch: number;
+}
+
+/** In a topic's slot: the topic has parts of its own (static mappings), no shape. */
+const NO_SHAPE = Symbol('no route shape');
 
 interface RouteEntry {
   standard?: Buffer;
@@ -39,6 +56,9 @@ const SEEN_ONCE_LIMIT = 16_384;
 const REST_FACTOR = 8;
 const MAX_REST_FACTOR = 1024;
 
+/** At most this many route shapes are kept (a registry's topics usually have a handful); past it they start afresh. */
+const MAX_ROUTE_SHAPES = 4096;
+
 /** At most this many topic lists are kept: the unit-topic lists and a few clusters'. */
 const MAX_TOPIC_LISTS = 8;
 
@@ -58,6 +78,12 @@ const MAX_TOPIC_LISTS = 8;
  * and by the registry's topics: only answers for topics that exist are kept. When the budget
  * fills with answers served less often than they were kept, the cache rests for a while
  * (REST_FACTOR): lookups are answered as fresh as before, without the keeping.
+ *
+ * Answers are kept per route shape first (`sharedRoute`): topics whose queue entries are alike
+ * get the same bytes, under the same two generations (the topic's, through its slot, and the
+ * routed brokers'). Per-topic answers remain for topics whose shape is theirs alone and for
+ * answers that carry KV. Shared answers have a budget of their own, of the same size, and at most
+ * MAX_ROUTE_SHAPES shapes.
  */
 export class ResponseCache {
   private readonly routes = new Map<string, RouteEntry>();
@@ -74,6 +100,16 @@ export class ResponseCache {
    * answers are rarely served again before the budget is full: keeping them costs building the
    * entries and collecting them (old-space garbage, the slowest lookups) for few hits.
    */
+  /**
+   * Answers shared by topics whose routes have the same shape (RouteRegistry.routeShapeKey): a
+   * route body names no topic, and a registry's topics mostly sit on the same brokers with the
+   * same queue counts, so over 300,000 topics a few hundred answers serve every lookup, where
+   * answers kept per topic would fill the budget without being asked again. A topic finds its
+   * shape through its slot (TopicGeneration.derived), looked up once per change of the topic.
+   */
+  private sharedRoutes = new Map<string, SharedRoute>();
+  private sharedRouteBytes = 0;
+  private epoch = 0;
   private lookupsSinceFresh = 0;
   private hitsSinceFresh = 0;
   private keptSinceFresh = 0;
@@ -168,6 +204,71 @@ export class ResponseCache {
     this.keptSinceFresh++;
   }
 
+  /**
+   * The answer of a topic's route shape, if one was kept and the brokers routes show have not
+   * changed since. Asked only where no per-topic config goes into answers (orderMessageEnable and
+   * supportActingMaster off); a topic with static mappings has no shape.
+   */
+  sharedRoute(topic: string, flavor: RouteFlavor): Buffer | undefined {
+    const shared = this.sharedRouteOf(topic);
+    if (!shared || shared.brokersGeneration !== this.registry.generations.routedBrokers) return undefined;
+    return flavor === 'standard' ? shared.standard : shared.fastjson;
+  }
+
+  /**
+   * Offers an answer just built from the registry as it is now, as its topic's shape's: kept once
+   * two topics have that shape (true); a shape of one topic is left to the per-topic answers.
+   */
+  putSharedRoute(topic: string, flavor: RouteFlavor, bytes: Buffer): boolean {
+    const shared = this.sharedRouteOf(topic);
+    if (!shared || shared.topics < 2) return false;
+    const generation = this.registry.generations.routedBrokers;
+    if (shared.brokersGeneration !== generation) {
+      this.sharedRouteBytes -= (shared.standard?.length ?? 0) + (shared.fastjson?.length ?? 0);
+      shared.standard = shared.fastjson = undefined;
+      shared.brokersGeneration = generation;
+    }
+    const previous = flavor === 'standard' ? shared.standard : shared.fastjson;
+    this.sharedRouteBytes += bytes.length - (previous?.length ?? 0);
+    if (flavor === 'standard') shared.standard = bytes;
+    else shared.fastjson = bytes;
+    // Shapes as many as topics (every topic configured apart) share nothing: start afresh.
+    if (this.sharedRouteBytes > this.maxRouteBytes) this.clearSharedRoutes();
+    return true;
+  }
+
+  private sharedRouteOf(topic: string): SharedRoute | null {
+    const holder = this.registry.topicGeneration(topic);
+    if (!holder) return null;
+    // The topic's slot holds its shape (or NO_SHAPE) as of the topic's generation `derivedAt`.
+    const memo = holder.derived as SharedRoute | typeof NO_SHAPE | null;
+    if (memo !== null && holder.derivedAt === holder.generation) {
+      if (memo === NO_SHAPE) return null;
+      if (memo.epoch === this.epoch) return memo;
+    }
+    const key = this.registry.routeShapeKey(holder);
+    holder.derivedAt = holder.generation;
+    if (key === null) {
+      holder.derived = NO_SHAPE;
+      return null;
+    }
+    let shared = this.sharedRoutes.get(key);
+    if (!shared) {
+      if (this.sharedRoutes.size >= MAX_ROUTE_SHAPES) this.clearSharedRoutes();
+      this.sharedRoutes.set(key, (shared = { brokersGeneration: -1, topics: 0, epoch: this.epoch }));
+    }
+    shared.topics++;
+    holder.derived = shared;
+    return shared;
+  }
+
+  private clearSharedRoutes(): void {
+    this.sharedRoutes = new Map();
+    this.sharedRouteBytes = 0;
+    // Memos in topics' slots point at the shapes dropped: the new epoch makes them unread.
+    this.epoch++;
+  }
+
   /** Encoded broker groups and queue entries for route bodies; pass to encodeTopicRouteData. */
   readonly fragments: RouteFragments = {
     broker: (broker, mode) => {
@@ -212,6 +313,7 @@ export class ResponseCache {
   /** Drops everything: what answers are built from changed outside the registry (config switches). */
   clear(): void {
     this.clearRoutes();
+    this.clearSharedRoutes();
     this.brokerFragments = new WeakMap();
     this.clusterInfoBytes.clear();
     this.allTopicsBytes.clear();

@@ -73,13 +73,17 @@ export function readRouteInfoHeader(extFields: ExtFields | null): HeaderOf<typeo
 }
 
 function cachedRoute(ctx: NamesrvContext, topic: string, flavor: RouteFlavor): Buffer | null {
+  const { orderMessageEnable } = ctx.config.namesrv;
   // Routes carry KV only with orderMessageEnable, and then only the order-topic config.
-  const kvVersion = ctx.config.namesrv.orderMessageEnable ? ctx.kv.namespaceVersion(ORDER_TOPIC_CONFIG_NAMESPACE) : 0;
-  const cached = ctx.cache.getRoute(topic, flavor, kvVersion);
+  const kvVersion = orderMessageEnable ? ctx.kv.namespaceVersion(ORDER_TOPIC_CONFIG_NAMESPACE) : 0;
+  // Without the order-topic config (per topic) in answers, topics of one route shape share one
+  // answer; a topic whose shape is its own alone has its answer kept as its own.
+  const shareable = !orderMessageEnable;
+  const cached = (shareable ? ctx.cache.sharedRoute(topic, flavor) : undefined) ?? ctx.cache.getRoute(topic, flavor, kvVersion);
   ctx.observer.routeCacheLookup(cached !== undefined);
   if (cached) return cached;
   const built = encodeRoute(ctx, topic, flavor);
-  if (built) ctx.cache.putRoute(topic, flavor, kvVersion, built);
+  if (built && !(shareable && ctx.cache.putSharedRoute(topic, flavor, built))) ctx.cache.putRoute(topic, flavor, kvVersion, built);
   return built;
 }
 

@@ -600,6 +600,20 @@ export class RouteRegistry {
     return this.topicQueueTable.get(topic);
   }
 
+  /**
+   * What a topic's route body holds besides broker groups, as a key: its queue entries in order
+   * (broker name, perm, queue counts, flags) and whether acting master rewrites it. Topics with
+   * equal keys get equal bodies (a topic's name is nowhere in one) unless KV config goes into them
+   * (orderMessageEnable: the caller's to check). Null for a topic with static mappings, its own.
+   */
+  routeShapeKey(holder: TopicGeneration): string | null {
+    const queues = holder as TopicQueues;
+    if (this.topicQueueMappingInfoTable.has(queues.topic)) return null;
+    let key = this.config.supportActingMaster && !queues.topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX) ? 'acting\u0000' : '';
+    for (const q of queues.values()) key += `${q.brokerName}\u0000${q.perm},${q.readQueueNums},${q.writeQueueNums},${q.topicSysFlag}\u0000`;
+    return key;
+  }
+
   hasTopic(topic: string): boolean {
     return this.topicQueueTable.has(topic);
   }

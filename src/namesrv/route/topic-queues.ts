@@ -14,6 +14,8 @@ const INDEX_FROM = 16;
 export class TopicQueues implements TopicGeneration {
   /** Set by the registry's change method only (see RouteGenerations). */
   generation = 0;
+  derived: unknown = null;
+  derivedAt = -1;
   /** The first broker's queues; null when there are none. */
   private head: QueueData | null;
   /** The other brokers' queues, in the order they came; null while there are none. */
