@@ -86,6 +86,22 @@ describe('route answers shared by topics of one shape', () => {
     assert.equal(s.route('Ordered').route.orderTopicConf, 'broker-a:4');
   });
 
+  it('never holds more than its budget, however many shapes the topics have', () => {
+    const s = routeServer(3_000);
+    // 100 shapes of two topics each (their own queue counts): each pair's answer is kept once both are asked.
+    s.registry.registerBroker(registration({ topics: Array.from({ length: 200 }, (_, i) => topicConfig(`P${i}`, { writeQueueNums: (i >> 1) + 1 })) }));
+    for (let i = 0; i < 200; i++) s.route(`P${i}`);
+    // What the topics' slots still reach, dropped shapes included.
+    const reachable = new Set<{ standard?: Buffer; fastjson?: Buffer }>();
+    for (let i = 0; i < 200; i++) {
+      const slot = s.registry.topicGeneration(`P${i}`)!.derived;
+      if (slot && typeof slot === 'object') reachable.add(slot as { standard?: Buffer; fastjson?: Buffer });
+    }
+    const held = [...reachable].reduce((n, shared) => n + (shared.standard?.length ?? 0) + (shared.fastjson?.length ?? 0), 0);
+    assert.ok(reachable.size > 50, `${reachable.size} shapes`);
+    assert.ok(held > 0 && held <= 3_000, `${held} bytes held`);
+  });
+
   it('a change to the brokers the shape names, or to the switches, is served at once', () => {
     const s = routeServer();
     s.registry.registerBroker(registration({ topics: shape(['S1', 'S2', 'S3', 'S4']) }));

@@ -263,6 +263,9 @@ export class ResponseCache {
   }
 
   private clearSharedRoutes(): void {
+    // Topics' slots still point at the shapes dropped (until each is asked again): their bytes go
+    // now, so that a registry of more shapes than kept cannot hold answers past the budget that way.
+    for (const shared of this.sharedRoutes.values()) shared.standard = shared.fastjson = undefined;
     this.sharedRoutes = new Map();
     this.sharedRouteBytes = 0;
     // Memos in topics' slots point at the shapes dropped: the new epoch makes them unread.
