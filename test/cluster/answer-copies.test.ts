@@ -51,3 +51,18 @@ test('replacing a copy charges only the difference; past the budget the copies s
   copies.keep({ topic: 'huge', variant: 'json' }, body(20_000));
   assert.equal(copies.get({ topic: 'huge', variant: 'json' }), undefined, 'a copy larger than the budget is not kept');
 });
+
+test('equal bodies are kept once: many topics of one route shape cost their keys and one body', () => {
+  const copies = new AnswerCopies(1024 * 1024);
+  const shape = () => Buffer.from('{"brokerDatas":[{"brokerName":"broker-a"}],"queueDatas":[]}'.padEnd(2000, ' '));
+  copies.keep({ topic: 'T0', variant: 'json' }, shape());
+  const first = copies.bytes;
+  for (let i = 1; i < 300; i++) copies.keep({ topic: `T${i}`, variant: 'json' }, shape());
+  assert.ok(copies.bytes < first + 299 * 200, `300 copies of one 2,000-byte body: ${copies.bytes} bytes`);
+  assert.equal(copies.get({ topic: 'T7', variant: 'json' }), copies.get({ topic: 'T8', variant: 'json' }), 'one Buffer');
+  copies.keep({ topic: 'T7', variant: 'json' }, Buffer.from('changed'));
+  assert.equal(copies.get({ topic: 'T7', variant: 'json' })?.toString(), 'changed');
+  assert.equal(copies.get({ topic: 'T8', variant: 'json' })?.length, 2000, 'the others keep theirs');
+  copies.drop(Array.from({ length: 300 }, (_, i) => `T${i}`));
+  assert.equal(copies.bytes, 0, 'every byte given back');
+});
