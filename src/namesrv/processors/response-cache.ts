@@ -95,12 +95,6 @@ export class ResponseCache {
   private readonly seenOnce = new Set<string>();
   private routeBytes = 0;
   /**
-   * Since the routes last started afresh: lookups, hits, answers kept. Over a registry whose
-   * asked-for answers far exceed the budget (300 brokers x 10,000 topics asked at random), kept
-   * answers are rarely served again before the budget is full: keeping them costs building the
-   * entries and collecting them (old-space garbage, the slowest lookups) for few hits.
-   */
-  /**
    * Answers shared by topics whose routes have the same shape (RouteRegistry.routeShapeKey): a
    * route body names no topic, and a registry's topics mostly sit on the same brokers with the
    * same queue counts, so over 300,000 topics a few hundred answers serve every lookup, where
@@ -110,6 +104,12 @@ export class ResponseCache {
   private sharedRoutes = new Map<string, SharedRoute>();
   private sharedRouteBytes = 0;
   private epoch = 0;
+  /**
+   * Since the routes last started afresh: lookups, hits, answers kept. Over a registry whose
+   * asked-for answers far exceed the budget (300 brokers x 10,000 topics asked at random), kept
+   * answers are rarely served again before the budget is full: keeping them costs building the
+   * entries and collecting them (old-space garbage, the slowest lookups) for few hits.
+   */
   private lookupsSinceFresh = 0;
   private hitsSinceFresh = 0;
   private keptSinceFresh = 0;
@@ -206,8 +206,8 @@ export class ResponseCache {
 
   /**
    * The answer of a topic's route shape, if one was kept and the brokers routes show have not
-   * changed since. Asked only where no per-topic config goes into answers (orderMessageEnable and
-   * supportActingMaster off); a topic with static mappings has no shape.
+   * changed since. Asked only where no KV goes into answers (orderMessageEnable off); a topic with
+   * static mappings has no shape.
    */
   sharedRoute(topic: string, flavor: RouteFlavor): Buffer | undefined {
     const shared = this.sharedRouteOf(topic);
