@@ -303,6 +303,29 @@ describe('route answers cached as bytes', () => {
     assert.ok(s.cache.cachedRouteBytes > 0);
   });
 
+  it('a topic list being built is shared by whoever asks meanwhile, a change notwithstanding; the ask after it builds anew', async () => {
+    const s = routeServer();
+    s.registry.registerBroker(registration());
+    let builds = 0;
+    let finish!: (bytes: Buffer) => void;
+    const slow = () => {
+      builds++;
+      return new Promise<Buffer>((resolve) => (finish = resolve));
+    };
+    const first = s.cache.allTopics(slow);
+    s.registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', connectionId: 2, topics: [topicConfig('New'), topicConfig('TopicA')] }));
+    assert.equal(s.cache.allTopics(slow), first, 'one build at a time');
+    assert.equal(builds, 1);
+    finish(Buffer.from('before the change'));
+    assert.equal((await first).toString(), 'before the change');
+    const next = s.cache.allTopics(() => {
+      builds++;
+      return Buffer.from('after the change');
+    });
+    assert.equal(next.toString(), 'after the change');
+    assert.equal(builds, 2);
+  });
+
   it('keeps nothing for topics without a route, whatever their names', () => {
     const s = routeServer();
     s.registry.registerBroker(registration());

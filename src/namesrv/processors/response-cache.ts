@@ -256,6 +256,8 @@ export class ResponseCache {
     if (!shared) {
       if (this.sharedRoutes.size >= MAX_ROUTE_SHAPES) this.clearSharedRoutes();
       this.sharedRoutes.set(key, (shared = { brokersGeneration: -1, topics: 0, epoch: this.epoch }));
+      // Keys count too: a shape names every broker of its topics, so a key can be long.
+      this.sharedRouteBytes += 2 * key.length;
     }
     shared.topics++;
     holder.derived = shared;
@@ -353,16 +355,17 @@ export class ResponseCache {
 
 /**
  * Bytes built as of a registry generation, kept until it moves. A build that takes turns of the
- * event loop (a promise) is kept from its start, so that whoever asks meanwhile shares it; it
- * answers with the registry as it was when it started, and a change meanwhile makes the next ask
- * build anew.
+ * event loop (a promise) is kept from its start, and whoever asks while it runs shares it, even
+ * once the registry has changed: it answers with the registry as it was when it started, and the
+ * first ask after it ends builds anew. So one build runs at a time, however often a client asks
+ * while brokers change the registry.
  */
 class KeptBytes {
   private generation = -1;
   private bytes: Buffer | Promise<Buffer> | null = null;
 
   get(generation: number, build: () => Buffer | Promise<Buffer>): Buffer | Promise<Buffer> {
-    if (this.bytes !== null && this.generation === generation) return this.bytes;
+    if (this.bytes !== null && (this.generation === generation || this.bytes instanceof Promise)) return this.bytes;
     const built = build();
     this.generation = generation;
     this.bytes = built;
