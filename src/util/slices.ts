@@ -4,21 +4,30 @@
  * what arrived meanwhile (route lookups) is served between the slices.
  */
 
+/**
+ * What a step yields: nothing (it may pause here), or a promise it must wait for (what it works on
+ * is still arriving; only `runInSlices` can wait). The promise must not reject: the step learns
+ * the outcome when it resumes.
+ */
+export type Pause = void | Promise<void>;
+
 /** Runs `steps` without pausing. */
-export function runToEnd<T>(steps: Generator<void, T>): T {
+export function runToEnd<T>(steps: Generator<Pause, T>): T {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
+    if (step.value) throw new Error('work run in one go cannot wait for what is still arriving');
   }
 }
 
 /** Runs `steps`, letting the event loop serve what waits at each pause. */
-export function runInSlices<T>(steps: Generator<void, T>): Promise<T> {
+export function runInSlices<T>(steps: Generator<Pause, T>): Promise<T> {
   return new Promise((resolve, reject) => {
     const resume = () => {
       try {
         const step = steps.next();
         if (step.done) resolve(step.value);
+        else if (step.value) void step.value.then(resume);
         else setImmediate(resume);
       } catch (err) {
         reject(err);

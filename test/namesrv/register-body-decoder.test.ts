@@ -9,6 +9,7 @@ import { bodyCrc32 } from '../../src/protocol/body-crc.js';
 import { BodyCrcMismatch } from '../../src/namesrv/processors/register-body-job.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
+import { wholeBody } from '../support/registration-body.js';
 import { call, startNameServer } from '../support/nameserver-harness.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
@@ -23,7 +24,7 @@ describe('the register body decoder worker', () => {
       assert.equal(await decoder.ready(), true);
       const decoding = decoder.decode(body, 'json');
       assert.ok(decoding instanceof Promise, 'handed to the worker');
-      const decoded = await decoding;
+      const decoded = await wholeBody(decoding);
       assert.deepEqual(topicNamesOf(decoded.topics), ['A', 'B']);
     } finally {
       await decoder.close();
@@ -36,11 +37,11 @@ describe('the register body decoder worker', () => {
       assert.equal(await decoder.ready(), true);
       const crc = bodyCrc32(body);
       await assert.rejects(Promise.resolve(decoder.decode(body, 'json', crc ^ 1)), BodyCrcMismatch);
-      assert.deepEqual(topicNamesOf((await decoder.decode(body, 'json', crc)).topics), ['A', 'B']);
+      assert.deepEqual(topicNamesOf((await wholeBody(decoder.decode(body, 'json', crc))).topics), ['A', 'B']);
       // And on the main thread, below the threshold.
       const small = new RegisterBodyDecoder(silentLogger());
       assert.throws(() => small.decode(body, 'json', crc ^ 1), BodyCrcMismatch);
-      assert.deepEqual(topicNamesOf((small.decode(body, 'json', crc) as Awaited<ReturnType<typeof small.decode>>).topics), ['A', 'B']);
+      assert.deepEqual(topicNamesOf((await wholeBody(small.decode(body, 'json', crc))).topics), ['A', 'B']);
     } finally {
       await decoder.close();
     }
@@ -52,10 +53,10 @@ describe('the register body decoder worker', () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
     try {
       assert.equal(await decoder.ready(), true);
-      const decoded = await decoder.decode(unicode, 'json');
+      const decoded = await wholeBody(decoder.decode(unicode, 'json'));
       assert.deepEqual(topicNamesOf(decoded.topics), names);
       assert.ok(Array.isArray(decoded.topics.names), 'kept as strings');
-      const ascii = await decoder.decode(body, 'json');
+      const ascii = await wholeBody(decoder.decode(body, 'json'));
       assert.ok(!Array.isArray(ascii.topics.names), 'packed as bytes');
     } finally {
       await decoder.close();
@@ -116,7 +117,7 @@ describe('reading a compressed register body', () => {
       assert.equal(first.fingerprint?.fingerprint, second.fingerprint?.fingerprint, 'the same topics give the same fingerprint');
       const other = await decoder.read(compressedBody(1, [topic('A')]), { compressed: true, legacy: false });
       assert.notEqual(other.fingerprint?.fingerprint, first.fingerprint?.fingerprint);
-      const decoded = await first.decode(null);
+      const decoded = await wholeBody(first.decode(null));
       assert.deepEqual(topicNamesOf(decoded.topics), ['A', 'B']);
       assert.equal(inflation.count(), 3, 'decoding did not inflate again');
     } finally {
@@ -161,7 +162,7 @@ describe('reading a compressed register body', () => {
     const read = await decoder.read(repetitive, { compressed: true, legacy: false });
     assert.throws(() => read.decode(null), /compressed RegisterBrokerBody: (?!inflates)/);
     const large = compressedBody(1, Array.from({ length: 20_000 }, (_, i) => topic(`Many-${i}-with-a-longer-name`)));
-    const decoded = await (await decoder.read(large, { compressed: true, legacy: false })).decode(null);
+    const decoded = await wholeBody((await decoder.read(large, { compressed: true, legacy: false })).decode(null));
     assert.equal(decoded.topics.size, 20_000);
     await decoder.close();
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrokerRegistration } from '../../src/namesrv/route/route-registry.js';
-import { decodedRegistrationOf } from '../../src/namesrv/route/topic-rows.js';
+import { TopicTableParts, decodedRegistrationOf, topicRowsOf, type ArrivingRegistration } from '../../src/namesrv/route/topic-rows.js';
 import type { TopicConfig } from '../../src/protocol/route-types.js';
 import { makeRegistry, topicConfig, version } from './registry-helpers.js';
 
@@ -96,5 +96,96 @@ describe('route registry: a large registration is applied in slices', () => {
     assert.equal((registry.register(counted(2)) as { outcome: string }).outcome, 'unchanged');
     assert.equal(decodes, 1);
     assert.deepEqual(registry.queryBrokerDataVersion('DefaultCluster', '10.0.0.5:10911'), version(2));
+  });
+});
+
+/** A registration whose table arrives in parts: `parts` is fed by the test. */
+function arrivingRegistration(counter = 1): { registration: BrokerRegistration; parts: TopicTableParts } {
+  const parts = new TopicTableParts();
+  const body: ArrivingRegistration = { dataVersion: version(counter), parts };
+  const fingerprint = { value: `arriving-${counter}`, dataVersion: version(counter) };
+  return { registration: bigRegistration([], { decode: () => Promise.resolve(body), fingerprint }, counter), parts };
+}
+
+function rowsOf(list: TopicConfig[]) {
+  return topicRowsOf(new Map(list.map((t) => [t.topicName, t])));
+}
+
+/** Lets the registration run as far as it can with what has arrived. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('route registry: a table arriving in parts', () => {
+  it('applies each part as it comes, and answers the broker once the end is applied', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const [first, second, rest] = [topics(300, 'First'), topics(300, 'Second'), topics(50, 'Rest')];
+    const { registration, parts } = arrivingRegistration();
+    let answered = false;
+    const pending = Promise.resolve(registry.register(registration)).then((result) => ((answered = true), result));
+    parts.push(rowsOf(first));
+    for (let i = 0; i < 10; i++) await settle();
+    assert.equal(routable(registry, first), first.length, 'the first part is served before the second arrives');
+    assert.equal(answered, false);
+    parts.push(rowsOf(second));
+    parts.finish({ rest: rowsOf(rest), size: 650, mappings: null, filterServerList: ['10.0.0.5:30000'] });
+    assert.equal((await pending).outcome, 'applied');
+    assert.equal(routable(registry, [...first, ...second, ...rest]), 650);
+    assert.equal(registry.topicCountOf('broker-big'), 650);
+    assert.deepEqual(registry.pickupTopicRoute('First0')!.filterServerTable.get('10.0.0.5:10911'), ['10.0.0.5:30000']);
+    assert.equal(registry.registerUnchanged(bigRegistration([]), 'arriving-1', version(2))?.outcome, 'unchanged', 'recorded as applied whole');
+  });
+
+  it('applies every row again when the decoder read the body afresh (the rest is the whole table)', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const { registration, parts } = arrivingRegistration();
+    const pending = registry.register(registration);
+    parts.push(rowsOf([topicConfig('Twice', { readQueueNums: 4, writeQueueNums: 4 })]));
+    const whole = [topicConfig('Twice', { readQueueNums: 8, writeQueueNums: 8 }), topicConfig('Other')];
+    parts.finish({ rest: rowsOf(whole), size: 2, mappings: null, filterServerList: null });
+    await pending;
+    assert.equal(registry.pickupTopicRoute('Twice')!.queueDatas[0]!.readQueueNums, 8);
+    assert.equal(registry.topicCountOf('broker-big'), 2);
+  });
+
+  it('fails when the rest cannot be read, keeps what was applied, and applies the next body whole', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const { registration, parts } = arrivingRegistration(1);
+    const pending = registry.register(registration);
+    parts.push(rowsOf([topicConfig('Early', { readQueueNums: 4, writeQueueNums: 4 })]));
+    parts.fail(new Error('bad end'));
+    await assert.rejects(Promise.resolve(pending), /bad end/);
+    assert.equal(registry.pickupTopicRoute('Early')!.queueDatas[0]!.readQueueNums, 4, 'the part applied stays');
+    assert.equal(registry.registerUnchanged(bigRegistration([]), 'arriving-1', version(1)), null, 'not recorded as applied');
+    // The same data version again: taken as changed, so every topic is applied, not only missing ones.
+    const again = [topicConfig('Early', { readQueueNums: 8, writeQueueNums: 8 })];
+    const result = await registry.register(bigRegistration(again, { fingerprint: null }, 1));
+    assert.equal(result.outcome, 'applied');
+    assert.equal(registry.pickupTopicRoute('Early')!.queueDatas[0]!.readQueueNums, 8);
+  });
+
+  it('deletes the topics a body arriving in parts does not list once it ends (deleteTopicWithBrokerRegistration)', async () => {
+    const { registry } = makeRegistry({ deleteTopicWithBrokerRegistration: true }, {}, EVERY_CHECK);
+    await registry.register(bigRegistration(topics(200, 'Old')));
+    const { registration, parts } = arrivingRegistration(2);
+    const pending = registry.register(registration);
+    parts.push(rowsOf([topicConfig('Old0'), topicConfig('New0')]));
+    for (let i = 0; i < 5; i++) await settle();
+    assert.ok(registry.pickupTopicRoute('Old1'), 'not deleted before the end');
+    parts.finish({ rest: rowsOf([topicConfig('New1')]), size: 3, mappings: null, filterServerList: null });
+    await pending;
+    assert.deepEqual(['Old0', 'Old1', 'New0', 'New1'].map((t) => registry.pickupTopicRoute(t) !== null), [true, false, true, true]);
+    assert.equal(registry.topicCountOf('broker-big'), 3);
+  });
+
+  it('stops waiting for parts when the broker is unregistered meanwhile', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const { registration, parts } = arrivingRegistration();
+    const pending = registry.register(registration);
+    parts.push(rowsOf(topics(10, 'A')));
+    for (let i = 0; i < 5; i++) await settle();
+    registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.5:10911', brokerName: 'broker-big', brokerId: 0 }]);
+    parts.push(rowsOf(topics(10, 'B')));
+    parts.finish({ rest: rowsOf([]), size: 20, mappings: null, filterServerList: null });
+    await pending;
+    assert.equal(registry.topicCount, 0);
   });
 });

@@ -34,6 +34,25 @@ describe('work in slices', () => {
     await assert.rejects(runInSlices(failing()), /bad step/);
   });
 
+  it('runInSlices waits for a promise a step yields before the next step; runToEnd refuses to wait', async () => {
+    let release!: () => void;
+    const arrived = new Promise<void>((resolve) => (release = resolve));
+    const log: string[] = [];
+    function* waiting(): Generator<Promise<void> | void, string> {
+      log.push('before');
+      yield arrived;
+      log.push('after');
+      return 'done';
+    }
+    const run = runInSlices(waiting());
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(log, ['before'], 'still waiting');
+    release();
+    assert.equal(await run, 'done');
+    assert.deepEqual(log, ['before', 'after']);
+    assert.throws(() => runToEnd(waiting()), /cannot wait/);
+  });
+
   it('pauseEvery reads the clock once per so many units, and pauses once the slice is over', () => {
     const over = pauseEvery(0, 3);
     assert.deepEqual([over(), over(), over(), over(), over(), over()], [false, false, true, false, false, true]);

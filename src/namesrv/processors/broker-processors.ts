@@ -17,7 +17,7 @@ import { RequestCode } from '../../protocol/request-code.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerRegistrationHeader, RegisterBrokerResult } from '../route/route-registry.js';
-import type { DecodedRegistration } from '../route/topic-rows.js';
+import type { RegistrationBody } from '../route/topic-rows.js';
 import { hashMapOrder } from '../../json/java-hash-order.js';
 import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
@@ -83,7 +83,7 @@ function registerRead(ctx: NamesrvContext, connection: Connection, { header }: R
   const { fingerprint } = read;
   // Called only when the body is not recognised as the one applied: a body skipped as unchanged
   // is not checksummed either, the same bytes were checked at the registration that brought them.
-  const decode = (): DecodedRegistration | Promise<DecodedRegistration> => {
+  const decode = (): RegistrationBody | Promise<RegistrationBody> => {
     const decoded = read.decode(header.bodyCrc32 ?? null);
     if (!(decoded instanceof Promise)) return decoded;
     return decoded.then((topics) => {

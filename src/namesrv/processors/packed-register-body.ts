@@ -1,4 +1,4 @@
-import { packNames, type DecodedRegistration, type PackedNames } from '../route/topic-rows.js';
+import { packNames, type DecodedRegistration, type PackedNames, type TopicRows } from '../route/topic-rows.js';
 
 /**
  * A decoded register body as it crosses from the decoding worker to the main thread: its topics
@@ -14,7 +14,12 @@ export function packTopicNames(decoded: DecodedRegistration): DecodedRegistratio
 
 /** What to transfer rather than copy when posting `decoded`. */
 export function transferablesOf(decoded: DecodedRegistration): ArrayBuffer[] {
-  const { names, numbers } = decoded.topics;
+  return rowTransferables(decoded.topics);
+}
+
+/** What to transfer rather than copy when posting `rows` (their names packed, or not). */
+export function rowTransferables(rows: TopicRows): ArrayBuffer[] {
+  const { names, numbers } = rows;
   const buffers = [numbers.buffer as ArrayBuffer];
   if (!Array.isArray(names)) buffers.push((names as PackedNames).bytes.buffer as ArrayBuffer, (names as PackedNames).ends.buffer as ArrayBuffer);
   return buffers;

@@ -3,7 +3,7 @@ import { decodeTopicConfigSerializeWrapper } from '../../protocol/bodies/index.j
 import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import type { Logger } from '../../util/logger.js';
-import { decodedRegistrationOf, type DecodedRegistration } from '../route/topic-rows.js';
+import { TopicTableParts, decodedRegistrationOf, type RegistrationBody } from '../route/topic-rows.js';
 import { BodyCrcMismatch, decodeBodyBytes, type BodyForm, type DecodeJob, type DecodeReply } from './register-body-job.js';
 import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
 import { DEFAULT_REGISTER_BODY_LIMITS, type RegisterBodyLimits } from '../config/server-extras-config.js';
@@ -18,9 +18,11 @@ export const DEFAULT_WORKER_THRESHOLD_BYTES = 256 * 1024;
 export const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
 interface PendingJob {
-  resolve(body: DecodedRegistration): void;
+  resolve(body: RegistrationBody): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
+  /** Set by the first part of a table sent in parts: the job resolved with it, and it gets the rest. */
+  parts: TopicTableParts | null;
 }
 
 export interface RegisterBodyDecoderOptions {
@@ -39,7 +41,7 @@ export interface RegisterBodyRead {
    * Checks the body against the header's `bodyCrc32` (when sent: null or 0 is not checked), then
    * decodes it; a mismatch throws (or rejects with) BodyCrcMismatch, bad bytes a BodyDecodeError.
    */
-  decode(crc32: number | null): DecodedRegistration | Promise<DecodedRegistration>;
+  decode(crc32: number | null): RegistrationBody | Promise<RegistrationBody>;
 }
 
 const NO_BODY: RegisterBodyRead = {
@@ -108,8 +110,12 @@ export class RegisterBodyDecoder {
     return { fingerprint: held.fingerprint, decode: (crc32) => held.fetch().then((bytes) => this.decode(bytes, 'json', crc32)) };
   }
 
-  /** Decodes a JSON body, or the records of an inflated compressed one, checking `crc32` first when given. */
-  decode(bytes: Buffer, form: BodyForm, crc32: number | null = null): DecodedRegistration | Promise<DecodedRegistration> {
+  /**
+   * Decodes a JSON body, or the records of an inflated compressed one, checking `crc32` first when
+   * given. A large JSON body's topic table may come in parts (ArrivingRegistration), the first
+   * while the worker still reads the others.
+   */
+  decode(bytes: Buffer, form: BodyForm, crc32: number | null = null): RegistrationBody | Promise<RegistrationBody> {
     if (bytes.length < this.thresholdBytes) return decodeBodyBytes(bytes, form, crc32);
     const worker = this.ensureWorker();
     // Until the worker is up (tens of ms after the first large body), decoding here is sooner.
@@ -117,7 +123,7 @@ export class RegisterBodyDecoder {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.onTimeout(id, worker), this.jobTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, parts: null });
       worker.ref();
       const job: DecodeJob = { id, bytes: new Uint8Array(bytes), form, crc32 };
       worker.postMessage(job, [job.bytes.buffer as ArrayBuffer]);
@@ -163,11 +169,20 @@ export class RegisterBodyDecoder {
   private onReply(reply: DecodeReply): void {
     const job = this.pending.get(reply.id);
     if (!job) return;
+    if ('part' in reply) {
+      if (!job.parts) {
+        job.parts = new TopicTableParts();
+        job.resolve({ dataVersion: reply.dataVersion, parts: job.parts });
+      }
+      job.parts.push(reply.part);
+      return;
+    }
     this.pending.delete(reply.id);
     clearTimeout(job.timer);
     this.releaseWhenIdle();
-    if ('decoded' in reply) job.resolve(reply.decoded);
-    else job.reject(reply.kind === 'crc' ? new BodyCrcMismatch() : reply.kind === 'body' ? new BodyDecodeError(reply.error) : new Error(reply.error));
+    if ('end' in reply) job.parts?.finish(reply.end);
+    else if ('decoded' in reply) job.resolve(reply.decoded);
+    else fail(job, reply.kind === 'crc' ? new BodyCrcMismatch() : reply.kind === 'body' ? new BodyDecodeError(reply.error) : new Error(reply.error));
   }
 
   private onTimeout(id: number, worker: Worker): void {
@@ -198,10 +213,16 @@ export class RegisterBodyDecoder {
   private failAll(err: Error): void {
     for (const job of this.pending.values()) {
       clearTimeout(job.timer);
-      job.reject(err);
+      fail(job, err);
     }
     this.pending.clear();
   }
+}
+
+/** A job fails: its promise, or the parts it resolved with once some came. */
+function fail(job: PendingJob, err: Error): void {
+  if (job.parts) job.parts.fail(err);
+  else job.reject(err);
 }
 
 function checkCrc(body: Buffer, crc32: number | null): void {

@@ -1,10 +1,10 @@
 import { decodeRegisterBrokerBody, decodeRegisterBrokerRecords } from '../../protocol/bodies/index.js';
 import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
-import { decodedRegistrationOf, type DecodedRegistration } from '../route/topic-rows.js';
-import type { RegisterBrokerBody } from '../../protocol/route-types.js';
-import { packTopicNames, transferablesOf } from './packed-register-body.js';
-import { scanRegisterBody } from './register-body-scanner.js';
+import { decodedRegistrationOf, type DecodedRegistration, type TopicRows, type TopicTableEnd } from '../route/topic-rows.js';
+import type { DataVersion, RegisterBrokerBody } from '../../protocol/route-types.js';
+import { packTopicNames, rowTransferables, transferablesOf } from './packed-register-body.js';
+import { checkPartsVersion, scanRegisterBody, scanRegisterBodyInParts, type TablePartSink } from './register-body-scanner.js';
 
 /** A JSON register body, or the records of a compressed one, already inflated. */
 export type BodyForm = 'json' | 'records';
@@ -27,7 +27,16 @@ export interface DecodeJob {
 
 export type DecodeReply =
   | { id: number; decoded: DecodedRegistration }
+  /** Rows of a large topic table, sent as they are read, before the rest of the body (TablePartSink). */
+  | { id: number; part: TopicRows; dataVersion: DataVersion }
+  /** What ends a table sent in parts. */
+  | { id: number; end: TopicTableEnd }
   | { id: number; error: string; kind: 'body' | 'crc' | 'other' };
+
+/** Rows per part of a large JSON body's topic table: a part is applied in a slice or two. */
+export const PART_TOPICS = 2048;
+
+type Post = (reply: DecodeReply, transfer: ArrayBuffer[]) => void;
 
 /** Checks the header's checksum (when sent), then decodes. */
 export function decodeBodyBytes(bytes: Buffer, form: BodyForm, crc32: number | null): DecodedRegistration {
@@ -36,15 +45,52 @@ export function decodeBodyBytes(bytes: Buffer, form: BodyForm, crc32: number | n
   return scanRegisterBody(bytes) ?? decodedOf(decodeRegisterBrokerBody(bytes, false));
 }
 
-/** Decodes a job's body, as the worker does: the reply to post, and what to transfer with it. */
-export function answerJob(job: DecodeJob): { reply: DecodeReply; transfer: ArrayBuffer[] } {
+/**
+ * Decodes a job's body, as the worker does: the reply to post, and what to transfer with it. With
+ * `post`, a large JSON topic table is sent in parts as it is read (TablePartSink), and the reply
+ * ends it.
+ */
+export function answerJob(job: DecodeJob, post?: Post): { reply: DecodeReply; transfer: ArrayBuffer[] } {
   try {
-    const decoded = packTopicNames(decodeBodyBytes(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength), job.form, job.crc32));
+    const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+    if (post && job.form === 'json') {
+      const read = decodeInParts(job, bytes, post);
+      if ('rest' in read) return { reply: { id: job.id, end: read }, transfer: rowTransferables(read.rest) };
+      return { reply: { id: job.id, decoded: read }, transfer: transferablesOf(read) };
+    }
+    const decoded = packTopicNames(decodeBodyBytes(bytes, job.form, job.crc32));
     return { reply: { id: job.id, decoded }, transfer: transferablesOf(decoded) };
   } catch (err) {
     const kind = err instanceof BodyCrcMismatch ? 'crc' : err instanceof BodyDecodeError ? 'body' : 'other';
     return { reply: { id: job.id, error: (err as Error).message, kind }, transfer: [] };
   }
+}
+
+/**
+ * Checks and decodes a JSON body, posting its table's rows in parts as they are read. The end of
+ * the table; or the whole body when no part was sent. When the scanner gives up after parts, the
+ * body is decoded in full and its end holds every row again.
+ */
+function decodeInParts(job: DecodeJob, bytes: Buffer, post: Post): TopicTableEnd | DecodedRegistration {
+  if (job.crc32 && bodyCrc32(bytes) !== job.crc32) throw new BodyCrcMismatch();
+  let partsVersion: DataVersion | null = null;
+  const sink: TablePartSink = {
+    partTopics: PART_TOPICS,
+    part: (dataVersion, rows) => {
+      partsVersion = dataVersion;
+      post({ id: job.id, part: rows, dataVersion }, rowTransferables(rows));
+    },
+  };
+  const scanned = scanRegisterBodyInParts(bytes, sink);
+  if (scanned && scanned.inParts > 0) {
+    const { body, inParts } = scanned;
+    return { rest: body.topics, size: inParts + body.topics.size, mappings: body.mappings, filterServerList: body.filterServerList };
+  }
+  if (scanned) return packTopicNames(scanned.body);
+  const whole = packTopicNames(decodedOf(decodeRegisterBrokerBody(bytes, false)));
+  if (!partsVersion) return whole;
+  checkPartsVersion(partsVersion, whole.dataVersion);
+  return { rest: whole.topics, size: whole.topics.size, mappings: whole.mappings, filterServerList: whole.filterServerList };
 }
 
 function decodedOf(body: RegisterBrokerBody): DecodedRegistration {

@@ -1,6 +1,10 @@
 import { plainStringEnd } from '../../json/plain-string.js';
 import { decodeRegisterBrokerBody } from '../../protocol/bodies/index.js';
-import { TOPIC_ROW_FIELDS, type DecodedRegistration, type PackedNames } from '../route/topic-rows.js';
+import { readDataVersion } from '../../protocol/bodies/data-version.js';
+import { parseBody } from '../../protocol/bodies/body-json.js';
+import { dataVersionEquals, type DataVersion } from '../../protocol/route-types.js';
+import { BodyDecodeError } from '../../protocol/request-error.js';
+import { TOPIC_ROW_FIELDS, type DecodedRegistration, type PackedNames, type TopicRows } from '../route/topic-rows.js';
 
 /**
  * Reads a JSON register body written the way Java brokers write it (fastjson: fields sorted, no
@@ -13,7 +17,15 @@ import { TOPIC_ROW_FIELDS, type DecodedRegistration, type PackedNames } from '..
  * mappings) is a few hundred bytes, decoded by the full decoder with the table cut out.
  */
 export function scanRegisterBody(bytes: Buffer): DecodedRegistration | null {
-  const table = findTopicTable(bytes);
+  return scanRegisterBodyInParts(bytes, undefined)?.body ?? null;
+}
+
+/**
+ * scanRegisterBody, giving a large topic table's rows to `sink` in parts as they are read (see
+ * TablePartSink). Null when the body is not the plain form, even after parts were given.
+ */
+export function scanRegisterBodyInParts(bytes: Buffer, sink: TablePartSink | undefined): ScannedBody | null {
+  const table = findTopicTable(bytes, sink);
   if (!table) return null;
   const rest = Buffer.concat([bytes.subarray(0, table.start), EMPTY_OBJECT, bytes.subarray(table.end)]);
   try {
@@ -24,12 +36,39 @@ export function scanRegisterBody(bytes: Buffer): DecodedRegistration | null {
   const body = decodeRegisterBrokerBody(rest, false);
   const wrapper = body.topicConfigSerializeWrapper;
   if (wrapper.topicConfigTable.size !== 0) return null;
+  if (table.partsVersion) checkPartsVersion(table.partsVersion, wrapper.dataVersion);
   return {
-    dataVersion: wrapper.dataVersion,
-    topics: { size: table.names.ends.length, names: table.names, numbers: table.numbers, keys: null },
-    mappings: wrapper.topicQueueMappingInfoMap ?? null,
-    filterServerList: body.filterServerList,
+    body: {
+      dataVersion: wrapper.dataVersion,
+      topics: { size: table.names.ends.length, names: table.names, numbers: table.numbers, keys: null },
+      mappings: wrapper.topicQueueMappingInfoMap ?? null,
+      filterServerList: body.filterServerList,
+    },
+    inParts: table.inParts,
   };
+}
+
+/** A scanned body: its topics are the rows after those already given in parts (`inParts` of them). */
+export interface ScannedBody {
+  body: DecodedRegistration;
+  inParts: number;
+}
+
+/**
+ * Takes a large topic table's rows in parts as they are scanned, before the rest of the body is
+ * read, with the data version written before the table. Parts come only from a body whose data
+ * version precedes its table (as fastjson writes them). The scan may still give up after parts
+ * (the caller then decodes the body in full) or find the body bad (it throws).
+ */
+export interface TablePartSink {
+  /** Rows per part. */
+  readonly partTopics: number;
+  part(dataVersion: DataVersion, rows: TopicRows): void;
+}
+
+/** Parts were applied with the data version read before the table: the body's must be the same (one given twice is refused). */
+export function checkPartsVersion(partsVersion: DataVersion, bodyVersion: DataVersion): void {
+  if (!dataVersionEquals(partsVersion, bodyVersion)) throw new BodyDecodeError('topicConfigSerializeWrapper.dataVersion is given more than once');
 }
 
 const EMPTY_OBJECT = Buffer.from('{}');
@@ -46,8 +85,12 @@ interface ScannedTable {
   /** Where the table's `{` is, and just past its `}`. */
   start: number;
   end: number;
+  /** The rows after those given in parts. */
   names: PackedNames;
   numbers: Int32Array;
+  inParts: number;
+  /** The data version the parts were given with; null when there were none. */
+  partsVersion: DataVersion | null;
 }
 
 /**
@@ -55,22 +98,37 @@ interface ScannedTable {
  * text inside strings is never taken for it); null when the body or the table is not plain, or
  * holds either key twice.
  */
-function findTopicTable(bytes: Buffer): ScannedTable | null {
+function findTopicTable(bytes: Buffer, sink: TablePartSink | undefined): ScannedTable | null {
   let found: ScannedTable | null = null;
   let wrappers = 0;
   const root = objectMembers(bytes, 0, (key, at) => {
     if (key !== 'topicConfigSerializeWrapper') return skipValue(bytes, at);
     if (++wrappers > 1 || bytes[at] !== OPEN_BRACE) return -1;
+    let dataVersion: DataVersion | null = null;
     return objectMembers(bytes, at, (inner, valueAt) => {
-      if (inner !== 'topicConfigTable') return skipValue(bytes, valueAt);
+      if (inner !== 'topicConfigTable') {
+        const end = skipValue(bytes, valueAt);
+        if (inner === 'dataVersion' && sink && end > 0 && !found) dataVersion = dataVersionAt(bytes, valueAt, end);
+        return end;
+      }
       if (found) return -1;
-      const rows = scanTopicTable(bytes, valueAt);
+      const parts = sink && dataVersion ? { sink, dataVersion } : null;
+      const rows = scanTopicTable(bytes, valueAt, parts);
       if (!rows) return -1;
-      found = { start: valueAt, ...rows };
+      found = { start: valueAt, ...rows, partsVersion: rows.inParts > 0 ? dataVersion : null };
       return rows.end;
     });
   });
   return root === bytes.length ? found : null;
+}
+
+/** The data version at `[start, end)`, as the full decoder reads it; null when it would refuse it (no parts are given then). */
+function dataVersionAt(bytes: Buffer, start: number, end: number): DataVersion | null {
+  try {
+    return readDataVersion(parseBody(bytes.subarray(start, end), 'register body'), 'topicConfigSerializeWrapper.dataVersion', 'register body');
+  } catch {
+    return null;
+  }
 }
 
 /** Walks an object's members from its `{` at `at`; `member` returns where its value ends (-1: give up). Returns the position past `}`, or -1. */
@@ -167,14 +225,19 @@ function at(bytes: Buffer, view: DataView, pos: number, literal: Literal): boole
  * name seen twice (JSON.parse keeps one, in the first one's place). Names are packed as they are
  * read (no string per topic on this side: the registry makes each as it applies it).
  */
-function scanTopicTable(bytes: Buffer, start: number): { names: PackedNames; numbers: Int32Array; end: number } | null {
+function scanTopicTable(
+  bytes: Buffer,
+  start: number,
+  parts: { sink: TablePartSink; dataVersion: DataVersion } | null,
+): { names: PackedNames; numbers: Int32Array; end: number; inParts: number } | null {
   if (bytes[start] !== OPEN_BRACE) return null;
   const names = new PackedNameSet();
   let numbers = new Int32Array(1024 * TOPIC_ROW_FIELDS);
   const int = { value: 0, end: 0 };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = start + 1;
-  if (bytes[pos] === CLOSE_BRACE) return { names: names.packed(), numbers: numbers.subarray(0, 0), end: pos + 1 };
+  let inParts = 0;
+  if (bytes[pos] === CLOSE_BRACE) return { names: names.packed(0), numbers: numbers.subarray(0, 0), end: pos + 1, inParts };
   const length = bytes.length;
   for (;;) {
     if (bytes[pos] !== QUOTE) return null;
@@ -234,9 +297,18 @@ function scanTopicTable(bytes: Buffer, start: number): { names: PackedNames; num
     numbers[row + 3] = topicSysFlag;
     numbers[row + 4] = order;
 
-    if (bytes[pos] === COMMA) pos++;
-    else if (bytes[pos] === CLOSE_BRACE) return { names: names.packed(), numbers: numbers.slice(0, names.size * TOPIC_ROW_FIELDS), end: pos + 1 };
-    else return null;
+    if (bytes[pos] === COMMA) {
+      pos++;
+      if (parts && names.size - inParts === parts.sink.partTopics) {
+        const rows = numbers.slice(inParts * TOPIC_ROW_FIELDS, names.size * TOPIC_ROW_FIELDS);
+        parts.sink.part(parts.dataVersion, { size: names.size - inParts, names: names.packed(inParts), numbers: rows, keys: null });
+        inParts = names.size;
+      }
+    } else if (bytes[pos] === CLOSE_BRACE) {
+      return { names: names.packed(inParts), numbers: numbers.slice(inParts * TOPIC_ROW_FIELDS, names.size * TOPIC_ROW_FIELDS), end: pos + 1, inParts };
+    } else {
+      return null;
+    }
   }
 }
 
@@ -275,9 +347,12 @@ class PackedNameSet {
     }
   }
 
-  /** The names as PackedNames, in buffers of their own (they are transferred to another thread). */
-  packed(): PackedNames {
-    return { bytes: this.bytes.slice(0, this.used), ends: this.ends.slice(0, this.count) };
+  /** The names from the `from`th on as PackedNames, in buffers of their own (they are transferred to another thread). */
+  packed(from: number): PackedNames {
+    const base = from === 0 ? 0 : this.ends[from - 1]!;
+    const ends = this.ends.slice(from, this.count);
+    if (base > 0) for (let i = 0; i < ends.length; i++) ends[i]! -= base;
+    return { bytes: this.bytes.slice(base, this.used), ends };
   }
 
   private holds(index: number, source: Uint8Array, start: number, end: number): boolean {

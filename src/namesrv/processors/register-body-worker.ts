@@ -3,6 +3,6 @@ import { answerJob, type DecodeJob } from './register-body-job.js';
 
 /** Checks and decodes large REGISTER_BROKER bodies off the main thread, so route lookups keep flowing meanwhile. */
 parentPort?.on('message', (job: DecodeJob) => {
-  const { reply, transfer } = answerJob(job);
+  const { reply, transfer } = answerJob(job, (part, partTransfer) => parentPort!.postMessage(part, partTransfer));
   parentPort!.postMessage(reply, transfer);
 });

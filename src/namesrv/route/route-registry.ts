@@ -21,10 +21,20 @@ import { QueueDataPool } from './queue-data-pool.js';
 import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { BrokerTopics } from './broker-topics.js';
 import { TopicQueues } from './topic-queues.js';
-import { TOPIC_ROW_FIELDS, decodedRegistrationOf, nameReader, topicKeySet, type DecodedRegistration } from './topic-rows.js';
+import {
+  TOPIC_ROW_FIELDS,
+  decodedRegistrationOf,
+  isArriving,
+  isTableEnd,
+  nameReader,
+  topicKeySet,
+  type RegistrationBody,
+  type TopicRows,
+  type TopicTableEnd,
+} from './topic-rows.js';
 import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
-import { runInSlices, runToEnd } from '../../util/slices.js';
+import { runInSlices, runToEnd, type Pause } from '../../util/slices.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
 export interface RouteRegistryConfig {
@@ -94,8 +104,11 @@ export interface RegisterBrokerResult {
 export interface BrokerRegistration extends BrokerRegistrationHeader {
   /** See UnchangedRegistrations; `dataVersion` is the body's when it could be read without decoding. */
   fingerprint: { value: string; dataVersion: DataVersion | null } | null;
-  /** Throws (or rejects) to refuse the registration; nothing has changed then. */
-  decode(): DecodedRegistration | Promise<DecodedRegistration>;
+  /**
+   * Throws (or rejects) to refuse the registration; nothing has changed then. A body arriving in
+   * parts can still fail after some were applied: see `registration`.
+   */
+  decode(): RegistrationBody | Promise<RegistrationBody>;
 }
 
 /**
@@ -114,9 +127,26 @@ const DEFAULT_SLICING: ApplySlicing = { fromTopics: 2_000, sliceMs: 1, maxSliceM
 /** Topics applied between two looks at the clock. */
 const TOPICS_PER_CLOCK_CHECK = 128;
 
+/** How a registration's topic table was applied, and the table's end (its size, the other fields). */
+type AppliedTable = { outcome: 'whole' | 'missing'; end: TopicTableEnd } | { outcome: 'abandoned'; end: null };
+
+/** Where the apply of a topic table is, across its slices and parts. */
+interface ApplyPace {
+  readonly brokerName: string;
+  readonly applyAll: boolean;
+  readonly permMask: number;
+  readonly stillRegistered: () => boolean;
+  /** Something else changed the broker name's queues while the apply paused. */
+  interleaved: boolean;
+  sliceEnd: number;
+  sinceClockCheck: number;
+  /** The table's keys as they are applied, when deleteTopicWithBrokerRegistration needs them at the end. */
+  names: Set<string> | null;
+}
+
 /** What a registration brings: a decoded topic table, or the word that it is the one applied last time. */
 type RegisteredTopics =
-  | { kind: 'decoded'; body: DecodedRegistration; fingerprint: string | null }
+  | { kind: 'decoded'; body: RegistrationBody; fingerprint: string | null }
   | { kind: 'unchanged'; dataVersion: DataVersion };
 
 /** Prefix of the topics that sync broker member groups; they never get an acting master. */
@@ -197,16 +227,22 @@ export class RouteRegistry {
     return runToEnd(this.registration(req, { kind: 'unchanged', dataVersion: version }));
   }
 
-  private applyDecoded(registration: BrokerRegistration, body: DecodedRegistration): RegisterBrokerResult | Promise<RegisterBrokerResult> {
+  private applyDecoded(registration: BrokerRegistration, body: RegistrationBody): RegisterBrokerResult | Promise<RegisterBrokerResult> {
     const steps = this.registration(registration, { kind: 'decoded', body, fingerprint: registration.fingerprint?.value ?? null });
-    return body.topics.size > this.slicing.fromTopics ? runInSlices(steps) : runToEnd(steps);
+    return isArriving(body) || body.topics.size > this.slicing.fromTopics ? runInSlices(steps) : runToEnd(steps);
   }
 
   /**
    * One registration, as Java's RouteInfoManager.registerBroker takes it. Yields while applying
-   * topics once a slice's time is up (see applyTopics); run it with runToEnd or runInSlices.
+   * topics once a slice's time is up, or to wait for the parts of a body still arriving (see
+   * applyTopics); run it with runToEnd or runInSlices.
+   *
+   * A body arriving in parts may turn out bad after some were applied (its end cannot be read,
+   * or the decoder timed out). The registration then fails as any bad body does, the topics applied
+   * stay (they are the broker's, from its checked bytes), and the broker's data version is marked
+   * unapplied, so that its next registration applies its whole body.
    */
-  private *registration(req: BrokerRegistrationHeader, topics: RegisteredTopics): Generator<void, RegisterBrokerResult> {
+  private *registration(req: BrokerRegistrationHeader, topics: RegisteredTopics): Generator<Pause, RegisterBrokerResult> {
     const { clusterName, brokerAddr, brokerName, brokerId } = req;
     this.readTopicDebug();
     const dataVersion = topics.kind === 'decoded' ? topics.body.dataVersion : topics.dataVersion;
@@ -227,7 +263,7 @@ export class RouteRegistry {
       return { outcome: 'ignored', haServerAddr: null, masterAddr: null };
     }
     const registerFirst = !existing || !addrs.has(brokerId);
-    if (registerFirst && topics.kind === 'decoded' && topics.body.topics.size === 1) {
+    if (registerFirst && topics.kind === 'decoded' && !isArriving(topics.body) && topics.body.topics.size === 1) {
       this.logger.warn({ brokerName, brokerId, brokerAddr }, 'single-topic registration refused: the broker has not registered yet');
       // Java leaves the entries it made on the way; a long-running server must not collect them.
       if (!existing) this.removeBrokerData(brokerName);
@@ -255,18 +291,26 @@ export class RouteRegistry {
       const slot = { clusterName, brokerAddr, brokerName, role: topicRole(brokerData, brokerId, req.enableActingMaster) };
       // Between slices the broker may have been unregistered or replaced: then the rest is not applied.
       const stillRegistered = () => this.brokerAddrTable.get(brokerName) === brokerData && addrs.get(brokerId) === brokerAddr && this.liveTable.get(clusterName, brokerAddr) === live;
-      const applied = yield* this.applyTopics(slot, topics.body, applyAll, stillRegistered);
-      if (applied === 'abandoned') {
+      let applied: AppliedTable;
+      try {
+        applied = yield* this.applyTopics(slot, topics.body, applyAll, stillRegistered);
+      } catch (err) {
+        this.unchanged.forget(clusterName, brokerAddr);
+        // Whatever version the broker sends next, it differs from this one: its body is applied whole.
+        if (this.liveTable.get(clusterName, brokerAddr) === live) live.dataVersion = { ...live.dataVersion, counter: -1, timestamp: -1 };
+        throw err;
+      }
+      if (applied.outcome === 'abandoned') {
         this.unchanged.forget(clusterName, brokerAddr);
         return result;
       }
-      if (topics.fingerprint && applied === 'whole') {
-        const exactTopics = slot.role === 'slave' || this.brokerTopics.count(brokerName) === topics.body.topics.size;
+      if (topics.fingerprint && applied.outcome === 'whole') {
+        const exactTopics = slot.role === 'slave' || this.brokerTopics.count(brokerName) === applied.end.size;
         this.unchanged.recordApplied(slot, topics.fingerprint, exactTopics);
       } else {
         this.unchanged.forget(clusterName, brokerAddr);
       }
-      if (topics.body.filterServerList) this.setFilterServers(clusterName, brokerAddr, topics.body.filterServerList);
+      if (applied.end.filterServerList) this.setFilterServers(clusterName, brokerAddr, applied.end.filterServerList);
     }
 
     if (brokerId < prevMinBrokerId && this.config.notifyMinBrokerIdChanged) {
@@ -319,55 +363,100 @@ export class RouteRegistry {
   /**
    * Takes a master's or prime slave's topics as Java does: all of them when the data version
    * moved (or on first registration), otherwise only those the broker name does not serve yet;
-   * topics it lacks are deleted when deleteTopicWithBrokerRegistration is on. Says whether the
-   * whole body was applied (what UnchangedRegistrations may then record), only the missing
-   * topics, or not all of it because the broker was gone when a slice resumed.
+   * topics it lacks are deleted when deleteTopicWithBrokerRegistration is on (for a body arriving
+   * in parts, once its last part is applied). Says whether the whole body was applied (what
+   * UnchangedRegistrations may then record), only the missing topics, or not all of it because the
+   * broker was gone when a slice resumed.
    *
-   * Yields when a slice's time is up. A resumed slice goes on only while `stillRegistered`; and
-   * when anything else changed the broker name's queues in between, the body no longer counts as
-   * applied whole (its record would hide that change).
+   * Yields when a slice's time is up, and waits for parts still arriving. A resumed slice goes on
+   * only while `stillRegistered`; and when anything else changed the broker name's queues in
+   * between, the body no longer counts as applied whole (its record would hide that change).
    */
   private *applyTopics(
     slot: RegistrationSlot,
-    body: DecodedRegistration,
+    body: RegistrationBody,
     applyAll: boolean,
     stillRegistered: () => boolean,
-  ): Generator<void, 'whole' | 'missing' | 'abandoned'> {
+  ): Generator<Pause, AppliedTable> {
     const { brokerName, role } = slot;
-    if (role === 'slave') return 'whole'; // a plain slave's topics are not taken: there is nothing to apply
-    const mappings = body.mappings ?? NO_MAPPINGS;
-    const { size, numbers } = body.topics;
-    const nameOf = nameReader(body.topics.names);
-    if (this.config.deleteTopicWithBrokerRegistration && mappings.size === 0) {
-      const keys = topicKeySet(body.topics);
-      for (const topic of this.topicsOf(brokerName)) {
-        if (!keys.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
-      }
-    }
-    const permMask = role === 'prime-slave-read-only' ? ~Perm.WRITE : -1;
-    let interleaved = false;
-    let sliceEnd = performance.now() + this.slicing.sliceMs;
-    let sinceClockCheck = 0;
-    for (let i = 0, at = 0; i < size; i++, at += TOPIC_ROW_FIELDS) {
-      if (++sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
-        sinceClockCheck = 0;
-        const paused = performance.now();
-        if (paused >= sliceEnd) {
-          const epoch = this.unchanged.epochOf(brokerName);
-          yield;
-          if (!stillRegistered()) return 'abandoned';
-          if (this.unchanged.epochOf(brokerName) !== epoch) interleaved = true;
-          const resumed = performance.now();
-          const { sliceMs, maxSliceMs } = this.slicing;
-          sliceEnd = resumed + Math.min(Math.max(sliceMs, resumed - paused), maxSliceMs);
+    const deleting = this.config.deleteTopicWithBrokerRegistration;
+    const pace: ApplyPace = {
+      brokerName,
+      applyAll,
+      permMask: role === 'prime-slave-read-only' ? ~Perm.WRITE : -1,
+      stillRegistered,
+      interleaved: false,
+      sliceEnd: performance.now() + this.slicing.sliceMs,
+      sinceClockCheck: 0,
+      names: null,
+    };
+    let end: TopicTableEnd;
+    if (!isArriving(body)) {
+      end = { rest: body.topics, size: body.topics.size, mappings: body.mappings, filterServerList: body.filterServerList };
+      if (deleting && role !== 'slave' && (body.mappings?.size ?? 0) === 0) this.deleteTopicsOutside(brokerName, topicKeySet(body.topics));
+    } else {
+      if (deleting) pace.names = new Set();
+      for (;;) {
+        const next = body.parts.next();
+        if (next instanceof Promise) {
+          if (!(yield* this.pausedFor(pace, next))) return { outcome: 'abandoned', end: null };
+          pace.sliceEnd = performance.now() + this.slicing.sliceMs;
+          continue;
         }
+        if (isTableEnd(next)) {
+          end = next;
+          break;
+        }
+        if (role !== 'slave' && !(yield* this.applyRows(next, pace))) return { outcome: 'abandoned', end: null };
       }
-      this.putQueues(nameOf(i), brokerName, numbers[at]!, numbers[at + 1]!, numbers[at + 2]! & permMask, numbers[at + 3]!, !applyAll);
     }
-    if (!applyAll) return 'missing';
+    if (role === 'slave') return { outcome: 'whole', end }; // a plain slave's topics are not taken: there is nothing to apply
+    if (!(yield* this.applyRows(end.rest, pace))) return { outcome: 'abandoned', end: null };
+    const mappings = end.mappings ?? NO_MAPPINGS;
+    if (pace.names && mappings.size === 0) this.deleteTopicsOutside(brokerName, pace.names);
+    if (!applyAll) return { outcome: 'missing', end };
     for (const [topic, info] of mappings) this.setQueueMapping(topic, String(info.bname ?? brokerName), info);
     // Static-topic mappings are not covered by queue epochs: such bodies are always decoded.
-    return mappings.size === 0 && !interleaved ? 'whole' : 'missing';
+    return { outcome: mappings.size === 0 && !pace.interleaved ? 'whole' : 'missing', end };
+  }
+
+  /** Applies `rows` (see applyTopics), yielding when the slice's time is up; false when the broker was gone on resuming. */
+  private *applyRows(rows: TopicRows, pace: ApplyPace): Generator<Pause, boolean> {
+    const { size, numbers } = rows;
+    const nameOf = nameReader(rows.names);
+    const { brokerName, permMask, applyAll, names } = pace;
+    for (let i = 0, at = 0; i < size; i++, at += TOPIC_ROW_FIELDS) {
+      if (++pace.sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
+        pace.sinceClockCheck = 0;
+        const paused = performance.now();
+        if (paused >= pace.sliceEnd) {
+          if (!(yield* this.pausedFor(pace, undefined))) return false;
+          const resumed = performance.now();
+          const { sliceMs, maxSliceMs } = this.slicing;
+          pace.sliceEnd = resumed + Math.min(Math.max(sliceMs, resumed - paused), maxSliceMs);
+        }
+      }
+      const topic = nameOf(i);
+      names?.add(rows.keys?.[i] ?? topic);
+      this.putQueues(topic, brokerName, numbers[at]!, numbers[at + 1]!, numbers[at + 2]! & permMask, numbers[at + 3]!, !applyAll);
+    }
+    return true;
+  }
+
+  /** Pauses the apply (for a slice's end, or until `wait` settles); false when the broker was gone on resuming. */
+  private *pausedFor(pace: ApplyPace, wait: Promise<void> | undefined): Generator<Pause, boolean> {
+    const epoch = this.unchanged.epochOf(pace.brokerName);
+    yield wait;
+    if (!pace.stillRegistered()) return false;
+    if (this.unchanged.epochOf(pace.brokerName) !== epoch) pace.interleaved = true;
+    return true;
+  }
+
+  /** deleteTopicWithBrokerRegistration: the broker name's topics its registration does not list go. */
+  private deleteTopicsOutside(brokerName: string, keys: ReadonlySet<string>): void {
+    for (const topic of this.topicsOf(brokerName)) {
+      if (!keys.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
+    }
   }
 
   /** A slave is told its master's address and HA address while the master is alive. */

@@ -100,3 +100,86 @@ export function decodedRegistrationOf(wrapper: TopicConfigSerializeWrapper, filt
     filterServerList,
   };
 }
+
+/**
+ * A large register body whose topic table reaches the registry in parts while the rest is still
+ * being decoded, so that applying the first topics overlaps decoding the others. Only bodies whose
+ * data version comes before their table arrive this way (as Java brokers write them).
+ */
+export interface ArrivingRegistration {
+  dataVersion: DataVersion;
+  parts: TopicTableParts;
+}
+
+/** A decoded register body, whole or arriving in parts. */
+export type RegistrationBody = DecodedRegistration | ArrivingRegistration;
+
+export function isArriving(body: RegistrationBody): body is ArrivingRegistration {
+  return 'parts' in body;
+}
+
+/** What ends a topic table that arrived in parts: the body's other fields, and the rows no part held. */
+export interface TopicTableEnd {
+  /** The rows after the last part; or all of them again, when the decoder had to read the body afresh. */
+  rest: TopicRows;
+  /** How many topics the whole table holds. */
+  size: number;
+  mappings: ReadonlyMap<string, TopicQueueMappingInfo> | null;
+  filterServerList: string[] | null;
+}
+
+/**
+ * The parts of a topic table, in the order the decoder sends them, then its end or its failure.
+ * The registry takes them as they come (`next`), waiting on the promise it is given when it has
+ * applied every part that came.
+ */
+export class TopicTableParts {
+  private readonly waiting: TopicRows[] = [];
+  private ending: TopicTableEnd | null = null;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  push(part: TopicRows): void {
+    if (this.settled) return;
+    this.waiting.push(part);
+    this.notify();
+  }
+
+  finish(end: TopicTableEnd): void {
+    if (this.settled) return;
+    this.ending = end;
+    this.notify();
+  }
+
+  fail(err: Error): void {
+    if (this.settled) return;
+    this.failure = err;
+    this.notify();
+  }
+
+  /**
+   * The next part; the end once every part was taken; or a promise that settles (never rejects)
+   * when either comes. Throws the decoder's failure once the parts before it are taken.
+   */
+  next(): TopicRows | TopicTableEnd | Promise<void> {
+    const part = this.waiting.shift();
+    if (part) return part;
+    if (this.ending) return this.ending;
+    if (this.failure) throw this.failure;
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  private get settled(): boolean {
+    return this.ending !== null || this.failure !== null;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
+export function isTableEnd(next: TopicRows | TopicTableEnd): next is TopicTableEnd {
+  return 'rest' in next;
+}
