@@ -4,7 +4,7 @@ import type { RouteAnswerKey } from './messages.js';
 const ENTRY_OVERHEAD_BYTES = 64;
 
 /** What an entry keyed by `key` costs besides its value: keys count too, since a client chooses some (a zone name). */
-function keyCost(key: string): number {
+export function keyCost(key: string): number {
   return 2 * key.length + ENTRY_OVERHEAD_BYTES;
 }
 

@@ -31,6 +31,10 @@ export interface ServingClusterWiring {
   access: AccessControl | null;
   /** False while no route answer may be served without the primary: a drain, the needWaitForService window. */
   mayKeepRoutes(): boolean;
+  /** Every topic, live (RouteRegistry.topicNames). */
+  topicNames(): IterableIterator<string>;
+  /** ResponseCache.shapeIdOf. */
+  shapeIdOf(topic: string): number | null;
 }
 
 /** The NameServer's remoting port served by `processes` processes, wired to its registry and metrics. */
@@ -39,6 +43,8 @@ export function startServingCluster(wiring: ServingClusterWiring): ServingCluste
   const switches = configuration.namesrv;
   const { access } = wiring;
   const { aclBrokerRequests, aclReads, aclAdminRequiresTls } = configuration.security;
+  /** A shape's answer is one for all its topics in a variant without a zone (zones filter per lookup), without KV in answers. */
+  const shapesShared = (variant: string) => !switches.orderMessageEnable && (variant === 'standard' || variant === 'fastjson');
   const cluster = new ServingCluster({
     processes: wiring.processes,
     settings: {
@@ -56,14 +62,22 @@ export function startServingCluster(wiring: ServingClusterWiring): ServingCluste
     // orderMessageEnable on the order-topic config in KV: a change to it then stales them all.
     changes: new RouteChangeFeed(
       wiring.generations,
-      () => `${switches.orderMessageEnable} ${switches.needWaitForService} ${switches.waitSecondsForService} ${switches.orderMessageEnable ? wiring.kvVersion() : ''}`,
+      () =>
+        `${switches.orderMessageEnable} ${switches.supportActingMaster} ${switches.needWaitForService} ${switches.waitSecondsForService} ${switches.orderMessageEnable ? wiring.kvVersion() : ''}`,
     ),
     // A route, or the word that the topic has none: both stay true until the topic changes.
     cacheKey: (request, response) => {
       if (request.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC) return null;
       const route = response.code === ResponseCode.SUCCESS && response.body;
       if (!route && response.code !== ResponseCode.TOPIC_NOT_EXIST) return null;
-      return wiring.mayKeepRoutes() ? routeAnswerKey(request) : null;
+      const key = wiring.mayKeepRoutes() ? routeAnswerKey(request) : null;
+      if (!key || !route || !shapesShared(key.variant)) return key;
+      return { ...key, shape: wiring.shapeIdOf(key.topic) ?? undefined };
+    },
+    shapes: {
+      topicNames: wiring.topicNames,
+      shapeIdOf: wiring.shapeIdOf,
+      shareable: () => !switches.orderMessageEnable && wiring.mayKeepRoutes(),
     },
     onServed: (delta) => {
       counters.requests.recordSucceeded(RequestCode.GET_ROUTEINFO_BY_TOPIC, delta);

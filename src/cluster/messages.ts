@@ -34,6 +34,8 @@ export const MAX_WORKER_SLOTS = 4096;
 export interface RouteAnswerKey {
   topic: string;
   variant: string;
+  /** The answer is its route shape's (ResponseCache.shapeIdOf): every topic of that shape gets these bytes. */
+  shape?: number;
 }
 
 /** Requests served by a worker from its cache since its last report, for the primary's metrics. */
@@ -57,6 +59,8 @@ export type ToWorker =
   | { t: 'response'; seq: number; response: RemotingCommand | null; error?: string; cacheAt?: number; key?: RouteAnswerKey }
   /** Cached answers no longer current: the topics named, or every one (`all`). Acknowledged with `epoch`. */
   | { t: 'invalidate'; epoch: number; topics: string[] | null }
+  /** Topics' route shapes (ShapeDirectory), index by index, as of announcement `epoch`. */
+  | { t: 'shapes'; epoch: number; topics: string[]; shapes: Int32Array }
   | { t: 'send'; connection: number; command: RemotingCommand }
   | { t: 'close-connection'; connection: number; reason: CloseReason }
   /** The primary read its ACL file again: the text now in force. */

@@ -9,6 +9,7 @@ import { holdRegisterBody } from '../namesrv/processors/held-register-body.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
 import type { RouteChangeFeed } from './route-change-feed.js';
+import { ShapeDirectory, type ShapeBatch, type ShapeSource } from './shape-directory.js';
 import { relayWorkerLog } from './worker-log.js';
 
 export interface ServingClusterOptions {
@@ -21,6 +22,8 @@ export interface ServingClusterOptions {
   changes: RouteChangeFeed;
   /** The key under which workers may keep this answer, or null when it must not be kept (ACL, zones, order config...). */
   cacheKey(request: RemotingCommand, response: RemotingCommand): RouteAnswerKey | null;
+  /** Topics' route shapes, which workers are told (ShapeDirectory); without it they learn shapes from forwarded answers only. */
+  shapes?: ShapeSource;
   /** Requests workers answered from their caches, and their traffic, for the metrics. */
   onServed(delta: ServedDelta): void;
 }
@@ -96,10 +99,12 @@ export class ServingCluster implements RemotingFront {
   private startWaiters: { resolve(): void; reject(err: Error): void } | null = null;
   private port: number;
   private aclRules: string | null;
+  private readonly directory: ShapeDirectory | null;
 
   constructor(private readonly options: ServingClusterOptions) {
     this.port = options.settings.port;
     this.aclRules = options.settings.acl?.rules ?? null;
+    this.directory = options.shapes ? new ShapeDirectory(options.shapes, (batch) => this.publishShapes(batch)) : null;
   }
 
   /** Forks the workers; resolves once every one listens (they share the port). */
@@ -179,7 +184,16 @@ export class ServingCluster implements RemotingFront {
 
   /** Stops every worker (their connections close); resolves once all have exited. */
   close(): Promise<void> {
+    this.directory?.stop();
     return this.stopAll();
+  }
+
+  /**
+   * Resolves once the workers have been sent every topic's shape staled so far (ShapeDirectory);
+   * a `collectReports` after it resolves once they have taken them (the channels keep order).
+   */
+  shapesPublished(): Promise<void> {
+    return this.directory?.idle() ?? Promise.resolve();
   }
 
   /** Workers stop accepting and forward everything; resolves once none holds a connection. */
@@ -196,6 +210,7 @@ export class ServingCluster implements RemotingFront {
   publishChanges(): number {
     const stale = this.options.changes.next();
     if (stale === undefined || this.handles.size === 0) return this.epoch;
+    this.directory?.stale(stale);
     const epoch = ++this.epoch;
     // Workers not ready yet start empty, at the announcement current when they start.
     const waiting = new Set([...this.handles.values()].filter((h) => h.ready));
@@ -215,6 +230,12 @@ export class ServingCluster implements RemotingFront {
     watchdog.unref();
     void acknowledged.then(() => clearTimeout(watchdog));
     return epoch;
+  }
+
+  /** Sends topics' shapes to every worker, as of the announcement current now (made current first). */
+  private publishShapes(batch: ShapeBatch): void {
+    const epoch = this.publishChanges();
+    for (const handle of this.handles.values()) if (handle.ready) handle.send({ t: 'shapes', epoch, ...batch });
   }
 
   /**
@@ -280,6 +301,8 @@ export class ServingCluster implements RemotingFront {
         if (this.stopping) return handle.send({ t: 'stop' });
         // Its cache is empty: it is current as of the last announcement.
         handle.send({ t: 'start', settings: this.workerSettings(handle) });
+        // And it knows no topic's shape yet (the others are sent them again: a worker rarely starts).
+        this.directory?.stale(null);
         if (this.draining) handle.send({ t: 'drain' });
         return;
       case 'listening':

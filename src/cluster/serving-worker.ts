@@ -11,6 +11,7 @@ import { RemotingServer, type Connection } from '../remoting/remoting-server.js'
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import type { Logger } from '../util/logger.js';
 import { AnswerCopies } from './answer-copies.js';
+import { TopicShapes } from './topic-shapes.js';
 import type { WorkerAccess } from './worker-access.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 
@@ -21,6 +22,8 @@ const CACHE_BUDGET_BYTES = 64 * 1024 * 1024;
  * names at random fills this one, never the routes'.
  */
 const MISSING_BUDGET_BYTES = 4 * 1024 * 1024;
+/** The budget for topics' route shapes (their keys): a few hundred thousand topics fit. */
+const SHAPES_BUDGET_BYTES = 64 * 1024 * 1024;
 /** What a topic known to have no route is kept as: only its key counts. */
 const NO_ROUTE = Buffer.alloc(0);
 /** How often served-from-cache counts go to the primary's metrics. */
@@ -67,6 +70,13 @@ export class ServingWorker {
   private readonly answers = new AnswerCopies(CACHE_BUDGET_BYTES);
   /** Topics the primary said have no route (TOPIC_NOT_EXIST), by variant, until they change. */
   private readonly missing = new AnswerCopies(MISSING_BUDGET_BYTES);
+  /**
+   * Topics' route shapes, until the topic changes, and the answers of shapes (as topic the shape's
+   * id) by variant, until every answer is staled: a shape's answer depends on the routed brokers
+   * and the switches only. A topic of a known shape whose answer is here is answered with it.
+   */
+  private readonly shapes = new TopicShapes(SHAPES_BUDGET_BYTES);
+  private readonly shapeAnswers = new AnswerCopies(CACHE_BUDGET_BYTES);
   /** The last invalidation applied: a forwarded answer built before it is not kept. */
   private epoch = 0;
   private draining = false;
@@ -111,6 +121,8 @@ export class ServingWorker {
         this.epoch = message.epoch;
         this.send({ t: 'invalidated', epoch: message.epoch });
         return;
+      case 'shapes':
+        return this.learnShapes(message);
       case 'send':
         this.connections.get(this.localId(message.connection))?.send(reviveCommand(message.command));
         return;
@@ -194,7 +206,7 @@ export class ServingWorker {
     const started = performance.now();
     const key = routeAnswerKey(request);
     if (!key) return this.forward(request, connection);
-    const body = this.answers.get(key);
+    const body = this.answers.get(key) ?? this.shapeAnswer(key);
     if (body) return this.answerFromCopy(request, body, started);
     if (this.missing.get(key)) return this.answerNoRoute(request, key.topic, started);
     const coalesced = `${key.variant}\u0000${key.topic}`;
@@ -202,6 +214,17 @@ export class ServingWorker {
     if (waiters) return new Promise((resolve) => waiters.push({ request, connection, started, resolve }));
     this.inFlight.set(coalesced, []);
     return this.forward(request, connection, coalesced);
+  }
+
+  private shapeAnswer({ topic, variant }: RouteAnswerKey): Buffer | undefined {
+    const shape = this.shapes.get(topic);
+    return shape === undefined ? undefined : this.shapeAnswers.get({ topic: String(shape), variant });
+  }
+
+  /** Shapes the primary computed as of announcement `epoch`: taken unless a later one came (then it sends them again). */
+  private learnShapes({ epoch, topics, shapes }: Extract<ToWorker, { t: 'shapes' }>): void {
+    if (epoch !== this.epoch || this.draining) return;
+    for (let i = 0; i < topics.length; i++) if (!this.shapes.set(topics[i]!, shapes[i]!)) return;
   }
 
   private answerFromCopy(request: RemotingCommand, body: Buffer, started: number): RemotingCommand {
@@ -266,7 +289,10 @@ export class ServingWorker {
     const key = message.key;
     if (!key || !response || message.cacheAt !== this.epoch || this.draining) return null;
     if (response.code === ResponseCode.SUCCESS && response.body) {
-      this.answers.keep(key, response.body);
+      const { shape } = key;
+      const byShape = shape !== undefined && this.shapes.set(key.topic, shape);
+      if (byShape) this.shapeAnswers.keep({ topic: String(shape), variant: key.variant }, response.body);
+      else this.answers.keep(key, response.body);
       return { topic: key.topic, body: response.body };
     }
     if (response.code !== ResponseCode.TOPIC_NOT_EXIST) return null;
@@ -278,9 +304,12 @@ export class ServingWorker {
     if (topics === null) {
       this.answers.clear();
       this.missing.clear();
+      this.shapes.clear();
+      this.shapeAnswers.clear();
     } else {
       this.answers.drop(topics);
       this.missing.drop(topics);
+      this.shapes.drop(topics);
     }
   }
 

@@ -178,6 +178,8 @@ export class NameServer {
         counters: this.counters,
         access,
         mayKeepRoutes: () => !this.isDraining && this.readiness().ready,
+        topicNames: () => this.registry.topicNames(),
+        shapeIdOf: (topic) => this.cache.shapeIdOf(topic),
       });
       this.server = this.cluster;
     } else {

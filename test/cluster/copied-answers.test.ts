@@ -10,6 +10,7 @@ import { HOLD_FROM_BYTES } from '../../src/namesrv/processors/held-register-body
 import { FakeBroker, registerRequest, topic } from '../support/fake-broker.js';
 import { bodyJson, call, startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 import { ACL_FILE, PLAIN, send } from '../security/acl-harness.js';
+import { oneOnEveryProcess } from '../support/serving-processes.js';
 
 interface Route {
   brokerDatas: Array<{ brokerName: string }>;
@@ -23,19 +24,6 @@ async function route(client: ClientConnection, extFields: ExtFields): Promise<Ro
 }
 
 const brokerNames = (r: Route): string[] => r.brokerDatas.map((b) => b.brokerName).sort();
-
-/** Connections until every serving process holds at least one, as the workers report when asked. */
-async function oneOnEveryProcess(ns: RunningNameServer): Promise<ClientConnection[]> {
-  const clients: ClientConnection[] = [];
-  const cluster = ns.server.servingCluster!;
-  for (;;) {
-    const client = await ns.connect();
-    await call(client, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'none', key: 'none' } });
-    clients.push(client);
-    await cluster.collectReports();
-    if ([...cluster.connectionsByProcess().values()].every((n) => n > 0)) return clients;
-  }
-}
 
 describe('serving processes keep copies of zone-filtered and order-configured answers', () => {
   let ns: RunningNameServer;

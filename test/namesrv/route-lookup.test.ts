@@ -5,6 +5,7 @@ import { ResponseCode } from '../../src/protocol/response-code.js';
 import { SerializeType } from '../../src/remoting/remoting-command.js';
 import { FakeBroker, topic } from '../support/fake-broker.js';
 import { bodyJson, call, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+import { groupWithoutMaster } from '../support/serving-processes.js';
 
 const NOT_EXIST_REMARK =
   'No topic route info in name server for the topic: NoSuchTopic\nSee http://rocketmq.apache.org/docs/faq/ for further details.';
@@ -123,11 +124,7 @@ describe('route lookup switches', () => {
   it('offers an acting master over the wire when supportActingMaster is on', async () => {
     const ns = await startNameServer({ namesrv: { supportActingMaster: true } });
     try {
-      const topics = [topic('ActTopic'), topic('A2')];
-      const masterConnection = await ns.connect();
-      await new FakeBroker(masterConnection, { brokerAddr: '127.0.0.1:4001', enableActingMaster: true, topics }).register();
-      await new FakeBroker(await ns.connect(), { brokerId: 1, brokerAddr: '127.0.0.1:4002', enableActingMaster: true, topics }).register();
-      await ns.disconnect(masterConnection);
+      await groupWithoutMaster(ns);
       type Route = { brokerDatas: Array<{ brokerAddrs: Record<string, string> }>; queueDatas: Array<{ perm: number }> };
       const route = bodyJson(await call(await ns.connect(), RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'ActTopic' } })) as Route;
       assert.deepEqual(route.brokerDatas[0]!.brokerAddrs, { '0': '127.0.0.1:4002' });

@@ -15,6 +15,8 @@ export interface CachedRegistry {
 
 /** One answer shared by the topics whose routes have the same shape. */
 interface SharedRoute {
+  /** Names the shape for as long as this entry lives (never reused): see `shapeIdOf`. */
+  id: number;
   standard?: Buffer;
   fastjson?: Buffer;
   /** The routed-brokers generation the answers were built at. */
@@ -103,6 +105,7 @@ export class ResponseCache {
    */
   private sharedRoutes = new Map<string, SharedRoute>();
   private sharedRouteBytes = 0;
+  private nextShapeId = 1;
   private epoch = 0;
   /**
    * Since the routes last started afresh: lookups, hits, answers kept. Over a registry whose
@@ -237,6 +240,16 @@ export class ResponseCache {
     return true;
   }
 
+  /**
+   * A name for the topic's route shape, for copies of answers kept elsewhere (serving processes):
+   * topics given the same id get byte-identical route answers of one flavour, without KV, for as
+   * long as neither topic changes and the routed brokers do not. Null when the topic has no route
+   * or a route of its own (static mappings).
+   */
+  shapeIdOf(topic: string): number | null {
+    return this.sharedRouteOf(topic)?.id ?? null;
+  }
+
   private sharedRouteOf(topic: string): SharedRoute | null {
     const holder = this.registry.topicGeneration(topic);
     if (!holder) return null;
@@ -255,7 +268,7 @@ export class ResponseCache {
     let shared = this.sharedRoutes.get(key);
     if (!shared) {
       if (this.sharedRoutes.size >= MAX_ROUTE_SHAPES) this.clearSharedRoutes();
-      this.sharedRoutes.set(key, (shared = { brokersGeneration: -1, topics: 0, epoch: this.epoch }));
+      this.sharedRoutes.set(key, (shared = { id: this.nextShapeId++, brokersGeneration: -1, topics: 0, epoch: this.epoch }));
       // Keys count too: a shape names every broker of its topics, so a key can be long.
       this.sharedRouteBytes += 2 * key.length;
     }

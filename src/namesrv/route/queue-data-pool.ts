@@ -8,6 +8,9 @@ import type { QueueData } from '../../protocol/route-types.js';
 export class QueueDataPool {
   private readonly byBrokerName = new Map<string, Map<string, QueueData>>();
   private last: QueueData | null = null;
+  /** Each pooled value's token: never given to another (a value dropped and pooled again gets a new one). */
+  private readonly tokens = new WeakMap<QueueData, string>();
+  private nextToken = 0;
 
   intern(brokerName: string, readQueueNums: number, writeQueueNums: number, perm: number, topicSysFlag: number): QueueData {
     // A registration's topics mostly share one value: the last one answers without building a key.
@@ -29,9 +32,18 @@ export class QueueDataPool {
     if (!shared) {
       shared = Object.freeze({ brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag });
       values.set(key, shared);
+      this.tokens.set(shared, `${(this.nextToken++).toString(36)},`);
     }
     this.last = shared;
     return shared;
+  }
+
+  /**
+   * A short string naming a pooled value (digits and a comma): equal tokens, the same value. What
+   * route shape keys are made of, much cheaper to join and compare than the values written out.
+   */
+  tokenOf(queueData: QueueData): string | undefined {
+    return this.tokens.get(queueData);
   }
 
   brokerNameGone(brokerName: string): void {

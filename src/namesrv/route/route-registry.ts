@@ -698,8 +698,13 @@ export class RouteRegistry {
   routeShapeKey(holder: TopicGeneration): string | null {
     const queues = holder as TopicQueues;
     if (this.topicQueueMappingInfoTable.has(queues.topic)) return null;
-    let key = this.config.supportActingMaster && !queues.topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX) ? 'acting\u0000' : '';
-    for (const q of queues.values()) key += `${q.brokerName}\u0000${q.perm},${q.readQueueNums},${q.writeQueueNums},${q.topicSysFlag}\u0000`;
+    // The queue entries in order, each by its pooled value's token (every entry is pooled: putQueues).
+    let key = this.config.supportActingMaster && !queues.topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX) ? 'acting:' : '';
+    for (let i = 0; i < queues.size; i++) {
+      const token = this.queuePool.tokenOf(queues.at(i));
+      if (token === undefined) return null;
+      key += token;
+    }
     return key;
   }
 
@@ -709,6 +714,11 @@ export class RouteRegistry {
 
   clusterInfo(): ClusterInfo {
     return { brokerAddrTable: this.brokerAddrTable, clusterAddrTable: this.clusterAddrTable };
+  }
+
+  /** Every topic's name, live: a topic added while it is read is read too, one removed is skipped. */
+  topicNames(): IterableIterator<string> {
+    return this.topicQueueTable.keys();
   }
 
   allTopics(): string[] {

@@ -93,7 +93,8 @@ export class TopicQueues implements TopicGeneration {
     return this.head ?? undefined;
   }
 
-  private at(index: number): QueueData {
+  /** The `index`th queues (0 ≤ index < size), in the order their brokers came. */
+  at(index: number): QueueData {
     return index === 0 ? this.head! : this.rest![index - 1]!;
   }
 

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
+import type { ClientConnection } from '../../src/remoting/remoting-client.js';
+import { FakeBroker, topic } from '../support/fake-broker.js';
+import { call, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
+import { groupWithoutMaster, oneOnEveryProcess } from '../support/serving-processes.js';
+
+async function routeBody(client: ClientConnection, topicName: string): Promise<Buffer> {
+  const answer = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: topicName } });
+  assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark ?? '');
+  return answer.body!;
+}
+
+const SHAPED = Array.from({ length: 120 }, (_, i) => topic(`Shaped-${i}`));
+
+describe('serving processes answer every topic of a route shape they know', () => {
+  let ns: RunningNameServer;
+  let broker: FakeBroker;
+  let clients: ClientConnection[];
+  before(async () => {
+    ns = await startNameServer({ servingProcesses: 2 });
+    broker = new FakeBroker(await ns.connect(), { topics: [...SHAPED, topic('Wide', { readQueueNums: 16, writeQueueNums: 16 })] });
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    clients = await oneOnEveryProcess(ns);
+  });
+  after(async () => {
+    await ns?.stop();
+  });
+
+  /** Once the primary has told the workers every shape staled so far, and they have taken it. */
+  const shapesTaken = async () => {
+    await ns.server.servingCluster!.shapesPublished();
+    await ns.server.servingCluster!.collectReports();
+  };
+
+  it('once one topic of a shape was asked, answers the others without the primary, byte for byte', async () => {
+    await shapesTaken();
+    const cluster = ns.server.servingCluster!;
+    for (const client of clients) {
+      const first = await routeBody(client, 'Shaped-0');
+      const forwarded = cluster.forwardedCount;
+      for (let i = 1; i < SHAPED.length; i++) assert.deepEqual(await routeBody(client, `Shaped-${i}`), first);
+      assert.equal(cluster.forwardedCount, forwarded, 'none forwarded');
+      assert.notDeepEqual(await routeBody(client, 'Wide'), first, 'another shape is another answer');
+    }
+  });
+
+  it('a topic whose queues change is answered with its new route once the broker has its answer; the others stay answered', async () => {
+    const cluster = ns.server.servingCluster!;
+    broker.setTopics([...SHAPED.map((t) => (t.topicName === 'Shaped-7' ? { ...t, readQueueNums: 8, writeQueueNums: 8 } : t)), topic('Wide', { readQueueNums: 16, writeQueueNums: 16 })]);
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    for (const client of clients) {
+      const route = JSON.parse((await routeBody(client, 'Shaped-7')).toString('utf8')) as { queueDatas: Array<{ readQueueNums: number }> };
+      assert.equal(route.queueDatas[0]!.readQueueNums, 8);
+    }
+    await shapesTaken();
+    const forwarded = cluster.forwardedCount;
+    for (const client of clients) for (const name of ['Shaped-1', 'Shaped-50', 'Shaped-119']) await routeBody(client, name);
+    assert.equal(cluster.forwardedCount, forwarded, 'the other topics kept their shape');
+  });
+});
+
+describe('serving processes and supportActingMaster', () => {
+  it('a change of supportActingMaster reaches every process before it is answered', async () => {
+    const ns = await startNameServer({ servingProcesses: 2 });
+    try {
+      await groupWithoutMaster(ns);
+      const clients = await oneOnEveryProcess(ns);
+      type Route = { brokerDatas: Array<{ brokerAddrs: Record<string, string> }> };
+      const addrs = async (client: ClientConnection) => (JSON.parse((await routeBody(client, 'ActTopic')).toString('utf8')) as Route).brokerDatas[0]!.brokerAddrs;
+      for (const client of clients) for (let i = 0; i < 2; i++) assert.deepEqual(await addrs(client), { '1': '127.0.0.1:4002' });
+      const updated = await call(clients[0]!, RequestCode.UPDATE_NAMESRV_CONFIG, { body: 'supportActingMaster=true' });
+      assert.equal(updated.code, ResponseCode.SUCCESS, updated.remark ?? '');
+      for (const client of clients) assert.deepEqual(await addrs(client), { '0': '127.0.0.1:4002' });
+    } finally {
+      await ns.stop();
+    }
+  });
+});
