@@ -102,6 +102,21 @@ describe('route answers shared by topics of one shape', () => {
     assert.ok(held > 0 && held <= 3_000, `${held} bytes held`);
   });
 
+  it('names shapes for serving processes: one id per shape, never another shape\'s, and no new one that would push the kept shapes out', () => {
+    const s = routeServer();
+    // 4,096 shapes (the most kept), each of two topics, and one shape more.
+    const shapes = 4_096;
+    s.registry.registerBroker(registration({ topics: Array.from({ length: 2 * shapes + 2 }, (_, i) => topicConfig(`P${i}`, { writeQueueNums: (i >> 1) + 1 })) }));
+    assert.equal(s.cache.shapeIdOf('P0'), s.cache.shapeIdOf('P1'));
+    assert.notEqual(s.cache.shapeIdOf('P0'), s.cache.shapeIdOf('P2'));
+    for (let i = 0; i < 2 * shapes; i++) s.route(`P${i}`);
+    const hits = s.counters.routeCache.hit;
+    assert.equal(s.cache.shapeIdOf(`P${2 * shapes}`), null, 'a shape past the most kept is not named');
+    s.route('P0');
+    assert.equal(s.counters.routeCache.hit, hits + 1, 'the kept shapes are still served');
+    assert.equal(s.cache.shapeIdOf('NoSuchTopic'), null);
+  });
+
   it('a change to the brokers the shape names, or to the switches, is served at once', () => {
     const s = routeServer();
     s.registry.registerBroker(registration({ topics: shape(['S1', 'S2', 'S3', 'S4']) }));

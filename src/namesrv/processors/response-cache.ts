@@ -244,13 +244,15 @@ export class ResponseCache {
    * A name for the topic's route shape, for copies of answers kept elsewhere (serving processes):
    * topics given the same id get byte-identical route answers of one flavour, without KV, for as
    * long as neither topic changes and the routed brokers do not. Null when the topic has no route
-   * or a route of its own (static mappings).
+   * or a route of its own (static mappings), and for a shape not kept yet once MAX_ROUTE_SHAPES
+   * are: naming every topic's shape must not push out the answers lookups use.
    */
   shapeIdOf(topic: string): number | null {
-    return this.sharedRouteOf(topic)?.id ?? null;
+    return this.sharedRouteOf(topic, false)?.id ?? null;
   }
 
-  private sharedRouteOf(topic: string): SharedRoute | null {
+  /** The topic's shape; a new one starts the shapes afresh when MAX_ROUTE_SHAPES are kept, unless `mayStartAfresh` is false (then null). */
+  private sharedRouteOf(topic: string, mayStartAfresh = true): SharedRoute | null {
     const holder = this.registry.topicGeneration(topic);
     if (!holder) return null;
     // The topic's slot holds its shape (or NO_SHAPE) as of the topic's generation `derivedAt`.
@@ -260,14 +262,18 @@ export class ResponseCache {
       if (memo.epoch === this.epoch) return memo;
     }
     const key = this.registry.routeShapeKey(holder);
-    holder.derivedAt = holder.generation;
     if (key === null) {
+      holder.derivedAt = holder.generation;
       holder.derived = NO_SHAPE;
       return null;
     }
     let shared = this.sharedRoutes.get(key);
+    if (!shared && this.sharedRoutes.size >= MAX_ROUTE_SHAPES) {
+      if (!mayStartAfresh) return null;
+      this.clearSharedRoutes();
+    }
+    holder.derivedAt = holder.generation;
     if (!shared) {
-      if (this.sharedRoutes.size >= MAX_ROUTE_SHAPES) this.clearSharedRoutes();
       this.sharedRoutes.set(key, (shared = { id: this.nextShapeId++, brokersGeneration: -1, topics: 0, epoch: this.epoch }));
       // Keys count too: a shape names every broker of its topics, so a key can be long.
       this.sharedRouteBytes += 2 * key.length;
