@@ -57,8 +57,12 @@ export interface ServedDelta {
 export type ToWorker =
   | { t: 'start'; settings: WorkerSettings }
   | { t: 'response'; seq: number; response: RemotingCommand | null; error?: string; cacheAt?: number; key?: RouteAnswerKey }
-  /** Cached answers no longer current: the topics named, or every one (`all`). Acknowledged with `epoch`. */
-  | { t: 'invalidate'; epoch: number; topics: string[] | null }
+  /**
+   * Cached answers no longer current (RouteChangeFeed): the topics named (null: any topic), and
+   * with `everyAnswer` every answer, though the topics not named keep their route shapes.
+   * Acknowledged with `epoch`.
+   */
+  | { t: 'invalidate'; epoch: number; topics: string[] | null; everyAnswer: boolean }
   /** Topics' route shapes (ShapeDirectory), index by index, as of announcement `epoch`. */
   | { t: 'shapes'; epoch: number; topics: string[]; shapes: Int32Array }
   | { t: 'send'; connection: number; command: RemotingCommand }

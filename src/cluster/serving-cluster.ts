@@ -210,7 +210,7 @@ export class ServingCluster implements RemotingFront {
   publishChanges(): number {
     const stale = this.options.changes.next();
     if (stale === undefined || this.handles.size === 0) return this.epoch;
-    this.directory?.stale(stale);
+    this.directory?.stale(stale.topics);
     const epoch = ++this.epoch;
     // Workers not ready yet start empty, at the announcement current when they start.
     const waiting = new Set([...this.handles.values()].filter((h) => h.ready));
@@ -220,7 +220,7 @@ export class ServingCluster implements RemotingFront {
     void acknowledged.then(() => {
       if (this.unacknowledged === acknowledged) this.unacknowledged = null;
     });
-    for (const handle of waiting) handle.send({ t: 'invalidate', epoch, topics: stale });
+    for (const handle of waiting) handle.send({ t: 'invalidate', epoch, ...stale });
     const watchdog = setTimeout(() => {
       for (const handle of this.ackWaits.get(epoch)?.waiting ?? []) {
         this.options.logger.error({ pid: handle.worker.process.pid, epoch }, 'serving worker did not acknowledge an announcement; killing it');

@@ -117,7 +117,7 @@ export class ServingWorker {
       case 'response':
         return this.answered(message);
       case 'invalidate':
-        this.invalidate(message.topics);
+        this.invalidate(message.topics, message.everyAnswer);
         this.epoch = message.epoch;
         this.send({ t: 'invalidated', epoch: message.epoch });
         return;
@@ -134,7 +134,7 @@ export class ServingWorker {
         return;
       case 'drain':
         this.draining = true;
-        this.invalidate(null);
+        this.invalidate(null, true);
         void this.starting.then(() => this.server?.stopAccepting()).then(() => this.send({ t: 'idle' }));
         return;
       case 'report':
@@ -300,15 +300,24 @@ export class ServingWorker {
     return { topic: key.topic, body: null };
   }
 
-  private invalidate(topics: string[] | null): void {
-    if (topics === null) {
+  /**
+   * Drops what the registry's changes staled: the copies and shapes of `topics` (null: of every
+   * topic), and with `everyAnswer` every answer; a shape's answer depends on nothing else, so the
+   * topics not named keep their shapes, and are answered again once their shape's answer is.
+   */
+  private invalidate(topics: string[] | null, everyAnswer: boolean): void {
+    if (everyAnswer || topics === null) {
       this.answers.clear();
       this.missing.clear();
-      this.shapes.clear();
       this.shapeAnswers.clear();
+    }
+    if (topics === null) {
+      this.shapes.clear();
     } else {
-      this.answers.drop(topics);
-      this.missing.drop(topics);
+      if (!everyAnswer) {
+        this.answers.drop(topics);
+        this.missing.drop(topics);
+      }
       this.shapes.drop(topics);
     }
   }

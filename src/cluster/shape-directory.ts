@@ -33,8 +33,8 @@ const RETRY_MS = 1_000;
  * asked at random that is most lookups for minutes after start, and again after every change that
  * stales every answer.
  *
- * Topics whose answers a change staled are looked at again (`stale`), every topic when all answers
- * were staled or a process started. They are looked at once changes settle (QUIET_MS), so that
+ * Topics a change touched are looked at again (`stale`), every topic when any may have changed (a
+ * switch, a journal that no longer reaches back) or a process started. They are looked at once changes settle (QUIET_MS), so that
  * brokers registering one after another (each topic changed by each of its brokers) cost one look
  * per topic, not one per change. The work runs in slices between other work; each slice's shapes go
  * out as one batch (`publish`), valid as of the announcement current when it is sent: the registry
@@ -57,7 +57,7 @@ export class ShapeDirectory {
     private readonly publish: (batch: ShapeBatch) => void,
   ) {}
 
-  /** The answers of `topics` (null: of every topic) were staled: their shapes are looked at again. */
+  /** `topics` changed (null: any topic may have): their shapes are looked at again. */
   stale(topics: readonly string[] | null): void {
     if (this.stopped) return;
     if (topics === null) {

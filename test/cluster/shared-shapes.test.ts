@@ -60,6 +60,20 @@ describe('serving processes answer every topic of a route shape they know', () =
     for (const client of clients) for (const name of ['Shaped-1', 'Shaped-50', 'Shaped-119']) await routeBody(client, name);
     assert.equal(cluster.forwardedCount, forwarded, 'the other topics kept their shape');
   });
+
+  it('a broker group that changes stales every answer, not the topics\' shapes: one lookup a shape asks the primary', async () => {
+    const cluster = ns.server.servingCluster!;
+    await shapesTaken();
+    const slave = new FakeBroker(await ns.connect(), { brokerId: 1, brokerAddr: '127.0.0.1:10912', topics: SHAPED });
+    assert.equal((await slave.register()).code, ResponseCode.SUCCESS);
+    for (const client of clients) {
+      const first = await routeBody(client, 'Shaped-0');
+      assert.match(first.toString('utf8'), /"1":"127\.0\.0\.1:10912"/, 'the new member shows at once');
+      const forwarded = cluster.forwardedCount;
+      for (const name of ['Shaped-1', 'Shaped-60', 'Shaped-119']) assert.deepEqual(await routeBody(client, name), first);
+      assert.equal(cluster.forwardedCount, forwarded, 'the other topics of the shape were not asked for');
+    }
+  });
 });
 
 describe('serving processes and supportActingMaster', () => {
