@@ -93,3 +93,27 @@ describe('serving processes and supportActingMaster', () => {
     }
   });
 });
+
+describe('serving processes and UNREGISTER_BROKER', () => {
+  it("a broker's unregistration reaches every process on the turn after it is applied, with no other request to carry it", async () => {
+    const ns = await startNameServer({ servingProcesses: 2 });
+    try {
+      const broker = new FakeBroker(await ns.connect(), { topics: [topic('Leaving'), topic('Other')] });
+      assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+      const clients = await oneOnEveryProcess(ns);
+      for (const client of clients) for (let i = 0; i < 2; i++) await routeBody(client, 'Leaving'); // kept as copies
+      assert.equal((await broker.unregister()).code, ResponseCode.SUCCESS);
+      // The queued unregistration is applied on a later turn of the primary (this process); then
+      // what it changed is announced, and a report asked after that comes back once taken.
+      await ns.server.registry.unregistrationsDrained();
+      await new Promise((resolve) => setImmediate(resolve));
+      await ns.server.servingCluster!.collectReports();
+      for (const client of clients) {
+        const answer = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Leaving' } });
+        assert.equal(answer.code, ResponseCode.TOPIC_NOT_EXIST);
+      }
+    } finally {
+      await ns.stop();
+    }
+  });
+});
