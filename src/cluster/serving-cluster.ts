@@ -3,7 +3,6 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CloseReason } from '../remoting/connection/close-reason.js';
 import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
-import { RequestCode } from '../protocol/request-code.js';
 import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFront, type RequestHandler, type Traffic } from '../remoting/remoting-server.js';
 import type { Logger } from '../util/logger.js';
 import { holdRegisterBody } from '../namesrv/processors/held-register-body.js';
@@ -394,10 +393,6 @@ export class ServingCluster implements RemotingFront {
     const message: ToWorker = key ? { t: 'response', seq, response, cacheAt, key } : { t: 'response', seq, response };
     if (this.unacknowledged) void this.unacknowledged.then(() => handle.send(message));
     else handle.send(message);
-    // An unregistration is queued and applied in a batch on the next turn (setImmediate, queued
-    // before this one), after its answer, as Java's is: announce what it changed right after, or
-    // workers would serve the broker's routes until some other request came to the primary.
-    if (request.code === RequestCode.UNREGISTER_BROKER) setImmediate(() => this.publishChanges());
   }
 
   private answerFailure(handle: WorkerHandle, seq: number, request: RemotingCommand, err: unknown): void {
@@ -412,9 +407,6 @@ export class ServingCluster implements RemotingFront {
     connection.isOpen = false;
     this.connections.delete(id);
     this.options.listener.onClose?.(connection, reason);
-    // The registry applies unregistrations in a batch on the next turn (setImmediate, queued
-    // before this one): announce what they changed right after.
-    setImmediate(() => this.publishChanges());
   }
 
   private acknowledge(epoch: number, wait: AckWait, handle: WorkerHandle): void {

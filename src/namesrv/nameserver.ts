@@ -97,6 +97,8 @@ export class NameServer {
     this.registry = new RouteRegistry(configuration.namesrv, this.clock, this.logger, {
       closeConnection: (id) => this.server?.closeConnection(id, 'expired'),
       notifyMinBrokerIdChanged: (change) => notifyMinBrokerIdChanged(change, this.logger),
+      // Serving processes are told at once: no request's answer comes after these to carry them.
+      unregistrationsApplied: () => this.cluster?.publishChanges(),
     });
     this.cache = new ResponseCache(this.registry);
     this.registryView = new RegistryView(this.registry, {
@@ -260,7 +262,6 @@ export class NameServer {
   scanNotActiveBrokers(): number {
     const expired = this.registry.scanNotActiveBrokers();
     this.counters.brokersExpired(expired);
-    this.cluster?.publishChanges();
     return expired;
   }
 

@@ -59,6 +59,12 @@ export interface RouteRegistryHooks {
   /** Close a connection whose broker expired. */
   closeConnection?(connectionId: number): void;
   notifyMinBrokerIdChanged?(change: MinBrokerIdChange): void;
+  /**
+   * A batch of unregistrations was applied. They are queued (UNREGISTER_BROKER, a closed
+   * connection, the expiry scan) and applied on a later turn, after whatever queued them has
+   * returned: whoever copies the registry's answers learns of these changes here.
+   */
+  unregistrationsApplied?(): void;
 }
 
 /** Who is registering: the header fields of REGISTER_BROKER, and the connection it came over. */
@@ -505,6 +511,7 @@ export class RouteRegistry {
 
   unregisterBrokers(requests: UnregisterRequest[]): void {
     this.asOneChange(() => this.unregisterBatch(requests));
+    this.hooks.unregistrationsApplied?.();
   }
 
   private unregisterBatch(requests: UnregisterRequest[]): void {
