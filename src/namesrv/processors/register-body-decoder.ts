@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { decodeTopicConfigSerializeWrapper } from '../../protocol/bodies/index.js';
-import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import type { Logger } from '../../util/logger.js';
 import { TopicTableParts, decodedRegistrationOf, type RegistrationBody } from '../route/topic-rows.js';
-import { BodyCrcMismatch, decodeBodyBytes, type BodyForm, type DecodeJob, type DecodeReply } from './register-body-job.js';
+import { BodyCrcMismatch, checkBodyCrc, decodeBodyBytes, type BodyForm, type DecodeJob, type DecodeReply } from './register-body-job.js';
 import { registerBodyFingerprint, type RegisterBodyFingerprint } from './register-body-fingerprint.js';
 import { DEFAULT_REGISTER_BODY_LIMITS, type RegisterBodyLimits } from '../config/server-extras-config.js';
 import type { HeldRegisterBody } from './held-register-body.js';
@@ -88,7 +87,7 @@ export class RegisterBodyDecoder {
     if (!body) return NO_BODY;
     if (form.legacy) {
       const decode = (crc32: number | null) => {
-        checkCrc(body, crc32);
+        checkBodyCrc(body, crc32);
         return decodedRegistrationOf(decodeTopicConfigSerializeWrapper(body), []);
       };
       return { fingerprint: registerBodyFingerprint(body, form), decode };
@@ -99,7 +98,7 @@ export class RegisterBodyDecoder {
       fingerprint,
       // The checksum is of the compressed bytes (tens of KB); the records are decoded unchecked.
       decode: (crc32) => {
-        checkCrc(body, crc32);
+        checkBodyCrc(body, crc32);
         return this.decode(records, 'records', null);
       },
     }));
@@ -183,8 +182,11 @@ export class RegisterBodyDecoder {
     this.pending.delete(reply.id);
     clearTimeout(job.timer);
     this.releaseWhenIdle();
-    if ('end' in reply) job.parts?.finish(reply.end);
-    else if ('decoded' in reply) job.resolve(reply.decoded);
+    // An end with no part before it would leave the registration waiting for good: it fails instead.
+    if ('end' in reply) {
+      if (job.parts) job.parts.finish(reply.end);
+      else job.reject(new Error('the register body decoder ended a table it sent no part of'));
+    } else if ('decoded' in reply) job.resolve(reply.decoded);
     else fail(job, reply.kind === 'crc' ? new BodyCrcMismatch() : reply.kind === 'body' ? new BodyDecodeError(reply.error) : new Error(reply.error));
   }
 
@@ -226,8 +228,4 @@ export class RegisterBodyDecoder {
 function fail(job: PendingJob, err: Error): void {
   if (job.parts) job.parts.fail(err);
   else job.reject(err);
-}
-
-function checkCrc(body: Buffer, crc32: number | null): void {
-  if (crc32 && bodyCrc32(body) !== crc32) throw new BodyCrcMismatch();
 }

@@ -1,7 +1,7 @@
 import { decodeRegisterBrokerBody, decodeRegisterBrokerRecords } from '../../protocol/bodies/index.js';
 import { bodyCrc32 } from '../../protocol/body-crc.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
-import { decodedRegistrationOf, type DecodedRegistration, type TopicRows, type TopicTableEnd } from '../route/topic-rows.js';
+import { decodedRegistrationOf, tableEndOf, type DecodedRegistration, type TopicRows, type TopicTableEnd } from '../route/topic-rows.js';
 import type { DataVersion, RegisterBrokerBody } from '../../protocol/route-types.js';
 import { packTopicNames, rowTransferables, transferablesOf } from './packed-register-body.js';
 import { checkPartsVersion, scanRegisterBody, scanRegisterBodyInParts, type TablePartSink } from './register-body-scanner.js';
@@ -38,9 +38,14 @@ export const PART_TOPICS = 2048;
 
 type Post = (reply: DecodeReply, transfer: ArrayBuffer[]) => void;
 
+/** Throws BodyCrcMismatch unless `bytes` match the header's checksum (null or 0: not sent, not checked). */
+export function checkBodyCrc(bytes: Buffer, crc32: number | null): void {
+  if (crc32 && bodyCrc32(bytes) !== crc32) throw new BodyCrcMismatch();
+}
+
 /** Checks the header's checksum (when sent), then decodes. */
 export function decodeBodyBytes(bytes: Buffer, form: BodyForm, crc32: number | null): DecodedRegistration {
-  if (crc32 && bodyCrc32(bytes) !== crc32) throw new BodyCrcMismatch();
+  checkBodyCrc(bytes, crc32);
   if (form === 'records') return decodedOf(decodeRegisterBrokerRecords(bytes));
   return scanRegisterBody(bytes) ?? decodedOf(decodeRegisterBrokerBody(bytes, false));
 }
@@ -72,7 +77,7 @@ export function answerJob(job: DecodeJob, post?: Post): { reply: DecodeReply; tr
  * body is decoded in full and its end holds every row again.
  */
 function decodeInParts(job: DecodeJob, bytes: Buffer, post: Post): TopicTableEnd | DecodedRegistration {
-  if (job.crc32 && bodyCrc32(bytes) !== job.crc32) throw new BodyCrcMismatch();
+  checkBodyCrc(bytes, job.crc32);
   let partsVersion: DataVersion | null = null;
   const sink: TablePartSink = {
     partTopics: PART_TOPICS,
@@ -82,15 +87,12 @@ function decodeInParts(job: DecodeJob, bytes: Buffer, post: Post): TopicTableEnd
     },
   };
   const scanned = scanRegisterBodyInParts(bytes, sink);
-  if (scanned && scanned.inParts > 0) {
-    const { body, inParts } = scanned;
-    return { rest: body.topics, size: inParts + body.topics.size, mappings: body.mappings, filterServerList: body.filterServerList };
-  }
+  if (scanned && scanned.inParts > 0) return tableEndOf(scanned.body, scanned.inParts);
   if (scanned) return packTopicNames(scanned.body);
   const whole = packTopicNames(decodedOf(decodeRegisterBrokerBody(bytes, false)));
   if (!partsVersion) return whole;
   checkPartsVersion(partsVersion, whole.dataVersion);
-  return { rest: whole.topics, size: whole.topics.size, mappings: whole.mappings, filterServerList: whole.filterServerList };
+  return tableEndOf(whole);
 }
 
 function decodedOf(body: RegisterBrokerBody): DecodedRegistration {

@@ -27,6 +27,7 @@ import {
   isArriving,
   isTableEnd,
   nameReader,
+  tableEndOf,
   topicKeySet,
   type RegistrationBody,
   type TopicRows,
@@ -398,7 +399,7 @@ export class RouteRegistry {
     };
     let end: TopicTableEnd;
     if (!isArriving(body)) {
-      end = { rest: body.topics, size: body.topics.size, mappings: body.mappings, filterServerList: body.filterServerList };
+      end = tableEndOf(body);
       if (deleting && role !== 'slave' && (body.mappings?.size ?? 0) === 0) this.deleteTopicsOutside(brokerName, topicKeySet(body.topics));
     } else {
       if (deleting) pace.names = new Set();

@@ -180,6 +180,11 @@ export class TopicTableParts {
   }
 }
 
+/** A decoded body as the end of its table, the first `inParts` rows having come in parts before its rows. */
+export function tableEndOf(body: DecodedRegistration, inParts = 0): TopicTableEnd {
+  return { rest: body.topics, size: inParts + body.topics.size, mappings: body.mappings, filterServerList: body.filterServerList };
+}
+
 export function isTableEnd(next: TopicRows | TopicTableEnd): next is TopicTableEnd {
   return 'rest' in next;
 }
