@@ -221,7 +221,11 @@ export class ServingWorker {
     return shape === undefined ? undefined : this.shapeAnswers.get({ topic: String(shape), variant });
   }
 
-  /** Shapes the primary computed as of announcement `epoch`: taken unless a later one came (then it sends them again). */
+  /**
+   * Shapes the primary computed as of announcement `epoch`, taken only at that announcement. The
+   * primary announces before it sends a batch and the channel keeps order, so a batch always comes
+   * at its own; the check keeps one from ever standing for a later state it was not computed from.
+   */
   private learnShapes({ epoch, topics, shapes }: Extract<ToWorker, { t: 'shapes' }>): void {
     if (epoch !== this.epoch || this.draining) return;
     for (let i = 0; i < topics.length; i++) if (!this.shapes.set(topics[i]!, shapes[i]!)) return;
