@@ -8,6 +8,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Histogram } from './histogram.js';
 import type { LoadJob, OrchestratorMessage, PhaseResult, WorkerMessage, WorkerResult } from './load-job.js';
+import { askOnceRaw, rawClientAvailable } from './raw-churn-client.js';
 import { ResponseReader, sharedReadBuffer } from './response-reader.js';
 import { framesOf, readResponseHead, RequestWriter, SUCCESS } from './wire.js';
 
@@ -198,14 +199,15 @@ function connect(host: string, port: number, onRead: (length: number, buffer: Bu
   });
 }
 
-/** One connect → one request → close loop (a short-lived client). */
+/** One connect → one request → close loop (a short-lived client), on the bare TCP handle where Node offers it. */
 async function churnLoop(run: LoadRun, stopped: () => boolean): Promise<void> {
   const { host, port } = run.job;
+  const raw = rawClientAvailable(host);
   while (run.canSend() && !stopped()) {
     const started = performance.now();
     run.noteSent();
     try {
-      const { code, bytes } = await askOnce(host, port, run);
+      const { code, bytes } = raw ? await askOnceRaw(host, port, framesOf([run.writer.header(1, run.random)]), CONNECT_TIMEOUT_MS) : await askOnce(host, port, run);
       run.noteResponse(code, performance.now() - started, bytes);
     } catch (err) {
       run.noteIoError((err as Error).message);
