@@ -37,6 +37,12 @@ export function runInSlices<T>(steps: Generator<Pause, T>): Promise<T> {
   });
 }
 
+/**
+ * Lists over every topic (a topic list, a cluster's topics) of this many names or more are made,
+ * ordered and written in slices of `sliceMs`: 300,000 names take tens of ms.
+ */
+export const LARGE_LISTS = { fromNames: 50_000, sliceMs: 2 } as const;
+
 /** Asked by a generator after `units` of its work (1 when left out): whether to yield now. */
 export type PauseCheck = (units?: number) => boolean;
 

@@ -67,3 +67,45 @@ describe('a topic list of tens of thousands of names', () => {
     assert.equal(next.topicList.length, before.length + 1);
   });
 });
+
+describe('a cluster that does not serve every topic of a large registry', () => {
+  let ns: RunningNameServer;
+  const other = ['OnlyOther-0', 'OnlyOther-1', 'OnlyOther-2', 'Listed-3'];
+  before(async () => {
+    ns = await startNameServer();
+    const topics = Array.from({ length: TOPICS }, (_, i) => topic(`Listed-${i}`));
+    const big = await call(await ns.connect(), RequestCode.REGISTER_BROKER, registerRequest({ topics, brokerName: 'big-broker', dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }));
+    assert.equal(big.code, ResponseCode.SUCCESS);
+    const small = await call(await ns.connect(), RequestCode.REGISTER_BROKER, registerRequest({ topics: other.map((name) => topic(name)), clusterName: 'OtherCluster', brokerName: 'other-broker', brokerAddr: '127.0.0.1:20911', dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }));
+    assert.equal(small.code, ResponseCode.SUCCESS);
+  });
+  after(() => ns.stop());
+
+  for (const [cluster, expected] of [
+    ['OtherCluster', other.length],
+    ['DefaultCluster', TOPICS],
+  ] as const) {
+    it(`GET_TOPICS_BY_CLUSTER ${cluster} looks at every topic in slices: a lookup sent after it is answered first, and the list is exact`, async () => {
+      const client = await ns.connect();
+      const order: string[] = [];
+      const list = call(client, RequestCode.GET_TOPICS_BY_CLUSTER, { extFields: { cluster } }).then((response) => (order.push('list'), response));
+      const lookup = call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'Listed-7' } }).then((response) => (order.push('lookup'), response));
+      const [answer, route] = await Promise.all([list, lookup]);
+      assert.equal(route.code, ResponseCode.SUCCESS);
+      assert.deepEqual(order, ['lookup', 'list']);
+      const { topicList } = bodyJson(answer) as { topicList: string[] };
+      assert.equal(new Set(topicList).size, expected);
+      if (cluster === 'OtherCluster') assert.deepEqual([...topicList].sort(), [...other].sort());
+      else assert.ok(topicList.every((name) => name.startsWith('Listed-')));
+    });
+  }
+
+  it('the HTTP API pages that cluster\'s topics, made in slices', async () => {
+    const response = await fetch(`http://127.0.0.1:${ns.httpPort}/api/v1/topics?cluster=OtherCluster&limit=10`);
+    assert.equal(response.status, 200);
+    const page = (await response.json()) as { total: number; topics: Array<{ topic: string; brokerNames: string[] }> };
+    assert.equal(page.total, other.length);
+    assert.deepEqual(page.topics.map((t) => t.topic), [...other].sort());
+    assert.deepEqual(page.topics.find((t) => t.topic === 'Listed-3')!.brokerNames, ['big-broker', 'other-broker']);
+  });
+});

@@ -61,7 +61,7 @@ export const apiRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) 
 
   app.get<{ Querystring: TopicsQuery }>('/api/v1/topics', { schema: { querystring: topicsQuery } }, async (request) => {
     const { offset, limit, cluster, prefix } = request.query;
-    const page = ctx.registry.topics({ offset, limit, cluster: cluster || undefined, prefix: prefix || undefined });
+    const page = await ctx.registry.topics({ offset, limit, cluster: cluster || undefined, prefix: prefix || undefined });
     return { total: page.total, offset, limit, topics: page.topics };
   });
 

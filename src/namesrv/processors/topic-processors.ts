@@ -4,17 +4,13 @@ import { DeleteTopicFromNamesrvHeader, GetTopicsByClusterHeader, RegisterTopicHe
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { TopicList } from '../../protocol/route-types.js';
-import { pauseEvery, runInSlices } from '../../util/slices.js';
+import { LARGE_LISTS, pauseEvery, runInSlices } from '../../util/slices.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
 
 const DISABLED: Reply = Object.freeze({ code: ResponseCode.SYSTEM_ERROR, remark: 'disable' });
 
-/**
- * Lists of this many names or more are ordered and written in slices of SLICE_MS, lookups served
- * in between (300,000 names take tens of ms); shorter ones at once.
- */
-const SLICED_FROM_NAMES = 50_000;
-const SLICE_MS = 2;
+/** Large lists (and a cluster's list from a large registry) are made and written in slices, lookups served in between. */
+const { fromNames: SLICED_FROM_NAMES, sliceMs: SLICE_MS } = LARGE_LISTS;
 
 function topicList(topics: string[], brokerAddr?: string | null): Reply {
   return { code: ResponseCode.SUCCESS, body: encodeTopicList({ topicList: topics, brokerAddr }) };
@@ -31,8 +27,13 @@ function listReply(body: Buffer | Promise<Buffer>): Reply | Promise<Reply> {
 }
 
 /** A list that is a pass over every topic, kept encoded under `name` while the registry is unchanged. */
-function keptTopicList(ctx: NamesrvContext, name: string, list: () => string[]): Reply | Promise<Reply> {
-  return listReply(ctx.cache.topicList(name, () => encodedList({ topicList: list() })));
+function keptTopicList(ctx: NamesrvContext, name: string, list: () => string[] | Promise<string[]>): Reply | Promise<Reply> {
+  return listReply(
+    ctx.cache.topicList(name, () => {
+      const topics = list();
+      return topics instanceof Promise ? topics.then((topicList) => encodedList({ topicList })) : encodedList({ topicList: topics });
+    }),
+  );
 }
 
 /** The unit-topic lists are all gated by `enableTopicList`. */
@@ -51,7 +52,9 @@ const getTopicsByCluster: Processor = (request, ctx) => {
   const { cluster } = decodeHeader(GetTopicsByClusterHeader, request.extFields);
   // Only clusters that exist are kept: the name is the caller's choice.
   if (!ctx.registry.clusterInfo().clusterAddrTable.has(cluster)) return topicList([]);
-  return keptTopicList(ctx, `cluster:${cluster}`, () => ctx.registry.topicsByCluster(cluster));
+  return keptTopicList(ctx, `cluster:${cluster}`, () =>
+    ctx.registry.topicCount < SLICED_FROM_NAMES ? ctx.registry.topicsByCluster(cluster) : runInSlices(ctx.registry.topicsOfCluster(cluster, pauseEvery(SLICE_MS))),
+  );
 };
 
 const getSystemTopicList: Processor = (_request, ctx) => {

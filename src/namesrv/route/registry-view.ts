@@ -1,5 +1,6 @@
 import type { DataVersion, TopicRouteData } from '../../protocol/route-types.js';
 import type { RouteRegistry } from './route-registry.js';
+import { LARGE_LISTS, pauseEvery, runInSlices, type Pause, type PauseCheck } from '../../util/slices.js';
 import { compare, lowerBound, SortedTopics } from './sorted-topics.js';
 
 export interface RegistryCounts {
@@ -67,7 +68,7 @@ export class RegistryView {
    * to a topic's brokers or to a cluster's members moves the registry's `current` generation.
    * Bounded: only clusters the registry has get a list, and at most MAX_CLUSTER_TOPIC_LISTS.
    */
-  private readonly clusterTopics = new Map<string, { generation: number; topics: readonly string[] }>();
+  private readonly clusterTopics = new Map<string, { generation: number; topics: readonly string[] | Promise<readonly string[]> }>();
 
   constructor(
     private readonly registry: RouteRegistry,
@@ -126,8 +127,12 @@ export class RegistryView {
   }
 
   /** One page of topic names in order, with the broker groups serving each. */
-  topics(query: TopicQuery): TopicPage {
+  topics(query: TopicQuery): TopicPage | Promise<TopicPage> {
     const all = query.cluster === undefined ? this.sortedTopics.names() : this.topicsOfCluster(query.cluster);
+    return all instanceof Promise ? all.then((names) => this.page(names, query)) : this.page(all, query);
+  }
+
+  private page(all: readonly string[], query: TopicQuery): TopicPage {
     let from = 0;
     let to = all.length;
     if (query.prefix) {
@@ -153,21 +158,48 @@ export class RegistryView {
     return route;
   }
 
-  private topicsOfCluster(cluster: string): readonly string[] {
+  private topicsOfCluster(cluster: string): readonly string[] | Promise<readonly string[]> {
     const members = this.registry.clusterInfo().clusterAddrTable.get(cluster);
     if (!members) return [];
     const generation = this.registry.generations.current;
     const kept = this.clusterTopics.get(cluster);
-    if (kept?.generation === generation) return kept.topics;
+    if (kept && (kept.generation === generation || kept.topics instanceof Promise)) return kept.topics;
     const brokerNames = new Set(members);
     const sorted = this.sortedTopics.names();
     // One cluster (the usual deployment) serves every topic: its list is the sorted names as they
-    // are, with no registry lookup per name (80-90 ms at 300,000 topics).
-    const topics = this.registry.everyTopicServedBy(brokerNames) ? sorted : sorted.filter((topic) => this.registry.topicServedByAny(topic, brokerNames));
+    // are, with no registry lookup per name. Otherwise each name is looked at (80-90 ms at 300,000
+    // topics), in slices for a large registry.
+    let topics: readonly string[] | Promise<readonly string[]>;
+    if (this.registry.everyTopicServedBy(brokerNames)) topics = sorted;
+    else if (sorted.length < LARGE_LISTS.fromNames) topics = sorted.filter((topic) => this.registry.topicServedByAny(topic, brokerNames));
+    else {
+      const steps = servedAmong(this.registry, sorted, brokerNames, pauseEvery(LARGE_LISTS.sliceMs));
+      const made = runInSlices(steps).then(
+        (list) => {
+          if (this.clusterTopics.get(cluster)?.topics === made) this.clusterTopics.set(cluster, { generation, topics: list });
+          return list;
+        },
+        (err: unknown) => {
+          if (this.clusterTopics.get(cluster)?.topics === made) this.clusterTopics.delete(cluster);
+          throw err;
+        },
+      );
+      topics = made;
+    }
     if (!kept && this.clusterTopics.size >= MAX_CLUSTER_TOPIC_LISTS) this.clusterTopics.clear();
     this.clusterTopics.set(cluster, { generation, topics });
     return topics;
   }
+}
+
+/** The names of `sorted` some broker name of `brokerNames` serves, yielding where `pause` says. */
+function* servedAmong(registry: RouteRegistry, sorted: readonly string[], brokerNames: ReadonlySet<string>, pause: PauseCheck): Generator<Pause, readonly string[]> {
+  const out: string[] = [];
+  for (const topic of sorted) {
+    if (registry.topicServedByAny(topic, brokerNames)) out.push(topic);
+    if (pause()) yield;
+  }
+  return out;
 }
 
 /** The least string above every string that starts with `prefix` (in UTF-16 code-unit order). */

@@ -35,7 +35,7 @@ import {
 } from './topic-rows.js';
 import { UnchangedRegistrations, type RegistrationSlot, type TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
-import { pauseEvery, runInSlices, runToEnd, type Pause } from '../../util/slices.js';
+import { NEVER_PAUSE, pauseEvery, runInSlices, runToEnd, type Pause, type PauseCheck } from '../../util/slices.js';
 
 /** The NamesrvConfig switches the registry obeys; read on every use, so run-time updates apply. */
 export interface RouteRegistryConfig {
@@ -833,13 +833,23 @@ export class RouteRegistry {
    * lookups per topic, two seconds over 300,000 topics.
    */
   topicsByCluster(clusterName: string): string[] {
+    return runToEnd(this.topicsOfCluster(clusterName, NEVER_PAUSE));
+  }
+
+  /**
+   * The topics some broker name of the cluster serves, yielding where `pause` says (run it with
+   * runInSlices on a large registry: a cluster that does not serve every topic is a look at each,
+   * 23–43 ms at 300,000 topics). A topic changed between slices is listed as it is when reached.
+   */
+  *topicsOfCluster(clusterName: string, pause: PauseCheck): Generator<Pause, string[]> {
     const names = this.clusterAddrTable.get(clusterName);
     if (!names) return [];
     if (this.everyTopicServedBy(names)) return this.allTopics();
     const topics: string[] = [];
-    this.topicQueueTable.forEach((queues, topic) => {
+    for (const [topic, queues] of this.topicQueueTable) {
       if (servedByAny(queues, names)) topics.push(topic);
-    });
+      if (pause()) yield;
+    }
     return topics;
   }
 
