@@ -728,8 +728,12 @@ export class RouteRegistry {
   private *writePermSteps(brokerName: string, change: 'wipe' | 'add', pause: PauseCheck): Generator<Pause, number> {
     this.readTopicDebug();
     let count = 0;
-    for (const topic of this.topicsOf(brokerName)) {
+    // The candidates, not topicsOf: its compaction of a 20,000-topic list would be one turn of its own.
+    const seen = new Set<string>();
+    for (const { topic } of this.brokerTopics.candidatesOf(brokerName)) {
       if (pause()) yield;
+      if (seen.has(topic)) continue;
+      seen.add(topic);
       const q = this.topicQueueTable.get(topic)?.get(brokerName);
       if (!q) continue;
       this.putQueueData(topic, { ...q, perm: change === 'wipe' ? q.perm & ~Perm.WRITE : Perm.READ | Perm.WRITE });
