@@ -115,7 +115,25 @@ describe('route registry: a large broker group that leaves is taken away in slic
     assert.equal(registry.clusterInfo().brokerAddrTable.has('broker-big'), false);
   });
 
-  it('a group with topics up to the threshold goes in one turn, and so does a group that keeps an address', async () => {
+  it('many small groups leaving in one batch (a rack going down) go in slices too', async () => {
+    const seen: number[] = [];
+    const { registry } = makeRegistry({}, { unregistrationsApplied: () => seen.push(registry.topicCount) }, EVERY_CHECK);
+    const racks = Array.from({ length: 20 }, (_, b) => ({ clusterName: 'DefaultCluster', brokerName: `small-${b}`, brokerAddr: `10.0.1.${b}:10911`, brokerId: 0 }));
+    for (const [b, broker] of racks.entries()) {
+      const own = topics(50, `Rack${b}-`); // 50 each: under the threshold alone, 1,000 in all
+      await registry.register(registration(own, 1, { ...broker, connectionId: 100 + b }));
+    }
+    for (const broker of racks) registry.submitUnregister(broker);
+    await oneTurn();
+    assert.ok(registry.topicCount > 0 && registry.topicCount < 1000, `after a turn some topics are gone, not all (${registry.topicCount} left)`);
+    assert.equal(registry.clusterInfo().brokerAddrTable.size, 20, 'the groups stay until their topics are gone');
+    await registry.unregistrationsDrained();
+    assert.equal(registry.topicCount, 0);
+    assert.equal(registry.clusterInfo().brokerAddrTable.size, 0);
+    assert.deepEqual(seen, [1000, 0]);
+  });
+
+  it('a batch with topics up to the threshold in all goes in one turn, and so does a group that keeps an address', async () => {
     const { registry } = makeRegistry({}, {}, EVERY_CHECK);
     const small = topics(100, 'Few');
     await registry.register(registration(small));

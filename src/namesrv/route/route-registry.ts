@@ -516,31 +516,30 @@ export class RouteRegistry {
 
   /** Applies a batch of unregistrations at once. */
   unregisterBrokers(requests: UnregisterRequest[]): void {
-    this.settleSlicedWrite();
-    this.asOneChange(() => this.unregisterBatch(requests, null));
-    this.hooks.unregistrationsApplied?.();
+    runToEnd(this.groupsLeaving(this.unregisterBatch(requests), NEVER_PAUSE));
   }
 
   /**
-   * Applies a batch of unregistrations, taking a broker group that leaves with more than
-   * `fromTopics` topics away in slices (a 20,000-topic group held the event loop 4–13 ms in one
-   * turn), lookups served in between. Until its last topic is gone the group stays as it was, so
-   * that a lookup meanwhile sees each topic either as before or without the group, never a route
-   * naming queues of a group it does not list; it is then removed as in one go. Every other
-   * change of the batch is made at once. A mutation arriving meanwhile finishes the slices first
-   * (`settleSlicedWrite`), so it sees the batch applied whole.
+   * Applies a batch of unregistrations. The broker groups it empties lose their topics last, and
+   * when those are more than `fromTopics` in all (one 20,000-topic group, or a rack of small ones
+   * going at once, held the event loop 4–13 ms and more in one turn) they go in slices, lookups
+   * served in between. Until its last topic is gone a group stays as it was, so that a lookup
+   * meanwhile sees each topic either as before or without the group, never a route naming queues
+   * of a group it does not list; the group is then removed as in one go. A write arriving meanwhile
+   * finishes the slices first (`settleSlicedWrite`), so it sees the batch applied whole.
    */
   private applyUnregistrations(requests: UnregisterRequest[]): void | Promise<void> {
-    this.settleSlicedWrite();
-    const leaving = new Map<string, UnregisterRequest>();
-    this.asOneChange(() => this.unregisterBatch(requests, leaving));
+    const leaving = this.unregisterBatch(requests);
+    let topics = 0;
+    for (const brokerName of leaving.keys()) topics += this.brokerTopics.count(brokerName);
+    if (topics <= this.slicing.fromTopics) return runToEnd(this.groupsLeaving(leaving, NEVER_PAUSE));
     this.hooks.unregistrationsApplied?.();
-    if (leaving.size === 0) return;
-    return this.runSlicedWrite(this.groupsLeaving(leaving)).catch((err: unknown) => this.logger.error({ err }, 'unregistration failed'));
+    const steps = this.groupsLeaving(leaving, pauseEvery(this.slicing.sliceMs, TOPICS_PER_CLOCK_CHECK));
+    return this.runSlicedWrite(steps).catch((err: unknown) => this.logger.error({ err }, 'unregistration failed'));
   }
 
   /**
-   * A write of the registry still running in slices: a leaving broker group's topics being taken
+   * A write of the registry still running in slices: leaving broker groups' topics being taken
    * away, or a broker name's write permission being changed. One at a time.
    */
   private slicedWrite: Generator<Pause, unknown> | null = null;
@@ -563,9 +562,53 @@ export class RouteRegistry {
     runToEnd(steps);
   }
 
-  /** Takes the leaving groups' topics away in slices, then the groups themselves (see applyUnregistrations). */
-  private *groupsLeaving(leaving: Map<string, UnregisterRequest>): Generator<Pause, void> {
-    const pause = pauseEvery(this.slicing.sliceMs, TOPICS_PER_CLOCK_CHECK);
+  /**
+   * The batch as Java applies it (one change for caches and serving processes), except that the
+   * groups it empties are only listed in what it returns, keeping their addresses and topics:
+   * `groupsLeaving` takes those away.
+   */
+  private unregisterBatch(requests: UnregisterRequest[]): Map<string, UnregisterRequest> {
+    this.settleSlicedWrite();
+    this.readTopicDebug();
+    const leaving = new Map<string, UnregisterRequest>();
+    const reducedBrokers = new Set<string>();
+    this.asOneChange(() => {
+      for (const req of requests) {
+        const live = this.liveTable.remove(req.clusterName, req.brokerAddr);
+        this.unchanged.forget(req.clusterName, req.brokerAddr);
+        this.logger.info({ clusterName: req.clusterName, brokerAddr: req.brokerAddr, found: Boolean(live) }, 'unregister broker');
+        this.setFilterServers(req.clusterName, req.brokerAddr, []);
+
+        const brokerData = this.brokerAddrTable.get(req.brokerName);
+        if (!brokerData || leaving.has(req.brokerName)) continue;
+        if (emptiedBy(brokerData, req.brokerAddr)) {
+          leaving.set(req.brokerName, req);
+          reducedBrokers.delete(req.brokerName);
+          continue;
+        }
+        const wasMin = req.brokerId === minKey(brokerData.brokerAddrs);
+        this.removeBrokerAddr(brokerData, (_id, addr) => addr === req.brokerAddr);
+        if (wasMin && this.config.notifyMinBrokerIdChanged) this.notifyMinBrokerIdChanged(brokerData, req.brokerAddr, null, true);
+        reducedBrokers.add(req.brokerName);
+      }
+      for (const brokerName of reducedBrokers) {
+        if (!this.brokerAddrTable.get(brokerName)?.enableActingMaster || !this.isNoMasterExists(brokerName)) continue;
+        // The master is gone: its queues stay readable through the slaves, but not writable.
+        for (const queues of this.brokerTopics.candidatesOf(brokerName)) {
+          const q = queues.get(brokerName);
+          if (q) this.putQueueData(queues.topic, { ...q, perm: q.perm & ~Perm.WRITE });
+        }
+      }
+    });
+    return leaving;
+  }
+
+  /**
+   * Takes the leaving groups' topics away (yielding where `pause` says), then the groups
+   * themselves, and says the batch is applied. Java makes one pass over every topic for a batch
+   * (cleanTopicByUnRegisterRequests); here each leaving broker name's own topics are visited.
+   */
+  private *groupsLeaving(leaving: Map<string, UnregisterRequest>, pause: PauseCheck): Generator<Pause, void> {
     for (const brokerName of leaving.keys()) {
       for (const queues of this.brokerTopics.candidatesOf(brokerName)) {
         if (pause()) yield;
@@ -578,7 +621,7 @@ export class RouteRegistry {
       for (const [brokerName, req] of leaving) {
         const brokerData = this.brokerAddrTable.get(brokerName);
         if (!brokerData) continue;
-        // Mutations settle the slices first, so nothing gave the group topics since; should one have, they go too.
+        // Writes settle the slices first, so nothing gave the group topics since; should one have, they go too.
         if (this.brokerTopics.count(brokerName) > 0) for (const queues of this.brokerTopics.candidatesOf(brokerName)) this.removeQueueData(queues.topic, brokerName, 'broker unregistered');
         this.removeBrokerAddr(brokerData, (_id, addr) => addr === req.brokerAddr);
         if (brokerData.brokerAddrs.size > 0) continue;
@@ -588,55 +631,6 @@ export class RouteRegistry {
       }
     });
     this.hooks.unregistrationsApplied?.();
-  }
-
-  /**
-   * The batch as Java applies it. With `leaving`, a broker group this batch empties that has more
-   * than `fromTopics` topics is only recorded there, left for `groupsLeaving`.
-   */
-  private unregisterBatch(requests: UnregisterRequest[], leaving: Map<string, UnregisterRequest> | null): void {
-    this.readTopicDebug();
-    const removedBrokers = new Set<string>();
-    const reducedBrokers = new Set<string>();
-    for (const req of requests) {
-      const live = this.liveTable.remove(req.clusterName, req.brokerAddr);
-      this.unchanged.forget(req.clusterName, req.brokerAddr);
-      this.logger.info({ clusterName: req.clusterName, brokerAddr: req.brokerAddr, found: Boolean(live) }, 'unregister broker');
-      this.setFilterServers(req.clusterName, req.brokerAddr, []);
-
-      const brokerData = this.brokerAddrTable.get(req.brokerName);
-      if (!brokerData || leaving?.has(req.brokerName)) continue;
-      if (leaving && this.brokerTopics.count(req.brokerName) > this.slicing.fromTopics && onlyAddressIs(brokerData, req.brokerAddr)) {
-        leaving.set(req.brokerName, req);
-        continue;
-      }
-      const wasMin = brokerData.brokerAddrs.size > 0 && req.brokerId === minKey(brokerData.brokerAddrs);
-      this.removeBrokerAddr(brokerData, (_id, addr) => addr === req.brokerAddr);
-      if (brokerData.brokerAddrs.size === 0) {
-        this.removeBrokerData(req.brokerName);
-        this.removeFromCluster(req.clusterName, req.brokerName);
-        removedBrokers.add(req.brokerName);
-        reducedBrokers.delete(req.brokerName);
-        continue;
-      }
-      if (wasMin && this.config.notifyMinBrokerIdChanged) this.notifyMinBrokerIdChanged(brokerData, req.brokerAddr, null, true);
-      if (!removedBrokers.has(req.brokerName)) reducedBrokers.add(req.brokerName);
-    }
-
-    // Java makes one pass over every topic for the batch (cleanTopicByUnRegisterRequests); here
-    // each broker name's own topics are visited.
-    for (const brokerName of removedBrokers) {
-      for (const queues of this.brokerTopics.candidatesOf(brokerName)) this.removeQueueData(queues.topic, brokerName, 'broker unregistered');
-    }
-    for (const brokerName of reducedBrokers) {
-      if (!this.brokerAddrTable.get(brokerName)?.enableActingMaster || !this.isNoMasterExists(brokerName)) continue;
-      // The master is gone: its queues stay readable through the slaves, but not writable.
-      for (const queues of this.brokerTopics.candidatesOf(brokerName)) {
-        const q = queues.get(brokerName);
-        if (q) this.putQueueData(queues.topic, { ...q, perm: q.perm & ~Perm.WRITE });
-      }
-    }
-    for (const brokerName of removedBrokers) this.forgetBrokerName(brokerName);
   }
 
   /** A connection closed, errored or idled out: unregister the broker that registered over it. */
@@ -1211,10 +1205,10 @@ function topicRole(brokerData: BrokerData, brokerId: number, enableActingMaster:
   return enableActingMaster ? 'prime-slave-read-only' : 'prime-slave';
 }
 
-/** Whether `brokerAddr` is every address the group has: unregistering it empties the group. */
-function onlyAddressIs(brokerData: BrokerData, brokerAddr: string): boolean {
+/** Whether unregistering `brokerAddr` leaves the group no address. */
+function emptiedBy(brokerData: BrokerData, brokerAddr: string): boolean {
   for (const addr of brokerData.brokerAddrs.values()) if (addr !== brokerAddr) return false;
-  return brokerData.brokerAddrs.size > 0;
+  return true;
 }
 
 function minKey(map: Map<number, unknown>): number {
