@@ -80,3 +80,14 @@ describe('route registry: a cluster\'s topics', () => {
     assert.deepEqual(registry.topicsByCluster('Other').sort(), ['Mine', 'T7']);
   });
 });
+
+describe('registry view: the first page of a large registry', () => {
+  it('sorts every name in slices', async () => {
+    const { registry, view } = viewOf();
+    registry.registerBroker(registration({ topics: Array.from({ length: 60_000 }, (_, i) => topicConfig(`N${59_999 - i}`)) }));
+    const page = view.topics({ offset: 0, limit: 3 });
+    assert.ok(page instanceof Promise, 'sorting 60,000 names is not done in one turn');
+    assert.deepEqual((await page).topics.map((t) => t.topic), ['N0', 'N1', 'N10']);
+    assert.equal(pageOf(view.topics({ offset: 0, limit: 3 })).total, 60_000);
+  });
+});

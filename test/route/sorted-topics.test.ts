@@ -7,8 +7,8 @@ import { makeRegistry, registration, topicConfig } from './registry-helpers.js';
 function registryOf(...names: string[]) {
   const { registry } = makeRegistry();
   let passes = 0;
-  const allTopics = registry.allTopics.bind(registry);
-  registry.allTopics = () => (passes++, allTopics());
+  const topicNames = registry.topicNames.bind(registry);
+  registry.topicNames = () => (passes++, topicNames());
   registry.registerBroker(registration({ topics: [] }));
   const add = (...topics: string[]) => {
     for (const t of topics) assert.ok(registry.registerTopic(t, [{ brokerName: 'broker-a', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]));
@@ -52,4 +52,44 @@ test('many changes fall back to one pass that sorts only the new names, with the
   assert.equal(passes(), 2);
   assert.deepEqual(sorted.names(), [...added].sort());
   assert.equal(passes(), 2, 'nothing changed: no pass');
+});
+
+/** A registry of `count` topics whose SortedTopics makes a full pass in slices from 100 topics. */
+function largeRegistry(count: number) {
+  const { registry } = makeRegistry();
+  // Names in no particular order, so that the runs sorted apart really need merging.
+  const names = Array.from({ length: count }, (_, i) => `T-${((i * 7919) % count).toString(36)}-${i % 3}`);
+  registry.registerBroker(registration({ topics: names.map((name) => topicConfig(name)) }));
+  return { registry, names, sorted: new SortedTopics(registry, 100) };
+}
+
+const javaOrder = (names: readonly string[]) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+test('a pass over a large registry\'s names is made in slices, shared by reads meanwhile, and sorts as one sort does', async () => {
+  const { names, sorted } = largeRegistry(10_000);
+  const first = sorted.namesInSlices();
+  assert.ok(first instanceof Promise, 'the first read of 10,000 names is not made in one turn');
+  assert.equal(sorted.namesInSlices(), first, 'a read meanwhile shares it');
+  assert.deepEqual(await first, javaOrder(names));
+  assert.ok(!(sorted.namesInSlices() instanceof Promise), 'once made, the names are at hand');
+});
+
+test('topics that come and go during the pass are put right by the next read', async () => {
+  const { registry, names, sorted } = largeRegistry(10_000);
+  const pending = sorted.namesInSlices();
+  await new Promise((resolve) => setImmediate(resolve));
+  registry.deleteTopic(names[0]!);
+  registry.deleteTopic(names[9_999]!);
+  assert.ok(registry.registerTopic('AAA-new', [{ brokerName: 'broker-a', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]));
+  await pending;
+  const now = sorted.namesInSlices();
+  assert.ok(!(now instanceof Promise), 'three changes are applied one by one');
+  assert.deepEqual(now, javaOrder([...names.slice(1, 9_999), 'AAA-new']));
+});
+
+test('a read at once while a pass is in slices finishes it', async () => {
+  const { names, sorted } = largeRegistry(10_000);
+  const pending = sorted.namesInSlices();
+  assert.deepEqual(sorted.names(), javaOrder(names));
+  assert.deepEqual(await pending, javaOrder(names));
 });

@@ -1,3 +1,4 @@
+import { LARGE_LISTS, NEVER_PAUSE, pauseEvery, runInSlices, runToEnd, type Pause, type PauseCheck } from '../../util/slices.js';
 import type { RouteGenerations } from './route-generations.js';
 
 /** Past this many topics changed one by one, a full reconcile (one pass and a merge) is cheaper. */
@@ -6,8 +7,9 @@ const MAX_SINGLE_UPDATES = 256;
 /** What SortedTopics reads of the registry. */
 export interface TopicNameSource {
   readonly generations: Pick<RouteGenerations, 'current' | 'topicSet' | 'topicsChangedSince'>;
-  /** The topic names, in any order. */
-  allTopics(): string[];
+  /** The topic names as a live pass: a name added while it is read is read too, one removed is skipped. */
+  topicNames(): Iterable<string>;
+  readonly topicCount: number;
   /** Whether a topic has a route now. */
   hasTopic(topic: string): boolean;
 }
@@ -28,20 +30,58 @@ export class SortedTopics {
   /** Registry generation the names are exact for; -1: never read. */
   private seen = -1;
   private seenTopicSet = -1;
+  /** A pass over every name under way in slices, and the names it gives. */
+  private refresh: { steps: Generator<Pause, void>; names: Promise<readonly string[]> } | null = null;
 
-  constructor(private readonly source: TopicNameSource) {}
+  /** `slicedFrom`: from this many topics, `namesInSlices` makes a pass over every name in slices. */
+  constructor(
+    private readonly source: TopicNameSource,
+    private readonly slicedFrom: number = LARGE_LISTS.fromNames,
+  ) {}
 
-  /** The names, sorted by UTF-16 code units (as Java's String.compareTo). Do not modify. */
+  /** The names, sorted by UTF-16 code units (as Java's String.compareTo), at once. Do not modify. */
   names(): readonly string[] {
-    const { generations } = this.source;
-    if (generations.topicSet !== this.seenTopicSet) {
-      const touched = this.seen < 0 ? null : generations.topicsChangedSince(this.seen, MAX_SINGLE_UPDATES);
-      if (touched === null) this.reconcile();
-      else this.applyTouched(touched);
-      this.seenTopicSet = generations.topicSet;
-    }
-    this.seen = generations.current;
+    if (this.refresh) runToEnd(this.refresh.steps);
+    runToEnd(this.update(NEVER_PAUSE));
     return this.sorted;
+  }
+
+  /**
+   * The same, but a pass over every name of a large registry (the first read, or after more
+   * changes than are applied one by one) is made in slices: then a promise of the names, as the
+   * registry was when the pass began (a later read catches up). Reads meanwhile share it.
+   */
+  namesInSlices(): readonly string[] | Promise<readonly string[]> {
+    if (this.refresh) return this.refresh.names;
+    if (this.source.topicCount < this.slicedFrom || this.changedTopics() !== null) return this.names();
+    const steps = this.update(pauseEvery(LARGE_LISTS.sliceMs));
+    const names = runInSlices(steps).then(() => this.sorted);
+    const refresh = { steps, names };
+    const settled = () => {
+      if (this.refresh === refresh) this.refresh = null;
+    };
+    names.then(settled, settled);
+    this.refresh = refresh;
+    return names;
+  }
+
+  /** The topics changed since the last read, when they can be applied one by one; null when a pass over every name is needed. */
+  private changedTopics(): readonly string[] | null {
+    const { generations } = this.source;
+    if (generations.topicSet === this.seenTopicSet) return [];
+    return this.seen < 0 ? null : generations.topicsChangedSince(this.seen, MAX_SINGLE_UPDATES);
+  }
+
+  /** Brings the names up to the registry as of now, yielding where `pause` says during a pass over every name. */
+  private *update(pause: PauseCheck): Generator<Pause, void> {
+    const { current, topicSet } = this.source.generations;
+    if (topicSet !== this.seenTopicSet) {
+      const touched = this.changedTopics();
+      if (touched === null) yield* this.reconcile(pause);
+      else this.applyTouched(touched);
+      this.seenTopicSet = topicSet;
+    }
+    this.seen = current;
   }
 
   private applyTouched(touched: readonly string[]): void {
@@ -59,19 +99,64 @@ export class SortedTopics {
     }
   }
 
-  private reconcile(): void {
-    const current = this.source.allTopics();
-    const added = current.filter((topic) => !this.members.has(topic)).sort(compare);
-    const removedCount = this.members.size + added.length - current.length;
-    let kept = this.sorted;
-    if (removedCount > 0) {
-      const now = new Set(current);
-      kept = kept.filter((topic) => now.has(topic));
-      for (const topic of this.sorted) if (!now.has(topic)) this.members.delete(topic);
+  /**
+   * One pass over the registry's names: the new ones are sorted and merged in, the gone ones
+   * dropped. In slices, names changed meanwhile may be seen either way; the next read applies the
+   * registry's changes since the pass began, which puts them right.
+   */
+  private *reconcile(pause: PauseCheck): Generator<Pause, void> {
+    const now = new Set<string>();
+    const added: string[] = [];
+    for (const topic of this.source.topicNames()) {
+      now.add(topic);
+      if (!this.members.has(topic)) added.push(topic);
+      if (pause()) yield;
     }
-    for (const topic of added) this.members.add(topic);
-    this.sorted = added.length === 0 ? kept : merge(kept, added);
+    let kept = this.sorted;
+    if (this.members.size + added.length > now.size) {
+      kept = [];
+      for (const topic of this.sorted) {
+        if (now.has(topic)) kept.push(topic);
+        else this.members.delete(topic);
+        if (pause()) yield;
+      }
+    }
+    const sortedAdded = yield* sortInSlices(added, pause);
+    for (const topic of sortedAdded) {
+      this.members.add(topic);
+      if (pause()) yield;
+    }
+    this.sorted = sortedAdded.length === 0 ? kept : yield* mergeInSlices(kept, sortedAdded, pause);
   }
+}
+
+/** Names sorted in runs of this many (one `sort` call each), then merged. */
+const SORT_RUN = 4096;
+
+function* sortInSlices(names: string[], pause: PauseCheck): Generator<Pause, string[]> {
+  if (names.length <= SORT_RUN) return names.sort(compare);
+  let runs: string[][] = [];
+  for (let i = 0; i < names.length; i += SORT_RUN) {
+    runs.push(names.slice(i, i + SORT_RUN).sort(compare));
+    if (pause(SORT_RUN)) yield;
+  }
+  while (runs.length > 1) {
+    const next: string[][] = [];
+    for (let i = 0; i < runs.length; i += 2) next.push(i + 1 < runs.length ? yield* mergeInSlices(runs[i]!, runs[i + 1]!, pause) : runs[i]!);
+    runs = next;
+  }
+  return runs[0]!;
+}
+
+function* mergeInSlices(a: readonly string[], b: readonly string[], pause: PauseCheck): Generator<Pause, string[]> {
+  const out = new Array<string>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) {
+    out[k] = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (pause()) yield;
+  }
+  return out;
 }
 
 export function compare(a: string, b: string): number {
@@ -90,13 +175,3 @@ export function lowerBound(sorted: readonly string[], name: string): number {
   return lo;
 }
 
-function merge(a: readonly string[], b: readonly string[]): string[] {
-  const out = new Array<string>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
-}
