@@ -4,7 +4,7 @@ import { encodeTopicList } from '../../src/protocol/bodies/index.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import type { RemotingCommand } from '../../src/remoting/remoting-command.js';
-import { registerRequest, topic } from '../support/fake-broker.js';
+import { registerManyTopics, registerRequest, topic } from '../support/fake-broker.js';
 import { bodyJson, call, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
 
 const TOPICS = 60_000;
@@ -13,9 +13,7 @@ describe('a topic list of tens of thousands of names', () => {
   let ns: RunningNameServer;
   before(async () => {
     ns = await startNameServer();
-    const topics = Array.from({ length: TOPICS }, (_, i) => topic(`Listed-${i}`));
-    const registered = await call(await ns.connect(), RequestCode.REGISTER_BROKER, registerRequest({ topics, brokerName: 'big-broker', dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }));
-    assert.equal(registered.code, ResponseCode.SUCCESS);
+    await registerManyTopics(ns, 'Listed-', TOPICS);
   });
   after(() => ns.stop());
 
@@ -73,9 +71,7 @@ describe('a cluster that does not serve every topic of a large registry', () => 
   const other = ['OnlyOther-0', 'OnlyOther-1', 'OnlyOther-2', 'Listed-3'];
   before(async () => {
     ns = await startNameServer();
-    const topics = Array.from({ length: TOPICS }, (_, i) => topic(`Listed-${i}`));
-    const big = await call(await ns.connect(), RequestCode.REGISTER_BROKER, registerRequest({ topics, brokerName: 'big-broker', dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }));
-    assert.equal(big.code, ResponseCode.SUCCESS);
+    await registerManyTopics(ns, 'Listed-', TOPICS);
     const small = await call(await ns.connect(), RequestCode.REGISTER_BROKER, registerRequest({ topics: other.map((name) => topic(name)), clusterName: 'OtherCluster', brokerName: 'other-broker', brokerAddr: '127.0.0.1:20911', dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }));
     assert.equal(small.code, ResponseCode.SUCCESS);
   });

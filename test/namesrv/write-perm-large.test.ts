@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import { registerRequest, topic } from '../support/fake-broker.js';
+import { registerManyTopics } from '../support/fake-broker.js';
 import { bodyJson, call, startNameServer, type RunningNameServer } from '../support/nameserver-harness.js';
 
 const TOPICS = 20_000;
@@ -11,9 +11,7 @@ describe('the write permission of a broker with tens of thousands of topics', ()
   let ns: RunningNameServer;
   before(async () => {
     ns = await startNameServer();
-    const topics = Array.from({ length: TOPICS }, (_, i) => topic(`Perm-${i}`));
-    const registered = await call(await ns.connect(), RequestCode.REGISTER_BROKER, registerRequest({ topics, brokerName: 'big-broker', dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }));
-    assert.equal(registered.code, ResponseCode.SUCCESS);
+    await registerManyTopics(ns, 'Perm-', TOPICS);
   });
   after(() => ns.stop());
 

@@ -1,10 +1,12 @@
+import assert from 'node:assert/strict';
 import { encodeRegisterBrokerBody } from '../../src/protocol/bodies/index.js';
 import { bodyCrc32 } from '../../src/protocol/body-crc.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
+import { ResponseCode } from '../../src/protocol/response-code.js';
 import type { DataVersion, TopicConfig } from '../../src/protocol/route-types.js';
 import type { ClientConnection } from '../../src/remoting/remoting-client.js';
 import type { RemotingCommand } from '../../src/remoting/remoting-command.js';
-import { call } from './nameserver-harness.js';
+import { call, type RunningNameServer } from './nameserver-harness.js';
 
 export interface FakeBrokerOptions {
   clusterName?: string;
@@ -134,4 +136,12 @@ export function registerRequest(spec: RegisterRequestSpec): { extFields: Record<
     bodyCrc32: String(bodyCrc32(body)),
   };
   return { extFields, body };
+}
+
+/** Registers `count` topics named `${prefix}${i}` for one broker (`big-broker` unless `spec` says) over a new connection. */
+export async function registerManyTopics(ns: RunningNameServer, prefix: string, count: number, spec: Partial<RegisterRequestSpec> = {}): Promise<void> {
+  const topics = Array.from({ length: count }, (_, i) => topic(`${prefix}${i}`));
+  const request = registerRequest({ topics, brokerName: 'big-broker', dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 }, ...spec });
+  const registered = await call(await ns.connect(), RequestCode.REGISTER_BROKER, request);
+  assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? '');
 }
