@@ -76,6 +76,21 @@ describe('route registry: a large registration is applied in slices', () => {
     assert.equal(registry.pickupTopicRoute('Big0')!.queueDatas[0]!.perm, 6);
   });
 
+  it('with deleteTopicWithBrokerRegistration, the topics a body no longer lists go in slices too', async () => {
+    const { registry } = makeRegistry({ deleteTopicWithBrokerRegistration: true }, {}, EVERY_CHECK);
+    const list = topics(1000);
+    await registry.register(bigRegistration(list));
+    const kept = list.slice(0, 10);
+    const pending = registry.register(bigRegistration(kept, { fingerprint: { value: 'ten', dataVersion: version(2) } }, 2));
+    assert.ok(pending instanceof Promise, 'a broker name with more topics than the threshold is not trimmed in one turn');
+    await new Promise((resolve) => setImmediate(resolve));
+    const partly = routable(registry, list);
+    assert.ok(partly > kept.length && partly < list.length, `after a turn some topics are gone, not all (${partly} routable)`);
+    assert.equal((await pending).outcome, 'applied');
+    assert.equal(routable(registry, list), kept.length);
+    assert.equal(registry.topicCountOf('broker-big'), kept.length);
+  });
+
   it('a registration refused by its decoder changes nothing', () => {
     const { registry } = makeRegistry({}, {}, EVERY_CHECK);
     const before = registry.generations.current;

@@ -237,7 +237,12 @@ export class RouteRegistry {
 
   private applyDecoded(registration: BrokerRegistration, body: RegistrationBody): RegisterBrokerResult | Promise<RegisterBrokerResult> {
     const steps = this.registration(registration, { kind: 'decoded', body, fingerprint: registration.fingerprint?.value ?? null });
-    return isArriving(body) || body.topics.size > this.slicing.fromTopics ? runInSlices(steps) : runToEnd(steps);
+    const { fromTopics } = this.slicing;
+    const large =
+      isArriving(body) ||
+      body.topics.size > fromTopics ||
+      (this.config.deleteTopicWithBrokerRegistration && this.brokerTopics.count(registration.brokerName) > fromTopics);
+    return large ? runInSlices(steps) : runToEnd(steps);
   }
 
   /**
@@ -402,7 +407,7 @@ export class RouteRegistry {
     let end: TopicTableEnd;
     if (!isArriving(body)) {
       end = tableEndOf(body);
-      if (deleting && role !== 'slave' && (body.mappings?.size ?? 0) === 0) this.deleteTopicsOutside(brokerName, topicKeySet(body.topics));
+      if (deleting && role !== 'slave' && (body.mappings?.size ?? 0) === 0 && !(yield* this.deleteTopicsOutside(topicKeySet(body.topics), pace))) return { outcome: 'abandoned', end: null };
     } else {
       if (deleting) pace.names = new Set();
       for (;;) {
@@ -422,7 +427,7 @@ export class RouteRegistry {
     if (role === 'slave') return { outcome: 'whole', end }; // a plain slave's topics are not taken: there is nothing to apply
     if (!(yield* this.applyRows(end.rest, pace))) return { outcome: 'abandoned', end: null };
     const mappings = end.mappings ?? NO_MAPPINGS;
-    if (pace.names && mappings.size === 0) this.deleteTopicsOutside(brokerName, pace.names);
+    if (pace.names && mappings.size === 0 && !(yield* this.deleteTopicsOutside(pace.names, pace))) return { outcome: 'abandoned', end: null };
     if (!applyAll) return { outcome: 'missing', end };
     for (const [topic, info] of mappings) this.setQueueMapping(topic, String(info.bname ?? brokerName), info);
     // Static-topic mappings are not covered by queue epochs: such bodies are always decoded.
@@ -461,11 +466,24 @@ export class RouteRegistry {
     return true;
   }
 
-  /** deleteTopicWithBrokerRegistration: the broker name's topics its registration does not list go. */
-  private deleteTopicsOutside(brokerName: string, keys: ReadonlySet<string>): void {
-    for (const topic of this.topicsOf(brokerName)) {
+  /**
+   * deleteTopicWithBrokerRegistration: the broker name's topics its registration does not list go,
+   * in the registration's slices (see applyRows); false when the broker was gone on resuming.
+   */
+  private *deleteTopicsOutside(keys: ReadonlySet<string>, pace: ApplyPace): Generator<Pause, boolean> {
+    const { brokerName } = pace;
+    // Candidates, not topicsOf (whose compaction would be one turn of its own); a repeat finds nothing left to remove.
+    for (const { topic } of this.brokerTopics.candidatesOf(brokerName)) {
+      if (++pace.sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
+        pace.sinceClockCheck = 0;
+        if (performance.now() >= pace.sliceEnd) {
+          if (!(yield* this.pausedFor(pace, undefined))) return false;
+          pace.sliceEnd = performance.now() + this.slicing.sliceMs;
+        }
+      }
       if (!keys.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
     }
+    return true;
   }
 
   /** A slave is told its master's address and HA address while the master is alive. */
