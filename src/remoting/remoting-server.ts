@@ -1,9 +1,11 @@
 import net from 'node:net';
 import { debugEnabled } from '../util/debug-enabled.js';
 import type { Logger } from '../util/logger.js';
+import { AwaitingBytes } from './connection/awaiting-bytes.js';
 import { ByteBudget } from './connection/byte-budget.js';
 import type { CloseReason } from './connection/close-reason.js';
 import {
+  DEFAULT_MAX_AWAITING_BYTES,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_FRAME_LENGTH,
   DEFAULT_MAX_PENDING_BYTES,
@@ -42,6 +44,11 @@ export interface RemotingServerOptions {
    * connection whose bytes would go past it is closed. Default 256 MiB.
    */
   maxBufferedBytes?: number;
+  /**
+   * Bytes all connections together may hold of requests awaiting answers (register bodies being
+   * decoded); past it every connection stops reading until answers bring it under. Default 256 MiB.
+   */
+  maxAwaitingBytes?: number;
   /** A preamble (PROXY header, TLS handshake) and every frame started must be finished within this long. Default 120 s. */
   stageTimeoutMs?: number;
   /** Close connections with no traffic either way for this long; 0 disables. */
@@ -110,6 +117,7 @@ export class RemotingServer {
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       stageTimeoutMs: options.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS,
       maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
+      maxAwaitingBytes: options.maxAwaitingBytes ?? DEFAULT_MAX_AWAITING_BYTES,
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
     };
     this.host = {
@@ -118,6 +126,7 @@ export class RemotingServer {
       serverVersion: options.serverVersion,
       limits,
       budget: new ByteBudget(limits.maxBufferedBytes),
+      awaiting: new AwaitingBytes(limits.maxAwaitingBytes),
       proxyProtocol: options.proxyProtocol ?? null,
       tls: options.tls ?? null,
       opened: (connection) => this.opened(connection),

@@ -126,3 +126,53 @@ describe('a client that does not read its answers', () => {
     }
   });
 });
+
+describe('requests awaiting answers across connections', () => {
+  it('past the server\'s bound, every connection is read no further until answers bring the sum back under', async () => {
+    let paused!: () => void;
+    const serverPaused = new Promise<void>((resolve) => (paused = resolve));
+    const waiting: Array<() => void> = [];
+    const handledPlain: number[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => (JSON.parse(line) as { msg: string }).msg === 'requests awaiting answers pile up in the server, pausing reads' && paused() });
+    // Each connection alone stays far under its own 1 MiB; three 100 KiB bodies pass the server's 256 KiB.
+    const server = new RemotingServer({
+      port: 0,
+      host: '127.0.0.1',
+      serverVersion: 479,
+      logger,
+      maxPendingBytes: 1024 * 1024,
+      maxAwaitingBytes: 256 * 1024,
+      handler: (request) => {
+        const answer = createResponse(request, { code: 0 }, 479);
+        if (request.body === null) {
+          handledPlain.push(request.code);
+          return answer;
+        }
+        return new Promise((resolve) => waiting.push(() => resolve(answer)));
+      },
+    });
+    const { port } = await server.listen();
+    const [bodies, plain, probe] = await Promise.all([0, 1, 2].map(() => ClientConnection.connect({ host: '127.0.0.1', port })));
+    try {
+      const body = Buffer.alloc(100 * 1024, 7);
+      const awaited = [1, 2, 3].map((code) => bodies!.invoke(createRequest({ code, body }), 60_000));
+      for (const answer of awaited) answer.catch(() => {});
+      await serverPaused;
+      // A connection that reads once more past the bound answers what it read, then stops.
+      assert.equal((await plain!.invoke(createRequest({ code: 10 }), 60_000)).code, 0);
+      const later = plain!.invoke(createRequest({ code: 11 }), 60_000);
+      later.catch(() => {});
+      // A round trip on a third connection: the server has run its loop since, and not read the second request.
+      assert.equal((await probe!.invoke(createRequest({ code: 20 }), 60_000)).code, 0);
+      assert.deepEqual(handledPlain, [10, 20]);
+
+      for (const release of waiting.splice(0)) release();
+      assert.equal((await later).code, 0, 'read and answered once the bodies were answered');
+      assert.deepEqual((await Promise.all(awaited)).map((r) => r.code), [0, 0, 0]);
+      assert.deepEqual(handledPlain, [10, 20, 11]);
+    } finally {
+      for (const c of [bodies, plain, probe]) c?.close();
+      await server.close();
+    }
+  });
+});

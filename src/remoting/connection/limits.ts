@@ -18,6 +18,9 @@ export const DEFAULT_STAGE_TIMEOUT_MS = 120_000;
  */
 export const DEFAULT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
+/** What all connections of a server may hold together of requests awaiting their answers; past it, connections stop reading. */
+export const DEFAULT_MAX_AWAITING_BYTES = 256 * 1024 * 1024;
+
 /** The bounds a server puts on each connection and on all of them together. */
 export interface ConnectionLimits {
   /** Largest frame, length prefix included. */
@@ -27,6 +30,8 @@ export interface ConnectionLimits {
   stageTimeoutMs: number;
   /** Bytes of requests awaiting answers plus answers not yet sent, past which a connection is read no further. */
   maxPendingBytes: number;
+  /** Bytes all connections may hold of requests awaiting answers; past it, every connection is read no further until answers bring it under. */
+  maxAwaitingBytes: number;
   /** Close connections with no traffic either way for this long; 0 disables. */
   idleTimeoutMs: number;
 }

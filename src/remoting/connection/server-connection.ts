@@ -8,6 +8,7 @@ import { FrameDecoder } from '../frame-decoder.js';
 import { sharedGatherPool } from '../gather-buffer-pool.js';
 import { createResponse, isOneway, isResponse, type RemotingCommand } from '../remoting-command.js';
 import type { ServerTls } from '../tls/server-tls.js';
+import type { AwaitingBytes } from './awaiting-bytes.js';
 import type { ByteBudget } from './byte-budget.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { readDirect, sharedReadBuffer } from './direct-read.js';
@@ -41,6 +42,7 @@ export interface ConnectionHost {
   readonly serverVersion: number;
   readonly limits: ConnectionLimits;
   readonly budget: ByteBudget;
+  readonly awaiting: AwaitingBytes;
   readonly proxyProtocol: ProxyProtocolOptions | null;
   readonly tls: ServerTls | null;
   /** The connection reached its frames: it gets its id and is announced. */
@@ -210,6 +212,7 @@ export class ServerConnection implements Connection {
 
   private shutDown(): void {
     this.stage = 'closed';
+    this.host.awaiting.forget(this);
     if (this.stageTimer) {
       clearTimeout(this.stageTimer);
       this.stageTimer = null;
@@ -406,6 +409,7 @@ export class ServerConnection implements Connection {
     }
     if (result instanceof Promise) {
       this.awaitingBytes += frameBytes;
+      this.host.awaiting.add(frameBytes);
       // Outside the chunk's try: an answer that cannot be written must not become an unhandled rejection.
       result.then(
         (response) => this.answered(frameBytes, () => this.reply(request, response)),
@@ -422,6 +426,7 @@ export class ServerConnection implements Connection {
     this.awaitingBytes -= frameBytes;
     this.guarded(answer);
     this.resumeIfCaughtUp();
+    this.host.awaiting.release(frameBytes);
   }
 
   private guarded(action: () => void): void {
@@ -476,21 +481,33 @@ export class ServerConnection implements Connection {
   }
 
   private throttleIfBacklogged(): void {
-    if (this.readsPaused || this.pendingBytes <= this.host.limits.maxPendingBytes) return;
-    this.host.logger.debug(
-      { remote: this.remoteAddress, awaitingBytes: this.awaitingBytes, unsentBytes: this.transport.writableLength },
-      'requests and answers pile up, pausing reads',
-    );
+    if (this.readsPaused) return;
+    const { awaiting } = this.host;
+    if (this.pendingBytes > this.host.limits.maxPendingBytes) {
+      this.host.logger.debug(
+        { remote: this.remoteAddress, awaitingBytes: this.awaitingBytes, unsentBytes: this.transport.writableLength },
+        'requests and answers pile up, pausing reads',
+      );
+      this.awaitDrain();
+    } else if (awaiting.over) {
+      this.host.logger.debug({ remote: this.remoteAddress, serverAwaitingBytes: awaiting.held }, 'requests awaiting answers pile up in the server, pausing reads');
+      awaiting.waitFor(this);
+    } else {
+      return;
+    }
     this.readsPaused = true;
     this.transport.pause();
-    this.awaitDrain();
   }
 
-  /** Resumes reads paused by `throttleIfBacklogged` once the connection is back under its limit. */
-  private resumeIfCaughtUp(): void {
+  /** Resumes reads paused by `throttleIfBacklogged` once the connection, and the server, are back under their limits. */
+  resumeIfCaughtUp(): void {
     if (!this.readsPaused || this.stage === 'closed') return;
     if (this.pendingBytes > this.host.limits.maxPendingBytes) {
       this.awaitDrain();
+      return;
+    }
+    if (this.host.awaiting.over) {
+      this.host.awaiting.waitFor(this);
       return;
     }
     this.readsPaused = false;
