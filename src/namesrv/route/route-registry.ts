@@ -148,6 +148,8 @@ interface ApplyPace {
   interleaved: boolean;
   sliceEnd: number;
   sinceClockCheck: number;
+  /** When the slice that is over was found over (`sliceIsOver`). */
+  pausedAt: number;
   /** The table's keys as they are applied, when deleteTopicWithBrokerRegistration needs them at the end. */
   names: Set<string> | null;
 }
@@ -402,6 +404,7 @@ export class RouteRegistry {
       interleaved: false,
       sliceEnd: performance.now() + this.slicing.sliceMs,
       sinceClockCheck: 0,
+      pausedAt: 0,
       names: null,
     };
     let end: TopicTableEnd;
@@ -440,20 +443,30 @@ export class RouteRegistry {
     const nameOf = nameReader(rows.names);
     const { brokerName, permMask, applyAll, names } = pace;
     for (let i = 0, at = 0; i < size; i++, at += TOPIC_ROW_FIELDS) {
-      if (++pace.sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
-        pace.sinceClockCheck = 0;
-        const paused = performance.now();
-        if (paused >= pace.sliceEnd) {
-          if (!(yield* this.pausedFor(pace, undefined))) return false;
-          const resumed = performance.now();
-          const { sliceMs, maxSliceMs } = this.slicing;
-          pace.sliceEnd = resumed + Math.min(Math.max(sliceMs, resumed - paused), maxSliceMs);
-        }
-      }
+      if (this.sliceIsOver(pace) && !(yield* this.nextSlice(pace))) return false;
       const topic = nameOf(i);
       names?.add(rows.keys?.[i] ?? topic);
       this.putQueues(topic, brokerName, numbers[at]!, numbers[at + 1]!, numbers[at + 2]! & permMask, numbers[at + 3]!, !applyAll);
     }
+    return true;
+  }
+
+  /** Counts one topic of the apply; true once its slice's time is up (the clock is read every TOPICS_PER_CLOCK_CHECK topics). */
+  private sliceIsOver(pace: ApplyPace): boolean {
+    if (++pace.sinceClockCheck !== TOPICS_PER_CLOCK_CHECK) return false;
+    pace.sinceClockCheck = 0;
+    const now = performance.now();
+    if (now < pace.sliceEnd) return false;
+    pace.pausedAt = now;
+    return true;
+  }
+
+  /** Pauses at a slice's end; the next slice lasts as long as the wait was (see ApplySlicing). False when the broker was gone on resuming. */
+  private *nextSlice(pace: ApplyPace): Generator<Pause, boolean> {
+    if (!(yield* this.pausedFor(pace, undefined))) return false;
+    const resumed = performance.now();
+    const { sliceMs, maxSliceMs } = this.slicing;
+    pace.sliceEnd = resumed + Math.min(Math.max(sliceMs, resumed - pace.pausedAt), maxSliceMs);
     return true;
   }
 
@@ -474,13 +487,7 @@ export class RouteRegistry {
     const { brokerName } = pace;
     // Candidates, not topicsOf (whose compaction would be one turn of its own); a repeat finds nothing left to remove.
     for (const { topic } of this.brokerTopics.candidatesOf(brokerName)) {
-      if (++pace.sinceClockCheck === TOPICS_PER_CLOCK_CHECK) {
-        pace.sinceClockCheck = 0;
-        if (performance.now() >= pace.sliceEnd) {
-          if (!(yield* this.pausedFor(pace, undefined))) return false;
-          pace.sliceEnd = performance.now() + this.slicing.sliceMs;
-        }
-      }
+      if (this.sliceIsOver(pace) && !(yield* this.nextSlice(pace))) return false;
       if (!keys.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
     }
     return true;
@@ -633,6 +640,7 @@ export class RouteRegistry {
         this.removeQueueData(queues.topic, brokerName, 'broker unregistered');
       }
     }
+    // Cleared before the last step: a re-entry from it (the hook) finds no write to finish.
     this.slicedWrite = null;
     this.readTopicDebug();
     this.asOneChange(() => {
