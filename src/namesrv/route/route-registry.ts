@@ -486,8 +486,10 @@ export class RouteRegistry {
   private *deleteTopicsOutside(keys: ReadonlySet<string>, pace: ApplyPace): Generator<Pause, boolean> {
     const { brokerName } = pace;
     // Candidates, not topicsOf (whose compaction would be one turn of its own); a repeat finds nothing left to remove.
-    for (const { topic } of this.brokerTopics.candidatesOf(brokerName)) {
+    const candidates = this.brokerTopics.candidatesOf(brokerName);
+    for (let i = 0; i < candidates.length; i++) {
       if (this.sliceIsOver(pace) && !(yield* this.nextSlice(pace))) return false;
+      const { topic } = candidates[i]!;
       if (!keys.has(topic)) this.removeQueueData(topic, brokerName, 'not in the broker registration');
     }
     return true;
@@ -635,9 +637,11 @@ export class RouteRegistry {
    */
   private *groupsLeaving(leaving: Map<string, UnregisterRequest>, pause: PauseCheck): Generator<Pause, void> {
     for (const brokerName of leaving.keys()) {
-      for (const queues of this.brokerTopics.candidatesOf(brokerName)) {
+      // Indexed: a for-of over an array across a yield makes an iterator result per topic.
+      const candidates = this.brokerTopics.candidatesOf(brokerName);
+      for (let i = 0; i < candidates.length; i++) {
         if (pause()) yield;
-        this.removeQueueData(queues.topic, brokerName, 'broker unregistered');
+        this.removeQueueData(candidates[i]!.topic, brokerName, 'broker unregistered');
       }
     }
     // Cleared before the last step: a re-entry from it (the hook) finds no write to finish.
@@ -750,8 +754,10 @@ export class RouteRegistry {
     let count = 0;
     // The candidates, not topicsOf: its compaction of a 20,000-topic list would be one turn of its own.
     const seen = new Set<string>();
-    for (const { topic } of this.brokerTopics.candidatesOf(brokerName)) {
+    const candidates = this.brokerTopics.candidatesOf(brokerName);
+    for (let i = 0; i < candidates.length; i++) {
       if (pause()) yield;
+      const { topic } = candidates[i]!;
       if (seen.has(topic)) continue;
       seen.add(topic);
       const q = this.topicQueueTable.get(topic)?.get(brokerName);
@@ -896,8 +902,9 @@ export class RouteRegistry {
     if (!names) return [];
     if (this.everyTopicServedBy(names)) return this.allTopics();
     const topics: string[] = [];
-    for (const [topic, queues] of this.topicQueueTable) {
-      if (servedByAny(queues, names)) topics.push(topic);
+    // Values, not entries: across a yield, V8 makes each [key, value] pair (as many as topics).
+    for (const queues of this.topicQueueTable.values()) {
+      if (servedByAny(queues, names)) topics.push(queues.topic);
       if (pause()) yield;
     }
     return topics;

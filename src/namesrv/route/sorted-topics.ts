@@ -115,15 +115,18 @@ export class SortedTopics {
     let kept = this.sorted;
     if (this.members.size + added.length > now.size) {
       kept = [];
-      for (const topic of this.sorted) {
+      // Indexed loops: a for-of over an array across a yield makes an iterator result per name.
+      const sorted = this.sorted;
+      for (let i = 0; i < sorted.length; i++) {
+        const topic = sorted[i]!;
         if (now.has(topic)) kept.push(topic);
         else this.members.delete(topic);
         if (pause()) yield;
       }
     }
     const sortedAdded = yield* sortInSlices(added, pause);
-    for (const topic of sortedAdded) {
-      this.members.add(topic);
+    for (let i = 0; i < sortedAdded.length; i++) {
+      this.members.add(sortedAdded[i]!);
       if (pause()) yield;
     }
     this.sorted = sortedAdded.length === 0 ? kept : yield* mergeInSlices(kept, sortedAdded, pause);
