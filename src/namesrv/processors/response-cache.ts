@@ -2,6 +2,7 @@ import { freshRouteFragments, type RouteFragments } from '../../protocol/bodies/
 import type { BrokerData, QueueData } from '../../protocol/route-types.js';
 import type { FastjsonMode } from '../../json/fastjson-writer.js';
 import type { RouteGenerationsView, TopicGeneration } from '../route/route-generations.js';
+import { KeptValue, KeptValues } from '../../util/kept-value.js';
 
 export type RouteFlavor = 'standard' | 'fastjson';
 
@@ -119,7 +120,7 @@ export class ResponseCache {
   /** Lookups left before answers are kept again; 0: keeping. */
   private restingFor = 0;
   private restFactor = REST_FACTOR;
-  private readonly clusterInfoBytes = new KeptBytes();
+  private readonly clusterInfoBytes = new KeptValue<Buffer>();
   /**
    * Each broker's JSON, per mode, by object: a broker appears in the routes of all its topics, and
    * a lookup that misses the route cache need not encode it again. Safe because a broker group's
@@ -129,13 +130,13 @@ export class ResponseCache {
   private brokerFragments = new WeakMap<BrokerData, ModeFragments>();
   private brokerFragmentsGeneration = -1;
   private readonly queueFragments = new WeakMap<QueueData, ModeFragments>();
-  private readonly allTopicsBytes = new KeptBytes();
+  private readonly allTopicsBytes = new KeptValue<Buffer>();
   /**
    * Topic lists built by a pass over every topic (a cluster's, the unit-topic lists), by name, as
    * of the registry's `current` generation (any change to a topic's brokers, flags or a cluster's
    * members moves it). At scale one costs tens of ms to build; at most MAX_TOPIC_LISTS are kept.
    */
-  private readonly topicLists = new Map<string, KeptBytes>();
+  private readonly topicLists = new KeptValues<Buffer>(MAX_TOPIC_LISTS);
 
   constructor(
     private readonly registry: CachedRegistry,
@@ -326,12 +327,7 @@ export class ResponseCache {
 
   /** A topic list built by a pass over every topic (`name` says which: a cluster's, a unit-topic list), kept while the registry is unchanged. */
   topicList(name: string, build: () => Buffer | Promise<Buffer>): Buffer | Promise<Buffer> {
-    let kept = this.topicLists.get(name);
-    if (!kept) {
-      if (this.topicLists.size >= MAX_TOPIC_LISTS) this.topicLists.clear();
-      this.topicLists.set(name, (kept = new KeptBytes()));
-    }
-    return kept.get(this.registry.generations.current, build);
+    return this.topicLists.get(name, this.registry.generations.current, build);
   }
 
   /** Drops everything: what answers are built from changed outside the registry (config switches). */
@@ -369,39 +365,5 @@ export class ResponseCache {
     this.keptSinceFresh = 0;
     this.routes.clear();
     this.routeBytes = 0;
-  }
-}
-
-/**
- * Bytes built as of a registry generation, kept until it moves. A build that takes turns of the
- * event loop (a promise) is kept from its start, and whoever asks while it runs shares it, even
- * once the registry has changed: it answers with the registry as it was when it started, and the
- * first ask after it ends builds anew. So one build runs at a time, however often a client asks
- * while brokers change the registry.
- */
-class KeptBytes {
-  private generation = -1;
-  private bytes: Buffer | Promise<Buffer> | null = null;
-
-  get(generation: number, build: () => Buffer | Promise<Buffer>): Buffer | Promise<Buffer> {
-    if (this.bytes !== null && (this.generation === generation || this.bytes instanceof Promise)) return this.bytes;
-    const built = build();
-    this.generation = generation;
-    this.bytes = built;
-    if (built instanceof Promise) {
-      built.then(
-        (bytes) => {
-          if (this.bytes === built) this.bytes = bytes;
-        },
-        () => {
-          if (this.bytes === built) this.bytes = null;
-        },
-      );
-    }
-    return built;
-  }
-
-  clear(): void {
-    this.bytes = null;
   }
 }

@@ -2,6 +2,7 @@ import type { DataVersion, TopicRouteData } from '../../protocol/route-types.js'
 import type { RouteRegistry } from './route-registry.js';
 import { LARGE_LISTS, pauseEvery, runInSlices, type Pause, type PauseCheck } from '../../util/slices.js';
 import { compare, lowerBound, SortedTopics } from './sorted-topics.js';
+import { KeptValues } from '../../util/kept-value.js';
 
 export interface RegistryCounts {
   clusters: number;
@@ -64,11 +65,11 @@ const MAX_CLUSTER_TOPIC_LISTS = 32;
 export class RegistryView {
   private readonly sortedTopics: SortedTopics;
   /**
-   * Cluster → its topics, sorted, as of registry generation `generation`. Safe because any change
+   * Cluster → its topics, sorted, as of the registry's `current` generation. Safe because any change
    * to a topic's brokers or to a cluster's members moves the registry's `current` generation.
    * Bounded: only clusters the registry has get a list, and at most MAX_CLUSTER_TOPIC_LISTS.
    */
-  private readonly clusterTopics = new Map<string, { generation: number; topics: readonly string[] | Promise<readonly string[]> }>();
+  private readonly clusterTopics = new KeptValues<readonly string[]>(MAX_CLUSTER_TOPIC_LISTS);
 
   constructor(
     private readonly registry: RouteRegistry,
@@ -164,41 +165,23 @@ export class RegistryView {
   private topicsOfCluster(cluster: string, sorted: readonly string[]): readonly string[] | Promise<readonly string[]> {
     const members = this.registry.clusterInfo().clusterAddrTable.get(cluster);
     if (!members) return [];
-    const generation = this.registry.generations.current;
-    const kept = this.clusterTopics.get(cluster);
-    if (kept && (kept.generation === generation || kept.topics instanceof Promise)) return kept.topics;
-    const brokerNames = new Set(members);
-    // One cluster (the usual deployment) serves every topic: its list is the sorted names as they
-    // are, with no registry lookup per name. Otherwise each name is looked at (80-90 ms at 300,000
-    // topics), in slices for a large registry.
-    let topics: readonly string[] | Promise<readonly string[]>;
-    if (this.registry.everyTopicServedBy(brokerNames)) topics = sorted;
-    else if (sorted.length < LARGE_LISTS.fromNames) topics = sorted.filter((topic) => this.registry.topicServedByAny(topic, brokerNames));
-    else {
-      const steps = servedAmong(this.registry, sorted, brokerNames, pauseEvery(LARGE_LISTS.sliceMs));
-      const made = runInSlices(steps).then(
-        (list) => {
-          if (this.clusterTopics.get(cluster)?.topics === made) this.clusterTopics.set(cluster, { generation, topics: list });
-          return list;
-        },
-        (err: unknown) => {
-          if (this.clusterTopics.get(cluster)?.topics === made) this.clusterTopics.delete(cluster);
-          throw err;
-        },
-      );
-      topics = made;
-    }
-    if (!kept && this.clusterTopics.size >= MAX_CLUSTER_TOPIC_LISTS) this.clusterTopics.clear();
-    this.clusterTopics.set(cluster, { generation, topics });
-    return topics;
+    return this.clusterTopics.get(cluster, this.registry.generations.current, () => {
+      const brokerNames = new Set(members);
+      // One cluster (the usual deployment) serves every topic: its list is the sorted names as they
+      // are, with no registry lookup per name. Otherwise each name is looked at (80-90 ms at 300,000
+      // topics), in slices for a large registry.
+      if (this.registry.everyTopicServedBy(brokerNames)) return sorted;
+      if (sorted.length < LARGE_LISTS.fromNames) return sorted.filter((topic) => this.registry.topicServedByAny(topic, brokerNames));
+      return runInSlices(servedAmong(this.registry, sorted, brokerNames, pauseEvery(LARGE_LISTS.sliceMs)));
+    });
   }
 }
 
 /** The names of `sorted` some broker name of `brokerNames` serves, yielding where `pause` says. */
 function* servedAmong(registry: RouteRegistry, sorted: readonly string[], brokerNames: ReadonlySet<string>, pause: PauseCheck): Generator<Pause, readonly string[]> {
   const out: string[] = [];
-  for (const topic of sorted) {
-    if (registry.topicServedByAny(topic, brokerNames)) out.push(topic);
+  for (let i = 0; i < sorted.length; i++) {
+    if (registry.topicServedByAny(sorted[i]!, brokerNames)) out.push(sorted[i]!);
     if (pause()) yield;
   }
   return out;
