@@ -53,8 +53,12 @@ export class SortedTopics {
    */
   namesInSlices(): readonly string[] | Promise<readonly string[]> {
     if (this.refresh) return this.refresh.names;
-    if (this.source.topicCount < this.slicedFrom || this.changedTopics() !== null) return this.names();
-    const steps = this.update(pauseEvery(LARGE_LISTS.sliceMs));
+    const touched = this.changedTopics();
+    if (this.source.topicCount < this.slicedFrom || touched !== null) {
+      runToEnd(this.update(NEVER_PAUSE, touched));
+      return this.sorted;
+    }
+    const steps = this.update(pauseEvery(LARGE_LISTS.sliceMs), null);
     const names = runInSlices(steps).then(() => this.sorted);
     const refresh = { steps, names };
     const settled = () => {
@@ -72,11 +76,13 @@ export class SortedTopics {
     return this.seen < 0 ? null : generations.topicsChangedSince(this.seen, MAX_SINGLE_UPDATES);
   }
 
-  /** Brings the names up to the registry as of now, yielding where `pause` says during a pass over every name. */
-  private *update(pause: PauseCheck): Generator<Pause, void> {
+  /**
+   * Brings the names up to the registry as of now, yielding where `pause` says during a pass over
+   * every name. `touched`: changedTopics() as of now, when the caller has it (the journal is walked once).
+   */
+  private *update(pause: PauseCheck, touched = this.changedTopics()): Generator<Pause, void> {
     const { current, topicSet } = this.source.generations;
     if (topicSet !== this.seenTopicSet) {
-      const touched = this.changedTopics();
       if (touched === null) yield* this.reconcile(pause);
       else this.applyTouched(touched);
       this.seenTopicSet = topicSet;
