@@ -67,3 +67,11 @@ export function pauseEvery(sliceMs: number, unitsPerClockRead = 1024): PauseChec
     return true;
   };
 }
+
+/**
+ * A pass over a list of `count` names (a topic list, a cluster's topics): at once below
+ * LARGE_LISTS.fromNames, else in slices of LARGE_LISTS.sliceMs, lookups served in between.
+ */
+export function runListPass<T>(count: number, steps: (pause: PauseCheck) => Generator<Pause, T>): T | Promise<T> {
+  return count < LARGE_LISTS.fromNames ? runToEnd(steps(NEVER_PAUSE)) : runInSlices(steps(pauseEvery(LARGE_LISTS.sliceMs)));
+}

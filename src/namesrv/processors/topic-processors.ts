@@ -4,21 +4,18 @@ import { DeleteTopicFromNamesrvHeader, GetTopicsByClusterHeader, RegisterTopicHe
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { TopicList } from '../../protocol/route-types.js';
-import { LARGE_LISTS, pauseEvery, runInSlices } from '../../util/slices.js';
+import { runListPass } from '../../util/slices.js';
 import { OK, type NamesrvContext, type Processor, type Reply } from './context.js';
 
 const DISABLED: Reply = Object.freeze({ code: ResponseCode.SYSTEM_ERROR, remark: 'disable' });
-
-/** Large lists (and a cluster's list from a large registry) are made and written in slices, lookups served in between. */
-const { fromNames: SLICED_FROM_NAMES, sliceMs: SLICE_MS } = LARGE_LISTS;
 
 function topicList(topics: string[], brokerAddr?: string | null): Reply {
   return { code: ResponseCode.SUCCESS, body: encodeTopicList({ topicList: topics, brokerAddr }) };
 }
 
+/** Large lists (and a cluster's list from a large registry) are made and written in slices, lookups served in between. */
 function encodedList(list: TopicList): Buffer | Promise<Buffer> {
-  if (list.topicList.length < SLICED_FROM_NAMES) return encodeTopicList(list);
-  return runInSlices(topicListSteps(list, pauseEvery(SLICE_MS)));
+  return runListPass(list.topicList.length, (pause) => topicListSteps(list, pause));
 }
 
 function listReply(body: Buffer | Promise<Buffer>): Reply | Promise<Reply> {
@@ -52,9 +49,7 @@ const getTopicsByCluster: Processor = (request, ctx) => {
   const { cluster } = decodeHeader(GetTopicsByClusterHeader, request.extFields);
   // Only clusters that exist are kept: the name is the caller's choice.
   if (!ctx.registry.clusterInfo().clusterAddrTable.has(cluster)) return topicList([]);
-  return keptTopicList(ctx, `cluster:${cluster}`, () =>
-    ctx.registry.topicCount < SLICED_FROM_NAMES ? ctx.registry.topicsByCluster(cluster) : runInSlices(ctx.registry.topicsOfCluster(cluster, pauseEvery(SLICE_MS))),
-  );
+  return keptTopicList(ctx, `cluster:${cluster}`, () => runListPass(ctx.registry.topicCount, (pause) => ctx.registry.topicsOfCluster(cluster, pause)));
 };
 
 const getSystemTopicList: Processor = (_request, ctx) => {

@@ -1,6 +1,6 @@
 import type { DataVersion, TopicRouteData } from '../../protocol/route-types.js';
 import type { RouteRegistry } from './route-registry.js';
-import { LARGE_LISTS, pauseEvery, runInSlices, type Pause, type PauseCheck } from '../../util/slices.js';
+import { runListPass, type Pause, type PauseCheck } from '../../util/slices.js';
 import { compare, lowerBound, SortedTopics } from './sorted-topics.js';
 import { KeptValues } from '../../util/kept-value.js';
 
@@ -171,8 +171,7 @@ export class RegistryView {
       // are, with no registry lookup per name. Otherwise each name is looked at (80-90 ms at 300,000
       // topics), in slices for a large registry.
       if (this.registry.everyTopicServedBy(brokerNames)) return sorted;
-      if (sorted.length < LARGE_LISTS.fromNames) return sorted.filter((topic) => this.registry.topicServedByAny(topic, brokerNames));
-      return runInSlices(servedAmong(this.registry, sorted, brokerNames, pauseEvery(LARGE_LISTS.sliceMs)));
+      return runListPass(sorted.length, (pause) => servedAmong(this.registry, sorted, brokerNames, pause));
     });
   }
 }
