@@ -97,7 +97,7 @@ describe('a compressed registration whose topics did not change', () => {
       const send = (counter: number) =>
         call(client, RequestCode.REGISTER_BROKER, registerRequest({ topics, dataVersion: { counter, timestamp: 1, stateVersion: 0 }, brokerName: 'zip-broker', compressed: true }));
       assert.equal((await send(1)).code, ResponseCode.SUCCESS);
-      ns.server.registry.wipeWritePermOfBroker('zip-broker'); // would be undone by a full registration with a new version
+      ns.server.registry.changeWritePermAtOnce('zip-broker', 'wipe'); // would be undone by a full registration with a new version
       assert.equal((await send(2)).code, ResponseCode.SUCCESS);
       assert.equal(ns.server.registry.queryBrokerDataVersion('DefaultCluster', '127.0.0.1:10911')?.counter, 2);
       assert.equal(ns.server.registry.pickupTopicRoute('Zipped-1')!.queueDatas[0]!.perm, 6, 'after an admin change the topics are applied again');

@@ -24,7 +24,7 @@ describe('route registry: registration', () => {
   it('re-registration with the same data version does not rewrite topic configs', () => {
     const { registry } = makeRegistry();
     registry.registerBroker(registration());
-    assert.equal(registry.wipeWritePermOfBroker('broker-a'), 2);
+    assert.equal(registry.changeWritePermAtOnce('broker-a', 'wipe'), 2);
     registry.registerBroker(registration());
     assert.equal(registry.pickupTopicRoute('TopicA')!.queueDatas[0]!.perm, 4, 'same version keeps the wiped perm');
     registry.registerBroker(registration({ dataVersion: version(2) }));
@@ -282,11 +282,11 @@ describe('route registry: admin operations and lists', () => {
   it('wipes and adds write permission and counts topics', () => {
     const { registry } = makeRegistry();
     registry.registerBroker(registration());
-    assert.equal(registry.wipeWritePermOfBroker('broker-a'), 2);
+    assert.equal(registry.changeWritePermAtOnce('broker-a', 'wipe'), 2);
     assert.equal(registry.pickupTopicRoute('TopicB')!.queueDatas[0]!.perm, 4);
-    assert.equal(registry.addWritePermOfBroker('broker-a'), 2);
+    assert.equal(registry.changeWritePermAtOnce('broker-a', 'add'), 2);
     assert.equal(registry.pickupTopicRoute('TopicB')!.queueDatas[0]!.perm, 6);
-    assert.equal(registry.wipeWritePermOfBroker('nobody'), 0);
+    assert.equal(registry.changeWritePermAtOnce('nobody', 'wipe'), 0);
   });
 
   it('registers a topic only on known brokers', () => {

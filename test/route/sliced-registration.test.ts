@@ -68,7 +68,7 @@ describe('route registry: a large registration is applied in slices', () => {
     const { registry } = makeRegistry({}, {}, EVERY_CHECK);
     const list = topics(1000);
     const pending = registry.register(bigRegistration(list));
-    registry.wipeWritePermOfBroker('broker-big'); // the topics applied so far lose their write permission
+    registry.changeWritePermAtOnce('broker-big', 'wipe'); // the topics applied so far lose their write permission
     await pending;
     assert.equal(registry.pickupTopicRoute('Big0')!.queueDatas[0]!.perm, 4);
     assert.equal(registry.registerUnchanged(bigRegistration(list), 'big', version(2)), null, 'the next registration is decoded and applied');

@@ -101,7 +101,7 @@ describe('route registry: a large broker group that leaves is taken away in slic
     const { registry, list } = await registeredBig(1000);
     registry.submitUnregister(BIG);
     await oneTurn();
-    assert.equal(registry.wipeWritePermOfBroker('broker-big'), 0, 'nothing of the group is left to change');
+    assert.equal(registry.changeWritePermAtOnce('broker-big', 'wipe'), 0, 'nothing of the group is left to change');
     assert.equal(routable(registry, list), 1);
     assert.equal(registry.clusterInfo().brokerAddrTable.has('broker-big'), false);
   });

@@ -28,7 +28,7 @@ test('a few changed topics are applied one by one, without a pass over every nam
   sorted.names();
   add('d');
   registry.deleteTopic('a');
-  registry.wipeWritePermOfBroker('broker-a'); // every topic changed, none came or went
+  registry.changeWritePermAtOnce('broker-a', 'wipe'); // every topic changed, none came or went
   assert.deepEqual(sorted.names(), ['c', 'd', 'e']);
   assert.equal(passes(), 1);
 });
@@ -36,7 +36,7 @@ test('a few changed topics are applied one by one, without a pass over every nam
 test('nothing read again while no topic came or went', () => {
   const { registry, sorted, passes } = registryOf('m', 'k');
   assert.deepEqual(sorted.names(), ['k', 'm']);
-  registry.wipeWritePermOfBroker('broker-a');
+  registry.changeWritePermAtOnce('broker-a', 'wipe');
   registry.registerBroker(registration({ brokerName: 'broker-b', brokerAddr: '10.0.0.2:10911', topics: [topicConfig('m'), topicConfig('k')] }));
   assert.deepEqual(sorted.names(), ['k', 'm']);
   assert.equal(passes(), 1);

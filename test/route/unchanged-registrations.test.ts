@@ -54,11 +54,11 @@ describe('route registry: re-registration of a body already applied', () => {
     for (const touch of ['wipe', 'add', 'delete', 'registerTopic'] as const) {
       const { registry } = makeRegistry();
       registry.registerBroker(registration({ bodyFingerprint: 'f1' }));
-      if (touch === 'wipe') registry.wipeWritePermOfBroker('broker-a');
+      if (touch === 'wipe') registry.changeWritePermAtOnce('broker-a', 'wipe');
       if (touch === 'add') {
-        registry.wipeWritePermOfBroker('broker-a');
+        registry.changeWritePermAtOnce('broker-a', 'wipe');
         registry.registerBroker(registration({ bodyFingerprint: 'f1' }));
-        registry.addWritePermOfBroker('broker-a');
+        registry.changeWritePermAtOnce('broker-a', 'add');
       }
       if (touch === 'delete') registry.deleteTopic('TopicA');
       if (touch === 'registerTopic') {

@@ -727,14 +727,10 @@ export class RouteRegistry {
 
   // ---- admin operations ---------------------------------------------------------------------
 
-  wipeWritePermOfBroker(brokerName: string): number {
+  /** `changeWritePerm` in one go, whatever the broker name's size. */
+  changeWritePermAtOnce(brokerName: string, change: 'wipe' | 'add'): number {
     this.settleSlicedWrite();
-    return runToEnd(this.writePermSteps(brokerName, 'wipe', NEVER_PAUSE));
-  }
-
-  addWritePermOfBroker(brokerName: string): number {
-    this.settleSlicedWrite();
-    return runToEnd(this.writePermSteps(brokerName, 'add', NEVER_PAUSE));
+    return runToEnd(this.writePermSteps(brokerName, change, NEVER_PAUSE));
   }
 
   /**
@@ -745,7 +741,7 @@ export class RouteRegistry {
    */
   changeWritePerm(brokerName: string, change: 'wipe' | 'add'): number | Promise<number> {
     this.settleSlicedWrite();
-    if (this.brokerTopics.count(brokerName) <= this.slicing.fromTopics) return runToEnd(this.writePermSteps(brokerName, change, NEVER_PAUSE));
+    if (this.brokerTopics.count(brokerName) <= this.slicing.fromTopics) return this.changeWritePermAtOnce(brokerName, change);
     return this.runSlicedWrite(this.writePermSteps(brokerName, change, pauseEvery(this.slicing.sliceMs, TOPICS_PER_CLOCK_CHECK)));
   }
 
