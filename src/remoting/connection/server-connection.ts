@@ -425,8 +425,9 @@ export class ServerConnection implements Connection {
   private answered(frameBytes: number, answer: () => void): void {
     this.awaitingBytes -= frameBytes;
     this.guarded(answer);
-    this.resumeIfCaughtUp();
+    // The server's sum first: resuming then finds it under the bound, instead of waiting on it once more.
     this.host.awaiting.release(frameBytes);
+    this.resumeIfCaughtUp();
   }
 
   private guarded(action: () => void): void {
