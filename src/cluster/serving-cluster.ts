@@ -7,6 +7,7 @@ import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFron
 import type { Logger } from '../util/logger.js';
 import { holdRegisterBody } from '../namesrv/processors/held-register-body.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
+import { HandedOutTopics } from './handed-out-topics.js';
 import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
 import type { RouteChangeFeed } from './route-change-feed.js';
 import { ShapeDirectory, type ShapeBatch, type ShapeSource } from './shape-directory.js';
@@ -71,8 +72,9 @@ interface AckWait {
  * The remoting port served by several processes (node:cluster). This process (the primary)
  * keeps the one registry and runs every handler; the workers accept connections, run the front
  * door and answer route lookups from copies of the primary's answers. Freshness: after a handler
- * has run, any registry change is announced to every worker as the cached answers it stales,
- * and the answer that caused it is sent only once every worker has acknowledged (docs/performance.md).
+ * has run, any registry change is announced to every worker as the cached answers it stales (of
+ * those given out: HandedOutTopics), and the answer that caused it is sent only once every worker
+ * has acknowledged (docs/performance.md).
  */
 export class ServingCluster implements RemotingFront {
   private readonly handles = new Map<number, WorkerHandle>();
@@ -100,6 +102,8 @@ export class ServingCluster implements RemotingFront {
   private port: number;
   private aclRules: string | null;
   private readonly directory: ShapeDirectory | null;
+  /** Topics workers may hold copies or shapes of: the only ones announcements need name. */
+  private readonly handedOut = new HandedOutTopics();
 
   constructor(private readonly options: ServingClusterOptions) {
     this.port = options.settings.port;
@@ -160,6 +164,11 @@ export class ServingCluster implements RemotingFront {
     return this.forwarded;
   }
 
+  /** Announcements of stale copies sent to the workers so far. */
+  get announcements(): number {
+    return this.epoch;
+  }
+
   /** Serving processes running. */
   get processCount(): number {
     return this.handles.size;
@@ -204,13 +213,16 @@ export class ServingCluster implements RemotingFront {
   }
 
   /**
-   * Announces what the registry's changes since the last call made stale to every worker.
-   * Returns the announcement number answers built now are valid at.
+   * Announces what the registry's changes since the last call made stale to every worker, when
+   * that is anything a worker may hold. Returns the announcement number answers built now are valid at.
    */
   publishChanges(): number {
-    const stale = this.options.changes.next();
-    if (stale === undefined || this.handles.size === 0) return this.epoch;
-    this.directory?.stale(stale.topics);
+    const changes = this.options.changes.next();
+    if (changes === undefined || this.handles.size === 0) return this.epoch;
+    this.directory?.stale(changes.topics);
+    const stale = this.handedOut.narrow(changes);
+    // No worker holds anything the changes staled: answers built now are as current at this announcement.
+    if (stale === null) return this.epoch;
     const epoch = ++this.epoch;
     // Workers not ready yet start empty, at the announcement current when they start.
     const waiting = new Set([...this.handles.values()].filter((h) => h.ready));
@@ -235,6 +247,7 @@ export class ServingCluster implements RemotingFront {
   /** Sends topics' shapes to every worker, as of the announcement current now (made current first). */
   private publishShapes(batch: ShapeBatch): void {
     const epoch = this.publishChanges();
+    this.handedOut.noteAll(batch.topics);
     for (const handle of this.handles.values()) if (handle.ready) handle.send({ t: 'shapes', epoch, ...batch });
   }
 
@@ -390,6 +403,7 @@ export class ServingCluster implements RemotingFront {
   private answer(handle: WorkerHandle, seq: number, request: RemotingCommand, response: RemotingCommand | null): void {
     const cacheAt = this.publishChanges();
     const key = response ? this.options.cacheKey(request, response) : null;
+    if (key) this.handedOut.note(key.topic);
     const message: ToWorker = key ? { t: 'response', seq, response, cacheAt, key } : { t: 'response', seq, response };
     if (this.unacknowledged) void this.unacknowledged.then(() => handle.send(message));
     else handle.send(message);

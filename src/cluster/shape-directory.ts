@@ -25,6 +25,8 @@ const QUIET_MS = 100;
 const MAX_WAIT_MS = 10_000;
 /** How long the directory waits to look again while answers may not be named by shape. */
 const RETRY_MS = 1_000;
+/** Names staled and waiting (repeats counted) past which the next pass looks at every topic instead. */
+const MAX_WAITING_NAMES = 1_000_000;
 
 /**
  * Tells serving processes which route shape each topic has (ResponseCache.shapeIdOf), so that a
@@ -41,8 +43,12 @@ const RETRY_MS = 1_000;
  * does not change during a slice.
  */
 export class ShapeDirectory {
-  /** Topics staled since the last pass began, or all of them. */
-  private waiting = new Set<string>();
+  /**
+   * The lists of topics staled since the last pass began (kept as given: a change of 20,000 topics
+   * costs nothing until the pass, which skips repeats), or all of them.
+   */
+  private waiting: Array<readonly string[]> = [];
+  private waitingNames = 0;
   private waitingAll = false;
   private lastChangeAt = 0;
   private firstWaitingAt: number | null = null;
@@ -60,11 +66,13 @@ export class ShapeDirectory {
   /** `topics` changed (null: any topic may have): their shapes are looked at again. */
   stale(topics: readonly string[] | null): void {
     if (this.stopped) return;
-    if (topics === null) {
-      this.waiting.clear();
+    if (topics === null || this.waitingNames + topics.length > MAX_WAITING_NAMES) {
+      this.waiting = [];
+      this.waitingNames = 0;
       this.waitingAll = true;
-    } else if (!this.waitingAll) {
-      for (const topic of topics) this.waiting.add(topic);
+    } else if (!this.waitingAll && topics.length > 0) {
+      this.waiting.push(topics);
+      this.waitingNames += topics.length;
     }
     const now = performance.now();
     this.lastChangeAt = now;
@@ -80,7 +88,8 @@ export class ShapeDirectory {
 
   stop(): void {
     this.stopped = true;
-    this.waiting.clear();
+    this.waiting = [];
+    this.waitingNames = 0;
     this.waitingAll = false;
     this.pass = null;
     if (this.timer) clearTimeout(this.timer);
@@ -89,7 +98,7 @@ export class ShapeDirectory {
   }
 
   private get busy(): boolean {
-    return this.waiting.size > 0 || this.waitingAll || this.inPass;
+    return this.waitingNames > 0 || this.waitingAll || this.inPass;
   }
 
   private get inPass(): boolean {
@@ -110,8 +119,9 @@ export class ShapeDirectory {
     const quietFor = now - this.lastChangeAt;
     if (quietFor < QUIET_MS && now - (this.firstWaitingAt ?? now) < MAX_WAIT_MS) return this.arm(QUIET_MS - quietFor);
     // What waits now is this pass's; what is staled meanwhile waits for the next one.
-    this.pass = this.waitingAll ? this.source.topicNames() : this.waiting.values();
-    this.waiting = new Set();
+    this.pass = this.waitingAll ? this.source.topicNames() : eachOnce(this.waiting);
+    this.waiting = [];
+    this.waitingNames = 0;
     this.waitingAll = false;
     this.firstWaitingAt = null;
     this.runSlice();
@@ -133,7 +143,7 @@ export class ShapeDirectory {
       setImmediate(() => this.runSlice());
       return;
     }
-    if (this.waiting.size > 0 || this.waitingAll) this.arm(QUIET_MS);
+    if (this.waitingNames > 0 || this.waitingAll) this.arm(QUIET_MS);
     else this.settleIdle();
   }
 
@@ -148,5 +158,18 @@ export class ShapeDirectory {
   private settleIdle(): void {
     if (this.busy && !this.stopped) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
+
+/** The names of `lists`, each once, in the order first named. */
+function* eachOnce(lists: ReadonlyArray<readonly string[]>): Generator<string> {
+  const seen = new Set<string>();
+  for (let l = 0; l < lists.length; l++) {
+    const names = lists[l]!;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const before = seen.size;
+      if (seen.add(name).size > before) yield name;
+    }
   }
 }

@@ -117,3 +117,38 @@ describe('serving processes and UNREGISTER_BROKER', () => {
     }
   });
 });
+
+describe('serving processes are told only of changes to topics they may hold', () => {
+  let ns: RunningNameServer;
+  let broker: FakeBroker;
+  let clients: ClientConnection[];
+  const known = (changed?: string) => Array.from({ length: 10 }, (_, i) => topic(`Known-${i}`, `Known-${i}` === changed ? { readQueueNums: 8, writeQueueNums: 8 } : {}));
+  before(async () => {
+    ns = await startNameServer({ servingProcesses: 2 });
+    broker = new FakeBroker(await ns.connect(), { topics: known() });
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    clients = await oneOnEveryProcess(ns);
+  });
+  after(async () => {
+    await ns?.stop();
+  });
+
+  it('a broker registering topics none holds anything for is answered without an announcement; a change to one they hold is announced first', async () => {
+    const cluster = ns.server.servingCluster!;
+    for (const client of clients) await routeBody(client, 'Known-3');
+    await cluster.shapesPublished();
+    const announced = cluster.announcements;
+    const newcomer = new FakeBroker(await ns.connect(), { brokerName: 'broker-new', brokerAddr: '127.0.0.1:10951', topics: Array.from({ length: 500 }, (_, i) => topic(`New-${i}`)) });
+    assert.equal((await newcomer.register()).code, ResponseCode.SUCCESS);
+    assert.equal(cluster.announcements, announced, 'no process held anything of those topics');
+    for (const client of clients) assert.ok((await routeBody(client, 'New-499')).toString('utf8').includes('broker-new'));
+
+    broker.setTopics(known('Known-3'));
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.ok(cluster.announcements > announced, 'the processes held Known-3');
+    for (const client of clients) {
+      const route = JSON.parse((await routeBody(client, 'Known-3')).toString('utf8')) as { queueDatas: Array<{ readQueueNums: number }> };
+      assert.equal(route.queueDatas[0]!.readQueueNums, 8);
+    }
+  });
+});

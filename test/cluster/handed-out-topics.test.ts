@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { HandedOutTopics } from '../../src/cluster/handed-out-topics.js';
+
+const names = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+
+describe('the topics serving processes may hold something for', () => {
+  it('an announcement names only topics given out, each once, and forgets them', () => {
+    const given = new HandedOutTopics();
+    given.noteAll(['Held-1', 'Held-2']);
+    assert.deepEqual(given.narrow({ topics: ['New-1', 'Held-2', 'New-2', 'Held-2'], everyAnswer: false }), { topics: ['Held-2'], everyAnswer: false });
+    assert.equal(given.narrow({ topics: ['Held-2'], everyAnswer: false }), null, 'dropped by the workers: nothing left to announce');
+    given.note('Held-2');
+    assert.deepEqual(given.narrow({ topics: ['Held-2'], everyAnswer: false })?.topics, ['Held-2'], 'given out again after the announcement');
+  });
+
+  it('nothing to announce unless every answer changed', () => {
+    const given = new HandedOutTopics();
+    given.note('Held-1');
+    assert.equal(given.narrow({ topics: names('New', 20_000), everyAnswer: false }), null);
+    assert.deepEqual(given.narrow({ topics: [], everyAnswer: true }), { topics: [], everyAnswer: true });
+    assert.deepEqual(given.narrow({ topics: ['Held-1'], everyAnswer: true }), { topics: ['Held-1'], everyAnswer: true });
+  });
+
+  it('finds every topic given out among many that were not, and no other', () => {
+    const given = new HandedOutTopics();
+    given.noteAll(names('Held', 50_000));
+    const stale = [...names('New', 50_000), 'Held-0', 'Held-31337', 'Held-49999'];
+    assert.deepEqual(given.narrow({ topics: stale, everyAnswer: false })?.topics, ['Held-0', 'Held-31337', 'Held-49999']);
+    assert.equal(given.size, 50_000 - 3);
+  });
+
+  it('an announcement of every topic empties the record', () => {
+    const given = new HandedOutTopics();
+    given.noteAll(['Held-1', 'Held-2']);
+    assert.deepEqual(given.narrow({ topics: null, everyAnswer: true }), { topics: null, everyAnswer: true });
+    assert.equal(given.size, 0);
+    assert.equal(given.narrow({ topics: ['Held-1'], everyAnswer: false }), null);
+  });
+
+  it('past its limit it stops tracking and every change is announced, until the workers are emptied', () => {
+    const given = new HandedOutTopics(3);
+    given.noteAll(['A', 'B', 'C']);
+    assert.equal(given.isTracking, true);
+    given.note('D');
+    assert.equal(given.isTracking, false);
+    assert.equal(given.size, 0);
+    const stale = { topics: ['X', 'Y'], everyAnswer: false };
+    assert.equal(given.narrow(stale), stale, 'untracked: announced as it is');
+    given.note('A');
+    assert.equal(given.narrow({ topics: null, everyAnswer: true })?.topics, null);
+    assert.equal(given.isTracking, true);
+    given.note('A');
+    assert.equal(given.narrow({ topics: ['X', 'Y'], everyAnswer: false }), null, 'tracking again');
+    assert.deepEqual(given.narrow({ topics: ['A'], everyAnswer: false })?.topics, ['A']);
+  });
+});
