@@ -1,7 +1,7 @@
 /** Scenario 5 (opt-in): a large registry (default 300 brokers x 10,000 topics), then route lookups. */
 import type { BenchContext } from '../context.js';
 import { runPhasedLoad } from '../phased-load.js';
-import { sampleProcess } from '../proc-stats.js';
+import { descendantsOf, sampleProcess } from '../proc-stats.js';
 import { SimulatedRegistry, topicPoolSize, type RegistryLayout } from '../registry.js';
 import { rowOf, type ScenarioResult } from '../results-model.js';
 import { phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
@@ -35,6 +35,11 @@ export async function largeScaleScenario(ctx: BenchContext): Promise<ScenarioRes
       registry.startKeepAlive();
       const outcome = await runPhasedLoad(pipelinedLoad(ctx, target, routeLookupRequest(ctx, layout), phases(ctx, 'lookups')), target.pid);
       result.rows.push(rowOf(result.name, `route lookup ${o.scaleBrokers}x${thousands(o.scaleTopics)}, ${o.connections}x${o.inFlight}`, 'req/s', outcome.phases.get('lookups')!, outcome.unanswered));
+      // With serving processes: each one's RSS once it has served the registry (its copies and topics' shapes).
+      const serving = target.pid === null ? [] : descendantsOf(target.pid);
+      for (const [i, pid] of serving.entries()) {
+        result.facts.push({ scenario: result.name, name: `RSS of serving process ${i + 1} after the lookups`, value: Math.round(sampleProcess(pid)?.rssMb ?? 0), unit: 'MB' });
+      }
       noteErrors(result, outcome);
     } finally {
       await registry.close();
