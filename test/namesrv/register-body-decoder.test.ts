@@ -63,6 +63,25 @@ describe('the register body decoder worker', () => {
     }
   });
 
+  it('copies the next body into the buffer the worker handed back, and reads only that body from it', async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => `Topic-${i}`);
+    const large = registerRequest({ topics: many.map((n) => topic(n)), dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }).body;
+    const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
+    try {
+      assert.equal(await decoder.ready(), true);
+      assert.equal(decoder.spareBytes, 0);
+      assert.deepEqual(topicNamesOf((await wholeBody(decoder.decode(large, 'json'))).topics), many);
+      assert.equal(decoder.spareBytes, large.length, 'handed back');
+      // A smaller body in the larger buffer: the rest of the buffer (the large body's tail) is not read.
+      assert.deepEqual(topicNamesOf((await wholeBody(decoder.decode(body, 'json', bodyCrc32(body)))).topics), ['A', 'B']);
+      assert.equal(decoder.spareBytes, large.length, 'the same buffer, handed back again');
+      await assert.rejects(Promise.resolve(decoder.decode(body, 'json', bodyCrc32(body) ^ 1)), BodyCrcMismatch);
+      assert.equal(decoder.spareBytes, large.length, 'handed back with a refusal too');
+    } finally {
+      await decoder.close();
+    }
+  });
+
   it('fails a job that gets no answer, and replaces the worker', async () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1, jobTimeoutMs: 1, workerUrl: workerUrl('silent-worker') });
     try {

@@ -26,12 +26,19 @@ export interface DecodeJob {
 }
 
 export type DecodeReply =
-  | { id: number; decoded: DecodedRegistration }
+  | (JobDone & { decoded: DecodedRegistration })
   /** Rows of a large topic table, sent as they are read, before the rest of the body (TablePartSink). */
   | { id: number; part: TopicRows; dataVersion: DataVersion }
   /** What ends a table sent in parts. */
-  | { id: number; end: TopicTableEnd }
-  | { id: number; error: string; kind: 'body' | 'crc' | 'other' };
+  | (JobDone & { end: TopicTableEnd })
+  | (JobDone & { error: string; kind: 'body' | 'crc' | 'other' });
+
+/** What every last answer to a job carries. */
+interface JobDone {
+  id: number;
+  /** The job's bytes, handed back once read: the next job's body is copied into them. */
+  spent?: Uint8Array;
+}
 
 /** Rows per part of a large JSON body's topic table: a part is applied in a slice or two. */
 export const PART_TOPICS = 2048;
