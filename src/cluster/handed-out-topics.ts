@@ -6,6 +6,11 @@ import type { StaleCopies } from './route-change-feed.js';
  * so that lookups of random names cannot grow the record without bound.
  */
 export const HANDED_OUT_LIMIT = 600_000;
+/**
+ * Of those, names given out as having no route, past which tracking stops too: they are what a
+ * client chooses (lookups of random names), and workers keep no more than ~65,000 of them anyway.
+ */
+export const NO_ROUTE_LIMIT = 65_536;
 
 /** Slots of the counting filter in front of the set (2 bytes each). */
 const FILTER_SLOTS = 1 << 20;
@@ -30,10 +35,15 @@ const SATURATED = 0xffff;
  */
 export class HandedOutTopics {
   private topics = new Set<string>();
+  /** The names among `topics` given out as having no route. */
+  private noRoute = new Set<string>();
   private filter: Uint16Array | null = null;
   private tracking = true;
 
-  constructor(private readonly limit = HANDED_OUT_LIMIT) {}
+  constructor(
+    private readonly limit = HANDED_OUT_LIMIT,
+    private readonly noRouteLimit = NO_ROUTE_LIMIT,
+  ) {}
 
   /** Topics recorded (0 while untracked). */
   get size(): number {
@@ -54,6 +64,14 @@ export class HandedOutTopics {
     // A saturated slot stays taken: its names are always looked up.
     if (filter[slot]! < SATURATED) filter[slot]!++;
     if (this.topics.size > this.limit) this.forget(false);
+  }
+
+  /** The word that `topic` has no route was given to a serving process. */
+  noteNoRoute(topic: string): void {
+    this.note(topic);
+    if (!this.tracking) return;
+    this.noRoute.add(topic);
+    if (this.noRoute.size > this.noRouteLimit) this.forget(false);
   }
 
   noteAll(topics: readonly string[]): void {
@@ -79,6 +97,7 @@ export class HandedOutTopics {
         const slot = slotOf(topic);
         if (filter[slot] === 0 || !this.topics.delete(topic)) continue;
         if (filter[slot] !== SATURATED) filter[slot]!--;
+        if (this.noRoute.size > 0) this.noRoute.delete(topic);
         held.push(topic);
       }
     }
@@ -89,6 +108,7 @@ export class HandedOutTopics {
   private forget(tracking: boolean): void {
     this.tracking = tracking;
     this.topics = new Set();
+    this.noRoute = new Set();
     if (tracking) this.filter?.fill(0);
     else this.filter = null;
   }

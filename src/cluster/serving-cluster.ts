@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CloseReason } from '../remoting/connection/close-reason.js';
+import { ResponseCode } from '../protocol/response-code.js';
 import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
 import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFront, type RequestHandler, type Traffic } from '../remoting/remoting-server.js';
 import type { Logger } from '../util/logger.js';
@@ -29,7 +30,6 @@ export interface ServingClusterOptions {
   onServed(delta: ServedDelta): void;
 }
 
-const SYSTEM_ERROR = 1;
 /** A worker that has not stopped this long after being told to is killed. */
 const STOP_GRACE_MS = 10_000;
 /**
@@ -403,7 +403,8 @@ export class ServingCluster implements RemotingFront {
   private answer(handle: WorkerHandle, seq: number, request: RemotingCommand, response: RemotingCommand | null): void {
     const cacheAt = this.publishChanges();
     const key = response ? this.options.cacheKey(request, response) : null;
-    if (key) this.handedOut.note(key.topic);
+    if (key && response!.code === ResponseCode.TOPIC_NOT_EXIST) this.handedOut.noteNoRoute(key.topic);
+    else if (key) this.handedOut.note(key.topic);
     const message: ToWorker = key ? { t: 'response', seq, response, cacheAt, key } : { t: 'response', seq, response };
     if (this.unacknowledged) void this.unacknowledged.then(() => handle.send(message));
     else handle.send(message);
@@ -412,7 +413,7 @@ export class ServingCluster implements RemotingFront {
   private answerFailure(handle: WorkerHandle, seq: number, request: RemotingCommand, err: unknown): void {
     this.options.logger.error({ err, code: request.code }, 'request handler failed');
     const remark = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    this.answer(handle, seq, request, createResponse(request, { code: SYSTEM_ERROR, remark }, this.options.settings.serverVersion));
+    this.answer(handle, seq, request, createResponse(request, { code: ResponseCode.SYSTEM_ERROR, remark }, this.options.settings.serverVersion));
   }
 
   private connectionClosed(id: number, reason: CloseReason): void {

@@ -55,3 +55,26 @@ describe('the topics serving processes may hold something for', () => {
     assert.deepEqual(given.narrow({ topics: ['A'], everyAnswer: false })?.topics, ['A']);
   });
 });
+
+describe('names given out as having no route', () => {
+  it('count against a limit of their own, and a name announced no longer counts', () => {
+    const given = new HandedOutTopics(1_000, 2);
+    given.noteNoRoute('Gone-1');
+    given.noteNoRoute('Gone-2');
+    assert.deepEqual(given.narrow({ topics: ['Gone-1'], everyAnswer: false })?.topics, ['Gone-1'], 'created since: announced');
+    given.noteNoRoute('Gone-3');
+    assert.equal(given.isTracking, true, 'two held: within the limit');
+    given.noteNoRoute('Gone-3');
+    assert.equal(given.isTracking, true, 'the same name counts once');
+    given.noteAll(names('Routed', 10));
+    assert.equal(given.isTracking, true, 'routes do not count');
+    given.noteNoRoute('Gone-4');
+    assert.equal(given.isTracking, false, 'past the limit: untracked');
+    const stale = { topics: ['Anything'], everyAnswer: false };
+    assert.equal(given.narrow(stale), stale);
+    given.narrow({ topics: null, everyAnswer: true });
+    given.noteNoRoute('Gone-5');
+    given.noteNoRoute('Gone-6');
+    assert.equal(given.isTracking, true, 'counted afresh once the workers were emptied');
+  });
+});
