@@ -24,7 +24,7 @@ const SATURATED = 0xffff;
  * workers nothing and its answer no wait for their acknowledgement.
  *
  * A topic named in an announcement is forgotten: the workers drop what they had, and anything given
- * out after that (built at the new announcement or later) is noted again when it is. Over the limit
+ * out after that (built at the new announcement or later) is noted again when it is. Over either limit
  * the record is dropped and every change announced, until an announcement of every topic empties
  * the workers again.
  *
