@@ -16,7 +16,7 @@ export { servingProcessCount } from './process-count.js';
 
 export interface ServingClusterWiring {
   processes: number;
-  transport: Pick<WorkerSettings, 'port' | 'host' | 'backlog' | 'idleTimeoutMs' | 'maxFrameLength' | 'maxBufferedBytes' | 'stageTimeoutMs' | 'serverVersion'>;
+  transport: Pick<WorkerSettings, 'port' | 'host' | 'backlog' | 'idleTimeoutMs' | 'maxFrameLength' | 'maxBufferedBytes' | 'maxAwaitingBytes' | 'stageTimeoutMs' | 'serverVersion'>;
   handler: RequestHandler;
   listener: ConnectionListener;
   logger: Logger;

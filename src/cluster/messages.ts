@@ -11,6 +11,7 @@ export interface WorkerSettings {
   idleTimeoutMs: number;
   maxFrameLength: number;
   maxBufferedBytes: number;
+  maxAwaitingBytes: number;
   stageTimeoutMs: number;
   serverVersion: number;
   logLevel: string;

@@ -179,6 +179,7 @@ export class ServingWorker {
         idleTimeoutMs: settings.idleTimeoutMs,
         maxFrameLength: settings.maxFrameLength,
         maxBufferedBytes: settings.maxBufferedBytes,
+        maxAwaitingBytes: settings.maxAwaitingBytes,
         stageTimeoutMs: settings.stageTimeoutMs,
         serverVersion: settings.serverVersion,
         logger: this.logger,

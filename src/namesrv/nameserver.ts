@@ -150,6 +150,7 @@ export class NameServer {
       idleTimeoutMs: netty.serverChannelMaxIdleTimeSeconds * 1000,
       maxFrameLength: this.options.configuration.frameMaxLength,
       maxBufferedBytes: this.options.configuration.inputBufferMaxBytes,
+      maxAwaitingBytes: this.options.configuration.awaitingRequestsMaxBytes,
       stageTimeoutMs,
       serverVersion: SERVER_VERSION,
     };

@@ -119,7 +119,7 @@ describe('Configuration.update (UPDATE_NAMESRV_CONFIG)', () => {
   it('always refuses rocketmqHome, logDir and frameMaxLength, even with an empty configBlackList', () => {
     const dir = tempDir();
     const configuration = new Configuration({ homeDir: dir, namesrv: { configBlackList: '' } });
-    for (const key of ['rocketmqHome', 'logDir', 'frameMaxLength', 'com.rocketmq.remoting.frameMaxLength', 'configStorePath', 'kvConfigPath', 'configBlackList']) {
+    for (const key of ['rocketmqHome', 'logDir', 'frameMaxLength', 'com.rocketmq.remoting.frameMaxLength', 'inputBufferMaxBytes', 'awaitingRequestsMaxBytes', 'configStorePath', 'kvConfigPath', 'configBlackList']) {
       assert.equal(updateError(configuration, [[key, '1']]).code, ResponseCode.NO_PERMISSION, key);
     }
   });

@@ -145,6 +145,12 @@ describe('loadConfiguration errors', () => {
     assert.match(loadError(['--serverWorkerThreads=1.5']).message, /serverWorkerThreads: expected an integer \(int\)/);
     assert.match(loadError(['--serverWorkerThreads=3000000000']).message, /expected an integer \(int\)/);
     assert.match(loadError(['--logLevel=loud']).message, /logLevel: expected one of fatal, error/);
+    assert.match(loadError(['--awaitingRequestsMaxBytes=0']).message, /awaitingRequestsMaxBytes: expected a positive integer \(bytes\)/);
+  });
+
+  it('bounds requests awaiting answers at 256 MiB unless told otherwise', () => {
+    assert.equal(load([]).configuration.awaitingRequestsMaxBytes, 268435456);
+    assert.equal(load(['--awaitingRequestsMaxBytes=1048576']).configuration.awaitingRequestsMaxBytes, 1048576);
   });
 
   it('refuses unknown options and stray arguments as usage errors', () => {

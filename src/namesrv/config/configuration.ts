@@ -39,6 +39,7 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'logDir',
   'frameMaxLength',
   'inputBufferMaxBytes',
+  'awaitingRequestsMaxBytes',
   'logFileMaxSize',
   'logFileMaxCount',
   // Nor lift the limits that keep a hostile register body from costing the server memory.
@@ -98,6 +99,11 @@ export class Configuration {
   /** Bytes all remoting connections may hold of requests not yet complete (ours). */
   get inputBufferMaxBytes(): number {
     return this.extras.inputBufferMaxBytes;
+  }
+
+  /** Bytes all remoting connections may hold of requests awaiting their answers (ours). */
+  get awaitingRequestsMaxBytes(): number {
+    return this.extras.awaitingRequestsMaxBytes;
   }
 
   /** Processes serving the remoting port; 0 is one per core (ours). */

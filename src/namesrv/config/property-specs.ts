@@ -68,6 +68,7 @@ const NETTY_TYPES: Record<keyof NettyServerConfig, ValueType> = {
 const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
   frameMaxLength: 'int',
   inputBufferMaxBytes: 'int',
+  awaitingRequestsMaxBytes: 'int',
   logDir: 'string',
   logLevel: 'string',
   logFileMaxSize: 'string',
@@ -109,6 +110,7 @@ const CHECKS: Record<string, PropertySpec['check']> = {
   },
   frameMaxLength: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   inputBufferMaxBytes: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
+  awaitingRequestsMaxBytes: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },
   logFileMaxSize: { test: (v) => /^[1-9]\d*[BKMG]$/.test(String(v)), expected: 'a size such as 128M (B, K, M or G)' },
   logFileMaxCount: { test: (v) => Number(v) >= 1, expected: 'a positive integer' },
   registerBodyMaxInflatedSize: { test: (v) => Number(v) > 0, expected: 'a positive integer (bytes)' },

@@ -12,6 +12,13 @@ export interface ServerExtrasConfig {
    * that would go past it is closed. Bounds what peers announcing large frames can make the server keep.
    */
   inputBufferMaxBytes: number;
+  /**
+   * Bytes all remoting connections together may hold of requests awaiting their answers (large
+   * register bodies being decoded, requests a serving process forwarded); past it, no connection is
+   * read further until answers bring the sum back under. Bounds what peers sending many large
+   * requests at once make the server hold.
+   */
+  awaitingRequestsMaxBytes: number;
   /** Folder of `namesrv.log`; Java writes its logs to `~/logs/rocketmqlogs`. */
   logDir: string;
   logLevel: string;
@@ -52,6 +59,7 @@ export function defaultServerExtrasConfig(homeDir: string): ServerExtrasConfig {
   return {
     frameMaxLength: 16777216,
     inputBufferMaxBytes: 268435456,
+    awaitingRequestsMaxBytes: 268435456,
     logDir: path.join(homeDir, 'logs', 'rocketmqlogs'),
     logLevel: 'info',
     logFileMaxSize: '128M',
