@@ -4,7 +4,8 @@ import { BodyDecodeError } from '../../protocol/request-error.js';
 import { decodedRegistrationOf, tableEndOf, type DecodedRegistration, type TopicRows, type TopicTableEnd } from '../route/topic-rows.js';
 import type { DataVersion, RegisterBrokerBody } from '../../protocol/route-types.js';
 import { packTopicNames, rowTransferables, transferablesOf } from './packed-register-body.js';
-import { checkPartsVersion, scanRegisterBody, scanRegisterBodyInParts, type TablePartSink } from './register-body-scanner.js';
+import { checkPartsVersion, scanRegisterBodyInParts, type ScannedBody, type TablePartSink } from './register-body-scanner.js';
+import { scanRegisterRecordsInParts } from './register-records-scanner.js';
 
 /** A JSON register body, or the records of a compressed one, already inflated. */
 export type BodyForm = 'json' | 'records';
@@ -53,19 +54,27 @@ export function checkBodyCrc(bytes: Buffer, crc32: number | null): void {
 /** Checks the header's checksum (when sent), then decodes. */
 export function decodeBodyBytes(bytes: Buffer, form: BodyForm, crc32: number | null): DecodedRegistration {
   checkBodyCrc(bytes, crc32);
-  if (form === 'records') return decodedOf(decodeRegisterBrokerRecords(bytes));
-  return scanRegisterBody(bytes) ?? decodedOf(decodeRegisterBrokerBody(bytes, false));
+  const reader = READERS[form];
+  return reader.scan(bytes, undefined)?.body ?? decodedOf(reader.full(bytes));
 }
 
 /**
+ * How each form is read: a scanner for the form Java brokers write, which returns null for
+ * anything else, and the full decoder, which reads every form and names what is wrong.
+ */
+const READERS: Record<BodyForm, { scan(bytes: Buffer, sink: TablePartSink | undefined): ScannedBody | null; full(bytes: Buffer): RegisterBrokerBody }> = {
+  json: { scan: scanRegisterBodyInParts, full: (bytes) => decodeRegisterBrokerBody(bytes, false) },
+  records: { scan: scanRegisterRecordsInParts, full: decodeRegisterBrokerRecords },
+};
+
+/**
  * Decodes a job's body, as the worker does: the reply to post, and what to transfer with it. With
- * `post`, a large JSON topic table is sent in parts as it is read (TablePartSink), and the reply
- * ends it.
+ * `post`, a large topic table is sent in parts as it is read (TablePartSink), and the reply ends it.
  */
 export function answerJob(job: DecodeJob, post?: Post): { reply: DecodeReply; transfer: ArrayBuffer[] } {
   try {
     const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-    if (post && job.form === 'json') {
+    if (post) {
       const read = decodeInParts(job, bytes, post);
       if ('rest' in read) return { reply: { id: job.id, end: read }, transfer: rowTransferables(read.rest) };
       return { reply: { id: job.id, decoded: read }, transfer: transferablesOf(read) };
@@ -79,9 +88,9 @@ export function answerJob(job: DecodeJob, post?: Post): { reply: DecodeReply; tr
 }
 
 /**
- * Checks and decodes a JSON body, posting its table's rows in parts as they are read. The end of
- * the table; or the whole body when no part was sent. When the scanner gives up after parts, the
- * body is decoded in full and its end holds every row again.
+ * Checks and decodes a body, posting its table's rows in parts as they are read. The end of the
+ * table; or the whole body when no part was sent. When the scanner gives up after parts, the body
+ * is decoded in full and its end holds every row again.
  */
 function decodeInParts(job: DecodeJob, bytes: Buffer, post: Post): TopicTableEnd | DecodedRegistration {
   checkBodyCrc(bytes, job.crc32);
@@ -93,10 +102,11 @@ function decodeInParts(job: DecodeJob, bytes: Buffer, post: Post): TopicTableEnd
       post({ id: job.id, part: rows, dataVersion }, rowTransferables(rows));
     },
   };
-  const scanned = scanRegisterBodyInParts(bytes, sink);
+  const reader = READERS[job.form];
+  const scanned = reader.scan(bytes, sink);
   if (scanned && scanned.inParts > 0) return tableEndOf(scanned.body, scanned.inParts);
   if (scanned) return packTopicNames(scanned.body);
-  const whole = packTopicNames(decodedOf(decodeRegisterBrokerBody(bytes, false)));
+  const whole = packTopicNames(decodedOf(reader.full(bytes)));
   if (!partsVersion) return whole;
   checkPartsVersion(partsVersion, whole.dataVersion);
   return tableEndOf(whole);

@@ -4,7 +4,10 @@ import { readDataVersion } from '../../protocol/bodies/data-version.js';
 import { parseBody } from '../../protocol/bodies/body-json.js';
 import { dataVersionEquals, type DataVersion } from '../../protocol/route-types.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
-import { TOPIC_ROW_FIELDS, type DecodedRegistration, type PackedNames, type TopicRows } from '../route/topic-rows.js';
+import type { DecodedRegistration } from '../route/topic-rows.js';
+import { FNV_OFFSET, FNV_PRIME, ScannedRows, scannedBodyOf, type PartsTarget, type RowsLeft, type ScannedBody, type TablePartSink } from './scanned-rows.js';
+
+export type { ScannedBody, TablePartSink } from './scanned-rows.js';
 
 /**
  * Reads a JSON register body written the way Java brokers write it (fastjson: fields sorted, no
@@ -37,33 +40,7 @@ export function scanRegisterBodyInParts(bytes: Buffer, sink: TablePartSink | und
   const wrapper = body.topicConfigSerializeWrapper;
   if (wrapper.topicConfigTable.size !== 0) return null;
   if (table.partsVersion) checkPartsVersion(table.partsVersion, wrapper.dataVersion);
-  return {
-    body: {
-      dataVersion: wrapper.dataVersion,
-      topics: { size: table.names.ends.length, names: table.names, numbers: table.numbers, keys: null },
-      mappings: wrapper.topicQueueMappingInfoMap ?? null,
-      filterServerList: body.filterServerList,
-    },
-    inParts: table.inParts,
-  };
-}
-
-/** A scanned body: its topics are the rows after those already given in parts (`inParts` of them). */
-export interface ScannedBody {
-  body: DecodedRegistration;
-  inParts: number;
-}
-
-/**
- * Takes a large topic table's rows in parts as they are scanned, before the rest of the body is
- * read, with the data version written before the table. Parts come only from a body whose data
- * version precedes its table (as fastjson writes them). The scan may still give up after parts
- * (the caller then decodes the body in full) or find the body bad (it throws).
- */
-export interface TablePartSink {
-  /** Rows per part. */
-  readonly partTopics: number;
-  part(dataVersion: DataVersion, rows: TopicRows): void;
+  return scannedBodyOf(table, body);
 }
 
 /** Parts were applied with the data version read before the table: the body's must be the same (one given twice is refused). */
@@ -81,14 +58,10 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
-interface ScannedTable {
+interface ScannedTable extends RowsLeft {
   /** Where the table's `{` is, and just past its `}`. */
   start: number;
   end: number;
-  /** The rows after those given in parts. */
-  names: PackedNames;
-  numbers: Int32Array;
-  inParts: number;
   /** The data version the parts were given with; null when there were none. */
   partsVersion: DataVersion | null;
 }
@@ -225,19 +198,13 @@ function at(bytes: Buffer, view: DataView, pos: number, literal: Literal): boole
  * name seen twice (JSON.parse keeps one, in the first one's place). Names are packed as they are
  * read (no string per topic on this side: the registry makes each as it applies it).
  */
-function scanTopicTable(
-  bytes: Buffer,
-  start: number,
-  parts: { sink: TablePartSink; dataVersion: DataVersion } | null,
-): { names: PackedNames; numbers: Int32Array; end: number; inParts: number } | null {
+function scanTopicTable(bytes: Buffer, start: number, parts: PartsTarget | null): (RowsLeft & { end: number }) | null {
   if (bytes[start] !== OPEN_BRACE) return null;
-  const names = new PackedNameSet();
-  let numbers = new Int32Array(1024 * TOPIC_ROW_FIELDS);
+  const rows = new ScannedRows(parts);
   const int = { value: 0, end: 0 };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = start + 1;
-  let inParts = 0;
-  if (bytes[pos] === CLOSE_BRACE) return { names: names.packed(0), numbers: numbers.subarray(0, 0), end: pos + 1, inParts };
+  if (bytes[pos] === CLOSE_BRACE) return { ...rows.left(), end: pos + 1 };
   const length = bytes.length;
   for (;;) {
     if (bytes[pos] !== QUOTE) return null;
@@ -253,8 +220,7 @@ function scanTopicTable(
       if (c < 0x30 || c > 0x39) digitsOnly = false;
       hash = Math.imul(hash ^ c, FNV_PRIME);
     }
-    if (keyEnd >= length || bytes[keyEnd + 1] !== COLON || bytes[keyEnd + 2] !== OPEN_BRACE) return null;
-    if (digitsOnly || !names.add(bytes, keyStart, keyEnd, hash)) return null;
+    if (keyEnd >= length || bytes[keyEnd + 1] !== COLON || bytes[keyEnd + 2] !== OPEN_BRACE || digitsOnly) return null;
     pos = keyEnd + 3;
     if (at(bytes, view, pos, ATTRIBUTES_EMPTY)) pos += ATTRIBUTES_EMPTY.length;
     if (!at(bytes, view, pos, ORDER)) return null;
@@ -284,117 +250,17 @@ function scanTopicTable(
     pos = int.end;
     if (bytes[pos] !== CLOSE_BRACE) return null;
     pos++;
-
-    const row = (names.size - 1) * TOPIC_ROW_FIELDS;
-    if (row + TOPIC_ROW_FIELDS > numbers.length) {
-      const grown = new Int32Array(numbers.length * 2);
-      grown.set(numbers);
-      numbers = grown;
-    }
-    numbers[row] = readQueueNums;
-    numbers[row + 1] = writeQueueNums;
-    numbers[row + 2] = perm;
-    numbers[row + 3] = topicSysFlag;
-    numbers[row + 4] = order;
+    if (!rows.add(bytes, keyStart, keyEnd, hash, readQueueNums, writeQueueNums, perm, topicSysFlag, order)) return null;
 
     if (bytes[pos] === COMMA) {
       pos++;
-      if (parts && names.size - inParts === parts.sink.partTopics) {
-        const rows = numbers.slice(inParts * TOPIC_ROW_FIELDS, names.size * TOPIC_ROW_FIELDS);
-        parts.sink.part(parts.dataVersion, { size: names.size - inParts, names: names.packed(inParts), numbers: rows, keys: null });
-        inParts = names.size;
-      }
+      rows.partIfFull();
     } else if (bytes[pos] === CLOSE_BRACE) {
-      return { names: names.packed(inParts), numbers: numbers.slice(inParts * TOPIC_ROW_FIELDS, names.size * TOPIC_ROW_FIELDS), end: pos + 1, inParts };
+      return { ...rows.left(), end: pos + 1 };
     } else {
       return null;
     }
   }
-}
-
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-
-/**
- * ASCII names packed back to back as they are added, refusing one already there: an open-addressing
- * table of indexes by hash, comparing bytes, so that no name becomes a string.
- */
-class PackedNameSet {
-  private bytes = new Uint8Array(64 * 1024);
-  private used = 0;
-  private ends = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
-  private count = 0;
-  /** Index + 1 of the name in each slot; 0 is empty. */
-  private slots = new Int32Array(2048);
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** Adds `source[start, end)`, whose hash is `hash`; false when the same name is already in. */
-  add(source: Uint8Array, start: number, end: number, hash: number): boolean {
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const held = this.slots[slot]!;
-      if (held === 0) {
-        this.append(source, start, end, hash);
-        this.slots[slot] = this.count;
-        if (this.count * 2 > this.slots.length) this.rehash();
-        return true;
-      }
-      if (this.hashes[held - 1] === hash && this.holds(held - 1, source, start, end)) return false;
-    }
-  }
-
-  /** The names from the `from`th on as PackedNames, in buffers of their own (they are transferred to another thread). */
-  packed(from: number): PackedNames {
-    const base = from === 0 ? 0 : this.ends[from - 1]!;
-    const ends = this.ends.slice(from, this.count);
-    if (base > 0) for (let i = 0; i < ends.length; i++) ends[i]! -= base;
-    return { bytes: this.bytes.slice(base, this.used), ends };
-  }
-
-  private holds(index: number, source: Uint8Array, start: number, end: number): boolean {
-    const from = index === 0 ? 0 : this.ends[index - 1]!;
-    if (this.ends[index]! - from !== end - start) return false;
-    for (let i = 0; i < end - start; i++) if (this.bytes[from + i] !== source[start + i]) return false;
-    return true;
-  }
-
-  private append(source: Uint8Array, start: number, end: number, hash: number): void {
-    const length = end - start;
-    if (this.used + length > this.bytes.length) this.bytes = grown(this.bytes, this.used + length);
-    if (this.count === this.ends.length) {
-      this.ends = grown(this.ends, this.count + 1);
-      this.hashes = grown(this.hashes, this.count + 1);
-    }
-    const into = this.bytes;
-    const base = this.used - start;
-    for (let i = start; i < end; i++) into[base + i] = source[i]!;
-    this.used += length;
-    this.ends[this.count] = this.used;
-    this.hashes[this.count] = hash;
-    this.count++;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let index = 0; index < this.count; index++) {
-      let slot = this.hashes[index]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = index + 1;
-    }
-    this.slots = slots;
-  }
-}
-
-/** A copy of `array` with room for at least `needed` elements. */
-function grown<T extends Uint8Array | Int32Array>(array: T, needed: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(Math.max(array.length * 2, needed));
-  copy.set(array);
-  return copy;
 }
 
 /** Four bytes at a time, not Buffer#compare: for a short name the native call costs more than the comparison. */

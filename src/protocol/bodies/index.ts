@@ -5,5 +5,5 @@ export { encodeKvTable, decodeKvTable } from './kv-table.js';
 export { encodeDataVersion, decodeDataVersion } from './data-version.js';
 export { encodeBrokerMemberGroupResponse, decodeBrokerMemberGroupResponse } from './broker-member-group.js';
 export { encodeRegisterBrokerBody, decodeRegisterBrokerBody } from './register-broker-body.js';
-export { decodeRegisterBrokerRecords, doesNotInflate } from './register-broker-body-compressed.js';
+export { decodeRegisterBrokerRecords, doesNotInflate, registerRecordsDataVersion } from './register-broker-body-compressed.js';
 export { decodeTopicConfigSerializeWrapper } from './topic-config-serialize-wrapper.js';

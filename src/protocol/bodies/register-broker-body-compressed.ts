@@ -1,7 +1,7 @@
 import { constants as zlibConstants, deflateSync, inflateSync } from 'node:zlib';
 import { fastjsonString } from '../../json/fastjson-writer.js';
 import { MQVersion } from '../mq-version.js';
-import type { RegisterBrokerBody, TopicConfig, TopicQueueMappingInfo } from '../route-types.js';
+import type { DataVersion, RegisterBrokerBody, TopicConfig, TopicQueueMappingInfo } from '../route-types.js';
 import { BodyDecodeError } from '../request-error.js';
 import { parseBodyText, stringArray } from './body-json.js';
 import { dataVersionJson, readDataVersion } from './data-version.js';
@@ -82,7 +82,7 @@ export function doesNotInflate(err: unknown): BodyDecodeError {
 export function decodeRegisterBrokerRecords(data: Buffer): RegisterBrokerBody {
   const reader = new RecordReader(data);
 
-  const dataVersion = readDataVersion(parseBodyText(reader.text('DataVersion'), WHAT), 'dataVersion', WHAT);
+  const dataVersion = readRecordsDataVersion(reader);
 
   const topicCount = reader.count('topic config');
   const topicConfigTable = new Map<string, TopicConfig>();
@@ -115,6 +115,15 @@ export function decodeRegisterBrokerRecords(data: Buffer): RegisterBrokerBody {
     body.topicConfigSerializeWrapper.topicQueueMappingInfoMap = infoMap;
   }
   return body;
+}
+
+/** The data version the records start with, read as `decodeRegisterBrokerRecords` reads it (BodyDecodeError when it would refuse it). */
+export function registerRecordsDataVersion(data: Buffer): DataVersion {
+  return readRecordsDataVersion(new RecordReader(data));
+}
+
+function readRecordsDataVersion(reader: RecordReader): DataVersion {
+  return readDataVersion(parseBodyText(reader.text('DataVersion'), WHAT), 'dataVersion', WHAT);
 }
 
 /** Length-prefixed records over an inflated buffer; every length is checked before use. */
