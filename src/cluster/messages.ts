@@ -26,6 +26,8 @@ export interface WorkerSettings {
   slot: number;
   /** The primary's last announcement of stale answers when this worker started. */
   epoch: number;
+  /** The primary's directory for the register bodies it fetches (BodyDrop); null: they come through the channel. */
+  bodyDrop: string | null;
 }
 
 /** Connection ids are `local * MAX_WORKER_SLOTS + slot`: unique across workers, no coordination. */
@@ -95,6 +97,8 @@ export type FromWorker =
   | { t: 'request'; seq: number; connection: number; request: RemotingCommand; held?: RegisterBodyFingerprint }
   /** The register body held for request `seq`, or null when the worker no longer has it. */
   | { t: 'body'; seq: number; body: Uint8Array | null }
+  /** The same body left in the primary's directory (BodyDrop) under the name `file`. */
+  | { t: 'body'; seq: number; file: string }
   | { t: 'invalidated'; epoch: number }
   /** `asked`: the answer to a `report` message, not a periodic report. */
   | { t: 'served'; delta: ServedDelta; asked?: boolean }

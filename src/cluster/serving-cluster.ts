@@ -8,6 +8,7 @@ import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFron
 import type { Logger } from '../util/logger.js';
 import { holdRegisterBody } from '../namesrv/processors/held-register-body.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
+import { BodyDrop } from './body-drop.js';
 import { HandedOutTopics } from './handed-out-topics.js';
 import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
 import type { RouteChangeFeed } from './route-change-feed.js';
@@ -16,7 +17,7 @@ import { relayWorkerLog } from './worker-log.js';
 
 export interface ServingClusterOptions {
   processes: number;
-  settings: Omit<WorkerSettings, 'slot' | 'epoch'>;
+  settings: Omit<WorkerSettings, 'slot' | 'epoch' | 'bodyDrop'>;
   /** The NameServer's dispatcher: every request a worker does not answer from its cache runs here. */
   handler: RequestHandler;
   listener: ConnectionListener;
@@ -104,6 +105,9 @@ export class ServingCluster implements RemotingFront {
   private readonly directory: ShapeDirectory | null;
   /** Topics workers may hold copies or shapes of: the only ones announcements need name. */
   private readonly handedOut = new HandedOutTopics();
+  /** Where workers leave the register bodies fetched from them; made by listen. */
+  private bodyDrop: BodyDrop | null = null;
+  private bodiesFromDirectory = 0;
 
   constructor(private readonly options: ServingClusterOptions) {
     this.port = options.settings.port;
@@ -118,6 +122,7 @@ export class ServingCluster implements RemotingFront {
     // first one's port for port 0, and share it instead of failing for a port in use. The port is
     // bound here first (and let go): EADDRINUSE comes from here, and port 0 becomes a number.
     this.port = await bindablePort(this.options.settings.host, this.options.settings.port);
+    this.bodyDrop = BodyDrop.create(this.options.logger);
     cluster.setupPrimary({
       exec: fileURLToPath(new URL('./serving-worker-main.js', import.meta.url)),
       serialization: 'advanced',
@@ -159,6 +164,16 @@ export class ServingCluster implements RemotingFront {
     return this.bodiesFetched;
   }
 
+  /** The directory workers leave fetched register bodies in (BodyDrop); null: they come through the channel. */
+  get bodyDirectory(): string | null {
+    return this.bodyDrop?.directory ?? null;
+  }
+
+  /** Of the bodies fetched, those read from that directory. */
+  get registerBodiesFromDirectory(): number {
+    return this.bodiesFromDirectory;
+  }
+
   /** Requests workers forwarded here instead of answering them from a copy. */
   get forwardedCount(): number {
     return this.forwarded;
@@ -194,7 +209,11 @@ export class ServingCluster implements RemotingFront {
   /** Stops every worker (their connections close); resolves once all have exited. */
   close(): Promise<void> {
     this.directory?.stop();
-    return this.stopAll();
+    // Workers are gone once stopAll resolves: nothing is left to write into the directory.
+    return this.stopAll().finally(() => {
+      this.bodyDrop?.remove();
+      this.bodyDrop = null;
+    });
   }
 
   /**
@@ -288,7 +307,14 @@ export class ServingCluster implements RemotingFront {
 
   private workerSettings(handle: WorkerHandle): WorkerSettings {
     const { acl } = this.options.settings;
-    return { ...this.options.settings, port: this.port, acl: acl && { ...acl, rules: this.aclRules }, slot: handle.slot, epoch: this.epoch };
+    return {
+      ...this.options.settings,
+      port: this.port,
+      acl: acl && { ...acl, rules: this.aclRules },
+      slot: handle.slot,
+      epoch: this.epoch,
+      bodyDrop: this.bodyDrop?.directory ?? null,
+    };
   }
 
   private fork(): void {
@@ -343,8 +369,14 @@ export class ServingCluster implements RemotingFront {
       }
       case 'body': {
         const waiter = handle.bodyWaiters.get(message.seq);
-        if (!waiter) return;
         handle.bodyWaiters.delete(message.seq);
+        if ('file' in message) {
+          if (!this.bodyDrop) return waiter?.reject(new Error('a register body left in a directory this process does not have'));
+          if (!waiter) return this.bodyDrop.discard(message.file);
+          this.bodiesFromDirectory++;
+          return void this.bodyDrop.take(message.file).then(waiter.resolve, waiter.reject);
+        }
+        if (!waiter) return;
         const body = message.body;
         if (body) waiter.resolve(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
         else waiter.reject(new Error('the serving process no longer holds the register body'));

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
 import { mayHoldRegisterBody } from '../namesrv/processors/held-register-body.js';
+import { dropBody } from './body-drop.js';
 import { registerBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
 import { routeAnswerKey, topicNotExistRemark } from '../namesrv/processors/route-processors.js';
 import { RequestCode } from '../protocol/request-code.js';
@@ -89,6 +90,8 @@ export class ServingWorker {
   private readonly pending = new Map<number, Pending>();
   /** Large JSON register bodies of forwarded requests not answered yet, by request: the primary fetches one only to decode it. */
   private readonly heldBodies = new Map<number, Buffer>();
+  /** The primary's directory for held bodies it fetches (BodyDrop). */
+  private bodyDrop: string | null = null;
   /** Route lookups forwarded and not answered yet, by answer key: others for the same key wait instead of forwarding too. */
   private readonly inFlight = new Map<string, Waiter[]>();
   private serverVersion = 0;
@@ -151,8 +154,7 @@ export class ServingWorker {
         this.report(true);
         return;
       case 'send-body':
-        this.send({ t: 'body', seq: message.seq, body: this.heldBodies.get(message.seq) ?? null });
-        return;
+        return void this.sendBody(message.seq);
       case 'stop':
         void this.stop();
         return;
@@ -162,6 +164,7 @@ export class ServingWorker {
   private async start(settings: WorkerSettings): Promise<void> {
     this.slot = settings.slot;
     this.epoch = settings.epoch;
+    this.bodyDrop = settings.bodyDrop;
     this.serverVersion = settings.serverVersion;
     try {
       // Loaded only with aclEnable: most servers have no ACL file to parse.
@@ -268,6 +271,13 @@ export class ServingWorker {
       this.heldBodies.set(seq, request.body!);
       this.send({ t: 'request', seq, connection: connectionId, request: { ...request, body: null }, held });
     });
+  }
+
+  /** A held register body to the primary: left in its directory when it has one, else through the channel. */
+  private async sendBody(seq: number): Promise<void> {
+    const body = this.heldBodies.get(seq) ?? null;
+    const file = body && this.bodyDrop ? await dropBody(this.bodyDrop, process.pid, seq, body) : null;
+    this.send(file ? { t: 'body', seq, file } : { t: 'body', seq, body });
   }
 
   /**

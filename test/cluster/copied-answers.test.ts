@@ -133,6 +133,19 @@ describe('serving processes hold large register bodies until the primary needs t
     assert.deepEqual(brokerNames(await route(client, { topic: 'HeldTopicAdded' })), ['broker-big']);
   });
 
+  it('a fetched body is left in the primary\'s own directory, which keeps nothing once it is read', async () => {
+    const directory = ns.server.servingCluster!.bodyDirectory;
+    assert.ok(directory, 'the primary made its directory');
+    assert.equal(fs.statSync(directory).mode & 0o777, 0o700, 'readable by this user only');
+    const fetched = ns.server.servingCluster!.registerBodiesFetched;
+    const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-dropped', brokerAddr: '127.0.0.1:10945', topics: manyTopics(['DroppedTopic']) });
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.equal(ns.server.servingCluster!.registerBodiesFetched, fetched + 1);
+    assert.equal(ns.server.servingCluster!.registerBodiesFromDirectory, fetched + 1, 'every fetched body came through the directory');
+    assert.deepEqual(brokerNames(await route(await ns.connect(), { topic: 'DroppedTopic' })), ['broker-dropped']);
+    assert.deepEqual(fs.readdirSync(directory), [], 'the body\'s file was removed once read');
+  });
+
   it('checks a held body against its crc32 once fetched, and refuses a mismatch', async () => {
     const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-crc', brokerAddr: '127.0.0.1:10951', topics: manyTopics(['CrcTopic']) });
     const refused = await broker.register({ corruptCrc: true });
@@ -141,6 +154,34 @@ describe('serving processes hold large register bodies until the primary needs t
     const client = await ns.connect();
     const lookup = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'CrcTopic' } });
     assert.equal(lookup.code, ResponseCode.TOPIC_NOT_EXIST);
+  });
+});
+
+describe('serving processes send held bodies through the channel when there is no directory for them', () => {
+  it('a large registration is fetched and applied all the same, and the directory is gone after a stop', async () => {
+    const withDirectory = await startNameServer({ servingProcesses: 2 });
+    const directory = withDirectory.server.servingCluster!.bodyDirectory!;
+    await withDirectory.stop();
+    assert.equal(fs.existsSync(directory), false, 'removed when the serving processes stopped');
+
+    const homeDir = tempDir('namesrv-no-tmp-');
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(homeDir, 'missing');
+    let ns: RunningNameServer | undefined;
+    try {
+      ns = await startNameServer({ homeDir, servingProcesses: 2 });
+      assert.equal(ns.server.servingCluster!.bodyDirectory, null);
+      const topics = Array.from({ length: 3_000 }, (_, i) => topic(`ChannelTopic-${i}`));
+      const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-channel', brokerAddr: '127.0.0.1:10947', topics });
+      assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+      assert.equal(ns.server.servingCluster!.registerBodiesFetched, 1);
+      assert.equal(ns.server.servingCluster!.registerBodiesFromDirectory, 0);
+      assert.deepEqual(brokerNames(await route(await ns.connect(), { topic: 'ChannelTopic-2999' })), ['broker-channel']);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+      await ns?.stop();
+    }
   });
 });
 

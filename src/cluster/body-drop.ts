@@ -1,0 +1,106 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../util/logger.js';
+
+/**
+ * A directory of the primary's own where serving processes leave the large register bodies it
+ * fetches, instead of sending their megabytes through the IPC channel. The channel's pipe takes a
+ * few hundred KB each time the sender's event loop comes round to it, so under lookup load a
+ * 3.4 MB body took 30-100 ms to cross; written to a file (the page cache, in practice) and read
+ * back, it takes a few ms, none of them waiting on the serving process's loop. Where no directory
+ * can be made (a read-only file system), bodies go through the channel as before.
+ */
+export class BodyDrop {
+  private constructor(readonly directory: string) {}
+
+  /**
+   * A new private directory (mode 0700) under the system's temporary directory, named with this
+   * process's id; null when none can be made. Those a killed primary left behind (its id no longer
+   * a running process) are removed first.
+   */
+  static create(logger: Logger): BodyDrop | null {
+    const parent = tmpdir();
+    removeLeftBehind(parent, logger);
+    try {
+      return new BodyDrop(mkdtempSync(join(parent, `${PREFIX}${process.pid}-`)));
+    } catch (err) {
+      logger.warn({ err }, 'no directory for register bodies from serving processes; they come through the IPC channel');
+      return null;
+    }
+  }
+
+  /** The body a serving process left as `name`, its file removed once read. */
+  async take(name: string): Promise<Buffer> {
+    const path = this.pathOf(name);
+    try {
+      return await readFile(path);
+    } finally {
+      await unlink(path).catch(() => undefined);
+    }
+  }
+
+  /** Removes a body nobody waits for any more. */
+  discard(name: string): void {
+    void unlink(this.pathOf(name)).catch(() => undefined);
+  }
+
+  /** Removes the directory and whatever is left in it. */
+  remove(): void {
+    rmSync(this.directory, { recursive: true, force: true });
+  }
+
+  /** Only names a serving process gives (see dropBody): nothing outside the directory is ever read. */
+  private pathOf(name: string): string {
+    if (!BODY_NAME.test(name)) throw new Error(`not a register body's name: ${JSON.stringify(name.slice(0, 40))}`);
+    return join(this.directory, name);
+  }
+}
+
+const BODY_NAME = /^\d{1,10}-\d{1,15}$/;
+const PREFIX = 'rocketmq-namesrv-bodies-';
+
+function removeLeftBehind(parent: string, logger: Logger): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent).filter((name) => name.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const pid = Number(/^(\d+)-/.exec(name.slice(PREFIX.length))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    try {
+      rmSync(join(parent, name), { recursive: true, force: true });
+      logger.info({ directory: join(parent, name) }, 'removed the register-body directory of a name server that is gone');
+    } catch {
+      // Another user's, or already gone: not ours to insist on.
+    }
+  }
+}
+
+/** Whether `pid` is a running process (one of another user counts: signalling it is refused, not unknown). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * A serving process leaves `body` in the primary's directory (written on libuv's thread pool, off
+ * its event loop): the name to send instead of the bytes, or null when it cannot be written (the
+ * bytes go through the channel then).
+ */
+export async function dropBody(directory: string, pid: number, seq: number, body: Uint8Array): Promise<string | null> {
+  const name = `${pid}-${seq}`;
+  try {
+    await writeFile(join(directory, name), body, { mode: 0o600 });
+    return name;
+  } catch {
+    return null;
+  }
+}
