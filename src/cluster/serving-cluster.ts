@@ -374,7 +374,13 @@ export class ServingCluster implements RemotingFront {
           if (!this.bodyDrop) return waiter?.reject(new Error('a register body left in a directory this process does not have'));
           if (!waiter) return this.bodyDrop.discard(message.file);
           this.bodiesFromDirectory++;
-          return void this.bodyDrop.take(message.file).then(waiter.resolve, waiter.reject);
+          let bytes: Buffer;
+          try {
+            bytes = this.bodyDrop.take(message.file);
+          } catch (err) {
+            return waiter.reject(err as Error);
+          }
+          return waiter.resolve(bytes);
         }
         if (!waiter) return;
         const body = message.body;

@@ -154,7 +154,7 @@ export class ServingWorker {
         this.report(true);
         return;
       case 'send-body':
-        return void this.sendBody(message.seq);
+        return this.sendBody(message.seq);
       case 'stop':
         void this.stop();
         return;
@@ -274,9 +274,9 @@ export class ServingWorker {
   }
 
   /** A held register body to the primary: left in its directory when it has one, else through the channel. */
-  private async sendBody(seq: number): Promise<void> {
+  private sendBody(seq: number): void {
     const body = this.heldBodies.get(seq) ?? null;
-    const file = body && this.bodyDrop ? await dropBody(this.bodyDrop, process.pid, seq, body) : null;
+    const file = body && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;
     this.send(file ? { t: 'body', seq, file } : { t: 'body', seq, body });
   }
 
