@@ -82,6 +82,21 @@ describe('the register body decoder worker', () => {
     }
   });
 
+  it('keeps no buffer larger than its limit: a rare large body does not pin its size for good', async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => `Topic-${i}`);
+    const large = registerRequest({ topics: many.map((n) => topic(n)), dataVersion: { counter: 1, timestamp: 1, stateVersion: 0 } }).body;
+    const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1, spareMaxBytes: large.length - 1 });
+    try {
+      assert.equal(await decoder.ready(), true);
+      await wholeBody(decoder.decode(body, 'json'));
+      assert.equal(decoder.spareBytes, body.length, 'a body within the limit is kept');
+      assert.deepEqual(topicNamesOf((await wholeBody(decoder.decode(large, 'json'))).topics), many);
+      assert.equal(decoder.spareBytes, 0, 'one past it is not');
+    } finally {
+      await decoder.close();
+    }
+  });
+
   it('fails a job that gets no answer, and replaces the worker', async () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1, jobTimeoutMs: 1, workerUrl: workerUrl('silent-worker') });
     try {

@@ -13,6 +13,13 @@ import { RegisterBodyInflater, type InflateChunks } from './register-body-inflat
 /** Bodies at least this large are decoded on the worker thread. */
 export const DEFAULT_WORKER_THRESHOLD_BYTES = 256 * 1024;
 
+/**
+ * The largest buffer kept for the next large body's copy: a 20,000-topic body is ~3.4 MB, and one
+ * rare body near `frameMaxLength` must not pin that much memory for good (it is copied into fresh
+ * memory instead).
+ */
+export const DEFAULT_SPARE_MAX_BYTES = 8 * 1024 * 1024;
+
 /** A job unanswered for this long fails, and the worker is replaced (64 MiB of JSON decodes in well under a second). */
 export const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
@@ -31,6 +38,7 @@ export interface RegisterBodyDecoderOptions {
   workerUrl?: URL;
   /** How compressed bodies are inflated; zlib on libuv's thread pool unless a test counts or gates it. */
   inflateChunks?: InflateChunks;
+  spareMaxBytes?: number;
 }
 
 /** A register body ready for the registry: its fingerprint now, its topics when they must be decoded. */
@@ -68,6 +76,7 @@ export class RegisterBodyDecoder {
   private readonly jobTimeoutMs: number;
   private readonly workerUrl: URL;
   private readonly inflater: RegisterBodyInflater;
+  private readonly spareMaxBytes: number;
   /** The last body's buffer, handed back by the worker (one at most: the size of a recent large body). */
   private spare: ArrayBuffer | null = null;
 
@@ -79,6 +88,7 @@ export class RegisterBodyDecoder {
     this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     this.workerUrl = options.workerUrl ?? new URL('./register-body-worker.js', import.meta.url);
     this.inflater = new RegisterBodyInflater(options.inflateChunks);
+    this.spareMaxBytes = options.spareMaxBytes ?? DEFAULT_SPARE_MAX_BYTES;
   }
 
   /**
@@ -198,7 +208,7 @@ export class RegisterBodyDecoder {
     }
     this.pending.delete(reply.id);
     clearTimeout(job.timer);
-    if (reply.spent) this.spare = reply.spent.buffer as ArrayBuffer;
+    if (reply.spent && reply.spent.buffer.byteLength <= this.spareMaxBytes) this.spare = reply.spent.buffer as ArrayBuffer;
     this.releaseWhenIdle();
     // An end with no part before it would leave the registration waiting for good: it fails instead.
     if ('end' in reply) {
