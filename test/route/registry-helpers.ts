@@ -1,6 +1,7 @@
 import { RouteRegistry, type ApplySlicing, type RegisterBrokerRequest, type RouteRegistryConfig, type RouteRegistryHooks } from '../../src/namesrv/route/route-registry.js';
 import type { DataVersion, TopicConfig } from '../../src/protocol/route-types.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { NEVER_PAUSE, runToEnd } from '../../src/util/slices.js';
 import { silentLogger } from '../../src/util/logger.js';
 
 export function topicConfig(topicName: string, overrides: Partial<TopicConfig> = {}): TopicConfig {
@@ -45,4 +46,9 @@ export function makeRegistry(config: Partial<RouteRegistryConfig> = {}, hooks: R
   };
   const registry = new RouteRegistry(liveConfig, clock, silentLogger(), hooks, slicing);
   return { registry, clock, config: liveConfig };
+}
+
+/** GET_TOPICS_BY_CLUSTER's list, read at once. */
+export function topicsByCluster(registry: RouteRegistry, clusterName: string): string[] {
+  return runToEnd(registry.topicsOfCluster(clusterName, NEVER_PAUSE));
 }
