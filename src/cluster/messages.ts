@@ -93,8 +93,11 @@ export type FromWorker =
   | { t: 'open'; connection: number; remoteAddress: string; secure: boolean }
   /** A connection reported `open` closed. */
   | { t: 'closed'; connection: number; reason: CloseReason }
-  /** `held`: the request's large JSON register body stayed with the worker (its `body` is null); this is its fingerprint. */
-  | { t: 'request'; seq: number; connection: number; request: RemotingCommand; held?: RegisterBodyFingerprint }
+  /**
+   * `held`: the request's large JSON register body stayed with the worker (its `body` is null); this
+   * is its fingerprint. `file`: the body is also in the primary's directory (BodyDrop) under this name.
+   */
+  | { t: 'request'; seq: number; connection: number; request: RemotingCommand; held?: RegisterBodyFingerprint; file?: string }
   /** The register body held for request `seq`, or null when the worker no longer has it. */
   | { t: 'body'; seq: number; body: Uint8Array | null }
   /** The same body left in the primary's directory (BodyDrop) under the name `file`. */

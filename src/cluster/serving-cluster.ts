@@ -54,6 +54,8 @@ class WorkerHandle {
   reportWaiters: Array<() => void> = [];
   /** Register bodies asked for (`send-body`), by request. */
   readonly bodyWaiters = new Map<number, { resolve(body: Buffer): void; reject(err: Error): void }>();
+  /** Bodies a request brought in the directory and not read yet, by request: removed once it is answered. */
+  readonly droppedBodies = new Map<number, string>();
   constructor(
     readonly worker: Worker,
     readonly slot: number,
@@ -108,6 +110,7 @@ export class ServingCluster implements RemotingFront {
   /** Where workers leave the register bodies fetched from them; made by listen. */
   private bodyDrop: BodyDrop | null = null;
   private bodiesFromDirectory = 0;
+  private bodiesAskedFor = 0;
 
   constructor(private readonly options: ServingClusterOptions) {
     this.port = options.settings.port;
@@ -172,6 +175,11 @@ export class ServingCluster implements RemotingFront {
   /** Of the bodies fetched, those read from that directory. */
   get registerBodiesFromDirectory(): number {
     return this.bodiesFromDirectory;
+  }
+
+  /** Of the bodies fetched, those the worker was asked for (`send-body`): the others came with their request. */
+  get registerBodiesAskedFor(): number {
+    return this.bodiesAskedFor;
   }
 
   /** Requests workers forwarded here instead of answering them from a copy. */
@@ -364,6 +372,7 @@ export class ServingCluster implements RemotingFront {
         return this.connectionClosed(message.connection, message.reason);
       case 'request': {
         const request = reviveCommand(message.request);
+        if (message.file) handle.droppedBodies.set(message.seq, message.file);
         if (message.held) holdRegisterBody(request, { fingerprint: message.held, fetch: () => this.fetchBody(handle, message.seq) });
         return this.request(handle, message.seq, message.connection, request);
       }
@@ -409,9 +418,24 @@ export class ServingCluster implements RemotingFront {
     }
   }
 
-  /** The register body a worker held for its request `seq` (see HeldRegisterBody). */
+  /**
+   * The register body a worker held for its request `seq` (see HeldRegisterBody): from the directory
+   * when it came there with the request, else asked for.
+   */
   private fetchBody(handle: WorkerHandle, seq: number): Promise<Buffer> {
     this.bodiesFetched++;
+    const dropped = handle.droppedBodies.get(seq);
+    if (dropped !== undefined && this.bodyDrop) {
+      handle.droppedBodies.delete(seq);
+      try {
+        const bytes = this.bodyDrop.take(dropped);
+        this.bodiesFromDirectory++;
+        return Promise.resolve(bytes);
+      } catch (err) {
+        this.options.logger.warn({ err }, 'a register body left in the directory cannot be read; asking the serving process for it');
+      }
+    }
+    this.bodiesAskedFor++;
     return new Promise((resolve, reject) => {
       handle.bodyWaiters.set(seq, { resolve, reject });
       handle.send({ t: 'send-body', seq });
@@ -439,6 +463,12 @@ export class ServingCluster implements RemotingFront {
 
   /** Sends an answer once every worker knows of the changes made before it (its own included). */
   private answer(handle: WorkerHandle, seq: number, request: RemotingCommand, response: RemotingCommand | null): void {
+    const unread = handle.droppedBodies.get(seq);
+    if (unread !== undefined) {
+      // The registry did not need the body (its fingerprint showed it unchanged).
+      handle.droppedBodies.delete(seq);
+      this.bodyDrop?.discard(unread);
+    }
     const cacheAt = this.publishChanges();
     const key = response ? this.options.cacheKey(request, response) : null;
     if (key && response!.code === ResponseCode.TOPIC_NOT_EXIST) this.handedOut.noteNoRoute(key.topic);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BucketCounts, LATENCY_BUCKETS } from '../metrics/bucket-counts.js';
 import { mayHoldRegisterBody } from '../namesrv/processors/held-register-body.js';
 import { dropBody } from './body-drop.js';
-import { registerBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
+import { registerBodyFingerprint, type RegisterBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
 import { routeAnswerKey, topicNotExistRemark } from '../namesrv/processors/route-processors.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
@@ -92,6 +92,8 @@ export class ServingWorker {
   private readonly heldBodies = new Map<number, Buffer>();
   /** The primary's directory for held bodies it fetches (BodyDrop). */
   private bodyDrop: string | null = null;
+  /** The fingerprint of the last large body forwarded from each connection. */
+  private readonly lastHeld = new WeakMap<Connection, string>();
   /** Route lookups forwarded and not answered yet, by answer key: others for the same key wait instead of forwarding too. */
   private readonly inFlight = new Map<string, Waiter[]>();
   private serverVersion = 0;
@@ -269,11 +271,23 @@ export class ServingWorker {
       const connectionId = this.globalId(connection.id);
       if (!held) return this.send({ t: 'request', seq, connection: connectionId, request });
       this.heldBodies.set(seq, request.body!);
-      this.send({ t: 'request', seq, connection: connectionId, request: { ...request, body: null }, held });
+      const file = this.dropIfChanged(connection, seq, request.body!, held);
+      this.send({ t: 'request', seq, connection: connectionId, request: { ...request, body: null }, held, ...(file ? { file } : {}) });
     });
   }
 
-  /** A held register body to the primary: left in its directory when it has one, else through the channel. */
+  /**
+   * A body whose fingerprint differs from the last one forwarded from its connection is one the
+   * primary will likely decode: it goes to the primary's directory at once, sparing the primary the
+   * round trip of asking for it (a turn of this busy loop). The others stay here until asked for.
+   */
+  private dropIfChanged(connection: Connection, seq: number, body: Buffer, held: RegisterBodyFingerprint): string | null {
+    const changed = this.lastHeld.get(connection) !== held.fingerprint;
+    this.lastHeld.set(connection, held.fingerprint);
+    return changed && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;
+  }
+
+    /** A held register body to the primary: left in its directory when it has one, else through the channel. */
   private sendBody(seq: number): void {
     const body = this.heldBodies.get(seq) ?? null;
     const file = body && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;

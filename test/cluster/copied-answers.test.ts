@@ -133,17 +133,27 @@ describe('serving processes hold large register bodies until the primary needs t
     assert.deepEqual(brokerNames(await route(client, { topic: 'HeldTopicAdded' })), ['broker-big']);
   });
 
-  it('a fetched body is left in the primary\'s own directory, which keeps nothing once it is read', async () => {
-    const directory = ns.server.servingCluster!.bodyDirectory;
+  it('a body that changed comes with its request through the primary\'s own directory, which keeps nothing once it is read', async () => {
+    const cluster = ns.server.servingCluster!;
+    const directory = cluster.bodyDirectory;
     assert.ok(directory, 'the primary made its directory');
     assert.equal(fs.statSync(directory).mode & 0o777, 0o700, 'readable by this user only');
-    const fetched = ns.server.servingCluster!.registerBodiesFetched;
+    const fetched = cluster.registerBodiesFetched;
+    const askedFor = cluster.registerBodiesAskedFor;
     const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-dropped', brokerAddr: '127.0.0.1:10945', topics: manyTopics(['DroppedTopic']) });
     assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
-    assert.equal(ns.server.servingCluster!.registerBodiesFetched, fetched + 1);
-    assert.equal(ns.server.servingCluster!.registerBodiesFromDirectory, fetched + 1, 'every fetched body came through the directory');
+    assert.equal(cluster.registerBodiesFetched, fetched + 1);
+    assert.equal(cluster.registerBodiesFromDirectory, fetched + 1, 'every fetched body came through the directory');
+    assert.equal(cluster.registerBodiesAskedFor, askedFor, 'a first body on a connection came with its request: no round trip to ask for it');
     assert.deepEqual(brokerNames(await route(await ns.connect(), { topic: 'DroppedTopic' })), ['broker-dropped']);
     assert.deepEqual(fs.readdirSync(directory), [], 'the body\'s file was removed once read');
+
+    // The same topics from a new connection: the worker cannot tell, the registry needs no decode; the file goes unread.
+    const again = new FakeBroker(await ns.connect(), { brokerName: 'broker-dropped', brokerAddr: '127.0.0.1:10945', topics: manyTopics(['DroppedTopic']) });
+    again.dataVersion = { ...broker.dataVersion, counter: broker.dataVersion.counter + 1 };
+    assert.equal((await again.register()).code, ResponseCode.SUCCESS);
+    assert.equal(cluster.registerBodiesFetched, fetched + 1, 'not fetched: unchanged');
+    assert.deepEqual(fs.readdirSync(directory), [], 'the file nobody read was removed once the request was answered');
   });
 
   it('checks a held body against its crc32 once fetched, and refuses a mismatch', async () => {
@@ -176,6 +186,7 @@ describe('serving processes send held bodies through the channel when there is n
       assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
       assert.equal(ns.server.servingCluster!.registerBodiesFetched, 1);
       assert.equal(ns.server.servingCluster!.registerBodiesFromDirectory, 0);
+      assert.equal(ns.server.servingCluster!.registerBodiesAskedFor, 1, 'asked for through the channel');
       assert.deepEqual(brokerNames(await route(await ns.connect(), { topic: 'ChannelTopic-2999' })), ['broker-channel']);
     } finally {
       if (tmp === undefined) delete process.env.TMPDIR;
