@@ -504,6 +504,8 @@ export class ServingCluster implements RemotingFront {
     for (const resolve of handle.reportWaiters.splice(0)) resolve();
     for (const waiter of handle.bodyWaiters.values()) waiter.reject(new Error('the serving process holding the register body exited'));
     handle.bodyWaiters.clear();
+    for (const name of handle.droppedBodies.values()) this.bodyDrop?.discard(name);
+    handle.droppedBodies.clear();
     this.closedTraffic.bytesIn += handle.traffic.bytesIn;
     this.closedTraffic.bytesOut += handle.traffic.bytesOut;
     this.acceptedBefore += handle.accepted;
