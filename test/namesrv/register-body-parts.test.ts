@@ -3,12 +3,12 @@ import { describe, it } from 'node:test';
 import { decodeRegisterBrokerBody, encodeRegisterBrokerBody } from '../../src/protocol/bodies/index.js';
 import type { TopicConfig } from '../../src/protocol/route-types.js';
 import { bodyCrc32 } from '../../src/protocol/body-crc.js';
-import { scanRegisterBody, scanRegisterBodyInParts, type TablePartSink } from '../../src/namesrv/processors/register-body-scanner.js';
+import { scanRegisterBody, scanRegisterBodyInParts } from '../../src/namesrv/processors/register-body-scanner.js';
 import { PART_TOPICS, answerJob, type DecodeJob, type DecodeReply } from '../../src/namesrv/processors/register-body-job.js';
 import { RegisterBodyDecoder } from '../../src/namesrv/processors/register-body-decoder.js';
 import { TopicTableParts, decodedRegistrationOf, topicNamesOf, type TopicRows } from '../../src/namesrv/route/topic-rows.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { wholeBody } from '../support/registration-body.js';
+import { partCollector, wholeBody } from '../support/registration-body.js';
 
 const VERSION = { stateVersion: 2, timestamp: 1_700_000_000_000, counter: 41 };
 
@@ -35,12 +35,6 @@ function joined(parts: TopicRows[]) {
   return { names: all.flatMap((p) => p.names), numbers: all.flatMap((p) => p.numbers) };
 }
 
-function collector(partTopics: number) {
-  const parts: TopicRows[] = [];
-  const sink: TablePartSink = { partTopics, part: (dataVersion, rows) => (assert.deepEqual(dataVersion, VERSION), parts.push(rows)) };
-  return { parts, sink };
-}
-
 function run(job: DecodeJob): { posted: DecodeReply[]; reply: DecodeReply } {
   const posted: DecodeReply[] = [];
   const { reply } = answerJob(job, (part) => posted.push(part));
@@ -50,7 +44,7 @@ function run(job: DecodeJob): { posted: DecodeReply[]; reply: DecodeReply } {
 describe('a large register body read in parts', () => {
   it('gives the table in parts of the size asked, which with the rest are the rows read in one go', () => {
     const bytes = body(topics(5_000));
-    const { parts, sink } = collector(1_000);
+    const { parts, sink } = partCollector(VERSION, 1_000);
     const scanned = scanRegisterBodyInParts(bytes, sink);
     assert.ok(scanned);
     assert.deepEqual(parts.map((p) => p.size), [1_000, 1_000, 1_000, 1_000]);
@@ -65,7 +59,7 @@ describe('a large register body read in parts', () => {
     const version = json.match(/"dataVersion":\{[^}]*\},/)![0];
     const moved = json.replace(version, '').replace(/\}\}\}$/, `},${version.slice(0, -1)}}}`);
     assert.notEqual(moved, json);
-    const { parts, sink } = collector(1_000);
+    const { parts, sink } = partCollector(VERSION, 1_000);
     const scanned = scanRegisterBodyInParts(Buffer.from(moved), sink);
     assert.ok(scanned, 'still read by the scanner');
     assert.equal(parts.length, 0);

@@ -7,10 +7,9 @@ import type { TopicConfig, TopicQueueMappingInfo } from '../../src/protocol/rout
 import { PART_TOPICS, answerJob, type DecodeReply } from '../../src/namesrv/processors/register-body-job.js';
 import { RegisterBodyDecoder } from '../../src/namesrv/processors/register-body-decoder.js';
 import { scanRegisterRecords, scanRegisterRecordsInParts } from '../../src/namesrv/processors/register-records-scanner.js';
-import type { TablePartSink } from '../../src/namesrv/processors/register-body-scanner.js';
 import { decodedRegistrationOf, topicNamesOf, type DecodedRegistration, type TopicRows } from '../../src/namesrv/route/topic-rows.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { wholeBody } from '../support/registration-body.js';
+import { partCollector, wholeBody } from '../support/registration-body.js';
 
 const VERSION = { stateVersion: 2, timestamp: 1_700_000_000_000, counter: 41 };
 
@@ -154,12 +153,6 @@ describe('reading the records of compressed register bodies in the form Java bro
 });
 
 describe('the records of a large compressed register body read in parts', () => {
-  function collector(partTopics: number) {
-    const parts: TopicRows[] = [];
-    const sink: TablePartSink = { partTopics, part: (dataVersion, rows) => (assert.deepEqual(dataVersion, VERSION), parts.push(rows)) };
-    return { parts, sink };
-  }
-
   function run(bytes: Buffer): { posted: DecodeReply[]; reply: DecodeReply } {
     const posted: DecodeReply[] = [];
     const { reply } = answerJob({ id: 5, bytes: new Uint8Array(bytes), form: 'records', crc32: null }, (part) => posted.push(part));
@@ -168,7 +161,7 @@ describe('the records of a large compressed register body read in parts', () => 
 
   it('gives the table in parts of the size asked, which with the rest are the rows read in one go', () => {
     const bytes = records(manyTopics(5_000), { filterServerList: ['10.0.0.1:1'] });
-    const { parts, sink } = collector(1_000);
+    const { parts, sink } = partCollector(VERSION, 1_000);
     const scanned = scanRegisterRecordsInParts(bytes, sink);
     assert.ok(scanned);
     assert.deepEqual(parts.map((p) => p.size), [1_000, 1_000, 1_000, 1_000]);

@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import type { TablePartSink } from '../../src/namesrv/processors/register-body-scanner.js';
+import type { DataVersion } from '../../src/protocol/route-types.js';
 import {
   TOPIC_ROW_FIELDS,
   isArriving,
@@ -44,4 +47,11 @@ function joinRows(parts: TopicRows[]): TopicRows {
     for (let i = 0; i < part.size; i++) names.push(nameOf(i));
   }
   return { size: names.length, names, numbers, keys: null };
+}
+
+/** A sink that keeps the parts a scanner gives, each checked to come with `dataVersion`. */
+export function partCollector(dataVersion: DataVersion, partTopics: number): { parts: TopicRows[]; sink: TablePartSink } {
+  const parts: TopicRows[] = [];
+  const sink: TablePartSink = { partTopics, part: (version, rows) => (assert.deepEqual(version, dataVersion), parts.push(rows)) };
+  return { parts, sink };
 }
