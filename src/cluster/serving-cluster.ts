@@ -382,13 +382,13 @@ export class ServingCluster implements RemotingFront {
         if ('file' in message) {
           if (!this.bodyDrop) return waiter?.reject(new Error('a register body left in a directory this process does not have'));
           if (!waiter) return this.bodyDrop.discard(message.file);
-          this.bodiesFromDirectory++;
           let bytes: Buffer;
           try {
             bytes = this.bodyDrop.take(message.file);
           } catch (err) {
             return waiter.reject(err as Error);
           }
+          this.bodiesFromDirectory++;
           return waiter.resolve(bytes);
         }
         if (!waiter) return;

@@ -287,7 +287,7 @@ export class ServingWorker {
     return changed && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;
   }
 
-    /** A held register body to the primary: left in its directory when it has one, else through the channel. */
+  /** A held register body to the primary: left in its directory when it has one, else through the channel. */
   private sendBody(seq: number): void {
     const body = this.heldBodies.get(seq) ?? null;
     const file = body && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;
