@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../util/logger.js';
+import { isProcessRunning } from '../util/process-running.js';
 
 /**
  * A directory of the primary's own where serving processes leave the large register bodies it
@@ -71,23 +72,13 @@ function removeLeftBehind(parent: string, logger: Logger): void {
   }
   for (const name of entries) {
     const pid = Number(/^(\d+)-/.exec(name.slice(PREFIX.length))?.[1]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || isProcessRunning(pid)) continue;
     try {
       rmSync(join(parent, name), { recursive: true, force: true });
       logger.info({ directory: join(parent, name) }, 'removed the register-body directory of a name server that is gone');
     } catch {
       // Another user's, or already gone: not ours to insist on.
     }
-  }
-}
-
-/** Whether `pid` is a running process (one of another user counts: signalling it is refused, not unknown). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isProcessRunning } from './process-running.js';
 
 export interface AtomicWriteOptions {
   /** Keep the file's previous content as `<file>.bak`, as Java's `MixAll.string2File` does. */
@@ -150,21 +151,12 @@ export function removeStaleTempFiles(file: string): string[] {
   for (const name of names) {
     if (!isAtomicTempFile(name, target)) continue;
     const pid = Number(name.slice(path.basename(target).length + 2).split('.')[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue;
+    if (Number.isInteger(pid) && pid !== process.pid && isProcessRunning(pid)) continue;
     const stale = path.join(dir, name);
     fs.rmSync(stale, { force: true });
     removed.push(stale);
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The backup is rewritten in place of any older one, atomically and with the original's ownership. */
