@@ -111,6 +111,7 @@ export class ServingCluster implements RemotingFront {
   private bodyDrop: BodyDrop | null = null;
   private bodiesFromDirectory = 0;
   private bodiesAskedFor = 0;
+  private bodiesWrittenAhead = 0;
 
   constructor(private readonly options: ServingClusterOptions) {
     this.port = options.settings.port;
@@ -175,6 +176,11 @@ export class ServingCluster implements RemotingFront {
   /** Of the bodies fetched, those read from that directory. */
   get registerBodiesFromDirectory(): number {
     return this.bodiesFromDirectory;
+  }
+
+  /** Large bodies workers wrote to that directory as they forwarded them (fetched or not). */
+  get registerBodiesWrittenAhead(): number {
+    return this.bodiesWrittenAhead;
   }
 
   /** Of the bodies fetched, those the worker was asked for (`send-body`): the others came with their request. */
@@ -372,7 +378,10 @@ export class ServingCluster implements RemotingFront {
         return this.connectionClosed(message.connection, message.reason);
       case 'request': {
         const request = reviveCommand(message.request);
-        if (message.file) handle.droppedBodies.set(message.seq, message.file);
+        if (message.file) {
+          this.bodiesWrittenAhead++;
+          handle.droppedBodies.set(message.seq, message.file);
+        }
         if (message.held) holdRegisterBody(request, { fingerprint: message.held, fetch: () => this.fetchBody(handle, message.seq) });
         return this.request(handle, message.seq, message.connection, request);
       }

@@ -271,7 +271,7 @@ export class ServingWorker {
       const connectionId = this.globalId(connection.id);
       if (!held) return this.send({ t: 'request', seq, connection: connectionId, request });
       this.heldBodies.set(seq, request.body!);
-      const file = this.dropIfChanged(connection, seq, request.body!, held);
+      const file = this.dropIfChanged(request, connection, seq, held);
       this.send({ t: 'request', seq, connection: connectionId, request: { ...request, body: null }, held, ...(file ? { file } : {}) });
     });
   }
@@ -279,12 +279,15 @@ export class ServingWorker {
   /**
    * A body whose fingerprint differs from the last one forwarded from its connection is one the
    * primary will likely decode: it goes to the primary's directory at once, sparing the primary the
-   * round trip of asking for it (a turn of this busy loop). The others stay here until asked for.
+   * round trip of asking for it (a turn of this busy loop). The others stay here until asked for, and
+   * so does one the primary's ACL will refuse (an unsigned registration with `aclBrokerRequests`):
+   * nothing is written for it.
    */
-  private dropIfChanged(connection: Connection, seq: number, body: Buffer, held: RegisterBodyFingerprint): string | null {
+  private dropIfChanged(request: RemotingCommand, connection: Connection, seq: number, held: RegisterBodyFingerprint): string | null {
     const changed = this.lastHeld.get(connection) !== held.fingerprint;
     this.lastHeld.set(connection, held.fingerprint);
-    return changed && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;
+    if (!changed || !this.bodyDrop || (this.access && !this.access.allows(request, connection))) return null;
+    return dropBody(this.bodyDrop, process.pid, seq, request.body!);
   }
 
   /** A held register body to the primary: left in its directory when it has one, else through the channel. */

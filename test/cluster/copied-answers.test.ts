@@ -140,11 +140,13 @@ describe('serving processes hold large register bodies until the primary needs t
     assert.equal(fs.statSync(directory).mode & 0o777, 0o700, 'readable by this user only');
     const fetched = cluster.registerBodiesFetched;
     const askedFor = cluster.registerBodiesAskedFor;
+    const writtenAhead = cluster.registerBodiesWrittenAhead;
     const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-dropped', brokerAddr: '127.0.0.1:10945', topics: manyTopics(['DroppedTopic']) });
     assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
     assert.equal(cluster.registerBodiesFetched, fetched + 1);
     assert.equal(cluster.registerBodiesFromDirectory, fetched + 1, 'every fetched body came through the directory');
     assert.equal(cluster.registerBodiesAskedFor, askedFor, 'a first body on a connection came with its request: no round trip to ask for it');
+    assert.equal(cluster.registerBodiesWrittenAhead, writtenAhead + 1);
     assert.deepEqual(brokerNames(await route(await ns.connect(), { topic: 'DroppedTopic' })), ['broker-dropped']);
     assert.deepEqual(fs.readdirSync(directory), [], 'the body\'s file was removed once read');
 
@@ -153,6 +155,7 @@ describe('serving processes hold large register bodies until the primary needs t
     again.dataVersion = { ...broker.dataVersion, counter: broker.dataVersion.counter + 1 };
     assert.equal((await again.register()).code, ResponseCode.SUCCESS);
     assert.equal(cluster.registerBodiesFetched, fetched + 1, 'not fetched: unchanged');
+    assert.equal(cluster.registerBodiesWrittenAhead, writtenAhead + 2, 'written ahead: the worker cannot tell');
     assert.deepEqual(fs.readdirSync(directory), [], 'the file nobody read was removed once the request was answered');
   });
 
@@ -223,5 +226,23 @@ describe('serving processes keep a signed register body with its request', () =>
     assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? '');
     assert.equal(ns.server.servingCluster!.registerBodiesFetched, 0, 'the body came with its request');
     assert.deepEqual(brokerNames(await route(client, { topic: 'SignedTopic-2999' })), ['broker-signed']);
+  });
+
+  it('an unsigned large registration the ACL refuses is not written out ahead for the primary', async () => {
+    const cluster = ns.server.servingCluster!;
+    const { extFields, body } = registerRequest({
+      clusterName: 'DefaultCluster',
+      brokerName: 'broker-unsigned',
+      brokerId: 0,
+      brokerAddr: '127.0.0.1:10971',
+      topics: Array.from({ length: 3_000 }, (_, i) => topic(`UnsignedTopic-${i}`)),
+      dataVersion: { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 },
+    });
+    assert.ok(body.length >= HOLD_FROM_BYTES, 'a body a worker holds');
+    const client = await ns.connect();
+    const refused = await send(client, RequestCode.REGISTER_BROKER, { extFields, body });
+    assert.notEqual(refused.code, ResponseCode.SUCCESS, 'refused: unsigned');
+    assert.equal(cluster.registerBodiesWrittenAhead, 0, 'nothing written for it');
+    assert.equal(cluster.registerBodiesFetched, 0);
   });
 });
