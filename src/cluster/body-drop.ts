@@ -43,14 +43,18 @@ export class BodyDrop {
     }
   }
 
-  /** Removes a body nobody waits for any more. */
+  /** Removes a body nobody waits for any more; never throws (it runs on paths that answer requests). */
   discard(name: string): void {
-    removeFile(this.pathOf(name));
+    if (BODY_NAME.test(name)) removeFile(join(this.directory, name));
   }
 
-  /** Removes the directory and whatever is left in it. */
+  /** Removes the directory and whatever is left in it; never throws (one left behind goes at the next start). */
   remove(): void {
-    rmSync(this.directory, { recursive: true, force: true });
+    try {
+      rmSync(this.directory, { recursive: true, force: true });
+    } catch {
+      // Not ours to insist on while stopping.
+    }
   }
 
   /** Only names a serving process gives (see dropBody): nothing outside the directory is ever read. */

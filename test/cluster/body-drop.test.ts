@@ -37,7 +37,8 @@ describe('the directory serving processes leave register bodies in', () => {
     const drop = BodyDrop.create(silentLogger())!;
     fs.writeFileSync(path.join(parent, 'secret'), 'not a body');
     for (const name of ['../secret', '/etc/passwd', '1-2/../../secret', '']) assert.throws(() => drop.take(name), /not a register body's name/, name);
-    assert.equal(fs.readFileSync(path.join(parent, 'secret'), 'utf8'), 'not a body');
+    for (const name of ['../secret', '/etc/passwd', '']) drop.discard(name);
+    assert.equal(fs.readFileSync(path.join(parent, 'secret'), 'utf8'), 'not a body', 'neither read nor removed');
     drop.remove();
   });
 
