@@ -2,11 +2,13 @@
  * Route lookups against 1 and then 2 serving processes (`servingProcesses`), in one run: rate,
  * server CPU summed over all its processes, and lookups per server core. A second load sends a
  * zone header: serving processes answer it from per-zone copies, so with two processes the
- * primary's CPU per lookup shows what, if anything, still reaches it.
+ * primary's CPU per lookup shows what, if anything, still reaches it. Then connection churn, as the
+ * churn scenario's, against the same server: serving processes accept connections themselves.
  */
 import type { BenchContext } from '../context.js';
 import type { ScenarioResult } from '../results-model.js';
 import { thousands } from './common.js';
+import { measureChurn } from './connection-churn.js';
 import { measureRouteLookups } from './route-lookup.js';
 
 const PROCESS_COUNTS = [1, 2] as const;
@@ -17,7 +19,7 @@ export async function servingProcessesScenario(ctx: BenchContext): Promise<Scena
   const { routeBrokers, routeTopics, connections, inFlight } = ctx.options;
   const result: ScenarioResult = {
     name: 'cores',
-    description: `GET_ROUTEINFO_BY_TOPIC as the route scenario (${routeBrokers} brokers x ${thousands(routeTopics)} topics, ${connections} connections x ${inFlight} in flight), served by ${PROCESS_COUNTS.join(' and then ')} processes; server CPU is summed over the primary and its serving processes`,
+    description: `GET_ROUTEINFO_BY_TOPIC as the route scenario (${routeBrokers} brokers x ${thousands(routeTopics)} topics, ${connections} connections x ${inFlight} in flight), then connection churn as the churn scenario, served by ${PROCESS_COUNTS.join(' and then ')} processes; server CPU is summed over the primary and its serving processes`,
     rows: [],
     facts: [],
     notes: [],
@@ -44,11 +46,12 @@ export async function servingProcessesScenario(ctx: BenchContext): Promise<Scena
           }
         }
         if (plain!.row.serverCpuCores) perCore.push(plain!.row.rate / plain!.row.serverCpuCores);
+        await measureChurn(ctx, target, result, `churn (${ctx.options.churnConcurrency} at a time), servingProcesses=${processes}`);
       },
       [`--servingProcesses=${processes}`],
     );
   }
-  const [one, two] = result.rows.filter((r) => !r.measure.includes('zoneMode'));
+  const [one, two] = result.rows.filter((r) => r.measure.startsWith('route lookup') && !r.measure.includes('zoneMode'));
   if (one && two && perCore.length === 2) {
     result.facts.push({ scenario: result.name, name: 'per-core efficiency, 2 processes vs 1', value: Math.round((perCore[1]! / perCore[0]!) * 100), unit: '%' });
     result.facts.push({ scenario: result.name, name: 'rate, 2 processes vs 1', value: Math.round((two.rate / one.rate) * 100), unit: '%' });

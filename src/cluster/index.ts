@@ -47,6 +47,7 @@ export function startServingCluster(wiring: ServingClusterWiring): ServingCluste
   const shapesShared = (variant: string) => !switches.orderMessageEnable && (variant === 'standard' || variant === 'fastjson');
   const cluster = new ServingCluster({
     processes: wiring.processes,
+    acceptRoundRobin: configuration.servingAcceptRoundRobin,
     settings: {
       ...wiring.transport,
       logLevel: wiring.logger.level,

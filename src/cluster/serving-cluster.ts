@@ -17,6 +17,8 @@ import { relayWorkerLog } from './worker-log.js';
 
 export interface ServingClusterOptions {
   processes: number;
+  /** The primary accepts and hands connections out in turn; otherwise each worker accepts from the shared socket. */
+  acceptRoundRobin?: boolean;
   settings: Omit<WorkerSettings, 'slot' | 'epoch' | 'bodyDrop'>;
   /** The NameServer's dispatcher: every request a worker does not answer from its cache runs here. */
   handler: RequestHandler;
@@ -127,6 +129,7 @@ export class ServingCluster implements RemotingFront {
     // bound here first (and let go): EADDRINUSE comes from here, and port 0 becomes a number.
     this.port = await bindablePort(this.options.settings.host, this.options.settings.port);
     this.bodyDrop = BodyDrop.create(this.options.logger);
+    chooseAcceptPolicy(this.options.acceptRoundRobin ?? false, this.options.logger);
     cluster.setupPrimary({
       exec: fileURLToPath(new URL('./serving-worker-main.js', import.meta.url)),
       serialization: 'advanced',
@@ -578,3 +581,22 @@ function closedConnection(id: number, owner: ConnectionOwner): ProxyConnection {
   connection.isOpen = false;
   return connection;
 }
+
+/**
+ * node:cluster fixes its scheduling policy at the first setupPrimary of a process, for every
+ * cluster the process starts after. By default each worker accepts from the listening socket it
+ * shares: the primary's round robin moves every accepted socket over IPC (~250 µs of its CPU per
+ * connection, on one core whatever the number of workers), which bounded connection churn below a
+ * single process's.
+ */
+function chooseAcceptPolicy(roundRobin: boolean, logger: Logger): void {
+  const wanted = roundRobin ? cluster.SCHED_RR : cluster.SCHED_NONE;
+  if (acceptPolicyFixed === null) {
+    cluster.schedulingPolicy = wanted;
+    acceptPolicyFixed = wanted;
+  } else if (acceptPolicyFixed !== wanted) {
+    logger.warn({ servingAcceptRoundRobin: roundRobin }, 'servingAcceptRoundRobin is fixed by the first serving cluster of this process: kept as it was');
+  }
+}
+
+let acceptPolicyFixed: number | null = null;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { encodeCommand } from '../../src/remoting/command-codec.js';
@@ -19,12 +20,13 @@ interface Server {
   httpPort: number;
 }
 
-async function startServer(servingProcesses: number): Promise<Server> {
+async function startServer(servingProcesses: number, ...args: string[]): Promise<Server> {
   const bin = spawnBin('mqnamesrv.js', tempDir('namesrv-serving-'), [
     '--bindAddress=127.0.0.1',
     '--listenPort=0',
     '--httpPort=0',
     `--servingProcesses=${servingProcesses}`,
+    ...args,
   ]);
   const [, port] = await bin.waitFor(/boot success\. serializeType=JSON, address 127\.0\.0\.1:(\d+)/);
   const [, httpPort] = await bin.waitFor(/^HTTP \(metrics.*on 127\.0\.0\.1:(\d+)$/m);
@@ -238,6 +240,57 @@ describe('servingProcesses=2: stopping', () => {
     await until(() => pids.every((pid) => !isAlive(pid)));
   });
 });
+
+describe('servingProcesses=2: accepting connections', () => {
+  it('by default each serving process accepts from the listening socket it shares', async () => {
+    const server = await startServer(2);
+    try {
+      const workers = [...(await connectionsByProcess(server)).keys()].map(Number);
+      assert.equal(workers.length, 2);
+      for (const pid of workers) assert.equal(holdsListeningSocket(pid, server.port), true, `serving process ${pid}`);
+    } finally {
+      assert.equal(await stop(server), 0);
+    }
+  });
+
+  it('servingAcceptRoundRobin=true: the primary accepts and hands connections to the serving processes in turn', async () => {
+    const server = await startServer(2, '--servingAcceptRoundRobin=true');
+    const clients: ClientConnection[] = [];
+    try {
+      const workers = [...(await connectionsByProcess(server)).keys()].map(Number);
+      for (const pid of workers) assert.equal(holdsListeningSocket(pid, server.port), false, `serving process ${pid}`);
+      for (let i = 0; i < 6; i++) {
+        const client = await ClientConnection.connect({ host: '127.0.0.1', port: server.port, connectTimeoutMs: CALL_TIMEOUT_MS });
+        clients.push(client);
+        await call(client, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'none', key: 'none' } });
+      }
+      await until(async () => [...(await connectionsByProcess(server)).values()].join() === '3,3');
+    } finally {
+      for (const client of clients) client.close();
+      assert.equal(await stop(server), 0);
+    }
+  });
+});
+
+/** Whether process `pid` has the socket listening on 127.0.0.1:`port` among its descriptors (Linux /proc). */
+function holdsListeningSocket(pid: number, port: number): boolean {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const LISTEN = '0A';
+  const inodes = readFileSync('/proc/net/tcp', 'latin1')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1] === local && fields[3] === LISTEN)
+    .map((fields) => `socket:[${fields[9]}]`);
+  assert.equal(inodes.length, 1, 'one listening socket');
+  return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === inodes[0];
+    } catch {
+      return false;
+    }
+  });
+}
 
 function isAlive(pid: number): boolean {
   try {

@@ -47,6 +47,7 @@ export const ALWAYS_BLACKLISTED: readonly string[] = [
   'registerBodyMaxInflateRatio',
   // Serving processes are forked at start only.
   'servingProcesses',
+  'servingAcceptRoundRobin',
   // A remote caller must not switch signature checks off, point them at another file or trust a proxy.
   'aclEnable',
   'aclFile',
@@ -109,6 +110,11 @@ export class Configuration {
   /** Processes serving the remoting port; 0 is one per core (ours). */
   get servingProcesses(): number {
     return this.extras.servingProcesses;
+  }
+
+  /** Whether the primary hands connections to serving processes in turn instead of each accepting (ours). */
+  get servingAcceptRoundRobin(): boolean {
+    return this.extras.servingAcceptRoundRobin;
   }
 
   /** Folder of `namesrv.log` (ours). */

@@ -76,6 +76,7 @@ const EXTRAS_TYPES: Record<keyof ServerExtrasConfig, ValueType> = {
   registerBodyMaxInflatedSize: 'int',
   registerBodyMaxInflateRatio: 'int',
   servingProcesses: 'int',
+  servingAcceptRoundRobin: 'boolean',
 };
 
 const SECURITY_TYPES: Record<keyof SecurityConfig, ValueType> = {
