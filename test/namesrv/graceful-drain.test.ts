@@ -9,6 +9,7 @@ import { ResponseCode } from '../../src/protocol/response-code.js';
 import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { createLogger, silentLogger } from '../../src/util/logger.js';
 import { call, tempDir } from '../support/nameserver-harness.js';
+import { until } from '../support/until.js';
 
 const NEW_CLIENT = 476; // above V5_3_1 (475)
 const OLD_CLIENT = 475;
@@ -22,13 +23,14 @@ interface Drainable {
   waitedMs(): number | null;
 }
 
-async function startDrainable(enableShutdownGracefully: boolean): Promise<Drainable> {
+async function startDrainable(enableShutdownGracefully: boolean, servingProcesses = 1): Promise<Drainable> {
   const home = tempDir('namesrv-drain-');
   const configuration = new Configuration({
     homeDir: home,
     namesrv: { kvConfigPath: path.join(home, 'kv.json'), configStorePath: path.join(home, 'ns.properties') },
     netty: { listenPort: 0, bindAddress: '127.0.0.1', enableShutdownGracefully, shutdownWaitTimeSeconds: 30 },
     http: { httpEnable: false },
+    servingProcesses,
   });
   let release: () => void = () => undefined;
   let asked: number | null = null;
@@ -63,32 +65,41 @@ function refusesConnections(port: number): Promise<boolean> {
   });
 }
 
+/** Shuts `ns` down gracefully with two clients connected, checking what each is answered meanwhile. */
+async function drainsGracefully(ns: Drainable): Promise<void> {
+  const fresh = await connect(ns.port);
+  const old = await connect(ns.port);
+  assert.equal(ns.server.draining, false);
+  let stopped = false;
+  const shutdown = ns.server.shutdown().then(() => (stopped = true));
+  assert.equal(ns.server.draining, true, 'draining from the moment shutdown starts');
+  assert.equal(ns.waitedMs(), 30_000);
+
+  const goAway = await call(fresh, RequestCode.GET_BROKER_CLUSTER_INFO, { version: NEW_CLIENT });
+  assert.equal(goAway.code, ResponseCode.GO_AWAY);
+  assert.equal(goAway.remark, 'please go away');
+  assert.equal(goAway.extFields, null);
+  const unsupported = await call(fresh, 9999, { version: NEW_CLIENT });
+  assert.equal(unsupported.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, 'as Java: unknown codes are answered before GO_AWAY');
+  const served = await call(old, RequestCode.GET_BROKER_CLUSTER_INFO, { version: OLD_CLIENT, rocketmq: true });
+  assert.equal(served.code, ResponseCode.SUCCESS);
+  // Serving processes each let the listening socket go when told of the drain: soon, not at once.
+  await until(() => refusesConnections(ns.port));
+  assert.equal(stopped, false);
+
+  fresh.close();
+  old.close();
+  await shutdown;
+  assert.equal(stopped, true, 'the drain ended when the last connection closed, before its time was up');
+}
+
 describe('graceful drain (enableShutdownGracefully=true)', () => {
   it('refuses new connections, tells new clients to go away, serves old ones, and ends when they leave', async () => {
-    const ns = await startDrainable(true);
-    const fresh = await connect(ns.port);
-    const old = await connect(ns.port);
-    assert.equal(ns.server.draining, false);
-    let stopped = false;
-    const shutdown = ns.server.shutdown().then(() => (stopped = true));
-    assert.equal(ns.server.draining, true, 'draining from the moment shutdown starts');
-    assert.equal(ns.waitedMs(), 30_000);
+    await drainsGracefully(await startDrainable(true));
+  });
 
-    const goAway = await call(fresh, RequestCode.GET_BROKER_CLUSTER_INFO, { version: NEW_CLIENT });
-    assert.equal(goAway.code, ResponseCode.GO_AWAY);
-    assert.equal(goAway.remark, 'please go away');
-    assert.equal(goAway.extFields, null);
-    const unsupported = await call(fresh, 9999, { version: NEW_CLIENT });
-    assert.equal(unsupported.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, 'as Java: unknown codes are answered before GO_AWAY');
-    const served = await call(old, RequestCode.GET_BROKER_CLUSTER_INFO, { version: OLD_CLIENT, rocketmq: true });
-    assert.equal(served.code, ResponseCode.SUCCESS);
-    assert.equal(await refusesConnections(ns.port), true);
-    assert.equal(stopped, false);
-
-    fresh.close();
-    old.close();
-    await shutdown;
-    assert.equal(stopped, true, 'the drain ended when the last connection closed, before its time was up');
+  it('does the same with serving processes (servingProcesses=2)', async () => {
+    await drainsGracefully(await startDrainable(true, 2));
   });
 
   it('closes the connections still open when shutdownWaitTimeSeconds have passed', async () => {
