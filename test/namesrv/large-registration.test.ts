@@ -28,7 +28,7 @@ describe('a registration with tens of thousands of topics', () => {
     const ns = await startNameServer({}, silentLogger(), { registerBodyDecoder: { workerUrl: new URL('../support/workers/gated-worker.js', import.meta.url) } });
     try {
       const client = await ns.connect();
-      // Until its worker is up the decoder works on the main thread: wait for it, not for time.
+      // The worker is started, and listens for the gate, before the registration is sent.
       assert.equal(await ns.server.registerBodies.ready(), true);
       await listening;
       const registration = call(client, RequestCode.REGISTER_BROKER, largeRegistration(20_000, 1));

@@ -31,6 +31,31 @@ describe('the register body decoder worker', () => {
     }
   });
 
+  it('holds a large body that comes before the worker is up for it, not decoding it on the main thread', async () => {
+    const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
+    try {
+      const decoding = decoder.decode(body, 'json');
+      assert.ok(decoding instanceof Promise, 'waits for the worker');
+      assert.deepEqual(topicNamesOf((await wholeBody(decoding)).topics), ['A', 'B']);
+      assert.equal(decoder.spareBytes, body.length, "the worker decoded it: the body's buffer came back from it");
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it('starts the worker ahead when a body is a sixteenth of the threshold or more', async () => {
+    const smaller = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 16 * body.length + 1 });
+    const ahead = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 16 * body.length });
+    try {
+      await smaller.read(body, { compressed: false, legacy: false });
+      await ahead.read(body, { compressed: false, legacy: false });
+      assert.equal(smaller.workerStarted, false);
+      assert.equal(ahead.workerStarted, true);
+    } finally {
+      await Promise.all([smaller.close(), ahead.close()]);
+    }
+  });
+
   it('checks the body against its checksum where it decodes it: on the worker too', async () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
     try {
@@ -194,7 +219,7 @@ describe('reading a compressed register body', () => {
     assert.ok(MiB / repetitive.length > 100);
     // Inflates, then fails as records (zeros are no DataVersion): not refused for its ratio.
     const read = await decoder.read(repetitive, { compressed: true, legacy: false });
-    assert.throws(() => read.decode(null), /compressed RegisterBrokerBody: (?!inflates)/);
+    await assert.rejects(async () => read.decode(null), /compressed RegisterBrokerBody: (?!inflates)/);
     const large = compressedBody(1, Array.from({ length: 20_000 }, (_, i) => topic(`Many-${i}-with-a-longer-name`)));
     const decoded = await wholeBody((await decoder.read(large, { compressed: true, legacy: false })).decode(null));
     assert.equal(decoded.topics.size, 20_000);

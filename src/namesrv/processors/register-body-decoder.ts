@@ -23,6 +23,20 @@ export const DEFAULT_SPARE_MAX_BYTES = 8 * 1024 * 1024;
 /** A job unanswered for this long fails, and the worker is replaced (64 MiB of JSON decodes in well under a second). */
 export const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
+/**
+ * A body at least this fraction of the worker threshold starts the worker ahead of need: a broker
+ * whose body has hundreds of topics may well send one with thousands.
+ */
+const EXPECT_LARGE_FACTOR = 16;
+
+interface WaitingBody {
+  own: Uint8Array;
+  form: BodyForm;
+  crc32: number | null;
+  resolve(body: RegistrationBody): void;
+  reject(err: Error): void;
+}
+
 interface PendingJob {
   resolve(body: RegistrationBody): void;
   reject(err: Error): void;
@@ -61,7 +75,9 @@ const NO_BODY: RegisterBodyRead = {
  * the inflate limits, and fingerprinted as it inflates. Small bodies are decoded at once, large
  * ones (a broker with tens of thousands of topics sends megabytes) on one worker thread, so the
  * event loop keeps answering route lookups while the JSON or records are parsed. The worker starts
- * on first use, and keeps the process alive only while it starts or has jobs. A job that gets no
+ * with the first body a sixteenth of the threshold or larger (or the first large one), and keeps
+ * the process alive only while it starts or has jobs; a large body that comes before it is up
+ * waits for it. A job that gets no
  * answer in time, or whose worker dies, fails (the registration is answered with an error and the
  * broker retries), and the next large body gets a new worker: a broker's registrations wait for
  * each other, so one lost answer must not block them for good.
@@ -79,6 +95,8 @@ export class RegisterBodyDecoder {
   private readonly spareMaxBytes: number;
   /** The last body's buffer, handed back by the worker (one at most: the size of a recent large body). */
   private spare: ArrayBuffer | null = null;
+  /** Large bodies that came before the worker was up, copied, in order. */
+  private waiting: WaitingBody[] = [];
 
   constructor(
     private readonly logger: Logger,
@@ -97,6 +115,7 @@ export class RegisterBodyDecoder {
    */
   read(body: Buffer | null, form: RegisterBodyForm, limits: RegisterBodyLimits = DEFAULT_REGISTER_BODY_LIMITS): RegisterBodyRead | Promise<RegisterBodyRead> {
     if (!body) return NO_BODY;
+    this.expect(body.length);
     if (form.legacy) {
       const decode = (crc32: number | null) => {
         checkBodyCrc(body, crc32);
@@ -129,16 +148,53 @@ export class RegisterBodyDecoder {
   decode(bytes: Buffer, form: BodyForm, crc32: number | null = null): RegistrationBody | Promise<RegistrationBody> {
     if (bytes.length < this.thresholdBytes) return decodeBodyBytes(bytes, form, crc32);
     const worker = this.ensureWorker();
-    // Until the worker is up (tens of ms after the first large body), decoding here is sooner.
-    if (!worker || !this.workerOnline) return decodeBodyBytes(bytes, form, crc32);
+    if (!worker) return decodeBodyBytes(bytes, form, crc32);
+    const own = this.copyForWorker(bytes);
+    if (this.workerOnline) return this.post(worker, own, form, crc32);
+    // Until the worker is up (tens of ms after it is started, more on a busy machine) a large
+    // body waits for it: decoded here, it would hold every route lookup up for as long.
+    return new Promise((resolve, reject) => this.waiting.push({ own, form, crc32, resolve, reject }));
+  }
+
+  /**
+   * Starts the worker ahead of the first large body when a body of `size` bytes suggests one may
+   * come (a broker with hundreds of topics): a worker takes tens of ms to start.
+   */
+  private expect(size: number): void {
+    if (size * EXPECT_LARGE_FACTOR >= this.thresholdBytes) this.ensureWorker();
+  }
+
+  private post(worker: Worker, own: Uint8Array, form: BodyForm, crc32: number | null): Promise<RegistrationBody> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.onTimeout(id, worker), this.jobTimeoutMs);
       this.pending.set(id, { resolve, reject, timer, parts: null });
       worker.ref();
-      const job: DecodeJob = { id, bytes: this.copyForWorker(bytes), form, crc32 };
-      worker.postMessage(job, [job.bytes.buffer as ArrayBuffer]);
+      const job: DecodeJob = { id, bytes: own, form, crc32 };
+      worker.postMessage(job, [own.buffer as ArrayBuffer]);
     });
+  }
+
+  /** The bodies that waited for the worker: to it once it is up, decoded here if it never comes up. */
+  private releaseWaiting(worker: Worker | null): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const { own, form, crc32, resolve, reject } of waiting) {
+      if (worker) {
+        this.post(worker, own, form, crc32).then(resolve, reject);
+        continue;
+      }
+      try {
+        resolve(decodeBodyBytes(Buffer.from(own.buffer, own.byteOffset, own.byteLength), form, crc32));
+      } catch (err) {
+        reject(err as Error);
+      }
+    }
+  }
+
+  /** Whether a worker is running or starting. */
+  get workerStarted(): boolean {
+    return this.worker !== null;
   }
 
   /** Bytes of the buffer kept for the next large body's copy (handed back by the worker with its last answer). */
@@ -168,7 +224,9 @@ export class RegisterBodyDecoder {
   async close(): Promise<void> {
     const worker = this.worker;
     this.dropWorker();
-    this.failAll(new Error('the NameServer is shutting down'));
+    const closing = new Error('the NameServer is shutting down');
+    this.failAll(closing);
+    for (const body of this.waiting.splice(0)) body.reject(closing);
     await worker?.terminate();
   }
 
@@ -179,6 +237,7 @@ export class RegisterBodyDecoder {
       this.online = new Promise((resolve) => {
         worker.once('online', () => {
           this.workerOnline = this.worker === worker;
+          if (this.workerOnline) this.releaseWaiting(worker);
           this.releaseWhenIdle();
           resolve(this.workerOnline);
         });
@@ -229,8 +288,11 @@ export class RegisterBodyDecoder {
   private onWorkerGone(worker: Worker, err: Error): void {
     if (this.worker !== worker) return;
     this.logger.error({ err }, 'register body decoder worker lost; the next large body starts a new one');
+    const cameUp = this.workerOnline;
     this.dropWorker();
     this.failAll(err);
+    // Bodies that waited for a worker that never came up are decoded here rather than lost.
+    if (!cameUp) this.releaseWaiting(null);
   }
 
   private releaseWhenIdle(): void {
