@@ -10,6 +10,12 @@ export interface LoadJob {
   /** Connections (pipelined) or concurrent connect-ask-close loops (churn). */
   connections: number;
   inFlight: number;
+  /**
+   * Above 0, pipelined connections send this many requests a second in all (split across workers),
+   * whatever has been answered, each timed from when it was due (open loop); 0 keeps `inFlight`
+   * outstanding on each connection (closed loop).
+   */
+  ratePerSecond: number;
   request: RequestTemplate;
   /** Consecutive phases; only phases with `record` count towards results. */
   phases: PhaseSpec[];

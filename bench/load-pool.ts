@@ -8,7 +8,9 @@ import type { LoadJob, OrchestratorMessage, PhaseResult, WorkerMessage, WorkerRe
 
 const WORKER_PATH = fileURLToPath(new URL('./load-worker.js', import.meta.url));
 
-export interface LoadSpec extends Omit<LoadJob, 'startAt' | 'seed' | 'connections' | 'maxRequests'> {
+export interface LoadSpec extends Omit<LoadJob, 'startAt' | 'seed' | 'connections' | 'maxRequests' | 'ratePerSecond'> {
+  /** Paced requests a second in all, split across workers (0: closed loop). */
+  ratePerSecond?: number;
   /** Connections (or churn loops) in all, split across workers. */
   connections: number;
   /** Requests in all per recording phase (0: duration only), split across workers. */
@@ -60,6 +62,7 @@ export class LoadRun {
         ...spec,
         connections: share(spec.connections, workers, w),
         maxRequests: spec.maxRequests > 0 ? Math.max(1, share(spec.maxRequests, workers, w)) : 0,
+        ratePerSecond: spec.ratePerSecond ? Math.max(1, share(spec.ratePerSecond, workers, w)) : 0,
         startAt: 0,
         seed: 0x1234567 + w * 7919,
       };

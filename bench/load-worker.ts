@@ -65,8 +65,11 @@ class LoadRun {
   firstError: string | null = null;
   readonly writer: RequestWriter;
   readonly random: () => number;
+  /** Requests go out on a schedule (job.ratePerSecond), not as answers come back. */
+  readonly paced: boolean;
 
   constructor(readonly job: LoadJob) {
+    this.paced = job.ratePerSecond > 0;
     this.writer = new RequestWriter(job.request);
     this.random = xorshift(job.seed);
   }
@@ -124,21 +127,43 @@ class PipelinedConnection {
     });
   }
 
-  /** Tops the connection up to its in-flight quota with one write. */
+  /** Headers of paced requests due since the last flush. */
+  private due: string[] = [];
+
+  /** Tops the connection up to its in-flight quota with one write (closed loop). */
   fill(): void {
-    if (this.closed || !this.socket) return;
+    if (this.closed || !this.socket || this.run.paced) return;
     const headers: string[] = [];
-    while (this.outstanding < this.run.job.inFlight && this.run.canSend()) {
-      const opaque = this.nextOpaque;
-      this.nextOpaque = this.nextOpaque >= 0x3fffffff ? 1 : this.nextOpaque + 1;
-      headers.push(this.run.writer.header(opaque, this.run.random));
-      const slot = opaque & (SLOT_RING - 1);
-      this.sentAt[slot] = performance.now();
-      this.sentOpaque[slot] = opaque;
-      this.outstanding++;
-      this.run.noteSent();
-    }
+    while (this.outstanding < this.run.job.inFlight && this.run.canSend()) headers.push(this.next(performance.now()));
     if (headers.length > 0) this.socket.write(framesOf(headers));
+  }
+
+  /**
+   * Queues one paced request due at `dueAt`, its latency counted from then; false when the
+   * connection cannot take it (closed, or as many outstanding as its slots track).
+   */
+  queueDue(dueAt: number): boolean {
+    if (this.closed || !this.socket || this.outstanding >= SLOT_RING - 1) return false;
+    this.due.push(this.next(dueAt));
+    return true;
+  }
+
+  /** Sends the paced requests queued since the last flush in one write. */
+  flush(): void {
+    if (this.due.length === 0 || this.closed || !this.socket) return;
+    this.socket.write(framesOf(this.due));
+    this.due = [];
+  }
+
+  private next(sentAt: number): string {
+    const opaque = this.nextOpaque;
+    this.nextOpaque = this.nextOpaque >= 0x3fffffff ? 1 : this.nextOpaque + 1;
+    const slot = opaque & (SLOT_RING - 1);
+    this.sentAt[slot] = sentAt;
+    this.sentOpaque[slot] = opaque;
+    this.outstanding++;
+    this.run.noteSent();
+    return this.run.writer.header(opaque, this.run.random);
   }
 
   close(): void {
@@ -197,6 +222,32 @@ function connect(host: string, port: number, onRead: (length: number, buffer: Bu
       resolve(socket);
     });
   });
+}
+
+/**
+ * Sends the job's paced requests round the connections, each tick (about a millisecond) all those
+ * due since the last one. A request is due at a fixed time whatever came back: a server that
+ * stalls shows its stall in full in the latencies (no coordinated omission). Requests due while
+ * the phase may not send (a request cap) are skipped, not sent late.
+ */
+function pace(run: LoadRun, connections: PipelinedConnection[], stopped: () => boolean): void {
+  const perMs = run.job.ratePerSecond / 1000;
+  const started = performance.now();
+  let scheduled = 0;
+  let next = 0;
+  const tick = () => {
+    if (stopped() || connections.length === 0) return;
+    const due = Math.floor((performance.now() - started) * perMs);
+    for (; scheduled < due; scheduled++) {
+      if (!run.canSend()) continue;
+      const dueAt = started + scheduled / perMs;
+      for (let tries = 0; tries < connections.length && !connections[next]!.queueDue(dueAt); tries++) next = (next + 1) % connections.length;
+      next = (next + 1) % connections.length;
+    }
+    for (const c of connections) c.flush();
+    setTimeout(tick, 1);
+  };
+  tick();
 }
 
 /** One connect → one request → close loop (a short-lived client), on the bare TCP handle where Node offers it. */
@@ -282,7 +333,8 @@ async function runJob(job: LoadJob, waitForStart: () => Promise<number>): Promis
     const ending = startAt + job.phases.slice(0, p + 1).reduce((sum, s) => sum + s.ms, 0);
     run.phase = new PhaseCounters(spec.name, spec.record);
     if (p === 0) {
-      if (job.mode === 'pipelined') for (const c of connections) c.fill();
+      if (job.mode === 'pipelined' && run.paced) pace(run, connections, () => stopped || !run.sending);
+      else if (job.mode === 'pipelined') for (const c of connections) c.fill();
       else for (let i = 0; i < job.connections; i++) churners.push(churnLoop(run, () => stopped));
     } else {
       // A request cap may have stopped sending in the previous phase.

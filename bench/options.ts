@@ -22,6 +22,8 @@ export interface BenchOptions {
   workers: number;
   connections: number;
   inFlight: number;
+  /** Paced requests a second for pipelined loads (0: closed loop, `inFlight` per connection). */
+  rate: number;
   warmupSeconds: number;
   durationSeconds: number;
   /** Requests per measured phase (0: run for the duration). */
@@ -77,6 +79,9 @@ export const USAGE = `npm run bench -- [options]
   --workers=N             load-generator processes (default: cores, at least 1)
   --connections=N         route-lookup connections (default 64)
   --in-flight=N           requests in flight per connection (default 4)
+  --rate=N                lookup and list loads send N requests a second in all, whatever is answered,
+                          each timed from when it was due (open loop), instead of keeping --in-flight
+                          outstanding per connection (default 0: closed loop)
   --warmup=S              seconds of unrecorded load before each measurement (default 3)
   --duration=S            seconds per measured phase (default 8)
   --requests=N            stop a measured phase after N requests instead (the duration still bounds it)
@@ -108,7 +113,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     values.set(match[1], match[2] ?? 'true');
   }
   const known = new Set([
-    'against', 'pid', 'compare-with', 'compare-pid', 'compare-label', 'java', 'java-heap', 'java-warmup', 'compare-timeout', 'scenarios', 'workers', 'connections', 'in-flight', 'warmup', 'duration', 'requests', 'version',
+    'against', 'pid', 'compare-with', 'compare-pid', 'compare-label', 'java', 'java-heap', 'java-warmup', 'compare-timeout', 'scenarios', 'workers', 'connections', 'in-flight', 'rate', 'warmup', 'duration', 'requests', 'version',
     'route-brokers', 'route-topics', 'storm-brokers', 'storm-topics', 'big-topics', 'storm-rate', 'big-interval-ms',
     'list-brokers', 'list-topics', 'list-connections', 'churn-concurrency', 'hostile-bombers', 'hostile-dribblers', 'scale-brokers', 'scale-topics',
     'scale-brokers-per-topic', 'controller-sets', 'controller-args', 'server-node-args', 'server-cli', 'server-args', 'out', 'label', 'help',
@@ -159,6 +164,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     workers: num('workers', Math.max(1, os.cpus().length), 1),
     connections: num('connections', 64, 1),
     inFlight: num('in-flight', 4, 1),
+    rate: num('rate', 0),
     warmupSeconds: num('warmup', 3),
     durationSeconds: num('duration', 8, 0.5),
     requests: num('requests', 0),

@@ -42,11 +42,18 @@ export function pipelinedLoad(
     mode: 'pipelined',
     connections,
     inFlight,
+    ratePerSecond: ctx.options.rate,
     request,
     phases: phaseList,
     maxRequests: ctx.options.requests,
     workers: ctx.options.workers,
   };
+}
+
+/** How the pipelined load is shaped, for row names: `64x4` (closed loop) or `40,000/s paced on 64`. */
+export function loadShape(ctx: BenchContext, connections = ctx.options.connections, inFlight = ctx.options.inFlight): string {
+  const { rate } = ctx.options;
+  return rate > 0 ? `${thousands(rate)}/s paced on ${connections}` : `${connections}x${inFlight}`;
 }
 
 export function thousands(n: number): string {

@@ -4,7 +4,7 @@ import { runPhasedLoad } from '../phased-load.js';
 import { descendantsOf, sampleProcess } from '../proc-stats.js';
 import { SimulatedRegistry, topicPoolSize, type RegistryLayout } from '../registry.js';
 import { rowOf, type ScenarioResult } from '../results-model.js';
-import { phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
+import { loadShape, phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
 import { noteErrors } from './route-lookup.js';
 
 export async function largeScaleScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -20,7 +20,7 @@ export async function largeScaleScenario(ctx: BenchContext): Promise<ScenarioRes
   };
   const result: ScenarioResult = {
     name: 'scale',
-    description: `${o.scaleBrokers} brokers x ${thousands(o.scaleTopics)} topics (${thousands(topicPoolSize(layout))} distinct, each on ${Math.min(o.scaleBrokersPerTopic, o.scaleBrokers)} brokers), then route lookups ${o.connections}x${o.inFlight}`,
+    description: `${o.scaleBrokers} brokers x ${thousands(o.scaleTopics)} topics (${thousands(topicPoolSize(layout))} distinct, each on ${Math.min(o.scaleBrokersPerTopic, o.scaleBrokers)} brokers), then route lookups ${loadShape(ctx)}`,
     rows: [],
     facts: [],
     notes: [],
@@ -34,7 +34,7 @@ export async function largeScaleScenario(ctx: BenchContext): Promise<ScenarioRes
       if (target.pid !== null) result.facts.push({ scenario: result.name, name: 'RSS with the registry loaded', value: Math.round(sampleProcess(target.pid)?.rssMb ?? 0), unit: 'MB' });
       registry.startKeepAlive();
       const outcome = await runPhasedLoad(pipelinedLoad(ctx, target, routeLookupRequest(ctx, layout), phases(ctx, 'lookups')), target.pid);
-      result.rows.push(rowOf(result.name, `route lookup ${o.scaleBrokers}x${thousands(o.scaleTopics)}, ${o.connections}x${o.inFlight}`, 'req/s', outcome.phases.get('lookups')!, outcome.unanswered));
+      result.rows.push(rowOf(result.name, `route lookup ${o.scaleBrokers}x${thousands(o.scaleTopics)}, ${loadShape(ctx)}`, 'req/s', outcome.phases.get('lookups')!, outcome.unanswered));
       // With serving processes: each one's RSS once it has served the registry (its copies and topics' shapes).
       const serving = target.pid === null ? [] : descendantsOf(target.pid);
       for (const [i, pid] of serving.entries()) {

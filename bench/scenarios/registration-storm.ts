@@ -11,7 +11,7 @@ import { SimulatedBroker, SimulatedRegistry, type BodyFlavor, type RegisterOutco
 import { histogramRow, rowOf, type ResultRow, type ScenarioResult } from '../results-model.js';
 import type { ServerUsage } from '../proc-stats.js';
 import { RouteProbe } from '../route-probe.js';
-import { phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
+import { loadShape, phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
 import { noteErrors } from './route-lookup.js';
 
 class RegistrationLog {
@@ -38,7 +38,7 @@ export async function registrationStormScenario(ctx: BenchContext): Promise<Scen
   const o = ctx.options;
   const result: ScenarioResult = {
     name: 'storm',
-    description: `route lookups (${o.connections}x${o.inFlight}) over ${o.stormBrokers} brokers x ${thousands(o.stormTopics)} topics, then the same while those brokers re-register (${o.stormRate}/s in all) and a ${thousands(o.bigTopics)}-topic broker re-registers every ${o.bigIntervalMs} ms, JSON and compressed bodies in turn, each with a new data version`,
+    description: `route lookups (${loadShape(ctx)}) over ${o.stormBrokers} brokers x ${thousands(o.stormTopics)} topics, then the same while those brokers re-register (${o.stormRate}/s in all) and a ${thousands(o.bigTopics)}-topic broker re-registers every ${o.bigIntervalMs} ms, JSON and compressed bodies in turn, each with a new data version`,
     rows: [],
     facts: [],
     notes: [],

@@ -5,19 +5,19 @@ import { SimulatedRegistry, type RegistryLayout } from '../registry.js';
 import { rowOf, type ResultRow, type ScenarioResult } from '../results-model.js';
 import type { ServerTarget } from '../server-process.js';
 import type { ServerUsage } from '../proc-stats.js';
-import { phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
+import { loadShape, phases, pipelinedLoad, routeLookupRequest, thousands } from './common.js';
 
 export async function routeLookupScenario(ctx: BenchContext): Promise<ScenarioResult> {
-  const { routeBrokers, routeTopics, connections, inFlight } = ctx.options;
+  const { routeBrokers, routeTopics } = ctx.options;
   const result: ScenarioResult = {
     name: 'route',
-    description: `GET_ROUTEINFO_BY_TOPIC, random topics, ${routeBrokers} brokers x ${thousands(routeTopics)} topics (every broker has every topic), ${connections} connections x ${inFlight} in flight`,
+    description: `GET_ROUTEINFO_BY_TOPIC, random topics, ${routeBrokers} brokers x ${thousands(routeTopics)} topics (every broker has every topic), ${loadShape(ctx)} (connections x in flight, or paced)`,
     rows: [],
     facts: [],
     notes: [],
   };
   await ctx.withServer(result.name, result.facts, async (target) => {
-    const [{ row }] = await measureRouteLookups(ctx, target, result, `route lookup ${routeBrokers}x${thousands(routeTopics)}, ${connections}x${inFlight}`);
+    const [{ row }] = await measureRouteLookups(ctx, target, result, `route lookup ${routeBrokers}x${thousands(routeTopics)}, ${loadShape(ctx)}`);
     result.rows.push(row);
   });
   return result;

@@ -7,7 +7,7 @@
  */
 import type { BenchContext } from '../context.js';
 import type { ScenarioResult } from '../results-model.js';
-import { thousands } from './common.js';
+import { loadShape, thousands } from './common.js';
 import { measureChurn } from './connection-churn.js';
 import { measureRouteLookups } from './route-lookup.js';
 
@@ -16,10 +16,10 @@ const PROCESS_COUNTS = [1, 2] as const;
 const ZONED = { zoneMode: 'true', zoneName: 'bench-zone' };
 
 export async function servingProcessesScenario(ctx: BenchContext): Promise<ScenarioResult> {
-  const { routeBrokers, routeTopics, connections, inFlight } = ctx.options;
+  const { routeBrokers, routeTopics } = ctx.options;
   const result: ScenarioResult = {
     name: 'cores',
-    description: `GET_ROUTEINFO_BY_TOPIC as the route scenario (${routeBrokers} brokers x ${thousands(routeTopics)} topics, ${connections} connections x ${inFlight} in flight), then connection churn as the churn scenario, served by ${PROCESS_COUNTS.join(' and then ')} processes; server CPU is summed over the primary and its serving processes`,
+    description: `GET_ROUTEINFO_BY_TOPIC as the route scenario (${routeBrokers} brokers x ${thousands(routeTopics)} topics, ${loadShape(ctx)}), then connection churn as the churn scenario, served by ${PROCESS_COUNTS.join(' and then ')} processes; server CPU is summed over the primary and its serving processes`,
     rows: [],
     facts: [],
     notes: [],
