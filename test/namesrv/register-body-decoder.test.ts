@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/util/logger.js';
 import { registerRequest, topic } from '../support/fake-broker.js';
 import { wholeBody } from '../support/registration-body.js';
 import { call, startNameServer } from '../support/nameserver-harness.js';
+import { until } from '../support/until.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 
@@ -247,6 +248,60 @@ describe('reading a compressed register body', () => {
     assert.deepEqual(started, [first.length, second.length]);
     assert.equal(a.fingerprint?.dataVersion?.counter, 1);
     assert.equal(b.fingerprint?.dataVersion?.counter, 2);
+  });
+
+  it("inflates a body from a connection whose last one inflated well ahead of others' bodies, and not after a refusal", async () => {
+    const started: string[] = [];
+    let release: (() => void) | null = null;
+    let holding = false;
+    const gated: InflateChunks = async function* (compressed) {
+      started.push(names.get(compressed)!);
+      for await (const chunk of zlibInflateChunks(compressed)) {
+        if (holding) await new Promise<void>((resolve) => (release = resolve));
+        holding = false;
+        yield chunk;
+      }
+    };
+    /** Lets the body holding the turn go on, once it holds it. */
+    const releaseHolder = async () => {
+      await until(() => release !== null);
+      release!();
+      release = null;
+    };
+    const names = new Map<Buffer, string>();
+    const bodyOf = (name: string, counter: number) => {
+      const compressed = compressedBody(counter);
+      names.set(compressed, name);
+      return compressed;
+    };
+    const form = { compressed: true, legacy: false };
+    const broker = {};
+    const strangers = [{}, {}];
+    const decoder = new RegisterBodyDecoder(silentLogger(), { inflateChunks: gated });
+    await decoder.read(bodyOf('broker, first', 1), form, undefined, broker);
+    // A body holds the turn while two from other connections and one from the broker wait.
+    holding = true;
+    const reads = [
+      decoder.read(bodyOf('holder', 2), form, undefined, {}),
+      decoder.read(bodyOf('stranger 1', 3), form, undefined, strangers[0]),
+      decoder.read(bodyOf('stranger 2', 4), form, undefined, strangers[1]),
+      decoder.read(bodyOf('broker, again', 5), form, undefined, broker),
+    ];
+    await releaseHolder();
+    await Promise.all(reads);
+    assert.deepEqual(started, ['broker, first', 'holder', 'broker, again', 'stranger 1', 'stranger 2']);
+    // A refused body ends that: the broker's next one waits its turn.
+    await assert.rejects(Promise.resolve(decoder.read(Buffer.from('x\x9cnot zlib at all'), form, undefined, broker)), BodyDecodeError);
+    started.length = 0;
+    holding = true;
+    const later = [
+      decoder.read(bodyOf('holder', 6), form, undefined, {}),
+      decoder.read(bodyOf('stranger 3', 7), form, undefined, {}),
+      decoder.read(bodyOf('broker, after a refusal', 8), form, undefined, broker),
+    ];
+    await releaseHolder();
+    await Promise.all(later);
+    assert.deepEqual(started, ['holder', 'stranger 3', 'broker, after a refusal']);
   });
 
   it('refuses a body that is no zlib stream, or a cut one', async () => {

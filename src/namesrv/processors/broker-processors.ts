@@ -74,7 +74,9 @@ class RegistrationRefused extends Error {
 
 function register(ctx: NamesrvContext, connection: Connection, registration: Registration): Reply | Promise<Reply> {
   // A compressed body inflates off the event loop (once: the fingerprint is taken as it inflates).
-  const read = registration.held ? ctx.registerBodies.readHeld(registration.held) : ctx.registerBodies.read(registration.body, registration, ctx.config.registerBodyLimits);
+  const read = registration.held
+    ? ctx.registerBodies.readHeld(registration.held)
+    : ctx.registerBodies.read(registration.body, registration, ctx.config.registerBodyLimits, connection);
   if (!(read instanceof Promise)) return registerRead(ctx, connection, registration, read);
   return read.then((ready) => (connection.isOpen ? registerRead(ctx, connection, registration, ready) : CONNECTION_CLOSED));
 }

@@ -112,8 +112,9 @@ export class RegisterBodyDecoder {
   /**
    * Fingerprints `body` (a compressed one once inflated; it is never inflated again) and defers
    * decoding to the caller. A compressed body beyond `limits` is refused with a BodyDecodeError.
+   * `source` (the connection) orders inflation: see RegisterBodyInflater.
    */
-  read(body: Buffer | null, form: RegisterBodyForm, limits: RegisterBodyLimits = DEFAULT_REGISTER_BODY_LIMITS): RegisterBodyRead | Promise<RegisterBodyRead> {
+  read(body: Buffer | null, form: RegisterBodyForm, limits: RegisterBodyLimits = DEFAULT_REGISTER_BODY_LIMITS, source?: object): RegisterBodyRead | Promise<RegisterBodyRead> {
     if (!body) return NO_BODY;
     this.expect(body.length);
     if (form.legacy) {
@@ -125,7 +126,7 @@ export class RegisterBodyDecoder {
     }
     // A JSON body is checked where it is decoded (a large one on the worker: 3 MB of CRC-32 is a millisecond or more).
     if (!form.compressed) return { fingerprint: registerBodyFingerprint(body, form), decode: (crc32) => this.decode(body, 'json', crc32) };
-    return this.inflater.inflate(body, limits).then(({ records, fingerprint }) => ({
+    return this.inflater.inflate(body, limits, source).then(({ records, fingerprint }) => ({
       fingerprint,
       // The checksum is of the compressed bytes (tens of KB); the records are decoded unchecked.
       decode: (crc32) => {

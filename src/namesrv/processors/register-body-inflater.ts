@@ -42,21 +42,34 @@ const CONCURRENT_INFLATIONS = 1;
 /**
  * Inflates compressed register bodies once each, off the event loop (on libuv's thread pool),
  * fingerprinting them as they come; refuses one (BodyDecodeError, which names the limit) as soon
- * as it outgrows the limits. Bodies wait their turn in arrival order.
+ * as it outgrows the limits. Bodies wait their turn in arrival order, except that a body from a
+ * source (a connection) whose last compressed body inflated within the limits goes ahead of the
+ * others: a broker re-registering on its connection does not queue behind bodies from connections
+ * that never sent a good one (a flood of zlib bombs, each inflating up to its limit).
  */
 export class RegisterBodyInflater {
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waitingTrusted: Array<() => void> = [];
+  private readonly waitingOthers: Array<() => void> = [];
+  /** Sources whose last compressed body inflated within the limits. */
+  private readonly trusted = new WeakSet<object>();
 
   constructor(private readonly inflateChunks: InflateChunks = zlibInflateChunks) {}
 
-  async inflate(compressed: Buffer, limits: RegisterBodyLimits): Promise<InflatedBody> {
-    if (this.running >= CONCURRENT_INFLATIONS) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
+  async inflate(compressed: Buffer, limits: RegisterBodyLimits, source?: object): Promise<InflatedBody> {
+    if (this.running >= CONCURRENT_INFLATIONS) {
+      const queue = source && this.trusted.has(source) ? this.waitingTrusted : this.waitingOthers;
+      await new Promise<void>((resolve) => queue.push(resolve));
+    } else this.running++;
     try {
-      return await inflateRegisterBody(compressed, limits, this.inflateChunks);
+      const inflated = await inflateRegisterBody(compressed, limits, this.inflateChunks);
+      if (source) this.trusted.add(source);
+      return inflated;
+    } catch (err) {
+      if (source) this.trusted.delete(source);
+      throw err;
     } finally {
-      const next = this.waiting.shift();
+      const next = this.waitingTrusted.shift() ?? this.waitingOthers.shift();
       if (next) next(); // the slot passes on
       else this.running--;
     }
