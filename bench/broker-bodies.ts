@@ -4,7 +4,6 @@
  * once around a placeholder counter that is replaced per send; compressed bodies (a zlib stream)
  * are built in a small set of variants with distinct counters, taken in turn.
  */
-import { dataVersionJson } from '../src/protocol/bodies/data-version.js';
 import { encodeRegisterBrokerBody } from '../src/protocol/bodies/index.js';
 import { MQVersion } from '../src/protocol/mq-version.js';
 import type { TopicConfig } from '../src/protocol/route-types.js';
