@@ -77,10 +77,9 @@ const NO_BODY: RegisterBodyRead = {
  * event loop keeps answering route lookups while the JSON or records are parsed. The worker starts
  * with the first body a sixteenth of the threshold or larger (or the first large one), and keeps
  * the process alive only while it starts or has jobs; a large body that comes before it is up
- * waits for it. A job that gets no
- * answer in time, or whose worker dies, fails (the registration is answered with an error and the
- * broker retries), and the next large body gets a new worker: a broker's registrations wait for
- * each other, so one lost answer must not block them for good.
+ * waits for it. A job that gets no answer in time, or whose worker dies, fails (the registration
+ * is answered with an error and the broker retries), and the next large body gets a new worker: a
+ * broker's registrations wait for each other, so one lost answer must not block them for good.
  */
 export class RegisterBodyDecoder {
   private worker: Worker | null = null;
