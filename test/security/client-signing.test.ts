@@ -5,7 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/mqadmin.js';
 import { BrokerRegistration } from '../../src/client/broker/broker-registration.js';
 import { NameServerClient } from '../../src/client/namesrv/name-server-client.js';
-import { ResponseCode } from '../../src/protocol/response-code.js';
 import { readToolsCredentials } from '../../src/security/tools-file.js';
 import { topic } from '../support/fake-broker.js';
 import { tempDir } from '../support/nameserver-harness.js';

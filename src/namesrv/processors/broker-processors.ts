@@ -19,7 +19,6 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import type { BrokerRegistrationHeader, RegisterBrokerResult } from '../route/route-registry.js';
 import type { RegistrationBody } from '../route/topic-rows.js';
 import { hashMapOrder } from '../../json/java-hash-order.js';
-import type { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { Connection } from '../../remoting/remoting-server.js';
 import { heldRegisterBodyOf, type HeldRegisterBody } from './held-register-body.js';
 import { registerBodyForm } from './register-body-form.js';

@@ -1113,12 +1113,6 @@ export class RouteRegistry {
     this.topicDebug = debugEnabled(this.logger);
   }
 
-  /** The topics a broker name serves. */
-  private topicsOf(brokerName: string): string[] {
-    return this.brokerTopics.topicsOf(brokerName);
-  }
-
-
   private isNoMasterExists(brokerName: string): boolean {
     const addrs = this.brokerAddrTable.get(brokerName)?.brokerAddrs;
     return !addrs || addrs.size === 0 || minKey(addrs) > MASTER_ID;
