@@ -44,19 +44,6 @@ describe('the register body decoder worker', () => {
     }
   });
 
-  it('starts the worker ahead when a body is a sixteenth of the threshold or more', async () => {
-    const smaller = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 16 * body.length + 1 });
-    const ahead = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 16 * body.length });
-    try {
-      await smaller.read(body, { compressed: false, legacy: false });
-      await ahead.read(body, { compressed: false, legacy: false });
-      assert.equal(smaller.workerStarted, false);
-      assert.equal(ahead.workerStarted, true);
-    } finally {
-      await Promise.all([smaller.close(), ahead.close()]);
-    }
-  });
-
   it('checks the body against its checksum where it decodes it: on the worker too', async () => {
     const decoder = new RegisterBodyDecoder(silentLogger(), { thresholdBytes: 1 });
     try {

@@ -23,12 +23,6 @@ export const DEFAULT_SPARE_MAX_BYTES = 8 * 1024 * 1024;
 /** A job unanswered for this long fails, and the worker is replaced (64 MiB of JSON decodes in well under a second). */
 export const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
-/**
- * A body at least this fraction of the worker threshold starts the worker ahead of need: a broker
- * whose body has hundreds of topics may well send one with thousands.
- */
-const EXPECT_LARGE_FACTOR = 16;
-
 interface WaitingBody {
   own: Uint8Array;
   form: BodyForm;
@@ -75,9 +69,9 @@ const NO_BODY: RegisterBodyRead = {
  * the inflate limits, and fingerprinted as it inflates. Small bodies are decoded at once, large
  * ones (a broker with tens of thousands of topics sends megabytes) on one worker thread, so the
  * event loop keeps answering route lookups while the JSON or records are parsed. The worker starts
- * with the first body a sixteenth of the threshold or larger (or the first large one), and keeps
- * the process alive only while it starts or has jobs; a large body that comes before it is up
- * waits for it. A job that gets no answer in time, or whose worker dies, fails (the registration
+ * on first use (~11 MB of memory that a server whose brokers send no large body never spends), and
+ * keeps the process alive only while it starts or has jobs; a large body that comes before it is
+ * up waits for it. A job that gets no answer in time, or whose worker dies, fails (the registration
  * is answered with an error and the broker retries), and the next large body gets a new worker: a
  * broker's registrations wait for each other, so one lost answer must not block them for good.
  */
@@ -115,7 +109,6 @@ export class RegisterBodyDecoder {
    */
   read(body: Buffer | null, form: RegisterBodyForm, limits: RegisterBodyLimits = DEFAULT_REGISTER_BODY_LIMITS, source?: object): RegisterBodyRead | Promise<RegisterBodyRead> {
     if (!body) return NO_BODY;
-    this.expect(body.length);
     if (form.legacy) {
       const decode = (crc32: number | null) => {
         checkBodyCrc(body, crc32);
@@ -156,14 +149,6 @@ export class RegisterBodyDecoder {
     return new Promise((resolve, reject) => this.waiting.push({ own, form, crc32, resolve, reject }));
   }
 
-  /**
-   * Starts the worker ahead of the first large body when a body of `size` bytes suggests one may
-   * come (a broker with hundreds of topics): a worker takes tens of ms to start.
-   */
-  private expect(size: number): void {
-    if (size * EXPECT_LARGE_FACTOR >= this.thresholdBytes) this.ensureWorker();
-  }
-
   private post(worker: Worker, own: Uint8Array, form: BodyForm, crc32: number | null): Promise<RegistrationBody> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -190,11 +175,6 @@ export class RegisterBodyDecoder {
         reject(err as Error);
       }
     }
-  }
-
-  /** Whether a worker is running or starting. */
-  get workerStarted(): boolean {
-    return this.worker !== null;
   }
 
   /** Bytes of the buffer kept for the next large body's copy (handed back by the worker with its last answer). */
