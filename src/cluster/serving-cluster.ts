@@ -396,11 +396,10 @@ export class ServingCluster implements RemotingFront {
           if (!waiter) return this.bodyDrop.discard(message.file);
           let bytes: Buffer;
           try {
-            bytes = this.bodyDrop.take(message.file);
+            bytes = this.takeDropped(this.bodyDrop, message.file);
           } catch (err) {
             return waiter.reject(err as Error);
           }
-          this.bodiesFromDirectory++;
           return waiter.resolve(bytes);
         }
         if (!waiter) return;
@@ -440,9 +439,7 @@ export class ServingCluster implements RemotingFront {
     if (dropped !== undefined && this.bodyDrop) {
       handle.droppedBodies.delete(seq);
       try {
-        const bytes = this.bodyDrop.take(dropped);
-        this.bodiesFromDirectory++;
-        return Promise.resolve(bytes);
+        return Promise.resolve(this.takeDropped(this.bodyDrop, dropped));
       } catch (err) {
         this.options.logger.warn({ err }, 'a register body left in the directory cannot be read; asking the serving process for it');
       }
@@ -471,6 +468,13 @@ export class ServingCluster implements RemotingFront {
     } else {
       this.answer(handle, seq, request, result);
     }
+  }
+
+  /** A body a worker left in the directory, counted; throws when it cannot be read. */
+  private takeDropped(drop: BodyDrop, name: string): Buffer {
+    const bytes = drop.take(name);
+    this.bodiesFromDirectory++;
+    return bytes;
   }
 
   /** Sends an answer once every worker knows of the changes made before it (its own included). */

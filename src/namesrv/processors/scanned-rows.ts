@@ -77,18 +77,17 @@ export class ScannedRows {
     const parts = this.parts;
     const size = this.names.size;
     if (!parts || size - this.inParts !== parts.sink.partTopics) return;
-    const rows = this.numbers.slice(this.inParts * TOPIC_ROW_FIELDS, size * TOPIC_ROW_FIELDS);
-    parts.sink.part(parts.dataVersion, { size: size - this.inParts, names: this.names.packed(this.inParts), numbers: rows, keys: null });
+    const { names, numbers } = this.left();
+    parts.sink.part(parts.dataVersion, { size: size - this.inParts, names, numbers, keys: null });
     this.inParts = size;
   }
 
-  /** The rows no part held, once the table is read. */
+  /** The rows no part held yet (once the table is read: those after the last part). */
   left(): RowsLeft {
     const size = this.names.size;
     return { names: this.names.packed(this.inParts), numbers: this.numbers.slice(this.inParts * TOPIC_ROW_FIELDS, size * TOPIC_ROW_FIELDS), inParts: this.inParts };
   }
 }
-
 
 /** FNV-1a over a name's bytes, as the scanners hash them while reading. */
 export const FNV_OFFSET = 0x811c9dc5 | 0;
