@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir as madeTempDir } from '../support/temp-dir.js';
 
-/** A fresh folder under the system temp folder. */
+/** A fresh folder under the system temp folder, gone when the test file's process exits. */
 export function tempDir(prefix = 'namesrv-config-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return madeTempDir(prefix);
 }
 
 export function writeFile(dir: string, name: string, content: string): string {

@@ -183,11 +183,10 @@ describe('reading config files', () => {
 
 describe('a Java NameServer config file with client and controller settings', () => {
   it('loads, skipping the properties this server has no use for', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { loadConfiguration: load } = await import('../../src/namesrv/config/load-configuration.js');
-    const dir = mkdtempSync(join(tmpdir(), 'java-conf-'));
+    const dir = tempDir('java-conf-');
     const file = join(dir, 'namesrv.properties');
     writeFileSync(file, 'listenPort=19876\nclientWorkerThreads=4\ncontrollerType=jRaft\njRaftGroupId=g\n');
     const loaded = load({ argv: ['-c', file], env: {}, homeDir: dir });

@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Deadline } from '../../src/controller/store/etcd/deadline.js';
 import { freePorts } from '../../src/util/free-ports.js';
 import { askTls, type TestCertificates } from './etcd-tls.js';
+import { tempDir } from './temp-dir.js';
 
 export const ETCD_BINARY = process.env.ETCD_BINARY ?? '/usr/bin/etcd';
 
@@ -69,7 +69,7 @@ export async function startEtcdCluster(size: 1 | 3, options: { tls?: TestCertifi
 class PortTakenError extends Error {}
 
 async function tryStartEtcdCluster(size: 1 | 3, tls: TestCertificates | null): Promise<EtcdCluster> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'etcd-test-'));
+  const root = tempDir('etcd-test-');
   const ports = await freePorts(size * 2);
   const specs = Array.from({ length: size }, (_, i) => ({
     name: `m${i}`,

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Configuration, type ConfigurationInit } from '../../src/namesrv/config/configuration.js';
 import { NameServerApp, type NameServerAppOptions } from '../../src/app/nameserver-app.js';
@@ -9,6 +7,7 @@ import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import type { Connection, ConnectionListener } from '../../src/remoting/remoting-server.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger, type Logger } from '../../src/util/logger.js';
+import { tempDir as madeTempDir } from './temp-dir.js';
 
 export interface RunningNameServer {
   server: NameServer;
@@ -38,7 +37,7 @@ export interface RunningNameServer {
 export const CALL_TIMEOUT_MS = 60_000;
 
 export function tempDir(prefix = 'namesrv-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return madeTempDir(prefix);
 }
 
 /** Starts a NameServer on 127.0.0.1 and free ports (remoting and HTTP), with its files in a fresh temp home. */

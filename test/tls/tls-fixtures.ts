@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type tls from 'node:tls';
 import { pino } from 'pino';
@@ -11,6 +10,7 @@ import type { ServerTls, TlsReloadEvent } from '../../src/remoting/tls/index.js'
 import type { Logger } from '../../src/util/logger.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { CALL_TIMEOUT_MS } from '../support/nameserver-harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 export interface Pems {
   cert: string;
@@ -50,7 +50,7 @@ export async function makeLeaf(commonName: string, options: { ca?: Pems; passphr
 }
 
 export async function makeTempDir(): Promise<{ dir: string; file(name: string): string; remove(): Promise<void> }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'namesrv-tls-'));
+  const dir = tempDir('namesrv-tls-');
   return { dir, file: (name) => path.join(dir, name), remove: () => fs.rm(dir, { recursive: true, force: true }) };
 }
 
