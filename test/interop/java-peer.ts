@@ -59,10 +59,14 @@ export async function startJavaBroker(peer: JavaPeer, home: string, name: string
   };
 }
 
-/** Runs one of the peer's bin/ tools and resolves with what it printed (rejects on a non-zero exit). */
-export function runJavaTool(peer: JavaPeer, home: string, tool: 'mqadmin' | 'java-client', args: string[]): Promise<string> {
+/**
+ * Runs one of the peer's bin/ tools and resolves with what it printed (rejects on a non-zero exit).
+ * The peer's own home has a conf/tools.yml with an admin's credentials (rocketmq2): its mqadmin
+ * signs every request unless `env` points ROCKETMQ_HOME_OVERRIDE at a home without one.
+ */
+export function runJavaTool(peer: JavaPeer, home: string, tool: 'mqadmin' | 'java-client', args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(peer.dir, 'bin', tool), args, { env: { ...process.env, RMQ_USER_HOME: path.join(home, 'tools') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(peer.dir, 'bin', tool), args, { env: { ...process.env, RMQ_USER_HOME: path.join(home, 'tools'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
