@@ -25,8 +25,11 @@ for (const variable of ['JAVA_PEER', 'JAVA5_PEER'] as const) {
   const { peer, skip } = javaPeerFrom(variable);
   const version = variable === 'JAVA_PEER' ? '4.9.8' : '5.3.3';
   const servingProcesses = version === '5.3.3' ? 2 : 1;
+  // Between them the two brokers send both header encodings and both body forms.
+  const brokerSettings: { properties: string[]; env: Record<string, string>; what: string } =
+    version === '4.9.8' ? { properties: ['compressedRegister=true'], env: {}, what: 'compressed register bodies' } : { properties: [], env: { ROCKETMQ_SERIALIZE_TYPE: 'ROCKETMQ' }, what: 'ROCKETMQ headers' };
 
-  describe(`a real ${version} broker and Java's tools through this NameServer (${servingProcesses} serving process${servingProcesses > 1 ? 'es' : ''})`, () => {
+  describe(`a real ${version} broker (${brokerSettings.what}) and Java's tools through this NameServer (${servingProcesses} serving process${servingProcesses > 1 ? 'es' : ''})`, () => {
     const cleanups: Array<() => Promise<void>> = [];
     after(async () => {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -37,10 +40,12 @@ for (const variable of ['JAVA_PEER', 'JAVA5_PEER'] as const) {
       const ns = await startNameServer({ servingProcesses });
       cleanups.push(() => ns.stop());
       const namesrv = `127.0.0.1:${ns.port}`;
-      const broker = await startJavaBroker(peer!, home, 'broker', namesrv);
+      const broker = await startJavaBroker(peer!, home, 'broker', namesrv, brokerSettings.properties, brokerSettings.env);
       cleanups.push(broker.kill);
       const client = await ns.connect();
       await until(async () => (await brokerAddress(client)) === broker.address);
+      await until(() => broker.printed().includes('boot success'));
+      assert.match(broker.printed(), version === '5.3.3' ? /boot success\. serializeType=ROCKETMQ/ : /boot success\. serializeType=JSON/);
 
       const created = await runJavaTool(peer!, home, 'mqadmin', ['updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', TOPIC, '-r', '4', '-w', '4']);
       assert.match(created, /success/);

@@ -24,12 +24,14 @@ export interface JavaBroker {
   process: ChildProcess;
   /** `127.0.0.1:<listenPort>`: the address it registers. */
   address: string;
+  /** What it printed so far (its boot line says which header encoding it speaks). */
+  printed(): string;
   exited: Promise<void>;
   kill(): Promise<void>;
 }
 
 /** Starts a broker named `name` (broker-a unless `properties` says otherwise) in `home/name`, registering with `namesrv`. */
-export async function startJavaBroker(peer: JavaPeer, home: string, name: string, namesrv: string, properties: string[] = []): Promise<JavaBroker> {
+export async function startJavaBroker(peer: JavaPeer, home: string, name: string, namesrv: string, properties: string[] = [], env: Record<string, string> = {}): Promise<JavaBroker> {
   const [port, haPort] = [await freePort(), await freePort()];
   const dir = path.join(home, name);
   fs.mkdirSync(dir, { recursive: true });
@@ -43,14 +45,18 @@ export async function startJavaBroker(peer: JavaPeer, home: string, name: string
     ...properties,
   ];
   fs.writeFileSync(file, lines.join('\n') + '\n');
+  const output = path.join(dir, 'broker.out');
+  const out = fs.openSync(output, 'w');
   const child = spawn(path.join(peer.dir, 'bin', 'mqbroker'), ['-c', file], {
-    env: { ...process.env, RMQ_USER_HOME: dir, RMQ_HEAP: '256m' },
-    stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, RMQ_USER_HOME: dir, RMQ_HEAP: '256m', ...env },
+    stdio: ['ignore', out, out],
   });
+  fs.closeSync(out);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return {
     process: child,
     address: `127.0.0.1:${port}`,
+    printed: () => fs.readFileSync(output, 'utf8'),
     exited,
     kill: async () => {
       child.kill('SIGKILL');
