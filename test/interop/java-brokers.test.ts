@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import { decodeClusterInfo, decodeTopicRouteData } from '../../src/protocol/bodies/index.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
-import type { ClientConnection } from '../../src/remoting/remoting-client.js';
+import { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { call, startNameServer, tempDir } from '../support/nameserver-harness.js';
 import { until } from '../support/until.js';
 import { ADMIN, send, startAclServer } from '../security/acl-harness.js';
@@ -17,7 +17,8 @@ import { javaPeerFrom, runJavaTool, startJavaBroker } from './java-peer.js';
  * with 5.3.3, a Java producer and consumer send and receive through the route we answer. The
  * broker is then killed, and its closed connection drops it. The 5.3.3 run uses two serving
  * processes, so the route Java reads comes from a worker's copy. Java's mqadmin also signs its
- * requests (its tools.yml), and our ACL checks those real signatures.
+ * requests (its tools.yml), and our ACL checks those real signatures; and Java's Netty clients
+ * speak TLS to us.
  */
 const TOPIC = 'JavaPeerTopic';
 
@@ -67,6 +68,24 @@ for (const variable of ['JAVA_PEER', 'JAVA5_PEER'] as const) {
       await until(async () => (await brokerAddress(client)) === undefined);
       const gone = await call(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: TOPIC } });
       assert.equal(gone.code, ResponseCode.TOPIC_NOT_EXIST);
+    });
+
+    test('speaks TLS to a NameServer that refuses plain connections (tls.server.mode=enforcing, test mode)', { skip }, async () => {
+      const home = tempDir('java-tls-');
+      const ns = await startNameServer({ servingProcesses, tls: { 'tls.server.mode': 'enforcing' } });
+      cleanups.push(() => ns.stop());
+      const namesrv = `127.0.0.1:${ns.port}`;
+      // Java's clients take the NameServer's self-signed certificate in test mode, its default.
+      const tlsClient = { JAVA_OPT_EXT: '-Dtls.enable=true' };
+      const broker = await startJavaBroker(peer!, home, 'broker', namesrv, [], tlsClient);
+      cleanups.push(broker.kill);
+      const secure = await ClientConnection.connect({ host: '127.0.0.1', port: ns.port, tls: { rejectUnauthorized: false } });
+      cleanups.push(async () => secure.close());
+      await until(async () => (await brokerAddress(secure)) === broker.address);
+      const clusters = await runJavaTool(peer!, home, 'mqadmin', ['clusterList', '-n', namesrv], tlsClient);
+      assert.match(clusters, new RegExp(`DefaultCluster\\s+broker-a\\s+0\\s+${broker.address.replace(/\./g, '\\.')}`));
+      const plain = await runJavaTool(peer!, home, 'mqadmin', ['clusterList', '-n', namesrv]).catch((err: Error) => err.message);
+      assert.doesNotMatch(plain, /broker-a/, 'a plain client is refused');
     });
 
     test("signs admin requests with its tools.yml: the ACL takes an admin's KV change and refuses an unsigned one", { skip }, async () => {
