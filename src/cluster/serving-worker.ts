@@ -281,12 +281,14 @@ export class ServingWorker {
    * primary will likely decode: it goes to the primary's directory at once, sparing the primary the
    * round trip of asking for it (a turn of this busy loop). The others stay here until asked for, and
    * so does one the primary's ACL will refuse (an unsigned registration with `aclBrokerRequests`):
-   * nothing is written for it.
+   * nothing is written for it, and it does not count as forwarded (the primary keeps nothing of it,
+   * so the same body let through later, after an ACL change, is new to the primary).
    */
   private dropIfChanged(request: RemotingCommand, connection: Connection, seq: number, held: RegisterBodyFingerprint): string | null {
+    if (this.access && !this.access.allows(request, connection)) return null;
     const changed = this.lastHeld.get(connection) !== held.fingerprint;
     this.lastHeld.set(connection, held.fingerprint);
-    if (!changed || !this.bodyDrop || (this.access && !this.access.allows(request, connection))) return null;
+    if (!changed || !this.bodyDrop) return null;
     return dropBody(this.bodyDrop, process.pid, seq, request.body!);
   }
 

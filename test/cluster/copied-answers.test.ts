@@ -9,7 +9,7 @@ import type { ExtFields } from '../../src/remoting/remoting-command.js';
 import { HOLD_FROM_BYTES } from '../../src/namesrv/processors/held-register-body.js';
 import { FakeBroker, registerRequest, topic } from '../support/fake-broker.js';
 import { bodyJson, call, startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
-import { ACL_FILE, PLAIN, send } from '../security/acl-harness.js';
+import { ACL_FILE, PLAIN, replaceFile, send } from '../security/acl-harness.js';
 import { oneOnEveryProcess } from '../support/serving-processes.js';
 
 interface Route {
@@ -201,9 +201,10 @@ describe('serving processes send held bodies through the channel when there is n
 
 describe('serving processes keep a signed register body with its request', () => {
   let ns: RunningNameServer;
+  let aclFile: string;
   before(async () => {
     const home = tempDir('namesrv-held-acl-');
-    const aclFile = path.join(home, 'plain_acl.yml');
+    aclFile = path.join(home, 'plain_acl.yml');
     fs.writeFileSync(aclFile, ACL_FILE);
     ns = await startNameServer({ homeDir: home, servingProcesses: 2, security: { aclEnable: true, aclBrokerRequests: true, aclFile } });
   });
@@ -244,5 +245,39 @@ describe('serving processes keep a signed register body with its request', () =>
     assert.notEqual(refused.code, ResponseCode.SUCCESS, 'refused: unsigned');
     assert.equal(cluster.registerBodiesWrittenAhead, 0, 'nothing written for it');
     assert.equal(cluster.registerBodiesFetched, 0);
+  });
+
+  it('the same body, let through after an ACL change, is written out ahead: the refusal did not count as forwarded', async () => {
+    const cluster = ns.server.servingCluster!;
+    const { extFields, body } = registerRequest({
+      clusterName: 'DefaultCluster',
+      brokerName: 'broker-let-through',
+      brokerId: 0,
+      brokerAddr: '127.0.0.1:10981',
+      topics: Array.from({ length: 3_000 }, (_, i) => topic(`LetThroughTopic-${i}`)),
+      dataVersion: { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 },
+    });
+    const client = await ns.connect();
+    assert.equal((await send(client, RequestCode.REGISTER_BROKER, { extFields, body })).code, ResponseCode.NO_PERMISSION);
+    const [writtenAhead, askedFor] = [cluster.registerBodiesWrittenAhead, cluster.registerBodiesAskedFor];
+
+    const reloaded = new Promise<void>((resolve) => {
+      const off = ns.server.accessControl!.onReload(() => {
+        off();
+        resolve();
+      });
+    });
+    replaceFile(aclFile, `globalWhiteRemoteAddresses:\n  - 127.0.0.1\n${ACL_FILE.slice(ACL_FILE.indexOf('accounts:'))}`);
+    await reloaded;
+    // The primary sent the new rules to its serving processes as it read them: an answer forwarded
+    // after that comes back on the same channel behind them, so this serving process has them now.
+    const forwarded = cluster.forwardedCount;
+    await send(client, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'NeverAskedTopic' } });
+    assert.equal(cluster.forwardedCount, forwarded + 1, 'a lookup no copy answers is forwarded');
+
+    const registered = await send(client, RequestCode.REGISTER_BROKER, { extFields, body });
+    assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? '');
+    assert.equal(cluster.registerBodiesWrittenAhead, writtenAhead + 1, 'written out ahead');
+    assert.equal(cluster.registerBodiesAskedFor, askedFor, 'not asked for');
   });
 });

@@ -9,14 +9,9 @@ import type { Credentials } from '../../src/security/signature.js';
 import { FakeBroker, topic } from '../support/fake-broker.js';
 import { startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
 import { until } from '../support/until.js';
-import { ACL_FILE, ELSEWHERE, PLAIN, send } from '../security/acl-harness.js';
+import { ACL_FILE, ELSEWHERE, PLAIN, replaceFile, send } from '../security/acl-harness.js';
 
 const LOOKUP = { extFields: { topic: 'TopicA' } };
-
-function replaceFile(file: string, text: string): void {
-  fs.writeFileSync(`${file}.tmp`, text);
-  fs.renameSync(`${file}.tmp`, file);
-}
 
 /** A NameServer with `aclEnable` and `aclReads` (route lookups must be signed). */
 async function startSigned(servingProcesses: number): Promise<RunningNameServer & { aclFile: string }> {

@@ -28,6 +28,13 @@ accounts:
     admin: true
 `;
 
+/** Replaces an ACL file whole (written aside, then renamed), so that a watcher never reads half of it. */
+export function replaceFile(file: string, text: string): void {
+  const temp = `${file}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}
+
 export interface AclServer extends RunningNameServer {
   aclFile: string;
   /** Resolves with the next outcome of reading the ACL file after it changed on disk. */

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RequestCode } from '../../src/protocol/request-code.js';
@@ -10,15 +9,10 @@ import type { Refusal } from '../../src/security/access-policy.js';
 import { signRequest } from '../../src/security/signature.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { tempDir } from '../support/nameserver-harness.js';
-import { ACL_FILE, ADMIN, PLAIN, send, startAclServer } from './acl-harness.js';
+import { ACL_FILE, ADMIN, PLAIN, replaceFile, send, startAclServer } from './acl-harness.js';
 
 const PUT = { extFields: { namespace: 'NS', key: 'K', value: 'V' } };
 
-function replaceFile(file: string, text: string): void {
-  const temp = `${file}.tmp`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, file);
-}
 
 describe('the ACL file changed on disk', () => {
   it('takes effect without a restart; a file that does not parse keeps the accounts in force', async () => {
