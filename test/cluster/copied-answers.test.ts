@@ -199,6 +199,18 @@ describe('serving processes send held bodies through the channel when there is n
   });
 });
 
+/** A registration of 3,000 topics: a body large enough for a serving process to hold. */
+function largeRegistration(brokerName: string, port: number, topicPrefix: string) {
+  return registerRequest({
+    clusterName: 'DefaultCluster',
+    brokerName,
+    brokerId: 0,
+    brokerAddr: `127.0.0.1:${port}`,
+    topics: Array.from({ length: 3_000 }, (_, i) => topic(`${topicPrefix}-${i}`)),
+    dataVersion: { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 },
+  });
+}
+
 describe('serving processes keep a signed register body with its request', () => {
   let ns: RunningNameServer;
   let aclFile: string;
@@ -213,14 +225,7 @@ describe('serving processes keep a signed register body with its request', () =>
   });
 
   it('a large signed registration is checked against the body it was signed with, and applied', async () => {
-    const { extFields, body } = registerRequest({
-      clusterName: 'DefaultCluster',
-      brokerName: 'broker-signed',
-      brokerId: 0,
-      brokerAddr: '127.0.0.1:10961',
-      topics: Array.from({ length: 3_000 }, (_, i) => topic(`SignedTopic-${i}`)),
-      dataVersion: { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 },
-    });
+    const { extFields, body } = largeRegistration('broker-signed', 10961, 'SignedTopic');
     assert.ok(body.length >= HOLD_FROM_BYTES, 'a body a worker would hold were it not signed');
     const client = await ns.connect();
     const registered = await send(client, RequestCode.REGISTER_BROKER, { extFields, body, credentials: PLAIN });
@@ -231,14 +236,7 @@ describe('serving processes keep a signed register body with its request', () =>
 
   it('an unsigned large registration the ACL refuses is not written out ahead for the primary', async () => {
     const cluster = ns.server.servingCluster!;
-    const { extFields, body } = registerRequest({
-      clusterName: 'DefaultCluster',
-      brokerName: 'broker-unsigned',
-      brokerId: 0,
-      brokerAddr: '127.0.0.1:10971',
-      topics: Array.from({ length: 3_000 }, (_, i) => topic(`UnsignedTopic-${i}`)),
-      dataVersion: { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 },
-    });
+    const { extFields, body } = largeRegistration('broker-unsigned', 10971, 'UnsignedTopic');
     assert.ok(body.length >= HOLD_FROM_BYTES, 'a body a worker holds');
     const client = await ns.connect();
     const refused = await send(client, RequestCode.REGISTER_BROKER, { extFields, body });
@@ -249,14 +247,7 @@ describe('serving processes keep a signed register body with its request', () =>
 
   it('the same body, let through after an ACL change, is written out ahead: the refusal did not count as forwarded', async () => {
     const cluster = ns.server.servingCluster!;
-    const { extFields, body } = registerRequest({
-      clusterName: 'DefaultCluster',
-      brokerName: 'broker-let-through',
-      brokerId: 0,
-      brokerAddr: '127.0.0.1:10981',
-      topics: Array.from({ length: 3_000 }, (_, i) => topic(`LetThroughTopic-${i}`)),
-      dataVersion: { stateVersion: 0, timestamp: 1_795_639_716_197, counter: 1 },
-    });
+    const { extFields, body } = largeRegistration('broker-let-through', 10981, 'LetThroughTopic');
     const client = await ns.connect();
     assert.equal((await send(client, RequestCode.REGISTER_BROKER, { extFields, body })).code, ResponseCode.NO_PERMISSION);
     const [writtenAhead, askedFor] = [cluster.registerBodiesWrittenAhead, cluster.registerBodiesAskedFor];
