@@ -48,7 +48,7 @@ export async function startJavaBroker(peer: JavaPeer, home: string, name: string
   const output = path.join(dir, 'broker.out');
   const out = fs.openSync(output, 'w');
   const child = spawn(path.join(peer.dir, 'bin', 'mqbroker'), ['-c', file], {
-    env: { ...process.env, RMQ_USER_HOME: dir, RMQ_HEAP: '256m', ...env },
+    env: { ...process.env, RMQ_USER_HOME: dir, RMQ_HEAP: '256m', ...env, JAVA_OPT_EXT: withTempDir(dir, env) },
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
@@ -72,10 +72,23 @@ export async function startJavaBroker(peer: JavaPeer, home: string, name: string
  */
 export function runJavaTool(peer: JavaPeer, home: string, tool: 'mqadmin' | 'java-client', args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(peer.dir, 'bin', tool), args, { env: { ...process.env, RMQ_USER_HOME: path.join(home, 'tools'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const toolHome = path.join(home, 'tools');
+    fs.mkdirSync(toolHome, { recursive: true });
+    const child = spawn(path.join(peer.dir, 'bin', tool), args, {
+      env: { ...process.env, RMQ_USER_HOME: toolHome, ...env, JAVA_OPT_EXT: withTempDir(toolHome, env) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${tool} ${args[0]} exited ${code}: ${out}`))));
   });
+}
+
+/**
+ * JAVA_OPT_EXT with the JVM's temp folder inside the test's own: a Java server in TLS test mode
+ * writes its self-signed certificate there, and a process killed with SIGKILL never removes it.
+ */
+function withTempDir(dir: string, env: Record<string, string>): string {
+  return `-Djava.io.tmpdir=${dir} ${env.JAVA_OPT_EXT ?? ''}`.trim();
 }
