@@ -31,14 +31,17 @@ function routable(registry: ReturnType<typeof makeRegistry>['registry'], list: T
 }
 
 describe('route registry: a large registration is applied in slices', () => {
-  it('serves lookups between slices and answers the broker once every topic is applied', async () => {
+  it('serves every topic of the body between slices, and answers the broker once every topic is applied', async () => {
     const { registry } = makeRegistry({}, {}, EVERY_CHECK);
     const list = topics(1000);
     const pending = registry.register(bigRegistration(list));
     assert.ok(pending instanceof Promise, 'a table above the threshold is applied in slices');
-    const partly = routable(registry, list);
-    assert.ok(partly > 0 && partly < list.length, `after the first slice some topics are routable, not all (${partly})`);
+    const inTable = registry.topicCount;
+    assert.ok(inTable > 0 && inTable < list.length, `after the first slice some topics are in the table, not all (${inTable})`);
+    assert.equal(routable(registry, list), list.length, 'the others are answered from the rows being applied');
+    const early = registry.pickupTopicRoute('Big999');
     assert.deepEqual(await pending, { outcome: 'applied', haServerAddr: null, masterAddr: null });
+    assert.deepEqual(registry.pickupTopicRoute('Big999'), early, 'the same route once applied');
     assert.equal(routable(registry, list), list.length);
     assert.equal(registry.topicCountOf('broker-big'), list.length);
     // Applied whole with nothing in between: the same body is recognised next time.
@@ -62,6 +65,27 @@ describe('route registry: a large registration is applied in slices', () => {
     assert.equal(registry.topicCount, 0);
     assert.equal(registry.liveBrokerCount, 0);
     assert.deepEqual(registry.footprint().unchangedRecords, 0);
+  });
+
+  it('withdraws the routes it answered from rows that were never applied, as changes of those topics', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const list = topics(1000);
+    const pending = registry.register(bigRegistration(list));
+    assert.ok(registry.pickupTopicRoute('Big999'), 'answered from the rows being applied');
+    const before = registry.generations.current;
+    registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.5:10911', brokerName: 'broker-big', brokerId: 0 }]);
+    await pending;
+    assert.equal(registry.pickupTopicRoute('Big999'), null);
+    assert.ok(registry.generations.topicsChangedSince(before)?.includes('Big999'), 'keepers of answers learn that it changed');
+  });
+
+  it('a read-only prime slave\'s rows answer without write permission, as they are applied', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const slave = bigRegistration(topics(1000), { brokerId: 1, brokerAddr: '10.0.0.6:10911', enableActingMaster: true, connectionId: 6 });
+    const pending = registry.register(slave);
+    assert.equal(registry.pickupTopicRoute('Big999')!.queueDatas[0]!.perm, 4, 'read only while pending');
+    await pending;
+    assert.equal(registry.pickupTopicRoute('Big999')!.queueDatas[0]!.perm, 4, 'and once applied');
   });
 
   it('does not take the body as applied whole when the broker\'s queues changed between slices', async () => {
@@ -147,6 +171,37 @@ describe('route registry: a table arriving in parts', () => {
     assert.equal(registry.topicCountOf('broker-big'), 650);
     assert.deepEqual(registry.pickupTopicRoute('First0')!.filterServerTable.get('10.0.0.5:10911'), ['10.0.0.5:30000']);
     assert.equal(registry.registerUnchanged(bigRegistration([]), 'arriving-1', version(2))?.outcome, 'unchanged', 'recorded as applied whole');
+  });
+
+  it('serves a part\'s topics as soon as it arrives, ahead of the slices that apply them', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const [first, second] = [topics(1000, 'First'), topics(1000, 'Second')];
+    const { registration, parts } = arrivingRegistration();
+    const pending = registry.register(registration);
+    parts.push(rowsOf(first));
+    await settle();
+    parts.push(rowsOf(second));
+    assert.ok(registry.topicCount < first.length, `the apply is still in the first part (${registry.topicCount} topics in the table)`);
+    assert.equal(routable(registry, [...first, ...second]), 2000, 'every topic that arrived is answered');
+    parts.finish({ rest: rowsOf([]), size: 2000, mappings: null, filterServerList: null });
+    assert.equal((await pending).outcome, 'applied');
+    assert.equal(registry.topicCount, 2000);
+  });
+
+  it('withdraws the topics it answered from a part never applied when the broker leaves', async () => {
+    const { registry } = makeRegistry({}, {}, EVERY_CHECK);
+    const { registration, parts } = arrivingRegistration();
+    const pending = registry.register(registration);
+    parts.push(rowsOf(topics(1000, 'First')));
+    await settle();
+    parts.push(rowsOf([topicConfig('Late')]));
+    assert.ok(registry.pickupTopicRoute('Late'), 'answered while the first part is applied');
+    const before = registry.generations.current;
+    registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.5:10911', brokerName: 'broker-big', brokerId: 0 }]);
+    parts.finish({ rest: rowsOf([]), size: 1001, mappings: null, filterServerList: null });
+    await pending;
+    assert.equal(registry.pickupTopicRoute('Late'), null);
+    assert.ok(registry.generations.topicsChangedSince(before)?.includes('Late'), 'keepers of answers learn that it changed');
   });
 
   it('applies every row again when the decoder read the body afresh (the rest is the whole table)', async () => {

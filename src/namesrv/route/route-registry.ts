@@ -27,6 +27,7 @@ import {
 import type { RegistrationSlot, TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 import { NEVER_PAUSE, pauseEvery, runInSlices, runToEnd, type Pause, type PauseCheck } from '../../util/slices.js';
+import { PendingTopics } from './pending-topics.js';
 import { RouteTables, minKey, type RouteRegistryConfig } from './route-tables.js';
 
 export type { RouteRegistryConfig };
@@ -365,12 +366,42 @@ export class RouteRegistry extends RouteTables {
     applyAll: boolean,
     stillRegistered: () => boolean,
   ): Generator<Pause, AppliedTable> {
+    const large = isArriving(body) || body.topics.size > this.slicing.fromTopics;
+    if (!large || slot.role === 'slave') return yield* this.applyTopicTable(slot, body, applyAll, stillRegistered);
+    // While it is applied in slices, its rows answer for topics the table does not hold yet.
+    const pending = new PendingTopics(slot.brokerName, permMaskOf(slot.role));
+    // Rows still being decoded join it as they arrive, ahead of the slices that apply them.
+    if (isArriving(body)) body.parts.watch((rows) => pending.add(rows));
+    else pending.add(body.topics);
+    this.pendingTables.push(pending);
+    let applied: AppliedTable | null = null;
+    try {
+      applied = yield* this.applyTopicTable(slot, body, applyAll, stillRegistered);
+      return applied;
+    } finally {
+      this.pendingTables.splice(this.pendingTables.indexOf(pending), 1);
+      if (isArriving(body)) body.parts.watch(null);
+      // Not applied after all (the broker left, or the body turned out bad): routes answered from
+      // its rows are withdrawn, as a change of each topic the table does not hold (serving
+      // processes drop the copies they kept).
+      if ((applied === null || applied.outcome === 'abandoned') && pending.served) {
+        for (const topic of pending.topics()) if (!this.topicQueueTable.has(topic)) this.topicChanged(topic, undefined, null, false);
+      }
+    }
+  }
+
+  private *applyTopicTable(
+    slot: RegistrationSlot,
+    body: RegistrationBody,
+    applyAll: boolean,
+    stillRegistered: () => boolean,
+  ): Generator<Pause, AppliedTable> {
     const { brokerName, role } = slot;
     const deleting = this.config.deleteTopicWithBrokerRegistration;
     const pace: ApplyPace = {
       brokerName,
       applyAll,
-      permMask: role === 'prime-slave-read-only' ? ~Perm.WRITE : -1,
+      permMask: permMaskOf(role),
       stillRegistered,
       interleaved: false,
       sliceEnd: performance.now() + this.slicing.sliceMs,
@@ -800,6 +831,11 @@ export class RouteRegistry extends RouteTables {
       notify,
     });
   }
+}
+
+/** What a role keeps of its topics' perm: a read-only prime slave's queues lose write. */
+function permMaskOf(role: TopicRole): number {
+  return role === 'prime-slave-read-only' ? ~Perm.WRITE : -1;
 }
 
 function topicRole(brokerData: BrokerData, brokerId: number, enableActingMaster: boolean | null | undefined): TopicRole {

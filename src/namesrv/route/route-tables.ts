@@ -4,6 +4,7 @@ import type { Logger } from '../../util/logger.js';
 import type { Pause, PauseCheck } from '../../util/slices.js';
 import { BrokerLiveTable, type BrokerLiveInfo } from './broker-live-table.js';
 import { BrokerTopics } from './broker-topics.js';
+import type { PendingTopics } from './pending-topics.js';
 import { QueueDataPool } from './queue-data-pool.js';
 import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { TopicQueues } from './topic-queues.js';
@@ -41,6 +42,8 @@ export class RouteTables {
   protected readonly brokerTopics = new BrokerTopics<TopicQueues>();
   protected readonly unchanged = new UnchangedRegistrations();
   protected readonly changes = new RouteGenerations();
+  /** Large registrations being applied in slices: their rows answer for topics the table does not hold yet. */
+  protected readonly pendingTables: PendingTopics[] = [];
 
   constructor(
     protected readonly config: RouteRegistryConfig,
@@ -55,7 +58,7 @@ export class RouteTables {
    * encoded at once (a lookup over a large registry then allocates almost nothing).
    */
   pickupTopicRoute(topic: string, { copies = true }: { copies?: boolean } = {}): TopicRouteData | null {
-    const queueDataMap = this.topicQueueTable.get(topic);
+    const queueDataMap = this.topicQueueTable.get(topic) ?? (this.pendingTables.length === 0 ? undefined : this.pendingQueues(topic));
     if (!queueDataMap || queueDataMap.size === 0) return null;
     const actingMaster = this.config.supportActingMaster && !topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX);
     // Acting master rewrites the addresses of the route it returns.
@@ -82,6 +85,24 @@ export class RouteTables {
     };
     if (actingMaster) applyActingMaster(route);
     return route;
+  }
+
+  /**
+   * The queues that registrations being applied will give a topic the table does not hold yet (a
+   * holder of no generation: nothing derived from it is kept), or undefined when none names it.
+   */
+  private pendingQueues(topic: string): TopicQueues | undefined {
+    let queues: TopicQueues | undefined;
+    for (const pending of this.pendingTables) {
+      const row = pending.find(topic);
+      if (!row) continue;
+      pending.served = true;
+      const { numbers, at } = row;
+      const q = this.queuePool.intern(pending.brokerName, numbers[at]!, numbers[at + 1]!, numbers[at + 2]! & pending.permMask, numbers[at + 3]!);
+      if (queues) queues.set(q);
+      else queues = new TopicQueues(topic, q);
+    }
+    return queues;
   }
 
   /** What caches of the registry's data compare to know whether they are stale. */

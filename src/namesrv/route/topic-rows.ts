@@ -138,17 +138,31 @@ export class TopicTableParts {
   private ending: TopicTableEnd | null = null;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
+  private watcher: ((rows: TopicRows) => void) | null = null;
 
   push(part: TopicRows): void {
     if (this.settled) return;
     this.waiting.push(part);
+    this.watcher?.(part);
     this.notify();
   }
 
   finish(end: TopicTableEnd): void {
     if (this.settled) return;
     this.ending = end;
+    this.watcher?.(end.rest);
     this.notify();
+  }
+
+  /**
+   * Shows `watcher` the rows of every part as it arrives (those waiting first), and the end's rows,
+   * ahead of the registry taking them; one watcher at a time, null for none.
+   */
+  watch(watcher: ((rows: TopicRows) => void) | null): void {
+    this.watcher = watcher;
+    if (!watcher) return;
+    for (const part of this.waiting) watcher(part);
+    if (this.ending) watcher(this.ending.rest);
   }
 
   fail(err: Error): void {
