@@ -74,9 +74,11 @@ describe('route registry: a large registration is applied in slices', () => {
     assert.ok(registry.pickupTopicRoute('Big999'), 'answered from the rows being applied');
     const before = registry.generations.current;
     registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.5:10911', brokerName: 'broker-big', brokerId: 0 }]);
+    assert.equal(registry.pickupTopicRoute('Big999'), null, 'not answered once the broker is gone, before the apply notices');
     await pending;
     assert.equal(registry.pickupTopicRoute('Big999'), null);
     assert.ok(registry.generations.topicsChangedSince(before)?.includes('Big999'), 'keepers of answers learn that it changed');
+    assert.equal(registry.footprint().pooledQueueData, 0, 'nothing kept for the name that is gone');
   });
 
   it('a read-only prime slave\'s rows answer without write permission, as they are applied', async () => {

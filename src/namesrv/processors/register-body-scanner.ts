@@ -5,7 +5,8 @@ import { parseBody } from '../../protocol/bodies/body-json.js';
 import { dataVersionEquals, type DataVersion } from '../../protocol/route-types.js';
 import { BodyDecodeError } from '../../protocol/request-error.js';
 import type { DecodedRegistration } from '../route/topic-rows.js';
-import { FNV_OFFSET, FNV_PRIME, ScannedRows, scannedBodyOf, type PartsTarget, type RowsLeft, type ScannedBody, type TablePartSink } from './scanned-rows.js';
+import { ScannedRows, scannedBodyOf, type PartsTarget, type RowsLeft, type ScannedBody, type TablePartSink } from './scanned-rows.js';
+import { FNV_OFFSET, FNV_PRIME } from '../../util/fnv1a.js';
 
 export type { ScannedBody, TablePartSink } from './scanned-rows.js';
 

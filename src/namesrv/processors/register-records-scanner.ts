@@ -1,7 +1,8 @@
 import { decodeRegisterBrokerRecords, registerRecordsDataVersion } from '../../protocol/bodies/index.js';
 import type { DataVersion } from '../../protocol/route-types.js';
 import type { DecodedRegistration } from '../route/topic-rows.js';
-import { FNV_OFFSET, FNV_PRIME, ScannedRows, scannedBodyOf, type ScannedBody, type TablePartSink } from './scanned-rows.js';
+import { ScannedRows, scannedBodyOf, type ScannedBody, type TablePartSink } from './scanned-rows.js';
+import { FNV_OFFSET, FNV_PRIME } from '../../util/fnv1a.js';
 
 /**
  * Reads the records of an inflated compressed register body (the layout is described in

@@ -89,10 +89,6 @@ export class ScannedRows {
   }
 }
 
-/** FNV-1a over a name's bytes, as the scanners hash them while reading. */
-export const FNV_OFFSET = 0x811c9dc5 | 0;
-export const FNV_PRIME = 0x01000193;
-
 /**
  * ASCII names packed back to back as they are added, refusing one already there: an open-addressing
  * table of indexes by hash, comparing bytes, so that no name becomes a string.

@@ -1,3 +1,4 @@
+import { fnv1aBytes, fnv1aString } from '../../util/fnv1a.js';
 import { TOPIC_ROW_FIELDS, nameReader, type PackedNames, type TopicRows } from './topic-rows.js';
 
 /** A row of a pending registration: its numbers are `numbers[at..at + TOPIC_ROW_FIELDS)`. */
@@ -46,7 +47,7 @@ export class PendingTopics {
   find(topic: string): PendingRow | null {
     while (this.indexed < this.parts.length) this.index(++this.indexed);
     const mask = this.slotParts.length - 1;
-    const hash = hashString(topic);
+    const hash = fnv1aString(topic);
     for (let at = hash & mask; ; at = (at + 1) & mask) {
       const part = this.slotParts[at]!;
       if (part === EMPTY) return null;
@@ -72,7 +73,7 @@ export class PendingTopics {
     const strings = packed ? null : (rows.names as readonly string[]);
     for (let row = 0; row < rows.size; row++) {
       if ((this.count + 1) * 2 > this.slotParts.length) this.grow();
-      const hash = packed ? hashBytes(packed.bytes, row === 0 ? 0 : packed.ends[row - 1]!, packed.ends[row]!) : hashString(strings![row]!);
+      const hash = packed ? fnv1aBytes(packed.bytes, row === 0 ? 0 : packed.ends[row - 1]!, packed.ends[row]!) : fnv1aString(strings![row]!);
       this.place(part, row, hash);
     }
   }
@@ -114,22 +115,6 @@ export class PendingTopics {
       this.hashes[at] = hashes[i]!;
     }
   }
-}
-
-// FNV-1a over the names' character codes: packed names are ASCII, so their bytes are those codes.
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let hash = FNV_OFFSET;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
-  return hash;
-}
-
-function hashString(name: string): number {
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), FNV_PRIME);
-  return hash;
 }
 
 function nameIs(rows: TopicRows, row: number, name: string): boolean {

@@ -94,6 +94,8 @@ export class RouteTables {
   private pendingQueues(topic: string): TopicQueues | undefined {
     let queues: TopicQueues | undefined;
     for (const pending of this.pendingTables) {
+      // A broker gone between slices: its apply stops at the next one, and nothing may be pooled for its name meanwhile.
+      if (!this.brokerAddrTable.has(pending.brokerName)) continue;
       const row = pending.find(topic);
       if (!row) continue;
       pending.served = true;
