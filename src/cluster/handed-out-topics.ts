@@ -1,3 +1,4 @@
+import type { ArrivedRows } from '../namesrv/route/pending-topics.js';
 import type { StaleCopies } from './route-change-feed.js';
 
 /**
@@ -89,6 +90,28 @@ export class HandedOutTopics {
     }
     if (held.length === 0 && !stale.everyAnswer) return null;
     return { topics: held, everyAnswer: stale.everyAnswer };
+  }
+
+  /**
+   * The topics given out as having no route that rows of a registration being applied now route:
+   * forgotten, as an announcement forgets what it names, for the caller to announce. Probes the
+   * rows with those names, or the names with the rows', whichever are fewer. Untracked, workers may
+   * hold that word for any topic: none is named, and they learn of the topics at the apply.
+   */
+  takeRouted(rows: ArrivedRows): string[] {
+    if (this.noRoute.size === 0) return [];
+    const routed: string[] = [];
+    const take = (topic: string) => {
+      this.noRoute.delete(topic);
+      this.topics.delete(topic);
+      routed.push(topic);
+    };
+    if (this.noRoute.size <= rows.size) {
+      for (const topic of this.noRoute) if (rows.routes(topic)) take(topic);
+    } else {
+      for (const topic of rows.names()) if (this.noRoute.has(topic) && rows.routes(topic)) take(topic);
+    }
+    return routed;
   }
 
   private forget(tracking: boolean): void {

@@ -7,11 +7,12 @@ import { createResponse, type RemotingCommand } from '../remoting/remoting-comma
 import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFront, type RequestHandler, type Traffic } from '../remoting/remoting-server.js';
 import type { Logger } from '../util/logger.js';
 import { holdRegisterBody } from '../namesrv/processors/held-register-body.js';
+import type { ArrivedRows } from '../namesrv/route/pending-topics.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 import { BodyDrop } from './body-drop.js';
 import { HandedOutTopics } from './handed-out-topics.js';
 import { ProxyConnection, type ConnectionOwner } from './proxy-connection.js';
-import type { RouteChangeFeed } from './route-change-feed.js';
+import type { RouteChangeFeed, StaleCopies } from './route-change-feed.js';
 import { ShapeDirectory, type ShapeBatch, type ShapeSource } from './shape-directory.js';
 import { relayWorkerLog } from './worker-log.js';
 
@@ -258,7 +259,22 @@ export class ServingCluster implements RemotingFront {
     this.directory?.stale(changes.topics);
     const stale = this.handedOut.narrow(changes);
     // No worker holds anything the changes staled: answers built now are as current at this announcement.
-    if (stale === null) return this.epoch;
+    return stale === null ? this.epoch : this.announce(stale);
+  }
+
+  /**
+   * Rows of a large registration arrived ahead of its apply: the topics workers were told have no
+   * route and these rows now route are announced at once. A worker's next lookup of one then comes
+   * here and is answered from the rows, not from that word until the apply reaches the topic.
+   */
+  rowsArrived(rows: ArrivedRows): void {
+    if (this.handles.size === 0) return;
+    const routed = this.handedOut.takeRouted(rows);
+    if (routed.length > 0) this.announce({ topics: routed, everyAnswer: false });
+  }
+
+  /** Sends `stale` to every ready worker as a new announcement; returns its number. */
+  private announce(stale: StaleCopies): number {
     const epoch = ++this.epoch;
     // Workers not ready yet start empty, at the announcement current when they start.
     const waiting = new Set([...this.handles.values()].filter((h) => h.ready));

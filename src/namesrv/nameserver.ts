@@ -99,6 +99,7 @@ export class NameServer {
       notifyMinBrokerIdChanged: (change) => notifyMinBrokerIdChanged(change, this.logger),
       // Serving processes are told at once: no request's answer comes after these to carry them.
       unregistrationsApplied: () => this.cluster?.publishChanges(),
+      rowsArrived: (rows) => this.cluster?.rowsArrived(rows),
     });
     this.cache = new ResponseCache(this.registry);
     this.registryView = new RegistryView(this.registry, {

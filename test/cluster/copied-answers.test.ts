@@ -6,6 +6,7 @@ import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import type { ClientConnection } from '../../src/remoting/remoting-client.js';
 import type { ExtFields } from '../../src/remoting/remoting-command.js';
+import { TopicTableParts, topicRowsOf } from '../../src/namesrv/route/topic-rows.js';
 import { HOLD_FROM_BYTES } from '../../src/namesrv/processors/held-register-body.js';
 import { FakeBroker, registerRequest, topic } from '../support/fake-broker.js';
 import { bodyJson, call, startNameServer, tempDir, type RunningNameServer } from '../support/nameserver-harness.js';
@@ -98,6 +99,40 @@ describe('serving processes keep the word that a topic has no route', () => {
     const registered = await broker.register();
     assert.equal(registered.code, ResponseCode.SUCCESS, registered.remark ?? '');
     assert.deepEqual(brokerNames(await route(client!, { topic: 'LaterTopic' })), ['broker-late'], 'the route, once its broker has the answer');
+  });
+
+  it('drops it once a large registration\'s rows naming the topic arrive, before they are applied', async () => {
+    const cluster = ns.server.servingCluster!;
+    const [client] = await oneOnEveryProcess(ns);
+    const lookup = () => call(client!, RequestCode.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'RowsTopic' } });
+    assert.equal((await lookup()).code, ResponseCode.TOPIC_NOT_EXIST);
+    assert.equal((await lookup()).code, ResponseCode.TOPIC_NOT_EXIST, 'from the copy');
+
+    const parts = new TopicTableParts();
+    const dataVersion = { stateVersion: 0, timestamp: 1, counter: 1 };
+    const applied = ns.server.registry.register({
+      clusterName: 'DefaultCluster',
+      brokerName: 'broker-rows',
+      brokerAddr: '127.0.0.1:10941',
+      brokerId: 0,
+      haServerAddr: '',
+      connectionId: null,
+      fingerprint: null,
+      decode: () => Promise.resolve({ dataVersion, parts }),
+    });
+    const filler = Array.from({ length: 3000 }, (_, i) => `Filler${i}`);
+    parts.push(topicRowsOf(new Map([...filler, 'RowsTopic'].map((name) => [name, topic(name)]))));
+    // The serving processes have taken whatever the primary sent before this report's request.
+    await cluster.collectReports();
+    const forwarded = cluster.forwardedCount;
+    const early = await lookup();
+    assert.equal(early.code, ResponseCode.SUCCESS, 'the word is dropped while the registration is still applied');
+    assert.deepEqual(brokerNames(bodyJson(early) as Route), ['broker-rows']);
+    assert.equal(cluster.forwardedCount, forwarded + 1, 'asked of the primary, which answers from the rows');
+
+    parts.finish({ rest: topicRowsOf(new Map()), size: filler.length + 1, mappings: null, filterServerList: null });
+    assert.equal((await applied).outcome, 'applied');
+    assert.deepEqual(brokerNames(await route(client!, { topic: 'RowsTopic' })), ['broker-rows']);
   });
 });
 

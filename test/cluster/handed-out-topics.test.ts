@@ -77,4 +77,45 @@ describe('names given out as having no route', () => {
     given.noteNoRoute('Gone-6');
     assert.equal(given.isTracking, true, 'counted afresh once the workers were emptied');
   });
+
+  describe('topics given out as having no route that a registration being applied now routes', () => {
+    /** Rows naming `rowNames`, of which `routed` are answered (a broker gone routes none); counts the probes. */
+    function arrived(rowNames: string[], routed = new Set(rowNames)) {
+      const probes = { routes: 0, names: 0 };
+      return {
+        probes,
+        rows: {
+          size: rowNames.length,
+          names: () => ((probes.names += rowNames.length), rowNames),
+          routes: (topic: string) => (probes.routes++, routed.has(topic)),
+        },
+      };
+    }
+
+    it('are taken once and forgotten, whether the rows or the names are fewer', () => {
+      for (const rowCount of [3, 5_000]) {
+        const given = new HandedOutTopics();
+        for (const topic of names('Asked', 100)) given.noteNoRoute(topic);
+        given.note('Routed-1');
+        const rowNames = [...names('Fresh', rowCount - 3), 'Asked-7', 'Asked-70', 'Routed-1'];
+        const { rows, probes } = arrived(rowNames, new Set(['Asked-7', 'Asked-70', 'Routed-1']));
+        assert.deepEqual(given.takeRouted(rows).sort(), ['Asked-7', 'Asked-70'], `${rowCount} rows`);
+        if (rowCount < 100) assert.equal(probes.routes, 2, 'few rows: the names of these rows that are held probed');
+        else assert.equal(probes.names, 0, 'few names held: the rows probed with them');
+        assert.deepEqual(given.takeRouted(rows), [], 'forgotten once taken');
+        assert.deepEqual(given.narrow({ topics: ['Asked-7', 'Asked-8', 'Routed-1'], everyAnswer: false })?.topics, ['Asked-8', 'Routed-1']);
+      }
+    });
+
+    it('none when the rows do not route them, when none was given out so, or while untracked', () => {
+      const given = new HandedOutTopics(1_000, 2);
+      given.noteNoRoute('Asked-1');
+      assert.deepEqual(given.takeRouted(arrived(['Asked-1'], new Set()).rows), [], 'its broker left meanwhile');
+      given.noteNoRoute('Asked-2');
+      given.noteNoRoute('Asked-3');
+      assert.equal(given.isTracking, false);
+      assert.deepEqual(given.takeRouted(arrived(['Asked-1', 'Asked-2']).rows), []);
+      assert.deepEqual(new HandedOutTopics().takeRouted(arrived(['Asked-1']).rows), []);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrokerRegistration } from '../../src/namesrv/route/route-registry.js';
 import { TopicTableParts, decodedRegistrationOf, topicRowsOf, type ArrivingRegistration } from '../../src/namesrv/route/topic-rows.js';
+import type { ArrivedRows } from '../../src/namesrv/route/pending-topics.js';
 import type { TopicConfig } from '../../src/protocol/route-types.js';
 import { makeRegistry, topicConfig, version } from './registry-helpers.js';
 
@@ -188,6 +189,37 @@ describe('route registry: a table arriving in parts', () => {
     parts.finish({ rest: rowsOf([]), size: 2000, mappings: null, filterServerList: null });
     assert.equal((await pending).outcome, 'applied');
     assert.equal(registry.topicCount, 2000);
+  });
+
+  it('shows each part to the rowsArrived hook as it arrives, with which topics rows being applied route', async () => {
+    const arrivals: ArrivedRows[] = [];
+    const { registry } = makeRegistry({}, { rowsArrived: (rows) => arrivals.push(rows) }, EVERY_CHECK);
+    const { registration, parts } = arrivingRegistration();
+    const pending = registry.register(registration);
+    parts.push(rowsOf(topics(1000, 'First')));
+    await settle();
+    parts.push(rowsOf([topicConfig('Late')]));
+    assert.deepEqual(arrivals.map((rows) => rows.size), [1000, 1]);
+    assert.deepEqual([...arrivals[1]!.names()], ['Late']);
+    assert.equal(registry.pickupTopicRoute('Late') !== null && registry.topicCount < 1000, true, 'arrived ahead of the apply');
+    assert.deepEqual(['Late', 'First999', 'Unknown'].map((t) => arrivals[0]!.routes(t)), [true, true, false], "any part's rows");
+    registry.unregisterBrokers([{ clusterName: 'DefaultCluster', brokerAddr: '10.0.0.5:10911', brokerName: 'broker-big', brokerId: 0 }]);
+    assert.equal(arrivals[1]!.routes('Late'), false, 'none once its broker is gone');
+    parts.finish({ rest: rowsOf([]), size: 1001, mappings: null, filterServerList: null });
+    await pending;
+    assert.equal(arrivals.length, 2, 'an empty rest is not shown');
+    assert.equal(arrivals[0]!.routes('First0'), false, 'nothing once the apply ended');
+  });
+
+  it('shows a large decoded body to the rowsArrived hook at once', async () => {
+    const arrivals: ArrivedRows[] = [];
+    const { registry } = makeRegistry({}, { rowsArrived: (rows) => arrivals.push(rows) }, EVERY_CHECK);
+    const pending = registry.register(bigRegistration(topics(1000)));
+    assert.deepEqual(arrivals.map((rows) => rows.size), [1000]);
+    assert.equal(arrivals[0]!.routes('Big999'), true);
+    await pending;
+    registry.register(bigRegistration(topics(10, 'Small'), { brokerName: 'broker-small', brokerAddr: '10.0.0.6:10911', fingerprint: null }));
+    assert.equal(arrivals.length, 1, 'a table applied at once is not shown');
   });
 
   it('withdraws the topics it answered from a part never applied when the broker leaves', async () => {

@@ -1,6 +1,16 @@
 import { fnv1aBytes, fnv1aString } from '../../util/fnv1a.js';
 import { TOPIC_ROW_FIELDS, nameReader, type PackedNames, type TopicRows } from './topic-rows.js';
 
+/** A part of a large registration's rows, as it arrives ahead of the slices that apply it. */
+export interface ArrivedRows {
+  /** Rows in the part. */
+  readonly size: number;
+  /** The part's names. */
+  names(): Iterable<string>;
+  /** Whether a lookup of `topic` is answered now from the rows being applied (this part's or another's). */
+  routes(topic: string): boolean;
+}
+
 /** A row of a pending registration: its numbers are `numbers[at..at + TOPIC_ROW_FIELDS)`. */
 export interface PendingRow {
   numbers: Int32Array;

@@ -20,6 +20,7 @@ import {
   nameReader,
   tableEndOf,
   topicKeySet,
+  topicNamesOf,
   type RegistrationBody,
   type TopicRows,
   type TopicTableEnd,
@@ -27,7 +28,7 @@ import {
 import type { RegistrationSlot, TopicRole } from './unchanged-registrations.js';
 import { UnregistrationQueue, type UnregisterRequest } from './unregistration-queue.js';
 import { NEVER_PAUSE, pauseEvery, runInSlices, runToEnd, type Pause, type PauseCheck } from '../../util/slices.js';
-import { PendingTopics } from './pending-topics.js';
+import { PendingTopics, type ArrivedRows } from './pending-topics.js';
 import { RouteTables, minKey, type RouteRegistryConfig } from './route-tables.js';
 
 export type { RouteRegistryConfig };
@@ -54,6 +55,12 @@ export interface RouteRegistryHooks {
    * copies the registry's answers learns of these changes here.
    */
   unregistrationsApplied?(): void;
+  /**
+   * A part of a large registration's rows arrived: lookups of its topics are answered from it from
+   * now on, ahead of the slices that apply it (whoever keeps the word that a topic has no route
+   * may drop it here, not only once the topic's change is journaled at the apply).
+   */
+  rowsArrived?(rows: ArrivedRows): void;
 }
 
 /** Who is registering: the header fields of REGISTER_BROKER, and the connection it came over. */
@@ -370,12 +377,16 @@ export class RouteRegistry extends RouteTables {
     if (!large || slot.role === 'slave') return yield* this.applyTopicTable(slot, body, applyAll, stillRegistered);
     // While it is applied in slices, its rows answer for topics the table does not hold yet.
     const pending = new PendingTopics(slot.brokerName, permMaskOf(slot.role));
-    // Rows still being decoded join it as they arrive, ahead of the slices that apply them.
-    if (isArriving(body)) body.parts.watch((rows) => pending.add(rows));
-    else pending.add(body.topics);
     this.pendingTables.push(pending);
+    const arrived = (rows: TopicRows) => {
+      pending.add(rows);
+      if (rows.size > 0) this.hooks.rowsArrived?.(this.arrivedRows(rows));
+    };
     let applied: AppliedTable | null = null;
     try {
+      // Rows still being decoded join it as they arrive, ahead of the slices that apply them.
+      if (isArriving(body)) body.parts.watch(arrived);
+      else arrived(body.topics);
       applied = yield* this.applyTopicTable(slot, body, applyAll, stillRegistered);
       return applied;
     } finally {
@@ -388,6 +399,14 @@ export class RouteRegistry extends RouteTables {
         for (const topic of pending.topics()) if (!this.topicQueueTable.has(topic)) this.topicChanged(topic, undefined, null, false);
       }
     }
+  }
+
+  private arrivedRows(rows: TopicRows): ArrivedRows {
+    return {
+      size: rows.size,
+      names: () => topicNamesOf(rows),
+      routes: (topic) => this.pendingRoutes(topic),
+    };
   }
 
   private *applyTopicTable(

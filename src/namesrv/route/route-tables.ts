@@ -4,7 +4,7 @@ import type { Logger } from '../../util/logger.js';
 import type { Pause, PauseCheck } from '../../util/slices.js';
 import { BrokerLiveTable, type BrokerLiveInfo } from './broker-live-table.js';
 import { BrokerTopics } from './broker-topics.js';
-import type { PendingTopics } from './pending-topics.js';
+import type { PendingRow, PendingTopics } from './pending-topics.js';
 import { QueueDataPool } from './queue-data-pool.js';
 import { RouteGenerations, type RouteGenerationsView, type TopicGeneration } from './route-generations.js';
 import { TopicQueues } from './topic-queues.js';
@@ -94,9 +94,7 @@ export class RouteTables {
   private pendingQueues(topic: string): TopicQueues | undefined {
     let queues: TopicQueues | undefined;
     for (const pending of this.pendingTables) {
-      // A broker gone between slices: its apply stops at the next one, and nothing may be pooled for its name meanwhile.
-      if (!this.brokerAddrTable.has(pending.brokerName)) continue;
-      const row = pending.find(topic);
+      const row = this.pendingRow(pending, topic);
       if (!row) continue;
       pending.served = true;
       const { numbers, at } = row;
@@ -105,6 +103,16 @@ export class RouteTables {
       else queues = new TopicQueues(topic, q);
     }
     return queues;
+  }
+
+  /** Whether a lookup of `topic` the table does not hold is answered from a registration being applied. */
+  protected pendingRoutes(topic: string): boolean {
+    return this.pendingTables.some((pending) => this.pendingRow(pending, topic) !== null);
+  }
+
+  private pendingRow(pending: PendingTopics, topic: string): PendingRow | null {
+    // A broker gone between slices: its apply stops at the next one, and nothing may be answered (or pooled) for its name meanwhile.
+    return this.brokerAddrTable.has(pending.brokerName) ? pending.find(topic) : null;
   }
 
   /** What caches of the registry's data compare to know whether they are stale. */
