@@ -265,6 +265,9 @@ export class ServingWorker {
       this.send({ t: 'open', connection: this.globalId(connection.id), remoteAddress: connection.remoteAddress, secure: connection.secure });
     }
     const seq = this.nextSeq++;
+    // The primary drops the broker with its record of the body applied: the next body from this
+    // connection is decoded whatever its fingerprint, so it is written out ahead (dropIfChanged).
+    if (request.code === RequestCode.UNREGISTER_BROKER) this.lastHeld.delete(connection);
     const held = mayHoldRegisterBody(request) ? registerBodyFingerprint(request.body!, { legacy: false }) : undefined;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, coalesced });

@@ -194,6 +194,21 @@ describe('serving processes hold large register bodies until the primary needs t
     assert.deepEqual(fs.readdirSync(directory), [], 'the file nobody read was removed once the request was answered');
   });
 
+  it('after an unregistration over its connection, the same body is written out ahead: the primary kept nothing to compare it with', async () => {
+    const cluster = ns.server.servingCluster!;
+    const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-back', brokerAddr: '127.0.0.1:10947', topics: manyTopics(['BackTopic']) });
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.equal((await broker.unregister()).code, ResponseCode.SUCCESS);
+    await ns.server.registry.unregistrationsDrained();
+    const [fetched, askedFor, writtenAhead] = [cluster.registerBodiesFetched, cluster.registerBodiesAskedFor, cluster.registerBodiesWrittenAhead];
+    broker.dataVersion = { ...broker.dataVersion, counter: broker.dataVersion.counter + 1 };
+    assert.equal((await broker.register()).code, ResponseCode.SUCCESS);
+    assert.equal(cluster.registerBodiesFetched, fetched + 1, 'decoded again');
+    assert.equal(cluster.registerBodiesWrittenAhead, writtenAhead + 1);
+    assert.equal(cluster.registerBodiesAskedFor, askedFor, 'no round trip to ask for it');
+    assert.deepEqual(brokerNames(await route(await ns.connect(), { topic: 'BackTopic' })), ['broker-back']);
+  });
+
   it('checks a held body against its crc32 once fetched, and refuses a mismatch', async () => {
     const broker = new FakeBroker(await ns.connect(), { brokerName: 'broker-crc', brokerAddr: '127.0.0.1:10951', topics: manyTopics(['CrcTopic']) });
     const refused = await broker.register({ corruptCrc: true });
