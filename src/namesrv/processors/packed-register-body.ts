@@ -21,6 +21,9 @@ export function transferablesOf(decoded: DecodedRegistration): ArrayBuffer[] {
 export function rowTransferables(rows: TopicRows): ArrayBuffer[] {
   const { names, numbers } = rows;
   const buffers = [numbers.buffer as ArrayBuffer];
-  if (!Array.isArray(names)) buffers.push((names as PackedNames).bytes.buffer as ArrayBuffer, (names as PackedNames).ends.buffer as ArrayBuffer);
+  if (Array.isArray(names)) return buffers;
+  const { bytes, ends, hashes } = names as PackedNames;
+  buffers.push(bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer);
+  if (hashes) buffers.push(hashes.buffer as ArrayBuffer);
   return buffers;
 }

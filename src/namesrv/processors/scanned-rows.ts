@@ -121,12 +121,12 @@ class PackedNameSet {
     }
   }
 
-  /** The names from the `from`th on as PackedNames, in buffers of their own (they are transferred to another thread). */
+  /** The names from the `from`th on as PackedNames with their hashes, in buffers of their own (they are transferred to another thread). */
   packed(from: number): PackedNames {
     const base = from === 0 ? 0 : this.ends[from - 1]!;
     const ends = this.ends.slice(from, this.count);
     if (base > 0) for (let i = 0; i < ends.length; i++) ends[i]! -= base;
-    return { bytes: this.bytes.slice(base, this.used), ends };
+    return { bytes: this.bytes.slice(base, this.used), ends, hashes: this.hashes.slice(from, this.count) };
   }
 
   private holds(index: number, source: Uint8Array, start: number, end: number): boolean {

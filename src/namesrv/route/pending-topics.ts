@@ -76,14 +76,16 @@ export class PendingTopics {
     }
   }
 
-  /** Indexes the rows of the `part`th part (from 1). */
+  /** Indexes the rows of the `part`th part (from 1), with the hashes the scanner took when it did. */
   private index(part: number): void {
     const rows = this.parts[part - 1]!;
     const packed = Array.isArray(rows.names) ? null : (rows.names as PackedNames);
     const strings = packed ? null : (rows.names as readonly string[]);
+    const hashes = packed?.hashes ?? null;
+    // Room for the whole part at once: one rehash at most, instead of one per doubling.
+    if ((this.count + rows.size) * 2 > this.slotParts.length) this.grow(this.count + rows.size);
     for (let row = 0; row < rows.size; row++) {
-      if ((this.count + 1) * 2 > this.slotParts.length) this.grow();
-      const hash = packed ? fnv1aBytes(packed.bytes, row === 0 ? 0 : packed.ends[row - 1]!, packed.ends[row]!) : fnv1aString(strings![row]!);
+      const hash = hashes ? hashes[row]! : packed ? fnv1aBytes(packed.bytes, row === 0 ? 0 : packed.ends[row - 1]!, packed.ends[row]!) : fnv1aString(strings![row]!);
       this.place(part, row, hash);
     }
   }
@@ -109,9 +111,11 @@ export class PendingTopics {
     }
   }
 
-  private grow(): void {
+  /** Slots for at least twice `names`. */
+  private grow(names: number): void {
     const [parts, rows, hashes] = [this.slotParts, this.slotRows, this.hashes];
-    const size = parts.length * 2;
+    let size = parts.length * 2;
+    while (size < names * 2) size *= 2;
     this.slotParts = new Int32Array(size);
     this.slotRows = new Int32Array(size);
     this.hashes = new Int32Array(size);

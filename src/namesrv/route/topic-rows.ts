@@ -25,6 +25,8 @@ export interface TopicRows {
 export interface PackedNames {
   bytes: Uint8Array;
   ends: Int32Array;
+  /** Each name's FNV-1a (util/fnv1a), when whoever packed them hashed them already (the body scanners do). */
+  hashes?: Int32Array;
 }
 
 /** Names packed when all are ASCII (any other string is kept as it is: no encoding can lose it). */
