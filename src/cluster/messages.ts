@@ -1,6 +1,7 @@
 import type { CloseReason } from '../remoting/connection/close-reason.js';
 import type { RegisterBodyFingerprint } from '../namesrv/processors/register-body-fingerprint.js';
 import type { RemotingCommand } from '../remoting/remoting-command.js';
+import type { IdentityPems } from '../remoting/tls/tls-material.js';
 import type { WorkerAcl } from './worker-access.js';
 
 /** What a serving worker needs to run the remoting port's front door (plain data: it crosses IPC). */
@@ -78,6 +79,8 @@ export type ToWorker =
   | { t: 'send-body'; seq: number }
   /** Send the served counts now (a scrape is waiting for them). */
   | { t: 'report' }
+  /** TLS test mode's self-signed certificate, the same for every worker; null with why when it could not be made. */
+  | { t: 'self-signed'; identity: IdentityPems | null; error?: string }
   | { t: 'stop' };
 
 /** Worker → primary. */
@@ -107,6 +110,8 @@ export type FromWorker =
   | { t: 'served'; delta: ServedDelta; asked?: boolean }
   | { t: 'idle' }
   | { t: 'stopped' }
+  /** A TLS client came in test mode: the self-signed certificate, please. */
+  | { t: 'self-signed' }
   /** One of the worker's log lines (pino JSON), written by the primary's logger: to namesrv.log like its own. */
   | { t: 'log'; line: string };
 

@@ -8,6 +8,8 @@ import { ConnectionsById, sumTraffic, type ConnectionListener, type RemotingFron
 import type { Logger } from '../util/logger.js';
 import { holdRegisterBody } from '../namesrv/processors/held-register-body.js';
 import type { ArrivedRows } from '../namesrv/route/pending-topics.js';
+import { generateSelfSignedIdentity } from '../remoting/tls/self-signed.js';
+import type { IdentityPems } from '../remoting/tls/tls-material.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
 import { BodyDrop } from './body-drop.js';
 import { HandedOutTopics } from './handed-out-topics.js';
@@ -115,6 +117,8 @@ export class ServingCluster implements RemotingFront {
   private bodiesFromDirectory = 0;
   private bodiesAskedFor = 0;
   private bodiesWrittenAhead = 0;
+  /** TLS test mode's self-signed certificate, once a worker asked for it. */
+  private selfSigned: Promise<IdentityPems> | null = null;
 
   constructor(private readonly options: ServingClusterOptions) {
     this.port = options.settings.port;
@@ -440,6 +444,8 @@ export class ServingCluster implements RemotingFront {
       case 'stopped':
         handle.worker.disconnect();
         return;
+      case 'self-signed':
+        return this.sendSelfSigned(handle);
       case 'log':
         return relayWorkerLog(this.options.logger, message.line);
     }
@@ -514,6 +520,18 @@ export class ServingCluster implements RemotingFront {
     this.options.logger.error({ err, code: request.code }, 'request handler failed');
     const remark = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     this.answer(handle, seq, request, createResponse(request, { code: ResponseCode.SYSTEM_ERROR, remark }, this.options.settings.serverVersion));
+  }
+
+  /** TLS test mode's certificate, made once (at the first worker's first TLS client) and given to every worker that asks. */
+  private sendSelfSigned(handle: WorkerHandle): void {
+    const made = (this.selfSigned ??= generateSelfSignedIdentity());
+    made.then(
+      (identity) => handle.send({ t: 'self-signed', identity }),
+      (err: Error) => {
+        if (this.selfSigned === made) this.selfSigned = null; // the next TLS client tries again
+        handle.send({ t: 'self-signed', identity: null, error: err.message });
+      },
+    );
   }
 
   private connectionClosed(id: number, reason: CloseReason): void {

@@ -10,6 +10,7 @@ import { parseTrustedProxies } from '../remoting/proxy-protocol/index.js';
 import { createResponse, type RemotingCommand } from '../remoting/remoting-command.js';
 import { RemotingServer, type Connection } from '../remoting/remoting-server.js';
 import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
+import type { IdentityPems } from '../remoting/tls/tls-material.js';
 import type { Logger } from '../util/logger.js';
 import { AnswerCopies } from './answer-copies.js';
 import { TopicShapes } from './topic-shapes.js';
@@ -94,6 +95,7 @@ export class ServingWorker {
   private bodyDrop: string | null = null;
   /** The fingerprint of the last large body forwarded from each connection. */
   private readonly lastHeld = new WeakMap<Connection, string>();
+  private readonly selfSignedWaiters: Array<{ resolve(identity: IdentityPems): void; reject(err: Error): void }> = [];
   /** Route lookups forwarded and not answered yet, by answer key: others for the same key wait instead of forwarding too. */
   private readonly inFlight = new Map<string, Waiter[]>();
   private serverVersion = 0;
@@ -157,6 +159,8 @@ export class ServingWorker {
         return;
       case 'send-body':
         return this.sendBody(message.seq);
+      case 'self-signed':
+        return this.tookSelfSigned(message);
       case 'stop':
         void this.stop();
         return;
@@ -176,6 +180,7 @@ export class ServingWorker {
         env: settings.tlsEnv,
         logger: this.logger,
         onHandshake: (ok) => (ok ? this.tlsHandshakes.success++ : this.tlsHandshakes.failure++),
+        selfSigned: () => this.askSelfSigned(),
       });
       this.server = new RemotingServer({
         port: settings.port,
@@ -296,6 +301,21 @@ export class ServingWorker {
   }
 
   /** A held register body to the primary: left in its directory when it has one, else through the channel. */
+  /** TLS test mode's certificate, from the primary: every serving process presents the same one. */
+  private askSelfSigned(): Promise<IdentityPems> {
+    return new Promise((resolve, reject) => {
+      this.selfSignedWaiters.push({ resolve, reject });
+      if (this.selfSignedWaiters.length === 1) this.send({ t: 'self-signed' });
+    });
+  }
+
+  private tookSelfSigned({ identity, error }: Extract<ToWorker, { t: 'self-signed' }>): void {
+    for (const waiter of this.selfSignedWaiters.splice(0)) {
+      if (identity) waiter.resolve(identity);
+      else waiter.reject(new Error(error ?? 'the primary made no self-signed certificate'));
+    }
+  }
+
   private sendBody(seq: number): void {
     const body = this.heldBodies.get(seq) ?? null;
     const file = body && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;

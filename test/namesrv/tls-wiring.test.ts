@@ -8,8 +8,8 @@ import { CALL_TIMEOUT_MS, call, startNameServer } from '../support/nameserver-ha
 
 describe('TLS on the NameServer port', () => {
   it('by default (permissive, test mode) serves plain and TLS clients on one port', async () => {
-    // One process serves the port, so that the certificate is the one this process generated:
-    // serving processes each generate their own in test mode (TLS through them: metrics tests).
+    // One process serves the port, so that the certificate is the one this process's ServerTls
+    // holds (serving processes present the one the primary makes for them: test/cluster/worker-tls).
     const ns = await startNameServer({ servingProcesses: 1 });
     try {
       const plain = await ns.connect();

@@ -18,6 +18,11 @@ export interface ServerTlsOptions {
   handshakeTimeoutMs?: number;
   /** Told of each TLS handshake's end: false for a failed one or a refused client certificate. */
   onHandshake?(ok: boolean): void;
+  /**
+   * Where test mode's self-signed certificate comes from, asked at the first TLS connection
+   * (default: generated here). Serving processes ask the primary, so that all present one.
+   */
+  selfSigned?(): Promise<IdentityPems>;
 }
 
 /** What happened after the watched certificate files changed. */
@@ -107,7 +112,7 @@ class TlsGate implements ServerTls {
     if (server.needClientAuth !== 'none' && !server.authClient) {
       logger.warn('client certificates are requested but not verified (tls.server.authClient is false), as Apache RocketMQ does');
     }
-    const gate = new TlsGate(settings, chooseIdentity(settings, logger), trustPath, options);
+    const gate = new TlsGate(settings, chooseIdentity(settings, logger, options.selfSigned), trustPath, options);
     try {
       if (gate.identitySource?.kind !== 'generated') gate.install(await gate.loadMaterial(true));
     } catch (err) {
@@ -280,7 +285,7 @@ class TlsGate implements ServerTls {
   }
 }
 
-function chooseIdentity(settings: TlsSettings, logger: Logger): IdentitySource | null {
+function chooseIdentity(settings: TlsSettings, logger: Logger, selfSigned = () => generateSelfSignedIdentity()): IdentitySource | null {
   const { certPath, keyPath, keyPassword } = settings.server;
   if (certPath && keyPath) {
     if (settings.testModeEnable) {
@@ -291,7 +296,7 @@ function chooseIdentity(settings: TlsSettings, logger: Logger): IdentitySource |
   if (certPath || keyPath) logger.warn('only one of tls.server.certPath and tls.server.keyPath is set; both are needed');
   if (!settings.testModeEnable) return null;
   logger.info('tls.test.mode.enable: TLS clients get a self-signed certificate, generated at the first TLS connection');
-  return { kind: 'generated', pems: () => generateSelfSignedIdentity() };
+  return { kind: 'generated', pems: selfSigned };
 }
 
 function connectionKey(socket: net.Socket): string {

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import tls from 'node:tls';
+import { describe, it } from 'node:test';
+import { startNameServer } from '../support/nameserver-harness.js';
+
+/** A TLS client that checks nothing, as RocketMQ's clients do in test mode; its peer's certificate fingerprint. */
+async function tlsClient(port: number): Promise<{ socket: tls.TLSSocket; fingerprint: string }> {
+  const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  await once(socket, 'secureConnect');
+  return { socket, fingerprint: socket.getPeerCertificate().fingerprint256 };
+}
+
+describe('TLS test mode with serving processes', () => {
+  it('every serving process presents the one self-signed certificate, made by the primary', async () => {
+    // The embedded defaults: permissive TLS in test mode.
+    const ns = await startNameServer({ servingProcesses: 2 });
+    const sockets: tls.TLSSocket[] = [];
+    try {
+      const cluster = ns.server.servingCluster!;
+      const fingerprints = new Set<string>();
+      for (;;) {
+        const { socket, fingerprint } = await tlsClient(ns.port);
+        sockets.push(socket);
+        fingerprints.add(fingerprint);
+        await cluster.collectReports();
+        if ([...cluster.connectionsByProcess().values()].every((open) => open > 0)) break;
+      }
+      assert.equal(cluster.processCount, 2);
+      assert.equal(fingerprints.size, 1, `one certificate across ${sockets.length} connections on both processes`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await ns.stop();
+    }
+  });
+});
