@@ -300,7 +300,6 @@ export class ServingWorker {
     return dropBody(this.bodyDrop, process.pid, seq, request.body!);
   }
 
-  /** A held register body to the primary: left in its directory when it has one, else through the channel. */
   /** TLS test mode's certificate, from the primary: every serving process presents the same one. */
   private askSelfSigned(): Promise<IdentityPems> {
     return new Promise((resolve, reject) => {
@@ -316,6 +315,7 @@ export class ServingWorker {
     }
   }
 
+  /** A held register body to the primary: left in its directory when it has one, else through the channel. */
   private sendBody(seq: number): void {
     const body = this.heldBodies.get(seq) ?? null;
     const file = body && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;
