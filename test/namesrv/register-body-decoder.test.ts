@@ -237,7 +237,7 @@ describe('reading a compressed register body', () => {
     assert.equal(b.fingerprint?.dataVersion?.counter, 2);
   });
 
-  it("inflates a body from a connection whose last one inflated well ahead of others' bodies, and not after a refusal", async () => {
+  it("inflates a body from a connection whose bodies all inflated well ahead of others' bodies, and never again after a refusal", async () => {
     const started: string[] = [];
     let release: (() => void) | null = null;
     let holding = false;
@@ -289,6 +289,17 @@ describe('reading a compressed register body', () => {
     await releaseHolder();
     await Promise.all(later);
     assert.deepEqual(started, ['holder', 'stranger 3', 'broker, after a refusal']);
+    // Good bodies since do not bring it back: good and bad in turn would put every bomb ahead.
+    started.length = 0;
+    holding = true;
+    const after = [
+      decoder.read(bodyOf('holder', 9), form, undefined, {}),
+      decoder.read(bodyOf('stranger 4', 10), form, undefined, {}),
+      decoder.read(bodyOf('broker, after good ones', 11), form, undefined, broker),
+    ];
+    await releaseHolder();
+    await Promise.all(after);
+    assert.deepEqual(started, ['holder', 'stranger 4', 'broker, after good ones']);
   });
 
   it('refuses a body that is no zlib stream, or a cut one', async () => {

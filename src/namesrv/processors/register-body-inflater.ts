@@ -43,16 +43,20 @@ const CONCURRENT_INFLATIONS = 1;
  * Inflates compressed register bodies once each, off the event loop (on libuv's thread pool),
  * fingerprinting them as they come; refuses one (BodyDecodeError, which names the limit) as soon
  * as it outgrows the limits. Bodies wait their turn in arrival order, except that a body from a
- * source (a connection) whose last compressed body inflated within the limits goes ahead of the
- * others: a broker re-registering on its connection does not queue behind bodies from connections
- * that never sent a good one (a flood of zlib bombs, each inflating up to its limit).
+ * source (a connection) whose compressed bodies all inflated within the limits so far goes ahead of
+ * the others: a broker re-registering on its connection does not queue behind bodies from
+ * connections that never sent a good one (a flood of zlib bombs, each inflating up to its limit).
+ * A source with one refused body is not let ahead again: sending good bodies between bombs gets a
+ * connection one bomb ahead, not one per good body.
  */
 export class RegisterBodyInflater {
   private running = 0;
   private readonly waitingTrusted: Array<() => void> = [];
   private readonly waitingOthers: Array<() => void> = [];
-  /** Sources whose last compressed body inflated within the limits. */
+  /** Sources whose compressed bodies all inflated within the limits, at least one of them. */
   private readonly trusted = new WeakSet<object>();
+  /** Sources with a compressed body refused: never trusted again. */
+  private readonly refused = new WeakSet<object>();
 
   constructor(private readonly inflateChunks: InflateChunks = zlibInflateChunks) {}
 
@@ -63,10 +67,13 @@ export class RegisterBodyInflater {
     } else this.running++;
     try {
       const inflated = await inflateRegisterBody(compressed, limits, this.inflateChunks);
-      if (source) this.trusted.add(source);
+      if (source && !this.refused.has(source)) this.trusted.add(source);
       return inflated;
     } catch (err) {
-      if (source) this.trusted.delete(source);
+      if (source) {
+        this.trusted.delete(source);
+        this.refused.add(source);
+      }
       throw err;
     } finally {
       const next = this.waitingTrusted.shift() ?? this.waitingOthers.shift();
