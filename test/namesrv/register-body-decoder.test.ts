@@ -263,43 +263,29 @@ describe('reading a compressed register body', () => {
     };
     const form = { compressed: true, legacy: false };
     const broker = {};
-    const strangers = [{}, {}];
     const decoder = new RegisterBodyDecoder(silentLogger(), { inflateChunks: gated });
     await decoder.read(bodyOf('broker, first', 1), form, undefined, broker);
-    // A body holds the turn while two from other connections and one from the broker wait.
-    holding = true;
-    const reads = [
-      decoder.read(bodyOf('holder', 2), form, undefined, {}),
-      decoder.read(bodyOf('stranger 1', 3), form, undefined, strangers[0]),
-      decoder.read(bodyOf('stranger 2', 4), form, undefined, strangers[1]),
-      decoder.read(bodyOf('broker, again', 5), form, undefined, broker),
-    ];
-    await releaseHolder();
-    await Promise.all(reads);
-    assert.deepEqual(started, ['broker, first', 'holder', 'broker, again', 'stranger 1', 'stranger 2']);
+    /** Reads these bodies (name and source) while the first holds the turn; the order they inflated in. */
+    let counter = 1;
+    const whileHeld = async (bodies: Array<[string, object]>) => {
+      started.length = 0;
+      holding = true;
+      const reads = bodies.map(([name, source]) => decoder.read(bodyOf(name, ++counter), form, undefined, source));
+      await releaseHolder();
+      await Promise.all(reads);
+      return [...started];
+    };
+    /** A body from a connection that sent none before. */
+    const stranger = (name: string): [string, object] => [name, {}];
+    assert.deepEqual(
+      await whileHeld([stranger('holder'), stranger('stranger 1'), stranger('stranger 2'), ['broker, again', broker]]),
+      ['holder', 'broker, again', 'stranger 1', 'stranger 2'],
+    );
     // A refused body ends that: the broker's next one waits its turn.
     await assert.rejects(Promise.resolve(decoder.read(Buffer.from('x\x9cnot zlib at all'), form, undefined, broker)), BodyDecodeError);
-    started.length = 0;
-    holding = true;
-    const later = [
-      decoder.read(bodyOf('holder', 6), form, undefined, {}),
-      decoder.read(bodyOf('stranger 3', 7), form, undefined, {}),
-      decoder.read(bodyOf('broker, after a refusal', 8), form, undefined, broker),
-    ];
-    await releaseHolder();
-    await Promise.all(later);
-    assert.deepEqual(started, ['holder', 'stranger 3', 'broker, after a refusal']);
+    assert.deepEqual(await whileHeld([stranger('holder'), stranger('stranger 3'), ['broker, after a refusal', broker]]), ['holder', 'stranger 3', 'broker, after a refusal']);
     // Good bodies since do not bring it back: good and bad in turn would put every bomb ahead.
-    started.length = 0;
-    holding = true;
-    const after = [
-      decoder.read(bodyOf('holder', 9), form, undefined, {}),
-      decoder.read(bodyOf('stranger 4', 10), form, undefined, {}),
-      decoder.read(bodyOf('broker, after good ones', 11), form, undefined, broker),
-    ];
-    await releaseHolder();
-    await Promise.all(after);
-    assert.deepEqual(started, ['holder', 'stranger 4', 'broker, after good ones']);
+    assert.deepEqual(await whileHeld([stranger('holder'), stranger('stranger 4'), ['broker, after good ones', broker]]), ['holder', 'stranger 4', 'broker, after good ones']);
   });
 
   it('refuses a body that is no zlib stream, or a cut one', async () => {
