@@ -211,6 +211,18 @@ describe('route registry: a table arriving in parts', () => {
     assert.equal(arrivals[0]!.routes('First0'), false, 'nothing once the apply ended');
   });
 
+  it('goes on when the rowsArrived hook throws: the part is still applied, and nothing reaches whoever pushed it', async () => {
+    const { registry } = makeRegistry({}, { rowsArrived: () => { throw new Error('hook failed'); } }, EVERY_CHECK);
+    const { registration, parts } = arrivingRegistration();
+    const pending = registry.register(registration);
+    parts.push(rowsOf(topics(300, 'First')));
+    await settle();
+    assert.doesNotThrow(() => parts.push(rowsOf([topicConfig('Late')])));
+    parts.finish({ rest: rowsOf([]), size: 301, mappings: null, filterServerList: null });
+    assert.equal((await pending).outcome, 'applied');
+    assert.equal(registry.topicCountOf('broker-big'), 301);
+  });
+
   it('shows a large decoded body to the rowsArrived hook at once', async () => {
     const arrivals: ArrivedRows[] = [];
     const { registry } = makeRegistry({}, { rowsArrived: (rows) => arrivals.push(rows) }, EVERY_CHECK);

@@ -380,7 +380,14 @@ export class RouteRegistry extends RouteTables {
     this.pendingTables.push(pending);
     const arrived = (rows: TopicRows) => {
       pending.add(rows);
-      if (rows.size > 0) this.hooks.rowsArrived?.(this.arrivedRows(rows));
+      if (rows.size === 0 || !this.hooks.rowsArrived) return;
+      // Called from the decoder's message handler, where a throw would end the process; the hook
+      // only hastens what the apply's journal announces anyway.
+      try {
+        this.hooks.rowsArrived(this.arrivedRows(rows));
+      } catch (err) {
+        this.logger.error({ err, brokerName: slot.brokerName }, 'telling of a registration\'s arrived rows failed');
+      }
     };
     let applied: AppliedTable | null = null;
     try {
