@@ -13,6 +13,7 @@ import { createServerTls, type ServerTls } from '../remoting/tls/index.js';
 import type { IdentityPems } from '../remoting/tls/tls-material.js';
 import type { Logger } from '../util/logger.js';
 import { AnswerCopies } from './answer-copies.js';
+import { Outbox } from './outbox.js';
 import { TopicShapes } from './topic-shapes.js';
 import type { WorkerAccess } from './worker-access.js';
 import { MAX_WORKER_SLOTS, reviveCommand, type FromWorker, type RouteAnswerKey, type ServedDelta, type ToWorker, type WorkerSettings } from './messages.js';
@@ -106,10 +107,19 @@ export class ServingWorker {
   /** Settles once the worker listens (or failed to). */
   private starting: Promise<void> = Promise.resolve();
 
+  /** What goes to the primary, in order (a request whose body is being written holds back what follows). */
+  private readonly outbox: Outbox<FromWorker>;
+
   constructor(
-    private readonly send: Send,
+    send: Send,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.outbox = new Outbox(send);
+  }
+
+  private send(message: FromWorker): void {
+    this.outbox.send(message);
+  }
 
   /** Messages that came while an announcement is applied over several turns: applied in order once it is. */
   private waiting: ToWorker[] | null = null;
@@ -271,7 +281,7 @@ export class ServingWorker {
     }
     const seq = this.nextSeq++;
     // The primary drops the broker with its record of the body applied: the next body from this
-    // connection is decoded whatever its fingerprint, so it is written out ahead (dropIfChanged).
+    // connection is decoded whatever its fingerprint, so it is written out ahead (writesAhead).
     if (request.code === RequestCode.UNREGISTER_BROKER) this.lastHeld.delete(connection);
     const held = mayHoldRegisterBody(request) ? registerBodyFingerprint(request.body!, { legacy: false }) : undefined;
     return new Promise((resolve, reject) => {
@@ -279,25 +289,27 @@ export class ServingWorker {
       const connectionId = this.globalId(connection.id);
       if (!held) return this.send({ t: 'request', seq, connection: connectionId, request });
       this.heldBodies.set(seq, request.body!);
-      const file = this.dropIfChanged(request, connection, seq, held);
-      this.send({ t: 'request', seq, connection: connectionId, request: { ...request, body: null }, held, ...(file ? { file } : {}) });
+      const message: Extract<FromWorker, { t: 'request' }> = { t: 'request', seq, connection: connectionId, request: { ...request, body: null }, held };
+      if (!this.writesAhead(request, connection, held)) return this.send(message);
+      const sendWhenWritten = this.outbox.reserve();
+      dropBody(this.bodyDrop!, process.pid, seq, request.body!, (file) => sendWhenWritten(file ? { ...message, file } : message));
     });
   }
 
   /**
    * A body whose fingerprint differs from the last one forwarded from its connection is one the
-   * primary will likely decode: it goes to the primary's directory at once, sparing the primary the
-   * round trip of asking for it (a turn of this busy loop). The others stay here until asked for, and
-   * so does one the primary's ACL will refuse (an unsigned registration with `aclBrokerRequests`):
-   * nothing is written for it, and it does not count as forwarded (the primary keeps nothing of it,
-   * so the same body let through later, after an ACL change, is new to the primary).
+   * primary will likely decode: it is written to the primary's directory and the request follows
+   * once it is there, sparing the primary the round trip of asking for it (a turn of this busy
+   * loop). The others stay here until asked for, and so does one the primary's ACL will refuse (an
+   * unsigned registration with `aclBrokerRequests`): nothing is written for it, and it does not
+   * count as forwarded (the primary keeps nothing of it, so the same body let through later, after
+   * an ACL change, is new to the primary).
    */
-  private dropIfChanged(request: RemotingCommand, connection: Connection, seq: number, held: RegisterBodyFingerprint): string | null {
-    if (this.access && !this.access.allows(request, connection)) return null;
+  private writesAhead(request: RemotingCommand, connection: Connection, held: RegisterBodyFingerprint): boolean {
+    if (this.access && !this.access.allows(request, connection)) return false;
     const changed = this.lastHeld.get(connection) !== held.fingerprint;
     this.lastHeld.set(connection, held.fingerprint);
-    if (!changed || !this.bodyDrop) return null;
-    return dropBody(this.bodyDrop, process.pid, seq, request.body!);
+    return changed && this.bodyDrop !== null;
   }
 
   /** TLS test mode's certificate, from the primary: every serving process presents the same one. */
@@ -318,8 +330,9 @@ export class ServingWorker {
   /** A held register body to the primary: left in its directory when it has one, else through the channel. */
   private sendBody(seq: number): void {
     const body = this.heldBodies.get(seq) ?? null;
-    const file = body && this.bodyDrop ? dropBody(this.bodyDrop, process.pid, seq, body) : null;
-    this.send(file ? { t: 'body', seq, file } : { t: 'body', seq, body });
+    if (!body || !this.bodyDrop) return this.send({ t: 'body', seq, body });
+    const sendWhenWritten = this.outbox.reserve();
+    dropBody(this.bodyDrop, process.pid, seq, body, (file) => sendWhenWritten(file ? { t: 'body', seq, file } : { t: 'body', seq, body }));
   }
 
   /**

@@ -5,6 +5,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BodyDrop, dropBody } from '../../src/cluster/body-drop.js';
 import { silentLogger } from '../../src/util/logger.js';
+
+function dropped(directory: string, pid: number, seq: number, body: Uint8Array): Promise<string | null> {
+  return new Promise((resolve) => dropBody(directory, pid, seq, body, resolve));
+}
 import { tempDir } from '../support/nameserver-harness.js';
 
 describe('the directory serving processes leave register bodies in', () => {
@@ -24,7 +28,7 @@ describe('the directory serving processes leave register bodies in', () => {
     const drop = BodyDrop.create(silentLogger())!;
     assert.ok(drop.directory.startsWith(path.join(parent, `rocketmq-namesrv-bodies-${process.pid}-`)));
     const body = Buffer.from('{"topicConfigSerializeWrapper":{}}');
-    const name = dropBody(drop.directory, 4242, 7, body);
+    const name = await dropped(drop.directory, 4242, 7, body);
     assert.equal(name, '4242-7');
     assert.equal(fs.statSync(path.join(drop.directory, name!)).mode & 0o777, 0o600);
     assert.deepEqual(drop.take(name!), body);
@@ -42,8 +46,24 @@ describe('the directory serving processes leave register bodies in', () => {
     drop.remove();
   });
 
-  it('a serving process that cannot write there says so, and the body goes through the channel', () => {
-    assert.equal(dropBody(path.join(parent, 'missing'), 1, 1, Buffer.from('x')), null);
+  it('a serving process that cannot write there says so, and the body goes through the channel', async () => {
+    assert.equal(await dropped(path.join(parent, 'missing'), 1, 1, Buffer.from('x')), null);
+  });
+
+  it('writes a body of megabytes whole, off the event loop: the loop turns while it is written', async () => {
+    const drop = BodyDrop.create(silentLogger())!;
+    const body = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < body.length; i += 4096) body.writeUInt32BE(i, i);
+    let written: string | null | undefined;
+    dropBody(drop.directory, 1, 2, body, (name) => (written = name));
+    assert.equal(written, undefined, 'not written within the call');
+    const name = await new Promise<string | null>((resolve) => {
+      const poll = (): void => (written === undefined ? void setImmediate(poll) : resolve(written));
+      poll();
+    });
+    assert.equal(name, '1-2');
+    assert.ok(drop.take(name!).equals(body));
+    drop.remove();
   });
 
   it('removes what a killed primary left behind, not what a running one holds', () => {
