@@ -7,7 +7,11 @@
 export class Outbox<M> {
   private readonly queue: Array<{ message: M | null }> = [];
 
-  constructor(private readonly sendNow: (message: M) => void) {}
+  constructor(
+    private readonly sendNow: (message: M) => void,
+    /** A message that could not go when its place was filled: that happens in an I/O callback, where a throw would end the process. */
+    private readonly failed: (err: unknown, message: M) => void,
+  ) {}
 
   send(message: M): void {
     if (this.queue.length === 0) this.sendNow(message);
@@ -31,6 +35,13 @@ export class Outbox<M> {
   }
 
   private flush(): void {
-    while (this.queue.length > 0 && this.queue[0]!.message !== null) this.sendNow(this.queue.shift()!.message!); // taken off before it goes: a throw cannot send it twice
+    while (this.queue.length > 0 && this.queue[0]!.message !== null) {
+      const message = this.queue.shift()!.message!; // taken off before it goes: a throw cannot send it twice
+      try {
+        this.sendNow(message);
+      } catch (err) {
+        this.failed(err, message);
+      }
+    }
   }
 }

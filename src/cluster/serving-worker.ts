@@ -114,7 +114,13 @@ export class ServingWorker {
     send: Send,
     private readonly logger: Logger,
   ) {
-    this.outbox = new Outbox(send);
+    this.outbox = new Outbox(send, (err, message) => {
+      this.logger.error({ err, message: message.t }, 'a message to the primary could not be sent');
+      if (message.t !== 'request') return;
+      this.heldBodies.delete(message.seq);
+      this.pending.get(message.seq)?.reject(err as Error);
+      this.pending.delete(message.seq);
+    });
   }
 
   private send(message: FromWorker): void {

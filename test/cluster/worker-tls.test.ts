@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import tls from 'node:tls';
 import { describe, it } from 'node:test';
 import { startNameServer } from '../support/nameserver-harness.js';
+import { openedOnEveryProcess } from '../support/serving-processes.js';
 
 /** A TLS client that checks nothing, as RocketMQ's clients do in test mode; its peer's certificate fingerprint. */
 async function tlsClient(port: number): Promise<{ socket: tls.TLSSocket; fingerprint: string }> {
@@ -15,21 +16,14 @@ describe('TLS test mode with serving processes', () => {
   it('every serving process presents the one self-signed certificate, made by the primary', async () => {
     // The embedded defaults: permissive TLS in test mode.
     const ns = await startNameServer({ servingProcesses: 2 });
-    const sockets: tls.TLSSocket[] = [];
+    let clients: Array<{ socket: tls.TLSSocket; fingerprint: string }> = [];
     try {
-      const cluster = ns.server.servingCluster!;
-      const fingerprints = new Set<string>();
-      for (;;) {
-        const { socket, fingerprint } = await tlsClient(ns.port);
-        sockets.push(socket);
-        fingerprints.add(fingerprint);
-        await cluster.collectReports();
-        if ([...cluster.connectionsByProcess().values()].every((open) => open > 0)) break;
-      }
-      assert.equal(cluster.processCount, 2);
-      assert.equal(fingerprints.size, 1, `one certificate across ${sockets.length} connections on both processes`);
+      clients = await openedOnEveryProcess(ns, () => tlsClient(ns.port));
+      assert.equal(ns.server.servingCluster!.processCount, 2);
+      const fingerprints = new Set(clients.map((client) => client.fingerprint));
+      assert.equal(fingerprints.size, 1, `one certificate across ${clients.length} connections on both processes`);
     } finally {
-      for (const socket of sockets) socket.destroy();
+      for (const { socket } of clients) socket.destroy();
       await ns.stop();
     }
   });

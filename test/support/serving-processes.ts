@@ -3,17 +3,24 @@ import type { ClientConnection } from '../../src/remoting/remoting-client.js';
 import { FakeBroker, topic } from './fake-broker.js';
 import { call, type RunningNameServer } from './nameserver-harness.js';
 
-/** Connections until every serving process holds at least one, as the workers report when asked. */
-export async function oneOnEveryProcess(ns: RunningNameServer): Promise<ClientConnection[]> {
-  const clients: ClientConnection[] = [];
+/** Opens connections with `open` until every serving process holds at least one, as the workers report when asked. */
+export async function openedOnEveryProcess<T>(ns: RunningNameServer, open: () => Promise<T>): Promise<T[]> {
+  const opened: T[] = [];
   const cluster = ns.server.servingCluster!;
   for (;;) {
+    opened.push(await open());
+    await cluster.collectReports();
+    if ([...cluster.connectionsByProcess().values()].every((n) => n > 0)) return opened;
+  }
+}
+
+/** Client connections, each past a first request, until every serving process holds at least one. */
+export function oneOnEveryProcess(ns: RunningNameServer): Promise<ClientConnection[]> {
+  return openedOnEveryProcess(ns, async () => {
     const client = await ns.connect();
     await call(client, RequestCode.GET_KV_CONFIG, { extFields: { namespace: 'none', key: 'none' } });
-    clients.push(client);
-    await cluster.collectReports();
-    if ([...cluster.connectionsByProcess().values()].every((n) => n > 0)) return clients;
-  }
+    return client;
+  });
 }
 
 /**
